@@ -1,0 +1,62 @@
+package dev.hivelite.coordinator;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+import dev.hivelite.node.WorkerConfig;
+
+/**
+ * Starts worker JVMs from the coordinator's own jar ({@code java <flags> -jar coordinator.jar worker
+ * …}), so the manifest's native-access and add-opens apply to workers too. Each worker's stdin stays a
+ * pipe to us: when the coordinator dies, even by SIGKILL, the worker reads end-of-file and exits.
+ */
+final class WorkerLauncher {
+
+    private final String javaBinary;
+    private final Path jar;
+    private final ServeConfig config;
+    private final String clusterName;
+    private final LogPump logs;
+    private final Clock clock;
+
+    WorkerLauncher(String javaBinary, Path jar, ServeConfig config, String clusterName, LogPump logs, Clock clock) {
+        this.javaBinary = javaBinary;
+        this.jar = jar;
+        this.config = config;
+        this.clusterName = clusterName;
+        this.logs = logs;
+        this.clock = clock;
+    }
+
+    WorkerProcess launch(int slotId, int hazelcastPort, List<Integer> otherMembers) throws IOException {
+        int privatePort = Ports.freeLoopbackPort();
+        WorkerConfig worker = new WorkerConfig(slotId, config.http().host(), config.http().port(), privatePort,
+                config.dataDir().toAbsolutePath(), config.gracePeriod(), clusterName, hazelcastPort,
+                otherMembers.stream().map(p -> "127.0.0.1:" + p).toList(),
+                OptionalLong.of(ProcessHandle.current().pid()), config.synchronousFull(), config.debugRoutes());
+        List<String> command = new ArrayList<>();
+        command.add(javaBinary);
+        command.add("-Xmx" + config.workerHeap());
+        command.add("-XX:+ExitOnOutOfMemoryError");
+        if (Runtime.version().feature() >= 23) {
+            // Hazelcast still reaches for sun.misc.Unsafe; without this, JDK 24+ prints a warning per worker.
+            command.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        command.add("-Dhazelcast.logging.type=jdk");
+        command.addAll(config.workerJvmOptions());
+        command.add("-jar");
+        command.add(jar.toString());
+        command.add("worker");
+        command.addAll(worker.toArgs());
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
+                .start();
+        logs.attach(slotId, process.pid(), process.getInputStream());
+        return new WorkerProcess(slotId, process, privatePort, hazelcastPort, clock.instant());
+    }
+}

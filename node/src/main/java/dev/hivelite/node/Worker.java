@@ -1,0 +1,113 @@
+package dev.hivelite.node;
+
+import java.net.StandardSocketOptions;
+import java.time.Clock;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+import io.helidon.webserver.WebServer;
+
+import dev.hivelite.node.cluster.ClusterConfig;
+import dev.hivelite.node.cluster.ClusterMember;
+import dev.hivelite.node.common.Version;
+import dev.hivelite.node.http.PublicRouting;
+import dev.hivelite.node.observe.NodeMetrics;
+import dev.hivelite.node.observe.PrivateService;
+import dev.hivelite.node.observe.WorkerState;
+import dev.hivelite.node.storage.SqliteDatabase;
+import dev.hivelite.node.storage.SqliteOptions;
+import dev.hivelite.node.storage.SystemDb;
+
+/**
+ * One running worker: storage, the Hazelcast member, and the web server with its public and private
+ * listeners. Lifecycle: {@link #start} (storage → HTTP → cluster join in the background) →
+ * {@link #close} (drain HTTP → leave the cluster → close SQLite).
+ */
+public final class Worker implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Worker.class.getName());
+    /** Name of the loopback listener the coordinator probes. */
+    static final String PRIVATE_SOCKET = "private";
+    /** Size of the shared read pool queue; past it, reads are refused with 503 instead of piling up. */
+    private static final int READ_QUEUE = 10_000;
+
+    private final WorkerConfig config;
+    private final WorkerState state;
+    private final ThreadPoolExecutor readPool;
+    private final SqliteDatabase systemDb;
+    private final ClusterMember cluster;
+    private final NodeMetrics metrics;
+    private final WebServer server;
+
+    private Worker(WorkerConfig config, WorkerState state, ThreadPoolExecutor readPool, SqliteDatabase systemDb,
+                   ClusterMember cluster, NodeMetrics metrics, WebServer server) {
+        this.config = config;
+        this.state = state;
+        this.readPool = readPool;
+        this.systemDb = systemDb;
+        this.cluster = cluster;
+        this.metrics = metrics;
+        this.server = server;
+    }
+
+    public static Worker start(WorkerConfig config, Clock clock) {
+        int readThreads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+        ThreadPoolExecutor readPool = new ThreadPoolExecutor(readThreads, readThreads, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(READ_QUEUE), Thread.ofPlatform().name("sqlite-reader-", 1)
+                .daemon(true).factory());
+        SqliteOptions sqlite = new SqliteOptions(config.synchronousFull(), SqliteOptions.DEFAULT_BUSY_TIMEOUT,
+                SqliteOptions.DEFAULT_READ_CONNECTIONS);
+        SqliteDatabase systemDb = SystemDb.open(config.dataDir(), sqlite, readPool);
+
+        ClusterMember cluster = new ClusterMember(new ClusterConfig(config.clusterName(), "127.0.0.1",
+                config.hazelcastPort(), config.hazelcastMembers()), "hivelite-w" + config.workerId());
+        WorkerState state = new WorkerState(config.workerId(), ProcessHandle.current().pid(), clock.instant(),
+                Version.current(), () -> cluster.state().name().toLowerCase(), cluster::memberCount);
+        NodeMetrics metrics = new NodeMetrics(state);
+
+        WebServer server = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                // Every worker binds the same address with SO_REUSEPORT: the kernel spreads connections.
+                .putListenerSocketOption(StandardSocketOptions.SO_REUSEPORT, true)
+                .shutdownGracePeriod(config.gracePeriod())
+                // One shutdown hook (NodeMain's) orders drain → Hazelcast → SQLite; Helidon's would race it.
+                .shutdownHook(false)
+                .routing(r -> PublicRouting.routing(r, state, metrics, clock, config.debugRoutes()))
+                .putSocket(PRIVATE_SOCKET, listener -> listener
+                        .host("127.0.0.1")
+                        .port(config.privatePort())
+                        .shutdownGracePeriod(config.gracePeriod())
+                        .routing(r -> r.register(new PrivateService(state, metrics))))
+                .build()
+                .start();
+        state.stage(WorkerState.Stage.SERVING);
+        cluster.start();
+        LOG.info(() -> "worker " + config.workerId() + " (pid " + state.pid() + ") serving on "
+                + config.host() + ":" + server.port() + ", private port " + server.port(PRIVATE_SOCKET));
+        return new Worker(config, state, readPool, systemDb, cluster, metrics, server);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public int privatePort() {
+        return server.port(PRIVATE_SOCKET);
+    }
+
+    /** Drains in-flight requests (up to the grace period), leaves Hazelcast, closes SQLite. */
+    @Override
+    public void close() {
+        state.stage(WorkerState.Stage.DRAINING);
+        LOG.info(() -> "worker " + config.workerId() + " draining (grace " + config.gracePeriod().toSeconds() + " s)");
+        server.stop();
+        cluster.close();
+        systemDb.close();
+        readPool.shutdown();
+        metrics.close();
+        LOG.info(() -> "worker " + config.workerId() + " stopped");
+    }
+}

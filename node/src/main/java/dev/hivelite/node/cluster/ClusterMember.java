@@ -1,0 +1,120 @@
+package dev.hivelite.node.cluster;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+
+/**
+ * This worker's Hazelcast member. {@link #start()} joins in the background so that HTTP is served
+ * before the join completes (~1.5–3 s); {@link #state()} tells honestly where the join stands.
+ */
+public final class ClusterMember implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(ClusterMember.class.getName());
+
+    /** Where the member stands; health and readiness report it. */
+    public enum State { JOINING, JOINED, FAILED, STOPPED }
+
+    private final ClusterConfig config;
+    private final String instanceName;
+    /** Set once by the join thread; read by health probes on any thread. */
+    private volatile HazelcastInstance instance;
+    private volatile State state = State.JOINING;
+
+    public ClusterMember(ClusterConfig config, String instanceName) {
+        this.config = config;
+        this.instanceName = instanceName;
+    }
+
+    /** Starts joining on a platform thread and returns at once. */
+    public void start() {
+        Thread.ofPlatform().name("hazelcast-join").daemon(true).start(this::join);
+    }
+
+    private void join() {
+        try {
+            HazelcastInstance joined = Hazelcast.newHazelcastInstance(hazelcastConfig());
+            synchronized (this) {
+                if (state == State.STOPPED) {
+                    joined.shutdown();
+                    return;
+                }
+                instance = joined;
+                state = State.JOINED;
+            }
+            LOG.info(() -> "joined Hazelcast cluster " + config.clusterName() + " with "
+                    + joined.getCluster().getMembers().size() + " member(s)");
+        } catch (RuntimeException e) {
+            state = State.FAILED;
+            LOG.log(Level.SEVERE, "Hazelcast join failed; realtime and shared caches are degraded", e);
+        }
+    }
+
+    Config hazelcastConfig() {
+        Config hz = new Config();
+        hz.setClusterName(config.clusterName());
+        hz.setInstanceName(instanceName);
+        hz.getJetConfig().setEnabled(false);
+        NetworkConfig network = hz.getNetworkConfig();
+        network.setPort(config.port()).setPortAutoIncrement(false);
+        network.getInterfaces().setEnabled(true).addInterface(config.host());
+        JoinConfig join = network.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        List<String> members = new ArrayList<>(config.members());
+        members.add(config.host() + ":" + config.port());
+        join.getTcpIpConfig().setEnabled(true).setMembers(members).setConnectionTimeoutSeconds(2);
+        hz.setProperty("hazelcast.phone.home.enabled", "false");
+        hz.setProperty("hazelcast.logging.type", "jdk");
+        hz.setProperty("hazelcast.socket.bind.any", "false");
+        hz.setProperty("hazelcast.health.monitoring.level", "OFF");
+        hz.setProperty("hazelcast.shutdownhook.enabled", "false");
+        hz.setProperty("hazelcast.partition.count", "71");
+        hz.setProperty("hazelcast.operation.thread.count", "2");
+        hz.setProperty("hazelcast.operation.generic.thread.count", "1");
+        hz.setProperty("hazelcast.io.thread.count", "1");
+        hz.setProperty("hazelcast.event.thread.count", "1");
+        hz.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+        hz.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+        return hz;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** Members of the cluster as this member sees it; 0 before the join completes. */
+    public int memberCount() {
+        HazelcastInstance hz = instance;
+        if (hz == null || !hz.getLifecycleService().isRunning()) {
+            return 0;
+        }
+        return hz.getCluster().getMembers().size();
+    }
+
+    public Optional<HazelcastInstance> instance() {
+        return Optional.ofNullable(instance);
+    }
+
+    /** Leaves the cluster gracefully (partitions migrate to the survivors). */
+    @Override
+    public void close() {
+        HazelcastInstance hz;
+        synchronized (this) {
+            state = State.STOPPED;
+            hz = instance;
+            instance = null;
+        }
+        if (hz != null) {
+            hz.shutdown();
+        }
+    }
+}

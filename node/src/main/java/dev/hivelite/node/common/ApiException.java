@@ -1,0 +1,96 @@
+package dev.hivelite.node.common;
+
+import java.util.Map;
+
+/**
+ * The one way a feature reports a client error. Mapped once, by the HTTP layer, to PocketBase's error
+ * shape {@code {status, message, data}}; {@code data} holds field errors keyed by field name, each
+ * {@code {code, message}}. Anything that is not an {@code ApiException} becomes a generic 500 whose
+ * cause is logged and never sent.
+ */
+public abstract sealed class ApiException extends RuntimeException
+        permits ApiException.BadRequest, ApiException.Unauthorized, ApiException.Forbidden,
+                ApiException.NotFound, ApiException.Conflict, ApiException.PayloadTooLarge,
+                ApiException.TooManyRequests, ApiException.Unavailable {
+
+    /** A field error as PocketBase reports it: a stable code and a human message. */
+    public record FieldError(String code, String message) {
+    }
+
+    private final int status;
+    private final Map<String, FieldError> fieldErrors;
+
+    private ApiException(int status, String message, Map<String, FieldError> fieldErrors) {
+        super(message, null, false, false);
+        this.status = status;
+        this.fieldErrors = Map.copyOf(fieldErrors);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public Map<String, FieldError> fieldErrors() {
+        return fieldErrors;
+    }
+
+    /** 400: the request is malformed or fails validation. */
+    public static final class BadRequest extends ApiException {
+        public BadRequest(String message) {
+            this(message, Map.of());
+        }
+
+        public BadRequest(String message, Map<String, FieldError> fieldErrors) {
+            super(400, message, fieldErrors);
+        }
+    }
+
+    /** 401: credentials are missing or no longer valid. */
+    public static final class Unauthorized extends ApiException {
+        public Unauthorized(String message) {
+            super(401, message, Map.of());
+        }
+    }
+
+    /** 403: valid credentials that may not do this. */
+    public static final class Forbidden extends ApiException {
+        public Forbidden(String message) {
+            super(403, message, Map.of());
+        }
+    }
+
+    /** 404: nothing here, or nothing the caller may see. */
+    public static final class NotFound extends ApiException {
+        public NotFound(String message) {
+            super(404, message, Map.of());
+        }
+    }
+
+    /** 409: the request conflicts with the current state. */
+    public static final class Conflict extends ApiException {
+        public Conflict(String message) {
+            super(409, message, Map.of());
+        }
+    }
+
+    /** 413: the request body is larger than allowed. */
+    public static final class PayloadTooLarge extends ApiException {
+        public PayloadTooLarge(String message) {
+            super(413, message, Map.of());
+        }
+    }
+
+    /** 429: too many requests from this client. */
+    public static final class TooManyRequests extends ApiException {
+        public TooManyRequests(String message) {
+            super(429, message, Map.of());
+        }
+    }
+
+    /** 503: the server cannot take this now (draining, a full queue); the client may retry. */
+    public static final class Unavailable extends ApiException {
+        public Unavailable(String message) {
+            super(503, message, Map.of());
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.hivelite.node.http;
+
+import java.time.Clock;
+
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.staticcontent.StaticContentService;
+
+import dev.hivelite.node.observe.HealthService;
+import dev.hivelite.node.observe.NodeMetrics;
+import dev.hivelite.node.observe.WorkerState;
+
+/** Wires every route of the public port. The worker and the tests both call {@link #routing}. */
+public final class PublicRouting {
+
+    /** Classpath folder of the admin-web jar's built dashboard. */
+    static final String ADMIN_WEB_ROOT = "hivelite-admin";
+
+    private PublicRouting() {
+    }
+
+    public static void routing(HttpRouting.Builder routing, WorkerState state, NodeMetrics metrics,
+                               Clock clock, boolean debugRoutes) {
+        routing.addFilter(new RequestMetricsFilter(metrics));
+        ErrorHandling.register(routing);
+        routing.register(new HealthService(state, clock));
+        if (debugRoutes) {
+            routing.register(new DebugService());
+        }
+        routing.register("/_", StaticContentService.builder(ADMIN_WEB_ROOT)
+                .welcomeFileName("index.html")
+                .build());
+        routing.any(ErrorHandling::notFound);
+    }
+}

@@ -1,0 +1,2 @@
+/** Health, readiness, liveness and Prometheus metrics of one worker. */
+package dev.hivelite.node.observe;

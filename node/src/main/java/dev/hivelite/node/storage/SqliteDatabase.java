@@ -1,0 +1,198 @@
+package dev.hivelite.node.storage;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+
+import org.sqlite.SQLiteConfig;
+
+import dev.hivelite.node.common.ApiException;
+
+/**
+ * One SQLite file with its writer and its read connections.
+ *
+ * <p>Writes are serialised in-process on a single platform thread that owns the only write
+ * connection; each runs in its own {@code BEGIN IMMEDIATE} transaction, so a writer from another
+ * process makes ours wait for the lock at the start instead of failing half-way. Reads borrow one
+ * of {@link SqliteOptions#readConnections()} {@code query_only} connections and run on the shared
+ * read pool given to the constructor.
+ *
+ * <p>Lifecycle: {@link #open} → {@link #read}/{@link #write} from any thread → {@link #close}.
+ */
+public final class SqliteDatabase implements AutoCloseable {
+
+    private final Path file;
+    /** Owned by the writer thread after open; never touched by any other thread. */
+    private final Connection writeConnection;
+    /** Single platform thread: the in-process queue that serialises writers. */
+    private final ExecutorService writer;
+    /** Idle read connections; a read task takes one and gives it back. */
+    private final BlockingQueue<Connection> readConnections;
+    /** Shared across databases, bounded, platform threads; not owned (not shut down by close). */
+    private final ExecutorService readPool;
+    private volatile boolean closed;
+
+    private SqliteDatabase(Path file, Connection writeConnection, List<Connection> readers,
+                           ExecutorService readPool) {
+        this.file = file;
+        this.writeConnection = writeConnection;
+        this.readConnections = new ArrayBlockingQueue<>(readers.size(), false, readers);
+        this.readPool = readPool;
+        this.writer = Executors.newSingleThreadExecutor(Thread.ofPlatform()
+                .name("sqlite-writer-" + file.getParent().getFileName() + "/" + file.getFileName())
+                .daemon(true).factory());
+    }
+
+    /**
+     * Opens (creating if needed) the file with the pragmas every connection gets: WAL, foreign keys,
+     * busy timeout, synchronous NORMAL or FULL.
+     */
+    public static SqliteDatabase open(Path file, SqliteOptions options, ExecutorService readPool) {
+        List<Connection> opened = new ArrayList<>();
+        try {
+            Connection writeConnection = connect(file, options, false);
+            opened.add(writeConnection);
+            List<Connection> readers = new ArrayList<>();
+            for (int i = 0; i < options.readConnections(); i++) {
+                Connection reader = connect(file, options, true);
+                opened.add(reader);
+                readers.add(reader);
+            }
+            return new SqliteDatabase(file, writeConnection, readers, readPool);
+        } catch (SQLException e) {
+            opened.forEach(SqliteDatabase::closeQuietly);
+            throw new StorageException("cannot open " + file, e);
+        }
+    }
+
+    private static Connection connect(Path file, SqliteOptions options, boolean reader) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        // Order matters: busy_timeout first so that switching to WAL waits for a concurrent opener.
+        config.setBusyTimeout((int) options.busyTimeout().toMillis());
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.enforceForeignKeys(true);
+        config.setSynchronous(options.synchronousFull()
+                ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
+        Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
+        if (reader) {
+            execute(connection, "PRAGMA query_only = ON");
+        }
+        return connection;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Runs {@code work} on a read connection (no writes possible: {@code query_only}). */
+    public <T> T read(SqlWork<T> work) {
+        return await(submit(readPool, () -> {
+            Connection connection = readConnections.take();
+            try {
+                return work.run(connection);
+            } finally {
+                readConnections.add(connection);
+            }
+        }));
+    }
+
+    /**
+     * Runs {@code work} in one {@code BEGIN IMMEDIATE} transaction on the writer thread: committed
+     * when it returns, rolled back when it throws, so nothing is half-written.
+     */
+    public <T> T write(SqlWork<T> work) {
+        return await(submit(writer, () -> {
+            // Explicit statements rather than setAutoCommit(false): sqlite-jdbc would open the next
+            // transaction right after each commit, and an IMMEDIATE one holds the write lock while idle.
+            execute(writeConnection, "BEGIN IMMEDIATE");
+            try {
+                T result = work.run(writeConnection);
+                execute(writeConnection, "COMMIT");
+                return result;
+            } catch (Throwable t) {
+                rollbackQuietly();
+                throw t;
+            }
+        }));
+    }
+
+    private <T> Future<T> submit(ExecutorService executor, Callable<T> task) {
+        if (closed) {
+            throw new ApiException.Unavailable("database is closing");
+        }
+        try {
+            return executor.submit(task);
+        } catch (RejectedExecutionException e) {
+            throw new ApiException.Unavailable("storage is busy, retry later");
+        }
+    }
+
+    private static <T> T await(Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new ApiException.Unavailable("request interrupted");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new StorageException("SQLite failed", cause);
+        }
+    }
+
+    private static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private void rollbackQuietly() {
+        try {
+            execute(writeConnection, "ROLLBACK");
+        } catch (SQLException ignored) {
+            // The connection is unusable only if the file is; the next write reports that.
+        }
+    }
+
+    /** Waits for queued writes to finish, then closes every connection. */
+    @Override
+    public void close() {
+        closed = true;
+        writer.shutdown();
+        try {
+            writer.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeQuietly(writeConnection);
+        List<Connection> readers = new ArrayList<>();
+        readConnections.drainTo(readers);
+        readers.forEach(SqliteDatabase::closeQuietly);
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // Closing is best effort; SQLite recovers from the WAL on the next open.
+        }
+    }
+}
