@@ -27,6 +27,8 @@ final class LogPump implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final PrintStream out;
     private final Thread writer;
+    /** One per worker process ever started; each ends when its worker's pipe closes. */
+    private final java.util.Queue<Thread> readers = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     LogPump(PrintStream out) {
         this.out = out;
@@ -36,7 +38,8 @@ final class LogPump implements AutoCloseable {
     /** Starts draining one worker's output; returns at once. */
     void attach(int workerId, long pid, InputStream output) {
         String prefix = "[w" + workerId + "] ";
-        Thread.ofVirtual().name("log-w" + workerId + "-" + pid).start(() -> {
+        // A platform thread: a pipe read is a blocking native call, which would hold a carrier thread.
+        readers.add(Thread.ofPlatform().name("log-w" + workerId + "-" + pid).daemon(true).start(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = reader.readLine()) != null) {
@@ -47,7 +50,8 @@ final class LogPump implements AutoCloseable {
             } catch (IOException ignored) {
                 // The worker's pipe closed: it exited.
             }
-        });
+        }));
+        readers.removeIf(t -> !t.isAlive());
     }
 
     long dropped() {
@@ -74,10 +78,13 @@ final class LogPump implements AutoCloseable {
         }
     }
 
-    /** Flushes what is queued (bounded wait) and stops the writer. */
+    /** Waits (bounded) for exited workers' last lines, flushes what is queued, stops the writer. */
     @Override
     public void close() {
         try {
+            for (Thread reader : readers) {
+                reader.join(1_000);
+            }
             lines.put(POISON);
             writer.join(2_000);
         } catch (InterruptedException e) {

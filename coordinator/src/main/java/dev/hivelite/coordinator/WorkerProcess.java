@@ -71,13 +71,17 @@ final class WorkerProcess {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** SIGTERM: the worker drains and stops on its own. */
+    /**
+     * SIGTERM: the worker drains and stops on its own. Sent through the {@link ProcessHandle}: {@code
+     * Process.destroy()} would also close our ends of its pipes, so the draining worker would lose its
+     * log output (EPIPE) and read end-of-file on stdin, which it takes for a dead coordinator.
+     */
     void terminate() {
-        process.destroy();
+        process.toHandle().destroy();
     }
 
     /** SIGKILL. */
     void kill() {
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
     }
 }

@@ -12,6 +12,12 @@ import java.util.logging.SimpleFormatter;
  */
 public final class Logs {
 
+    /**
+     * Strong references to the loggers whose level we set: JUL holds loggers weakly, and a collected
+     * logger forgets its level (Hazelcast's INFO chatter came back after the first GC).
+     */
+    private static final java.util.List<Logger> CONFIGURED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private Logs() {
     }
 
@@ -38,8 +44,14 @@ public final class Logs {
         handler.setLevel(Level.ALL);
         root.addHandler(handler);
         root.setLevel(Level.INFO);
-        Logger.getLogger("com.hazelcast").setLevel(Level.WARNING);
-        Logger.getLogger("io.helidon").setLevel(Level.WARNING);
+        level("com.hazelcast", Level.WARNING);
+        level("io.helidon", Level.WARNING);
+    }
+
+    private static void level(String name, Level level) {
+        Logger logger = Logger.getLogger(name);
+        logger.setLevel(level);
+        CONFIGURED.add(logger);
     }
 
     /**

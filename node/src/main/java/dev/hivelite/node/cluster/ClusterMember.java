@@ -82,6 +82,9 @@ public final class ClusterMember implements AutoCloseable {
         hz.setProperty("hazelcast.operation.generic.thread.count", "1");
         hz.setProperty("hazelcast.io.thread.count", "1");
         hz.setProperty("hazelcast.event.thread.count", "1");
+        // Default 5 s: the join would dominate worker start (readiness waits for it). With TCP-IP join
+        // on loopback the members find each other at once; a split at start is merged (below).
+        hz.setProperty("hazelcast.wait.seconds.before.join", "1");
         hz.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
         hz.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
         return hz;

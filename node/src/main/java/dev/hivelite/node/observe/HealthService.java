@@ -4,7 +4,6 @@ import java.time.Clock;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -14,7 +13,10 @@ import dev.hivelite.node.common.Json;
 
 /**
  * {@code /_/health} on the public port: answers for the worker that took the connection, so a
- * client that opens many connections sees every worker. 200 while serving, 503 while draining.
+ * client that opens many connections sees every worker. Always 200 when it answers at all: a worker
+ * that is draining still serves the requests it accepted, and the port stays healthy because the
+ * other workers take new connections; {@code "status":"draining"} says which case this is. The
+ * cluster's view (503 when a worker is missing) is the management port's {@code /_/health}.
  */
 public final class HealthService implements HttpService {
 
@@ -34,21 +36,15 @@ public final class HealthService implements HttpService {
 
     private void view(ServerRequest req, ServerResponse res) {
         HealthResponse health = HealthResponse.of(state, clock.instant());
-        res.status(status(health))
-           .header(HeaderValues.CONTENT_TYPE_JSON)
+        res.header(HeaderValues.CONTENT_TYPE_JSON)
            .header(HeaderValues.CACHE_NO_CACHE)
            .send(Json.bytes(health));
     }
 
     private void head(ServerRequest req, ServerResponse res) {
         HealthResponse health = HealthResponse.of(state, clock.instant());
-        res.status(status(health))
-           .header(HeaderValues.CONTENT_TYPE_JSON)
+        res.header(HeaderValues.CONTENT_TYPE_JSON)
            .header(HeaderNames.CONTENT_LENGTH, String.valueOf(Json.bytes(health).length))
            .send();
-    }
-
-    private static Status status(HealthResponse health) {
-        return "ok".equals(health.status()) ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503;
     }
 }
