@@ -1,0 +1,42 @@
+package dev.hivelite.coordinator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+
+class WorkerSlotTest {
+
+    @Test
+    void backoffDoublesFromOneSecondAndStopsAtThirty() {
+        List<Long> waits = IntStream.rangeClosed(1, 8)
+                .mapToObj(n -> WorkerSlot.backoff(n, Supervisor.INITIAL_BACKOFF, Supervisor.MAX_BACKOFF).toSeconds())
+                .toList();
+        assertEquals(List.of(1L, 2L, 4L, 8L, 16L, 30L, 30L, 30L), waits);
+    }
+
+    @Test
+    void backoffNeverOverflowsAfterManyFailures() {
+        assertEquals(Duration.ofSeconds(30), WorkerSlot.backoff(10_000, Supervisor.INITIAL_BACKOFF, Supervisor.MAX_BACKOFF));
+    }
+
+    @Test
+    void threeFailuresInARowAreACrashLoopUntilTheWorkerIsStable() {
+        WorkerSlot slot = new WorkerSlot(1);
+        slot.recordExit(1, "exited");
+        slot.recordExit(1, "exited");
+        assertFalse(slot.crashLooping());
+        slot.recordExit(3, "exited before it was ready");
+        assertTrue(slot.crashLooping());
+        assertEquals(3, slot.lastExitCode());
+        slot.markStable();
+        assertFalse(slot.crashLooping());
+        assertEquals(1, WorkerSlot.backoff(slot.consecutiveFailures() + 1, Supervisor.INITIAL_BACKOFF,
+                Supervisor.MAX_BACKOFF).toSeconds(), "after a stable minute the back-off starts over");
+    }
+}

@@ -1,0 +1,145 @@
+package dev.hivelite.node.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteDatabaseTest {
+
+    @TempDir
+    Path dir;
+
+    private ExecutorService readPool;
+    private SqliteDatabase db;
+
+    @BeforeEach
+    void open() {
+        readPool = Executors.newFixedThreadPool(4, Thread.ofPlatform().daemon(true).factory());
+        db = SqliteDatabase.open(dir.resolve("data.db"), SqliteOptions.defaults(), readPool);
+        db.write(c -> update(c, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)"));
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+        readPool.shutdownNow();
+    }
+
+    private static int update(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            return s.executeUpdate(sql);
+        }
+    }
+
+    private static long count(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM t")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static String pragma(Connection c, String name) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA " + name)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Test
+    void everyConnectionHasTheSafetyPragmas() {
+        assertEquals("wal", db.read(c -> pragma(c, "journal_mode")));
+        assertEquals("1", db.read(c -> pragma(c, "foreign_keys")));
+        assertEquals("1", db.read(c -> pragma(c, "synchronous")), "NORMAL");
+        assertEquals("10000", db.read(c -> pragma(c, "busy_timeout")));
+        assertEquals("1", db.write(c -> pragma(c, "foreign_keys")));
+    }
+
+    @Test
+    void aFailedWriteLeavesNothingBehind() {
+        assertThrows(SQLException.class, () -> {
+            try {
+                db.write(c -> {
+                    update(c, "INSERT INTO t (v) VALUES ('first')");
+                    return update(c, "INSERT INTO t (v) VALUES (NULL)");
+                });
+            } catch (StorageException e) {
+                throw e.getCause();
+            }
+        });
+        assertEquals(0L, db.read(SqliteDatabaseTest::count));
+        db.write(c -> update(c, "INSERT INTO t (v) VALUES ('after')"));
+        assertEquals(1L, db.read(SqliteDatabaseTest::count), "the writer is usable after a rollback");
+    }
+
+    @Test
+    void readConnectionsCannotWrite() {
+        StorageException e = assertThrows(StorageException.class,
+                () -> db.read(c -> update(c, "INSERT INTO t (v) VALUES ('x')")));
+        assertTrue(e.getCause().getMessage().contains("readonly") || e.getCause().getMessage().contains("read"),
+                e.getCause().getMessage());
+    }
+
+    @Test
+    void concurrentWritersFromManyThreadsLoseNothing() throws Exception {
+        try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Integer>> futures = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                int n = i;
+                futures.add(callers.submit(() -> db.write(c -> update(c, "INSERT INTO t (v) VALUES ('" + n + "')"))));
+            }
+            for (Future<Integer> f : futures) {
+                assertEquals(1, f.get());
+            }
+        }
+        assertEquals(500L, db.read(SqliteDatabaseTest::count));
+    }
+
+    @Test
+    void theWriterHoldsNoLockBetweenTransactions() throws SQLException {
+        db.write(c -> update(c, "INSERT INTO t (v) VALUES ('ours')"));
+        // Another process's writer must get the lock at once while ours is idle.
+        try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("data.db"));
+             Statement s = other.createStatement()) {
+            s.execute("PRAGMA busy_timeout = 0");
+            s.execute("BEGIN IMMEDIATE");
+            s.executeUpdate("INSERT INTO t (v) VALUES ('theirs')");
+            s.execute("COMMIT");
+        }
+        assertEquals(2L, db.read(SqliteDatabaseTest::count));
+    }
+
+    @Test
+    void aWriteWaitsForAnotherProcesssLockInsteadOfFailing() throws Exception {
+        try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("data.db"));
+             Statement s = other.createStatement()) {
+            s.execute("BEGIN IMMEDIATE");
+            s.executeUpdate("INSERT INTO t (v) VALUES ('theirs')");
+            try (ExecutorService caller = Executors.newVirtualThreadPerTaskExecutor()) {
+                Future<Integer> ours = caller.submit(() -> db.write(c -> update(c, "INSERT INTO t (v) VALUES ('ours')")));
+                Thread.sleep(Duration.ofMillis(200));
+                assertTrue(!ours.isDone(), "our write waits on the lock");
+                s.execute("COMMIT");
+                assertEquals(1, ours.get());
+            }
+        }
+        assertEquals(2L, db.read(SqliteDatabaseTest::count));
+    }
+}
