@@ -83,6 +83,20 @@ final class CoordinatorProcess implements AutoCloseable {
 
     /** Starts a cluster and waits until management health says every worker is ready. */
     static CoordinatorProcess start(Path dataDir, int workers, String... extraArgs) throws IOException {
+        CoordinatorProcess cluster = launch(dataDir, workers, extraArgs);
+        try {
+            await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(200))
+                    .failFast("coordinator exited", () -> !cluster.process.isAlive())
+                    .until(() -> cluster.managementStatus("/_/health") == 200);
+        } catch (RuntimeException | Error e) {
+            cluster.close();
+            throw new IllegalStateException("cluster did not become healthy; log:\n" + cluster.logText(), e);
+        }
+        return cluster;
+    }
+
+    /** Starts a coordinator and waits only until its management port answers. */
+    static CoordinatorProcess launch(Path dataDir, int workers, String... extraArgs) throws IOException {
         int http = freePort();
         int management = freePort();
         Files.createDirectories(dataDir);
@@ -94,12 +108,12 @@ final class CoordinatorProcess implements AutoCloseable {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         CoordinatorProcess cluster = new CoordinatorProcess(process, http, management, dataDir, log);
         try {
-            await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(200))
+            await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(100))
                     .failFast("coordinator exited", () -> !process.isAlive())
-                    .until(() -> cluster.managementStatus("/_/health") == 200);
+                    .until(() -> cluster.managementStatus("/_/health") != 0);
         } catch (RuntimeException | Error e) {
             cluster.close();
-            throw new IllegalStateException("cluster did not become healthy; log:\n" + cluster.logText(), e);
+            throw new IllegalStateException("management port did not answer; log:\n" + cluster.logText(), e);
         }
         return cluster;
     }
@@ -166,7 +180,11 @@ final class CoordinatorProcess implements AutoCloseable {
     }
 
     void signal(String signal) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+        signalPid(process.pid(), signal);
+    }
+
+    void signalPid(long pid, String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
         if (kill.waitFor() != 0) {
             throw new IllegalStateException("kill -" + signal + " failed");
         }
