@@ -13,7 +13,8 @@ import dev.hivelite.node.common.Version;
 
 /**
  * {@code java -jar coordinator.jar [serve] [flags]}: the entry point users run. Sub-commands:
- * {@code serve} (the default) and {@code worker} (started by serve itself, not by users).
+ * {@code serve} (the default), {@code superuser} (manage superusers, running or not) and {@code worker}
+ * (started by serve itself, not by users).
  */
 public final class CoordinatorMain {
 
@@ -30,6 +31,7 @@ public final class CoordinatorMain {
         switch (command) {
             case "worker" -> NodeMain.main(rest.toArray(String[]::new));
             case "serve" -> System.exit(serve(rest));
+            case "superuser" -> System.exit(new SuperuserCommand(System.getenv(), System.out, System.err).run(rest));
             case "help" -> System.out.print(Help.text());
             case "version" -> System.out.println("hivelite " + Version.current());
             default -> {

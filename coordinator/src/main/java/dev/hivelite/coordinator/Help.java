@@ -11,6 +11,7 @@ final class Help {
                 Hivelite: a backend platform on SQLite, as a cluster of workers on one port.
 
                 Usage: java -jar coordinator.jar [serve] [flags]
+                       java -jar coordinator.jar superuser upsert|create|update|delete EMAIL [PASSWORD] [--dir DIR]
                        java -jar coordinator.jar --version
 
                 Each setting is a flag, an environment variable or a config-file key; flags win over

@@ -36,7 +36,7 @@ public final class NodeMain {
         configureSqliteTmpdir(config);
         Worker worker;
         try {
-            worker = Worker.start(config, Clock.systemUTC());
+            worker = Worker.start(config, Worker.Secrets.fromEnvironment(), Clock.systemUTC());
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "worker " + config.workerId() + " failed to start: " + e.getMessage(), e);
             System.exit(EXIT_START_FAILED);

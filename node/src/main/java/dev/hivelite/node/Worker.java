@@ -10,7 +10,14 @@ import java.util.logging.Logger;
 import io.helidon.webserver.WebServer;
 
 import dev.hivelite.node.cluster.ClusterConfig;
+import dev.hivelite.node.auth.Authenticator;
+import dev.hivelite.node.auth.FirstStart;
+import dev.hivelite.node.auth.SigningKey;
+import dev.hivelite.node.auth.SuperuserStore;
+import dev.hivelite.node.auth.Tokens;
 import dev.hivelite.node.cluster.ClusterMember;
+import dev.hivelite.node.cluster.SharedCounters;
+import dev.hivelite.node.cluster.SharedStrings;
 import dev.hivelite.node.common.Version;
 import dev.hivelite.node.http.PublicRouting;
 import dev.hivelite.node.observe.NodeMetrics;
@@ -52,7 +59,15 @@ public final class Worker implements AutoCloseable {
         this.server = server;
     }
 
-    public static Worker start(WorkerConfig config, Clock clock) {
+    /** Settings read from the environment, never from the command line (which `ps` shows). */
+    public record Secrets(String signingKey, String adminEmail, String adminPassword) {
+        public static Secrets fromEnvironment() {
+            return new Secrets(System.getenv("HIVELITE_SECRET"), System.getenv("HIVELITE_ADMIN_EMAIL"),
+                    System.getenv("HIVELITE_ADMIN_PASSWORD"));
+        }
+    }
+
+    public static Worker start(WorkerConfig config, Secrets secrets, Clock clock) {
         int readThreads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         ThreadPoolExecutor readPool = new ThreadPoolExecutor(readThreads, readThreads, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(READ_QUEUE), Thread.ofPlatform().name("sqlite-reader-", 1)
@@ -67,6 +82,15 @@ public final class Worker implements AutoCloseable {
                 Version.current(), () -> cluster.state().name().toLowerCase(), cluster::memberCount);
         NodeMetrics metrics = new NodeMetrics(state);
 
+        SuperuserStore superusers = new SuperuserStore(systemDb, clock);
+        Authenticator authenticator = new Authenticator(superusers,
+                new Tokens(SigningKey.load(config.dataDir(), secrets.signingKey())),
+                new SharedStrings(cluster, "hivelite.superuser-sessions"),
+                new SharedCounters(cluster, "hivelite.throttle.superuser-logins"), clock);
+        FirstStart.run(superusers, secrets.adminEmail(), secrets.adminPassword(), config.workerId() == 1,
+                (config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host()) + ":" + config.port());
+        PublicRouting.Services services = new PublicRouting.Services(authenticator, superusers);
+
         WebServer server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -75,7 +99,7 @@ public final class Worker implements AutoCloseable {
                 .shutdownGracePeriod(config.gracePeriod())
                 // One shutdown hook (NodeMain's) orders drain → Hazelcast → SQLite; Helidon's would race it.
                 .shutdownHook(false)
-                .routing(r -> PublicRouting.routing(r, state, metrics, clock, config.debugRoutes()))
+                .routing(r -> PublicRouting.routing(r, state, metrics, clock, config.debugRoutes(), services))
                 .putSocket(PRIVATE_SOCKET, listener -> listener
                         .host("127.0.0.1")
                         .port(config.privatePort())

@@ -43,7 +43,7 @@ class WorkerTest {
         WorkerConfig config = new WorkerConfig(7, "127.0.0.1", 0, 0, dataDir, Duration.ofSeconds(5),
                 "worker-test-" + ProcessHandle.current().pid(), freePort(), List.of(), OptionalLong.empty(),
                 false, false);
-        worker = Worker.start(config, Clock.systemUTC());
+        worker = Worker.start(config, new Worker.Secrets(null, null, null), Clock.systemUTC());
         client = HttpClient.newHttpClient();
     }
 

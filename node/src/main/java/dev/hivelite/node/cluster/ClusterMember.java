@@ -8,6 +8,7 @@ import java.util.logging.Logger;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
@@ -22,6 +23,9 @@ public final class ClusterMember implements AutoCloseable {
 
     /** Where the member stands; health and readiness report it. */
     public enum State { JOINING, JOINED, FAILED, STOPPED }
+
+    /** Name pattern of the maps that hold throttling counters. */
+    public static final String THROTTLE_MAPS = "hivelite.throttle.*";
 
     private final ClusterConfig config;
     private final String instanceName;
@@ -72,6 +76,8 @@ public final class ClusterMember implements AutoCloseable {
         List<String> members = new ArrayList<>(config.members());
         members.add(config.host() + ":" + config.port());
         join.getTcpIpConfig().setEnabled(true).setMembers(members).setConnectionTimeoutSeconds(2);
+        // Counters (login throttling) expire even if an update reset their own time-to-live.
+        hz.addMapConfig(new MapConfig(THROTTLE_MAPS).setTimeToLiveSeconds(600));
         hz.setProperty("hazelcast.phone.home.enabled", "false");
         hz.setProperty("hazelcast.logging.type", "jdk");
         hz.setProperty("hazelcast.socket.bind.any", "false");

@@ -5,6 +5,10 @@ import java.time.Clock;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.staticcontent.StaticContentService;
 
+import dev.hivelite.node.auth.Authenticator;
+import dev.hivelite.node.auth.SuperuserAuthService;
+import dev.hivelite.node.auth.SuperuserService;
+import dev.hivelite.node.auth.SuperuserStore;
 import dev.hivelite.node.observe.HealthService;
 import dev.hivelite.node.observe.NodeMetrics;
 import dev.hivelite.node.observe.WorkerState;
@@ -18,11 +22,18 @@ public final class PublicRouting {
     private PublicRouting() {
     }
 
+    /** The feature services this port serves, built by the worker. */
+    public record Services(Authenticator authenticator, SuperuserStore superusers) {
+    }
+
     public static void routing(HttpRouting.Builder routing, WorkerState state, NodeMetrics metrics,
-                               Clock clock, boolean debugRoutes) {
+                               Clock clock, boolean debugRoutes, Services services) {
         routing.addFilter(new RequestMetricsFilter(metrics));
+        routing.addFilter(new AuthenticationFilter(services.authenticator()));
         ErrorHandling.register(routing);
         routing.register(new HealthService(state, clock));
+        routing.register(new SuperuserAuthService(services.authenticator()));
+        routing.register(new SuperuserService(services.superusers(), services.authenticator()));
         if (debugRoutes) {
             routing.register(new DebugService());
         }

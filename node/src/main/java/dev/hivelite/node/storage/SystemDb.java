@@ -27,7 +27,54 @@ public final class SystemDb {
                         key   TEXT PRIMARY KEY NOT NULL,
                         value TEXT NOT NULL
                     ) WITHOUT ROWID""",
-                    "INSERT INTO _meta (key, value) VALUES ('created', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"));
+                    "INSERT INTO _meta (key, value) VALUES ('created', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"),
+            // 2: the platform: superusers and their sessions, databases, API keys, audit log.
+            List.of("""
+                    CREATE TABLE superusers (
+                        id            TEXT PRIMARY KEY NOT NULL,
+                        email         TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                        password_hash TEXT NOT NULL,
+                        created       TEXT NOT NULL,
+                        updated       TEXT NOT NULL
+                    )""", """
+                    CREATE TABLE superuser_sessions (
+                        id           TEXT PRIMARY KEY NOT NULL,
+                        superuser_id TEXT NOT NULL REFERENCES superusers (id) ON DELETE CASCADE,
+                        created      TEXT NOT NULL,
+                        expires      TEXT NOT NULL,
+                        ip           TEXT NOT NULL DEFAULT ''
+                    )""",
+                    "CREATE INDEX superuser_sessions_superuser ON superuser_sessions (superuser_id)", """
+                    CREATE TABLE databases (
+                        id           TEXT PRIMARY KEY NOT NULL,
+                        name         TEXT NOT NULL UNIQUE,
+                        grp          TEXT NOT NULL DEFAULT '',
+                        read_only    INTEGER NOT NULL DEFAULT 0,
+                        cors_origins TEXT NOT NULL DEFAULT '[]',
+                        created      TEXT NOT NULL,
+                        updated      TEXT NOT NULL,
+                        last_used    TEXT
+                    )""", """
+                    CREATE TABLE api_keys (
+                        id          TEXT PRIMARY KEY NOT NULL,
+                        database_id TEXT NOT NULL REFERENCES databases (id) ON DELETE CASCADE,
+                        label       TEXT NOT NULL,
+                        secret_hash TEXT NOT NULL UNIQUE,
+                        created     TEXT NOT NULL,
+                        rotated     TEXT,
+                        last_used   TEXT
+                    )""",
+                    "CREATE INDEX api_keys_database ON api_keys (database_id)", """
+                    CREATE TABLE audit_log (
+                        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+                        time        TEXT NOT NULL,
+                        actor       TEXT NOT NULL,
+                        action      TEXT NOT NULL,
+                        database_id TEXT,
+                        ip          TEXT NOT NULL DEFAULT '',
+                        details     TEXT NOT NULL DEFAULT '{}'
+                    )""",
+                    "CREATE INDEX audit_log_time ON audit_log (time)"));
 
     private SystemDb() {
     }

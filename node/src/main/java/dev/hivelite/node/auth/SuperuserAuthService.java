@@ -1,0 +1,63 @@
+package dev.hivelite.node.auth;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.helidon.http.HeaderValues;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import dev.hivelite.node.common.ApiException;
+import dev.hivelite.node.common.ApiException.FieldError;
+import dev.hivelite.node.common.Bodies;
+import dev.hivelite.node.common.Json;
+import dev.hivelite.node.common.RequestContext;
+
+/**
+ * PocketBase's superuser auth routes, so the SDK's {@code pb.collection('_superusers').authWithPassword}
+ * works unchanged against the platform's superusers.
+ */
+public final class SuperuserAuthService implements HttpService {
+
+    private final Authenticator authenticator;
+
+    public SuperuserAuthService(Authenticator authenticator) {
+        this.authenticator = authenticator;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/api/collections/_superusers/auth-with-password", this::authWithPassword)
+             .post("/api/collections/_superusers/auth-refresh", this::authRefresh);
+    }
+
+    private void authWithPassword(ServerRequest req, ServerResponse res) {
+        JsonNode body = Bodies.json(req);
+        String identity = Bodies.text(body, "identity");
+        String password = Bodies.text(body, "password");
+        Map<String, FieldError> errors = new LinkedHashMap<>();
+        if (identity == null || identity.isBlank()) {
+            errors.put("identity", new FieldError("validation_required", "Cannot be blank."));
+        }
+        if (password == null || password.isEmpty()) {
+            errors.put("password", new FieldError("validation_required", "Cannot be blank."));
+        }
+        if (!errors.isEmpty()) {
+            throw new ApiException.BadRequest("An error occurred while validating the submitted data.", errors);
+        }
+        send(res, authenticator.login(identity.trim(), password, ClientIp.of(req)));
+    }
+
+    private void authRefresh(ServerRequest req, ServerResponse res) {
+        send(res, authenticator.refresh(RequestContext.principal(req).requireSuperuser()));
+    }
+
+    static void send(ServerResponse res, Authenticator.Login login) {
+        res.header(HeaderValues.CONTENT_TYPE_JSON)
+           .send(Json.bytes(Map.of("token", login.token(), "record", SuperuserRecord.of(login.superuser()))));
+    }
+}

@@ -1,0 +1,130 @@
+package dev.hivelite.node.auth;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import dev.hivelite.node.common.ApiException;
+import dev.hivelite.node.common.ApiException.FieldError;
+import dev.hivelite.node.common.Bodies;
+import dev.hivelite.node.common.Hashes;
+import dev.hivelite.node.common.Json;
+import dev.hivelite.node.common.Principal;
+import dev.hivelite.node.common.RequestContext;
+
+/** Platform management of superusers: logout, list, create, update, delete, revoke, first setup. */
+public final class SuperuserService implements HttpService {
+
+    private final SuperuserStore store;
+    private final Authenticator authenticator;
+
+    public SuperuserService(SuperuserStore store, Authenticator authenticator) {
+        this.store = store;
+        this.authenticator = authenticator;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/api/superusers/logout", this::logout)
+             .post("/api/superusers/setup", this::setup)
+             .get("/api/superusers", this::list)
+             .post("/api/superusers", this::create)
+             .patch("/api/superusers/{id}", this::update)
+             .delete("/api/superusers/{id}", this::delete)
+             .post("/api/superusers/{id}/revoke", this::revoke);
+    }
+
+    /** Ends the caller's own session, on every worker. */
+    private void logout(ServerRequest req, ServerResponse res) {
+        authenticator.logout(RequestContext.principal(req).requireSuperuser());
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    /** Creates the first superuser with the one-time token the log printed. */
+    private void setup(ServerRequest req, ServerResponse res) {
+        JsonNode body = Bodies.json(req);
+        String token = Bodies.text(body, "token");
+        SuperuserInput input = new SuperuserInput(trim(Bodies.text(body, "email")), Bodies.text(body, "password"));
+        input.validate(true);
+        if (token == null || token.isBlank()) {
+            throw new ApiException.BadRequest("An error occurred while validating the submitted data.",
+                    Map.of("token", new FieldError("validation_required", "Cannot be blank.")));
+        }
+        Superuser created = store.createWithSetupToken(Hashes.sha256(token), input.email(), input.password())
+                .orElseThrow(() -> new ApiException.Forbidden("The setup token is invalid or was already used."));
+        SuperuserAuthService.send(res, authenticator.login(created.email(), input.password(), ClientIp.of(req)));
+    }
+
+    private void list(ServerRequest req, ServerResponse res) {
+        RequestContext.principal(req).requireSuperuser();
+        List<SuperuserRecord> items = store.list().stream().map(SuperuserRecord::of).toList();
+        res.header(HeaderValues.CONTENT_TYPE_JSON).send(Json.bytes(Map.of("items", items, "totalItems", items.size())));
+    }
+
+    private void create(ServerRequest req, ServerResponse res) {
+        RequestContext.principal(req).requireSuperuser();
+        JsonNode body = Bodies.json(req);
+        SuperuserInput input = new SuperuserInput(trim(Bodies.text(body, "email")), Bodies.text(body, "password"));
+        input.validate(true);
+        Superuser created = store.create(input.email(), input.password()).orElseThrow(SuperuserService::emailTaken);
+        res.header(HeaderValues.CONTENT_TYPE_JSON).send(Json.bytes(SuperuserRecord.of(created)));
+    }
+
+    private void update(ServerRequest req, ServerResponse res) {
+        RequestContext.principal(req).requireSuperuser();
+        String id = req.path().pathParameters().get("id");
+        JsonNode body = Bodies.json(req);
+        String email = trim(Bodies.text(body, "email"));
+        String password = Bodies.text(body, "password");
+        Superuser current = store.byId(id).orElseThrow(SuperuserService::notFound);
+        SuperuserInput input = new SuperuserInput(email == null ? current.email() : email, password);
+        input.validate(false);
+        if (email != null && store.emailTaken(email, id)) {
+            throw emailTaken();
+        }
+        List<String> revoked = store.update(id, email, password).orElseThrow(SuperuserService::notFound);
+        authenticator.revoke(revoked);
+        res.header(HeaderValues.CONTENT_TYPE_JSON).send(Json.bytes(SuperuserRecord.of(store.byId(id).orElseThrow())));
+    }
+
+    private void delete(ServerRequest req, ServerResponse res) {
+        RequestContext.principal(req).requireSuperuser();
+        String id = req.path().pathParameters().get("id");
+        if (store.byId(id).isPresent() && store.count() <= 1) {
+            throw new ApiException.BadRequest("You can't delete the only existing superuser.");
+        }
+        authenticator.revoke(store.delete(id).orElseThrow(SuperuserService::notFound));
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    /** Revokes every session of a superuser (all its tokens), on every worker. */
+    private void revoke(ServerRequest req, ServerResponse res) {
+        Principal caller = RequestContext.principal(req);
+        caller.requireSuperuser();
+        String id = req.path().pathParameters().get("id");
+        store.byId(id).orElseThrow(SuperuserService::notFound);
+        authenticator.revoke(store.deleteSessions(id));
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    private static String trim(String s) {
+        return s == null ? null : s.trim();
+    }
+
+    private static ApiException notFound() {
+        return new ApiException.NotFound("The requested resource wasn't found.");
+    }
+
+    private static ApiException emailTaken() {
+        return new ApiException.BadRequest("An error occurred while validating the submitted data.",
+                Map.of("email", new FieldError("validation_not_unique", "Value must be unique.")));
+    }
+}

@@ -1,0 +1,61 @@
+package dev.hivelite.node.common;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.helidon.webserver.http.ServerRequest;
+
+/** Request bodies: JSON in, a 400 with PocketBase's message for anything malformed. */
+public final class Bodies {
+
+    /** Largest JSON body accepted by the platform routes. */
+    public static final int MAX_JSON_BYTES = 1 << 20;
+
+    private Bodies() {
+    }
+
+    /** The body as JSON; an empty body is an empty object. */
+    public static JsonNode json(ServerRequest req) {
+        if (!req.content().hasEntity()) {
+            return Json.mapper().createObjectNode();
+        }
+        try (InputStream in = req.content().inputStream()) {
+            byte[] bytes = in.readNBytes(MAX_JSON_BYTES + 1);
+            if (bytes.length > MAX_JSON_BYTES) {
+                throw new ApiException.PayloadTooLarge("The request body is too large.");
+            }
+            if (bytes.length == 0) {
+                return Json.mapper().createObjectNode();
+            }
+            JsonNode node = Json.mapper().readTree(bytes);
+            if (node == null || !node.isObject()) {
+                throw invalid();
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw invalid();
+        } catch (IOException e) {
+            throw new ApiException.BadRequest("Failed to read the request body.");
+        }
+    }
+
+    /** A text field, or null when absent or JSON null; a non-text value is a 400. */
+    public static String text(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new ApiException.BadRequest("An error occurred while validating the submitted data.",
+                    java.util.Map.of(field, new ApiException.FieldError("validation_invalid_type", "Must be a string.")));
+        }
+        return value.asText();
+    }
+
+    private static ApiException invalid() {
+        return new ApiException.BadRequest("Failed to load the submitted data due to invalid formatting.");
+    }
+}

@@ -1,0 +1,45 @@
+package dev.hivelite.node.http;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+
+import dev.hivelite.node.auth.Authenticator;
+import dev.hivelite.node.common.Principal;
+import dev.hivelite.node.common.RequestContext;
+
+/**
+ * Resolves {@code Authorization: <token>} (as the PocketBase SDK sends it) or {@code Authorization:
+ * Bearer <token>} into the request's {@link Principal}. Like PocketBase, an invalid token makes the
+ * caller anonymous rather than failing the request: routes that need a caller answer 401 themselves.
+ */
+final class AuthenticationFilter implements Filter {
+
+    private static final String BEARER = "bearer ";
+
+    private final Authenticator authenticator;
+
+    AuthenticationFilter(Authenticator authenticator) {
+        this.authenticator = authenticator;
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        RequestContext.principal(req, req.headers().first(HeaderNames.AUTHORIZATION)
+                .map(AuthenticationFilter::token)
+                .filter(token -> !token.isEmpty())
+                .map(authenticator::principal)
+                .orElse(Principal.ANONYMOUS));
+        chain.proceed();
+    }
+
+    static String token(String header) {
+        String value = header.trim();
+        if (value.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            value = value.substring(BEARER.length()).trim();
+        }
+        return value;
+    }
+}

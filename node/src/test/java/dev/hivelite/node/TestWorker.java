@@ -1,0 +1,85 @@
+package dev.hivelite.node;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+
+import dev.hivelite.node.common.Json;
+
+/**
+ * A real worker in the test JVM (real sockets, real SQLite files, a one-member Hazelcast cluster),
+ * with the HTTP helpers API tests share.
+ */
+public final class TestWorker implements AutoCloseable {
+
+    public static final String ADMIN_EMAIL = "admin@example.com";
+    public static final String ADMIN_PASSWORD = "admin-password-1";
+
+    public final Worker worker;
+    public final Path dataDir;
+    private final HttpClient client = HttpClient.newHttpClient();
+
+    private TestWorker(Worker worker, Path dataDir) {
+        this.worker = worker;
+        this.dataDir = dataDir;
+    }
+
+    /** A worker whose data dir holds one superuser, {@link #ADMIN_EMAIL}. */
+    public static TestWorker start(Path dataDir) throws IOException {
+        WorkerConfig config = new WorkerConfig(1, "127.0.0.1", 0, 0, dataDir, Duration.ofSeconds(5),
+                "test-" + ProcessHandle.current().pid() + "-" + System.nanoTime(), freePort(), List.of(),
+                OptionalLong.empty(), false, false);
+        return new TestWorker(Worker.start(config, new Worker.Secrets(null, ADMIN_EMAIL, ADMIN_PASSWORD),
+                Clock.systemUTC()), dataDir);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    public HttpResponse<String> send(String method, String path, String body, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + worker.port() + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        headers.forEach(request::header);
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Logs in over HTTP and returns the token. */
+    public String login(String email, String password) throws IOException, InterruptedException {
+        HttpResponse<String> response = send("POST", "/api/collections/_superusers/auth-with-password",
+                Json.mapper().writeValueAsString(Map.of("identity", email, "password", password)), Map.of());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("login failed: " + response.body());
+        }
+        return (String) json(response).get("token");
+    }
+
+    public static Map<String, Object> json(HttpResponse<String> response) throws IOException {
+        return Json.mapper().readValue(response.body(), new TypeReference<>() { });
+    }
+
+    @Override
+    public void close() {
+        worker.close();
+        client.close();
+    }
+}
