@@ -23,6 +23,9 @@ import dev.hivelite.node.http.PublicRouting;
 import dev.hivelite.node.observe.NodeMetrics;
 import dev.hivelite.node.observe.PrivateService;
 import dev.hivelite.node.observe.WorkerState;
+import dev.hivelite.node.platform.ApiKeyStore;
+import dev.hivelite.node.platform.ApiKeys;
+import dev.hivelite.node.platform.AuditLog;
 import dev.hivelite.node.storage.SqliteDatabase;
 import dev.hivelite.node.storage.SqliteOptions;
 import dev.hivelite.node.storage.SystemDb;
@@ -89,7 +92,10 @@ public final class Worker implements AutoCloseable {
                 new SharedCounters(cluster, "hivelite.throttle.superuser-logins"), clock);
         FirstStart.run(superusers, secrets.adminEmail(), secrets.adminPassword(), config.workerId() == 1,
                 (config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host()) + ":" + config.port());
-        PublicRouting.Services services = new PublicRouting.Services(authenticator, superusers);
+        ApiKeys apiKeys = new ApiKeys(new ApiKeyStore(systemDb, clock), new SharedStrings(cluster, "hivelite.api-keys"),
+                clock, Thread.ofVirtual().name("api-key-touch")::start);
+        PublicRouting.Services services = new PublicRouting.Services(authenticator, superusers, apiKeys,
+                new AuditLog(systemDb, clock));
 
         WebServer server = WebServer.builder()
                 .host(config.host())

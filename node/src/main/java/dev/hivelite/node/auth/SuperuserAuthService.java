@@ -12,6 +12,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import dev.hivelite.node.common.ApiException;
+import dev.hivelite.node.common.AuditTrail;
 import dev.hivelite.node.common.ApiException.FieldError;
 import dev.hivelite.node.common.Bodies;
 import dev.hivelite.node.common.Json;
@@ -24,9 +25,11 @@ import dev.hivelite.node.common.RequestContext;
 public final class SuperuserAuthService implements HttpService {
 
     private final Authenticator authenticator;
+    private final AuditTrail audit;
 
-    public SuperuserAuthService(Authenticator authenticator) {
+    public SuperuserAuthService(Authenticator authenticator, AuditTrail audit) {
         this.authenticator = authenticator;
+        this.audit = audit;
     }
 
     @Override
@@ -49,7 +52,16 @@ public final class SuperuserAuthService implements HttpService {
         if (!errors.isEmpty()) {
             throw new ApiException.BadRequest("An error occurred while validating the submitted data.", errors);
         }
-        send(res, authenticator.login(identity.trim(), password, ClientIp.of(req)));
+        String ip = ClientIp.of(req);
+        Authenticator.Login login;
+        try {
+            login = authenticator.login(identity.trim(), password, ip);
+        } catch (ApiException e) {
+            audit.record(identity.trim(), "superuser.login_failed", null, ip, Map.of("status", e.status()));
+            throw e;
+        }
+        audit.record(login.superuser().email(), "superuser.login", null, ip, Map.of());
+        send(res, login);
     }
 
     private void authRefresh(ServerRequest req, ServerResponse res) {

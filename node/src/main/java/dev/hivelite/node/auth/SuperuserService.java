@@ -13,6 +13,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import dev.hivelite.node.common.ApiException;
+import dev.hivelite.node.common.AuditTrail;
 import dev.hivelite.node.common.ApiException.FieldError;
 import dev.hivelite.node.common.Bodies;
 import dev.hivelite.node.common.Hashes;
@@ -25,10 +26,16 @@ public final class SuperuserService implements HttpService {
 
     private final SuperuserStore store;
     private final Authenticator authenticator;
+    private final AuditTrail audit;
 
-    public SuperuserService(SuperuserStore store, Authenticator authenticator) {
+    public SuperuserService(SuperuserStore store, Authenticator authenticator, AuditTrail audit) {
         this.store = store;
         this.authenticator = authenticator;
+        this.audit = audit;
+    }
+
+    private void audit(ServerRequest req, Principal actor, String action, Map<String, ?> details) {
+        audit.record(AuditTrail.actor(actor), action, null, ClientIp.of(req), details);
     }
 
     @Override
@@ -44,7 +51,9 @@ public final class SuperuserService implements HttpService {
 
     /** Ends the caller's own session, on every worker. */
     private void logout(ServerRequest req, ServerResponse res) {
-        authenticator.logout(RequestContext.principal(req).requireSuperuser());
+        Principal.Superuser caller = RequestContext.principal(req).requireSuperuser();
+        authenticator.logout(caller);
+        audit(req, caller, "superuser.logout", Map.of());
         res.status(Status.NO_CONTENT_204).send();
     }
 
@@ -60,6 +69,7 @@ public final class SuperuserService implements HttpService {
         }
         Superuser created = store.createWithSetupToken(Hashes.sha256(token), input.email(), input.password())
                 .orElseThrow(() -> new ApiException.Forbidden("The setup token is invalid or was already used."));
+        audit.record(created.email(), "superuser.setup", null, ClientIp.of(req), Map.of("id", created.id()));
         SuperuserAuthService.send(res, authenticator.login(created.email(), input.password(), ClientIp.of(req)));
     }
 
@@ -70,16 +80,17 @@ public final class SuperuserService implements HttpService {
     }
 
     private void create(ServerRequest req, ServerResponse res) {
-        RequestContext.principal(req).requireSuperuser();
+        Principal caller = RequestContext.principal(req).requireSuperuser();
         JsonNode body = Bodies.json(req);
         SuperuserInput input = new SuperuserInput(trim(Bodies.text(body, "email")), Bodies.text(body, "password"));
         input.validate(true);
         Superuser created = store.create(input.email(), input.password()).orElseThrow(SuperuserService::emailTaken);
+        audit(req, caller, "superuser.create", Map.of("id", created.id(), "email", created.email()));
         res.header(HeaderValues.CONTENT_TYPE_JSON).send(Json.bytes(SuperuserRecord.of(created)));
     }
 
     private void update(ServerRequest req, ServerResponse res) {
-        RequestContext.principal(req).requireSuperuser();
+        Principal caller = RequestContext.principal(req).requireSuperuser();
         String id = req.path().pathParameters().get("id");
         JsonNode body = Bodies.json(req);
         String email = trim(Bodies.text(body, "email"));
@@ -92,26 +103,30 @@ public final class SuperuserService implements HttpService {
         }
         List<String> revoked = store.update(id, email, password).orElseThrow(SuperuserService::notFound);
         authenticator.revoke(revoked);
+        audit(req, caller, "superuser.update", Map.of("id", id, "emailChanged", email != null,
+                "passwordChanged", password != null, "sessionsRevoked", revoked.size()));
         res.header(HeaderValues.CONTENT_TYPE_JSON).send(Json.bytes(SuperuserRecord.of(store.byId(id).orElseThrow())));
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
-        RequestContext.principal(req).requireSuperuser();
+        Principal caller = RequestContext.principal(req).requireSuperuser();
         String id = req.path().pathParameters().get("id");
         if (store.byId(id).isPresent() && store.count() <= 1) {
             throw new ApiException.BadRequest("You can't delete the only existing superuser.");
         }
         authenticator.revoke(store.delete(id).orElseThrow(SuperuserService::notFound));
+        audit(req, caller, "superuser.delete", Map.of("id", id));
         res.status(Status.NO_CONTENT_204).send();
     }
 
     /** Revokes every session of a superuser (all its tokens), on every worker. */
     private void revoke(ServerRequest req, ServerResponse res) {
-        Principal caller = RequestContext.principal(req);
-        caller.requireSuperuser();
+        Principal caller = RequestContext.principal(req).requireSuperuser();
         String id = req.path().pathParameters().get("id");
         store.byId(id).orElseThrow(SuperuserService::notFound);
-        authenticator.revoke(store.deleteSessions(id));
+        List<String> revoked = store.deleteSessions(id);
+        authenticator.revoke(revoked);
+        audit(req, caller, "superuser.revoke", Map.of("id", id, "sessionsRevoked", revoked.size()));
         res.status(Status.NO_CONTENT_204).send();
     }
 

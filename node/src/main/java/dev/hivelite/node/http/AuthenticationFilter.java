@@ -7,12 +7,15 @@ import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 
 import dev.hivelite.node.auth.Authenticator;
+import dev.hivelite.node.platform.ApiKeyStore;
+import dev.hivelite.node.platform.ApiKeys;
 import dev.hivelite.node.common.Principal;
 import dev.hivelite.node.common.RequestContext;
 
 /**
  * Resolves {@code Authorization: <token>} (as the PocketBase SDK sends it) or {@code Authorization:
- * Bearer <token>} into the request's {@link Principal}. Like PocketBase, an invalid token makes the
+ * Bearer <token>} into the request's {@link Principal}: {@code hl_…} is a database's API key, anything
+ * else a superuser session token. Like PocketBase, an invalid token makes the
  * caller anonymous rather than failing the request: routes that need a caller answer 401 themselves.
  */
 final class AuthenticationFilter implements Filter {
@@ -20,9 +23,11 @@ final class AuthenticationFilter implements Filter {
     private static final String BEARER = "bearer ";
 
     private final Authenticator authenticator;
+    private final ApiKeys apiKeys;
 
-    AuthenticationFilter(Authenticator authenticator) {
+    AuthenticationFilter(Authenticator authenticator, ApiKeys apiKeys) {
         this.authenticator = authenticator;
+        this.apiKeys = apiKeys;
     }
 
     @Override
@@ -30,7 +35,7 @@ final class AuthenticationFilter implements Filter {
         RequestContext.principal(req, req.headers().first(HeaderNames.AUTHORIZATION)
                 .map(AuthenticationFilter::token)
                 .filter(token -> !token.isEmpty())
-                .map(authenticator::principal)
+                .map(token -> ApiKeyStore.looksLikeKey(token) ? apiKeys.principal(token) : authenticator.principal(token))
                 .orElse(Principal.ANONYMOUS));
         chain.proceed();
     }

@@ -10,6 +10,9 @@ import dev.hivelite.node.auth.SuperuserAuthService;
 import dev.hivelite.node.auth.SuperuserService;
 import dev.hivelite.node.auth.SuperuserStore;
 import dev.hivelite.node.observe.HealthService;
+import dev.hivelite.node.platform.ActivityService;
+import dev.hivelite.node.platform.ApiKeys;
+import dev.hivelite.node.platform.AuditLog;
 import dev.hivelite.node.observe.NodeMetrics;
 import dev.hivelite.node.observe.WorkerState;
 
@@ -23,17 +26,18 @@ public final class PublicRouting {
     }
 
     /** The feature services this port serves, built by the worker. */
-    public record Services(Authenticator authenticator, SuperuserStore superusers) {
+    public record Services(Authenticator authenticator, SuperuserStore superusers, ApiKeys apiKeys, AuditLog audit) {
     }
 
     public static void routing(HttpRouting.Builder routing, WorkerState state, NodeMetrics metrics,
                                Clock clock, boolean debugRoutes, Services services) {
         routing.addFilter(new RequestMetricsFilter(metrics));
-        routing.addFilter(new AuthenticationFilter(services.authenticator()));
+        routing.addFilter(new AuthenticationFilter(services.authenticator(), services.apiKeys()));
         ErrorHandling.register(routing);
         routing.register(new HealthService(state, clock));
-        routing.register(new SuperuserAuthService(services.authenticator()));
-        routing.register(new SuperuserService(services.superusers(), services.authenticator()));
+        routing.register(new SuperuserAuthService(services.authenticator(), services.audit()));
+        routing.register(new SuperuserService(services.superusers(), services.authenticator(), services.audit()));
+        routing.register(new ActivityService(services.audit()));
         if (debugRoutes) {
             routing.register(new DebugService());
         }

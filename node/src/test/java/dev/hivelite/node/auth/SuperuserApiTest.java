@@ -119,7 +119,17 @@ class SuperuserApiTest {
                         List.of("The setup token is invalid or was already used.")),
                 ApiScenario.of("setup without token", "POST", "/api/superusers/setup",
                         "{\"email\":\"s@example.com\",\"password\":\"password-3\"}", none, 400, List.of("\"token\":{\"code\":\"validation_required\"")),
-                ApiScenario.of("logout without token", "POST", "/api/superusers/logout", null, none, 401, List.of(NEEDS_SUPERUSER)));
+                ApiScenario.of("logout without token", "POST", "/api/superusers/logout", null, none, 401, List.of(NEEDS_SUPERUSER)),
+                ApiScenario.of("activity without token", "GET", "/api/activity", null, none, 401, List.of(NEEDS_SUPERUSER)),
+                ApiScenario.of("activity with an unknown key", "GET", "/api/activity", null,
+                        auth("hl_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"), 401, List.of(NEEDS_SUPERUSER)),
+                ApiScenario.of("activity lists logins", "GET", "/api/activity?action=superuser.login", null, raw, 200,
+                        List.of("\"page\":1", "\"perPage\":30", "\"totalItems\":", "\"action\":\"superuser.login\"",
+                                "\"actor\":\"{adminEmail}\"")).notExpecting("superuser.logout"),
+                ApiScenario.of("activity bad perPage", "GET", "/api/activity?perPage=0", null, raw, 400,
+                        List.of("\"perPage\":{\"code\":\"validation_invalid_value\"")),
+                ApiScenario.of("activity perPage over the cap", "GET", "/api/activity?perPage=100000", null, raw, 400,
+                        List.of("validation_invalid_value")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -171,6 +181,22 @@ class SuperuserApiTest {
         assertEquals(204, worker.send("POST", "/api/superusers/" + created.get("id") + "/revoke", null, auth(token)).statusCode());
         assertEquals(401, worker.send("GET", "/api/superusers", null, auth(t1)).statusCode());
         assertEquals(401, worker.send("GET", "/api/superusers", null, auth(t2)).statusCode());
+    }
+
+    @Test
+    void auditLogRecordsFailedLoginsAndSuperuserChangesWithoutSecrets() throws Exception {
+        worker.send("POST", AUTH, "{\"identity\":\"intruder@example.com\",\"password\":\"guess-guess-1\"}", Map.of());
+        var created = TestWorker.json(worker.send("POST", "/api/superusers",
+                "{\"email\":\"audited@example.com\",\"password\":\"audited-password\"}", auth(token)));
+        worker.send("PATCH", "/api/superusers/" + created.get("id"), "{\"password\":\"audited-password-2\"}", auth(token));
+        String failed = worker.send("GET", "/api/activity?action=superuser.login_failed&actor=intruder@example.com", null,
+                auth(token)).body();
+        assertTrue(failed.contains("\"actor\":\"intruder@example.com\"") && failed.contains("\"totalItems\":1"), failed);
+        String updates = worker.send("GET", "/api/activity?action=superuser.update", null, auth(token)).body();
+        assertTrue(updates.contains("\"passwordChanged\":true"), updates);
+        String all = worker.send("GET", "/api/activity?perPage=500", null, auth(token)).body();
+        assertTrue(all.contains("superuser.create") && all.contains("audited@example.com"), all);
+        assertTrue(!all.contains("audited-password") && !all.contains("guess-guess-1"), "no secret is ever logged");
     }
 
     @Test
