@@ -26,6 +26,17 @@ class WorkerSlotTest {
     }
 
     @Test
+    void eachWorkerGetsItsShareOfTheCores() {
+        assertEquals(java.util.Optional.empty(), WorkerLauncher.coreShare(1, 8, List.of()), "one worker: the whole host");
+        assertEquals(java.util.Optional.of("-XX:ActiveProcessorCount=1"), WorkerLauncher.coreShare(2, 2, List.of()));
+        assertEquals(java.util.Optional.of("-XX:ActiveProcessorCount=4"), WorkerLauncher.coreShare(2, 8, List.of()));
+        assertEquals(java.util.Optional.of("-XX:ActiveProcessorCount=1"), WorkerLauncher.coreShare(4, 2, List.of()),
+                "never below one");
+        assertEquals(java.util.Optional.empty(), WorkerLauncher.coreShare(2, 2, List.of("-XX:ActiveProcessorCount=2")),
+                "the user's own setting wins");
+    }
+
+    @Test
     void threeFailuresInARowAreACrashLoopUntilTheWorkerIsStable() {
         WorkerSlot slot = new WorkerSlot(1);
         slot.recordExit(1, "exited");

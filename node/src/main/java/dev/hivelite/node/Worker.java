@@ -2,6 +2,7 @@ package dev.hivelite.node;
 
 import java.net.StandardSocketOptions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +41,8 @@ public final class Worker implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Worker.class.getName());
     /** Name of the loopback listener the coordinator probes. */
     static final String PRIVATE_SOCKET = "private";
+    /** How long a draining worker keeps its listener while telling clients to close (see DrainFilter). */
+    static final Duration DRAIN_NOTICE = Duration.ofSeconds(1);
     /** Size of the shared read pool queue; past it, reads are refused with 503 instead of piling up. */
     private static final int READ_QUEUE = 10_000;
 
@@ -128,11 +131,21 @@ public final class Worker implements AutoCloseable {
         return server.port(PRIVATE_SOCKET);
     }
 
-    /** Drains in-flight requests (up to the grace period), leaves Hazelcast, closes SQLite. */
+    /**
+     * Drains: answers carry {@code Connection: close} for a short notice period (keep-alive clients move
+     * to other workers without racing a close), then the listener closes and in-flight requests finish
+     * within the grace period; then Hazelcast is left and SQLite closed.
+     */
     @Override
     public void close() {
         state.stage(WorkerState.Stage.DRAINING);
         LOG.info(() -> "worker " + config.workerId() + " draining (grace " + config.gracePeriod().toSeconds() + " s)");
+        Duration notice = config.gracePeriod().compareTo(DRAIN_NOTICE) < 0 ? config.gracePeriod() : DRAIN_NOTICE;
+        try {
+            Thread.sleep(notice);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         server.stop();
         cluster.close();
         systemDb.close();

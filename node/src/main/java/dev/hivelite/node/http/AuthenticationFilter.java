@@ -32,11 +32,13 @@ final class AuthenticationFilter implements Filter {
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        RequestContext.principal(req, req.headers().first(HeaderNames.AUTHORIZATION)
+        // Anonymous is the default when nothing is registered: most requests skip the context write.
+        req.headers().first(HeaderNames.AUTHORIZATION)
                 .map(AuthenticationFilter::token)
                 .filter(token -> !token.isEmpty())
                 .map(token -> ApiKeyStore.looksLikeKey(token) ? apiKeys.principal(token) : authenticator.principal(token))
-                .orElse(Principal.ANONYMOUS));
+                .filter(principal -> !(principal instanceof Principal.Anonymous))
+                .ifPresent(principal -> RequestContext.principal(req, principal));
         chain.proceed();
     }
 

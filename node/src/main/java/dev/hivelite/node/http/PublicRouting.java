@@ -32,6 +32,7 @@ public final class PublicRouting {
     public static void routing(HttpRouting.Builder routing, WorkerState state, NodeMetrics metrics,
                                Clock clock, boolean debugRoutes, Services services) {
         routing.addFilter(new RequestMetricsFilter(metrics));
+        routing.addFilter(new DrainFilter(state));
         routing.addFilter(new AuthenticationFilter(services.authenticator(), services.apiKeys()));
         ErrorHandling.register(routing);
         routing.register(new HealthService(state, clock));
