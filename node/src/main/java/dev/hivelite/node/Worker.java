@@ -26,7 +26,12 @@ import dev.hivelite.node.observe.PrivateService;
 import dev.hivelite.node.observe.WorkerState;
 import dev.hivelite.node.platform.ApiKeyStore;
 import dev.hivelite.node.platform.ApiKeys;
+import dev.hivelite.node.platform.ApiKeyService;
 import dev.hivelite.node.platform.AuditLog;
+import dev.hivelite.node.platform.DatabaseService;
+import dev.hivelite.node.platform.DatabaseStore;
+import dev.hivelite.node.storage.DatabasePool;
+import dev.hivelite.node.cluster.DatabaseHandles;
 import dev.hivelite.node.storage.SqliteDatabase;
 import dev.hivelite.node.storage.SqliteOptions;
 import dev.hivelite.node.storage.SystemDb;
@@ -97,8 +102,14 @@ public final class Worker implements AutoCloseable {
                 (config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host()) + ":" + config.port());
         ApiKeys apiKeys = new ApiKeys(new ApiKeyStore(systemDb, clock), new SharedStrings(cluster, "hivelite.api-keys"),
                 clock, Thread.ofVirtual().name("api-key-touch")::start);
-        PublicRouting.Services services = new PublicRouting.Services(authenticator, superusers, apiKeys,
-                new AuditLog(systemDb, clock));
+        AuditLog audit = new AuditLog(systemDb, clock);
+        DatabaseStore databases = new DatabaseStore(systemDb, clock);
+        DatabasePool pool = new DatabasePool(config.dataDir().resolve("databases"), sqlite, readPool,
+                DatabasePool.DEFAULT_CAP, databases::exists);
+        DatabaseService databaseService = new DatabaseService(databases, pool, new DatabaseHandles(cluster, pool), apiKeys, audit);
+        databaseService.ensureMain();
+        PublicRouting.Services services = new PublicRouting.Services(authenticator, superusers, apiKeys, audit,
+                databaseService, new ApiKeyService(databases, apiKeys, audit));
 
         WebServer server = WebServer.builder()
                 .host(config.host())

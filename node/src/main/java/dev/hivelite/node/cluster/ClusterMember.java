@@ -29,6 +29,8 @@ public final class ClusterMember implements AutoCloseable {
 
     private final ClusterConfig config;
     private final String instanceName;
+    /** Handed to Hazelcast as its user context: how tasks sent by other members find our objects. */
+    private final java.util.concurrent.ConcurrentMap<String, Object> userContext = new java.util.concurrent.ConcurrentHashMap<>();
     /** Set once by the join thread; read by health probes on any thread. */
     private volatile HazelcastInstance instance;
     private volatile State state = State.JOINING;
@@ -66,6 +68,8 @@ public final class ClusterMember implements AutoCloseable {
         Config hz = new Config();
         hz.setClusterName(config.clusterName());
         hz.setInstanceName(instanceName);
+        hz.setUserContext(userContext);
+        hz.addExecutorConfig(new com.hazelcast.config.ExecutorConfig("hivelite.*").setPoolSize(2));
         hz.getJetConfig().setEnabled(false);
         NetworkConfig network = hz.getNetworkConfig();
         network.setPort(config.port()).setPortAutoIncrement(false);
@@ -94,6 +98,11 @@ public final class ClusterMember implements AutoCloseable {
         hz.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
         hz.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
         return hz;
+    }
+
+    /** Objects tasks from other members may look up on this member; fill before {@link #start()}. */
+    public java.util.concurrent.ConcurrentMap<String, Object> userContext() {
+        return userContext;
     }
 
     public State state() {

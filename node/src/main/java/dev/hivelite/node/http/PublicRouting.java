@@ -11,6 +11,8 @@ import dev.hivelite.node.auth.SuperuserService;
 import dev.hivelite.node.auth.SuperuserStore;
 import dev.hivelite.node.observe.HealthService;
 import dev.hivelite.node.platform.ActivityService;
+import dev.hivelite.node.platform.ApiKeyService;
+import dev.hivelite.node.platform.DatabaseService;
 import dev.hivelite.node.platform.ApiKeys;
 import dev.hivelite.node.platform.AuditLog;
 import dev.hivelite.node.observe.NodeMetrics;
@@ -26,7 +28,8 @@ public final class PublicRouting {
     }
 
     /** The feature services this port serves, built by the worker. */
-    public record Services(Authenticator authenticator, SuperuserStore superusers, ApiKeys apiKeys, AuditLog audit) {
+    public record Services(Authenticator authenticator, SuperuserStore superusers, ApiKeys apiKeys, AuditLog audit,
+                           DatabaseService databases, ApiKeyService keys) {
     }
 
     public static void routing(HttpRouting.Builder routing, WorkerState state, NodeMetrics metrics,
@@ -39,6 +42,8 @@ public final class PublicRouting {
         routing.register(new SuperuserAuthService(services.authenticator(), services.audit()));
         routing.register(new SuperuserService(services.superusers(), services.authenticator(), services.audit()));
         routing.register(new ActivityService(services.audit()));
+        routing.register(services.databases());
+        routing.register(services.keys());
         if (debugRoutes) {
             routing.register(new DebugService());
         }

@@ -1,0 +1,85 @@
+package dev.hivelite.node.cluster;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
+
+import dev.hivelite.node.common.ApiException;
+import dev.hivelite.node.storage.DatabasePool;
+
+/**
+ * Closes a database's handles on every worker and waits for each to acknowledge (ARCHITECTURE.md
+ * rule 4), before its files are removed. The request runs on each member through Hazelcast's
+ * executor; the member finds its own pool in the instance's user context.
+ */
+public final class DatabaseHandles {
+
+    private static final Logger LOG = Logger.getLogger(DatabaseHandles.class.getName());
+    /** Key of this worker's {@link DatabasePool} in the Hazelcast user context. */
+    static final String POOL_KEY = "hivelite.pool";
+    static final String EXECUTOR = "hivelite.invalidate";
+    static final Duration ACK_TIMEOUT = Duration.ofSeconds(10);
+
+    private final ClusterMember member;
+    private final DatabasePool pool;
+
+    public DatabaseHandles(ClusterMember member, DatabasePool pool) {
+        this.member = member;
+        this.pool = pool;
+        member.userContext().put(POOL_KEY, pool);
+    }
+
+    /** Every worker closes the database; 503 (and nothing removed by the caller) if one does not answer. */
+    public void closeEverywhere(String databaseId) {
+        pool.invalidate(databaseId);
+        var hz = member.instance().filter(h -> h.getLifecycleService().isRunning());
+        if (hz.isEmpty()) {
+            LOG.warning("closing database " + databaseId + " on this worker only: the cluster is not joined");
+            return;
+        }
+        Map<Member, Future<Boolean>> acks = hz.get().getExecutorService(EXECUTOR).submitToAllMembers(new Close(databaseId));
+        long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
+        for (var ack : acks.entrySet()) {
+            try {
+                ack.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (Exception e) {
+                LOG.warning("worker " + ack.getKey().getAddress() + " did not close database " + databaseId + ": " + e);
+                throw new ApiException.Unavailable("A worker did not release the database in time; nothing was removed. Retry.");
+            }
+        }
+    }
+
+    /** Runs on each member: close the database in that member's pool. */
+    static final class Close implements Callable<Boolean>, Serializable, HazelcastInstanceAware {
+        private static final long serialVersionUID = 1L;
+        private final String databaseId;
+        private transient HazelcastInstance instance;
+
+        Close(String databaseId) {
+            this.databaseId = databaseId;
+        }
+
+        @Override
+        public void setHazelcastInstance(HazelcastInstance instance) {
+            this.instance = instance;
+        }
+
+        @Override
+        public Boolean call() {
+            Object pool = instance.getUserContext().get(POOL_KEY);
+            if (pool instanceof DatabasePool p) {
+                p.invalidate(databaseId);
+                return true;
+            }
+            return false;
+        }
+    }
+}

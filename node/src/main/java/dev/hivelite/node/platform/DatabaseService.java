@@ -1,0 +1,202 @@
+package dev.hivelite.node.platform;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import dev.hivelite.node.cluster.DatabaseHandles;
+import dev.hivelite.node.common.ApiException;
+import dev.hivelite.node.common.AuditTrail;
+import dev.hivelite.node.common.Bodies;
+import dev.hivelite.node.common.Json;
+import dev.hivelite.node.common.Principal;
+import dev.hivelite.node.common.RequestContext;
+import dev.hivelite.node.storage.DatabasePool;
+
+/** {@code /api/databases}: the databases of this instance, superusers only. */
+public final class DatabaseService implements HttpService {
+
+    private final DatabaseStore store;
+    private final DatabasePool pool;
+    private final DatabaseHandles handles;
+    private final ApiKeys keys;
+    private final AuditTrail audit;
+
+    public DatabaseService(DatabaseStore store, DatabasePool pool, DatabaseHandles handles, ApiKeys keys, AuditTrail audit) {
+        this.store = store;
+        this.pool = pool;
+        this.handles = handles;
+        this.keys = keys;
+        this.audit = audit;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/api/databases", this::list)
+             .post("/api/databases", this::create)
+             .get("/api/databases/{name}", this::view)
+             .patch("/api/databases/{name}", this::update)
+             .delete("/api/databases/{name}", this::delete);
+    }
+
+    /** A database as the API shows it. */
+    record DatabaseView(String id, String name, long size, String group, boolean readOnly, List<String> corsOrigins,
+                        String created, String updated, String lastUsed) {
+    }
+
+    private DatabaseView view(DatabaseStore.Database d) {
+        Path folder = pool.folder(d.id());
+        return new DatabaseView(d.id(), d.name(), size(folder.resolve("data.db")) + size(folder.resolve("data.db-wal")),
+                d.group(), d.readOnly(), d.corsOrigins(), d.created(), d.updated(), d.lastUsed());
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.exists(file) ? Files.size(file) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private void list(ServerRequest req, ServerResponse res) {
+        RequestContext.principal(req).requireSuperuser();
+        List<DatabaseView> items = store.list().stream().map(this::view).toList();
+        send(res, Map.of("items", items, "totalItems", items.size()));
+    }
+
+    private void create(ServerRequest req, ServerResponse res) {
+        Principal caller = RequestContext.principal(req).requireSuperuser();
+        JsonNode body = Bodies.json(req);
+        DatabaseStore.Change input = change(body);
+        DatabaseStore.Database created = store.create(Bodies.text(body, "name"), input.group(),
+                Boolean.TRUE.equals(input.readOnly()), input.corsOrigins());
+        createFiles(created.id());
+        audit.record(AuditTrail.actor(caller), "database.create", created.id(), null, Map.of("name", created.name()));
+        send(res, view(created));
+    }
+
+    /** A database named {@code main} exists from the first start (several workers may race here). */
+    public void ensureMain() {
+        store.ensureMain().ifPresent(main -> createFiles(main.id()));
+    }
+
+    /** The folder, its storage/, and the SQLite file with every pragma (opened once through the pool). */
+    private void createFiles(String id) {
+        try {
+            Files.createDirectories(pool.folder(id).resolve("storage"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try (DatabasePool.Lease lease = pool.lease(id)) {
+            lease.db().read(c -> null);
+        }
+    }
+
+    private void view(ServerRequest req, ServerResponse res) {
+        RequestContext.principal(req).requireSuperuser();
+        send(res, view(existing(req)));
+    }
+
+    private void update(ServerRequest req, ServerResponse res) {
+        Principal caller = RequestContext.principal(req).requireSuperuser();
+        String name = req.path().pathParameters().get("name");
+        DatabaseStore.Change change = change(Bodies.json(req));
+        DatabaseStore.Database updated = store.update(name, change).orElseThrow(DatabaseService::notFound);
+        audit.record(AuditTrail.actor(caller), change.name() != null && !change.name().equals(name) ? "database.rename"
+                : "database.config", updated.id(), null, Map.of("name", updated.name(), "previousName", name,
+                "readOnly", updated.readOnly(), "group", updated.group(), "corsOrigins", updated.corsOrigins()));
+        send(res, view(updated));
+    }
+
+    /**
+     * Unregisters, revokes its keys, closes its handles on every worker (acknowledged), then removes
+     * its files. A request racing this gets 404: the pool never opens an unregistered id.
+     */
+    private void delete(ServerRequest req, ServerResponse res) {
+        Principal caller = RequestContext.principal(req).requireSuperuser();
+        String name = req.path().pathParameters().get("name");
+        if (DatabaseStore.MAIN.equals(name)) {
+            throw DatabaseStore.invalid("name", "validation_invalid_value", "The main database cannot be deleted.");
+        }
+        DatabaseStore.Database existing = store.byName(name).orElseThrow(DatabaseService::notFound);
+        List<String> keyHashes = keys.store().hashesOf(existing.id());
+        store.delete(name).orElseThrow(DatabaseService::notFound);
+        keys.revoke(keyHashes);
+        handles.closeEverywhere(existing.id());
+        removeFolder(pool.folder(existing.id()));
+        audit.record(AuditTrail.actor(caller), "database.delete", existing.id(), null, Map.of("name", name));
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    private static void removeFolder(Path folder) {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(folder)) {
+            List<Path> all = new ArrayList<>(files.sorted(Comparator.reverseOrder()).toList());
+            for (Path p : all) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + folder, e);
+        }
+    }
+
+    DatabaseStore.Database existing(ServerRequest req) {
+        return store.byName(req.path().pathParameters().get("name")).orElseThrow(DatabaseService::notFound);
+    }
+
+    private static DatabaseStore.Change change(JsonNode body) {
+        String group = Bodies.text(body, "group");
+        if (group != null && group.length() > DatabaseStore.MAX_GROUP) {
+            throw DatabaseStore.invalid("group", "validation_length_out_of_range", "At most 64 characters.");
+        }
+        Boolean readOnly = null;
+        JsonNode ro = body.get("readOnly");
+        if (ro != null && !ro.isNull()) {
+            if (!ro.isBoolean()) {
+                throw DatabaseStore.invalid("readOnly", "validation_invalid_type", "Must be true or false.");
+            }
+            readOnly = ro.asBoolean();
+        }
+        List<String> origins = null;
+        JsonNode cors = body.get("corsOrigins");
+        if (cors != null && !cors.isNull()) {
+            if (!cors.isArray()) {
+                throw DatabaseStore.invalid("corsOrigins", "validation_invalid_type", "Must be a list of origins.");
+            }
+            origins = new ArrayList<>();
+            for (JsonNode o : cors) {
+                if (!o.isTextual() || !(o.asText().equals("*") || o.asText().matches("^https?://[^/\\s]+$"))) {
+                    throw DatabaseStore.invalid("corsOrigins", "validation_invalid_value",
+                            "Each origin is * or scheme://host[:port], e.g. https://app.example.com.");
+                }
+                origins.add(o.asText());
+            }
+        }
+        return new DatabaseStore.Change(Bodies.text(body, "name"), group, readOnly, origins);
+    }
+
+    static ApiException notFound() {
+        return new ApiException.NotFound("The requested resource wasn't found.");
+    }
+
+    static void send(ServerResponse res, Object body) {
+        res.header(HeaderValues.CONTENT_TYPE_JSON).send(Json.bytes(body));
+    }
+}
