@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -197,6 +198,45 @@ final class CoordinatorProcess implements AutoCloseable {
             throw new IllegalStateException("coordinator did not stop within " + timeout);
         }
         return process.exitValue();
+    }
+
+    /** The answer to one request, and the pid of the worker that served it. */
+    record Served(long pid, int status, String body) {
+    }
+
+    /**
+     * Sends {@code method path} on a fresh connection, after a health request on that same connection
+     * tells which worker holds it.
+     */
+    Served onFreshConnection(String method, String path, String body,
+                                            String token) throws IOException, InterruptedException {
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            var health = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/_/health"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            long pid = ((Number) Json.mapper().readValue(health.body(), Map.class).get("pid")).longValue();
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                    .header("Content-Type", "application/json");
+            if (token != null) {
+                request.header("Authorization", token);
+            }
+            var response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Served(pid, response.statusCode(), response.body());
+        }
+    }
+
+    /** Repeats a request on fresh connections until both workers answered; returns each worker's status codes. */
+    Map<Long, List<Integer>> onEveryWorker(String method, String path,
+                                                          String body, String token) throws Exception {
+        Map<Long, List<Integer>> statuses = new HashMap<>();
+        for (int i = 0; i < 200 && statuses.size() < 2; i++) {
+            Served served = onFreshConnection(method, path, body, token);
+            statuses.computeIfAbsent(served.pid(), k -> new java.util.ArrayList<>()).add(served.status());
+        }
+        if (statuses.size() < 2) {
+            throw new AssertionError("only " + statuses.keySet() + " answered in 200 fresh connections");
+        }
+        return statuses;
     }
 
     @Override

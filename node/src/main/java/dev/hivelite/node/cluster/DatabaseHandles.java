@@ -12,7 +12,6 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
 
-import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.storage.DatabasePool;
 
 /**
@@ -37,24 +36,34 @@ public final class DatabaseHandles {
         member.userContext().put(POOL_KEY, pool);
     }
 
-    /** Every worker closes the database; 503 (and nothing removed by the caller) if one does not answer. */
-    public void closeEverywhere(String databaseId) {
+    /**
+     * Every worker closes the database and acknowledges, within {@link #ACK_TIMEOUT}. Returns the
+     * members that did not (logged): the caller has already unregistered the database, so no request
+     * reaches it by name and no pool reopens it; a silent member is dead or about to be killed by its
+     * liveness probe, and unlinking files it still holds open is safe.
+     */
+    public java.util.List<String> closeEverywhere(String databaseId) {
         pool.invalidate(databaseId);
         var hz = member.instance().filter(h -> h.getLifecycleService().isRunning());
         if (hz.isEmpty()) {
             LOG.warning("closing database " + databaseId + " on this worker only: the cluster is not joined");
-            return;
+            return java.util.List.of("cluster not joined");
         }
+        java.util.List<String> silent = new java.util.ArrayList<>();
         Map<Member, Future<Boolean>> acks = hz.get().getExecutorService(EXECUTOR).submitToAllMembers(new Close(databaseId));
         long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
         for (var ack : acks.entrySet()) {
             try {
                 ack.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                silent.add(ack.getKey().getAddress().toString());
             } catch (Exception e) {
                 LOG.warning("worker " + ack.getKey().getAddress() + " did not close database " + databaseId + ": " + e);
-                throw new ApiException.Unavailable("A worker did not release the database in time; nothing was removed. Retry.");
+                silent.add(ack.getKey().getAddress().toString());
             }
         }
+        return silent;
     }
 
     /** Runs on each member: close the database in that member's pool. */

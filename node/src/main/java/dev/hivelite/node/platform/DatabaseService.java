@@ -124,8 +124,9 @@ public final class DatabaseService implements HttpService {
     }
 
     /**
-     * Unregisters, revokes its keys, closes its handles on every worker (acknowledged), then removes
-     * its files. A request racing this gets 404: the pool never opens an unregistered id.
+     * Unregisters, revokes its keys, closes its handles on every worker (acknowledged; see
+     * {@link DatabaseHandles#closeEverywhere}), then removes its files. A request racing this gets 404:
+     * the pool never opens an unregistered id.
      */
     private void delete(ServerRequest req, ServerResponse res) {
         Principal caller = RequestContext.principal(req).requireSuperuser();
@@ -137,9 +138,10 @@ public final class DatabaseService implements HttpService {
         List<String> keyHashes = keys.store().hashesOf(existing.id());
         store.delete(name).orElseThrow(DatabaseService::notFound);
         keys.revoke(keyHashes);
-        handles.closeEverywhere(existing.id());
+        List<String> silent = handles.closeEverywhere(existing.id());
         removeFolder(pool.folder(existing.id()));
-        audit.record(AuditTrail.actor(caller), "database.delete", existing.id(), null, Map.of("name", name));
+        audit.record(AuditTrail.actor(caller), "database.delete", existing.id(), null,
+                silent.isEmpty() ? Map.of("name", name) : Map.of("name", name, "workersNotAcknowledged", silent));
         res.status(Status.NO_CONTENT_204).send();
     }
 
