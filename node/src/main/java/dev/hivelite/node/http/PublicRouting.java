@@ -13,6 +13,7 @@ import dev.hivelite.node.observe.HealthService;
 import dev.hivelite.node.platform.ActivityService;
 import dev.hivelite.node.platform.ApiKeyService;
 import dev.hivelite.node.platform.DatabaseService;
+import dev.hivelite.node.platform.SqlService;
 import dev.hivelite.node.platform.ApiKeys;
 import dev.hivelite.node.platform.AuditLog;
 import dev.hivelite.node.observe.NodeMetrics;
@@ -29,7 +30,7 @@ public final class PublicRouting {
 
     /** The feature services this port serves, built by the worker. */
     public record Services(Authenticator authenticator, SuperuserStore superusers, ApiKeys apiKeys, AuditLog audit,
-                           DatabaseService databases, ApiKeyService keys) {
+                           DatabaseService databases, ApiKeyService keys, SqlService sql) {
     }
 
     public static void routing(HttpRouting.Builder routing, WorkerState state, NodeMetrics metrics,
@@ -44,6 +45,7 @@ public final class PublicRouting {
         routing.register(new ActivityService(services.audit()));
         routing.register(services.databases());
         routing.register(services.keys());
+        routing.register(services.sql());
         if (debugRoutes) {
             routing.register(new DebugService());
         }

@@ -1,0 +1,287 @@
+package dev.hivelite.node.platform;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import dev.hivelite.node.common.ApiException;
+import dev.hivelite.node.common.Bodies;
+import dev.hivelite.node.common.Json;
+import dev.hivelite.node.common.RequestContext;
+import dev.hivelite.node.storage.DatabasePool;
+import dev.hivelite.node.storage.SqliteDatabase;
+import dev.hivelite.node.storage.StorageException;
+
+/**
+ * {@code POST /api/databases/{name}/query}: raw SQL for superusers and that database's API keys.
+ * {@code {"sql", "params"}} runs one statement; {@code {"statements": [{sql, params}, …]}} runs several
+ * in one transaction, all or nothing. Statements first run on a {@code query_only} read connection;
+ * only when SQLite refuses a write there do they run again on the writer, in one {@code BEGIN
+ * IMMEDIATE} transaction. A read-only database never reaches the writer: SQLite itself refuses.
+ */
+public final class SqlService implements HttpService {
+
+    public static final int MAX_ROWS = 10_000;
+    public static final int MAX_STATEMENTS = 100;
+    public static final int DEFAULT_TIMEOUT_SECONDS = 10;
+    public static final int MAX_TIMEOUT_SECONDS = 60;
+    /** SQLite VM instructions between deadline checks: ~0.1 ms of work, negligible overhead. */
+    static final int PROGRESS_INSTRUCTIONS = 10_000;
+
+    private final DatabaseStore databases;
+    private final DatabasePool pool;
+
+    public SqlService(DatabaseStore databases, DatabasePool pool) {
+        this.databases = databases;
+        this.pool = pool;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/api/databases/{name}/query", this::query);
+    }
+
+    /** One statement to run, already lexed and checked. */
+    private record Step(SqlText text, List<Object> params) {
+    }
+
+    /** What one statement produced. */
+    record Result(List<String> columns, List<List<Object>> rows, long changes, Long lastInsertRowid) {
+    }
+
+    private void query(ServerRequest req, ServerResponse res) {
+        long started = System.nanoTime();
+        var principal = RequestContext.principal(req);
+        if (principal instanceof dev.hivelite.node.common.Principal.Anonymous) {
+            principal.requireSuperuser(); // 401
+        }
+        DatabaseStore.Database db = databases.byName(req.path().pathParameters().get("name"))
+                .orElseThrow(DatabaseService::notFound);
+        principal.requireAdminOf(db.id());
+        JsonNode body = Bodies.json(req);
+        int timeout = timeout(body.get("timeout"));
+        boolean batch = body.has("statements");
+        List<Step> steps = batch ? steps(body.get("statements")) : List.of(step(body));
+        List<Result> results;
+        try (DatabasePool.Lease lease = pool.lease(db.id())) {
+            results = run(lease.db(), steps, timeout, db.readOnly());
+        }
+        double millis = (System.nanoTime() - started) / 1_000_000.0;
+        Object answer = batch ? Map.of("results", results, "durationMs", millis) : single(results.getFirst(), millis);
+        DatabaseService.send(res, answer);
+    }
+
+    private static Map<String, Object> single(Result r, double millis) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("columns", r.columns());
+        out.put("rows", r.rows());
+        out.put("changes", r.changes());
+        out.put("lastInsertRowid", r.lastInsertRowid());
+        out.put("durationMs", millis);
+        return out;
+    }
+
+    private List<Result> run(SqliteDatabase db, List<Step> steps, int timeout, boolean readOnly) {
+        try {
+            return db.read(c -> execute(c, steps, timeout));
+        } catch (StorageException e) {
+            SQLException cause = sqlCause(e);
+            if (cause == null || !cause.getMessage().contains("READONLY")) {
+                throw translate(e);
+            }
+            if (readOnly) {
+                throw new ApiException.Forbidden("The database is read-only.");
+            }
+        }
+        try {
+            return db.write(c -> execute(c, steps, timeout));
+        } catch (StorageException e) {
+            throw translate(e);
+        }
+    }
+
+    /**
+     * Runs the steps under a deadline: SQLite calls the progress handler every few thousand VM
+     * instructions, and a non-zero answer interrupts the statement (JDBC's setQueryTimeout does not
+     * stop a running statement in sqlite-jdbc). The handler is removed before the connection goes back.
+     */
+    private static List<Result> execute(Connection c, List<Step> steps, int timeout) throws SQLException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(timeout);
+        org.sqlite.ProgressHandler.setHandler(c, PROGRESS_INSTRUCTIONS, new org.sqlite.ProgressHandler() {
+            @Override
+            protected int progress() {
+                return System.nanoTime() > deadline ? 1 : 0;
+            }
+        });
+        try {
+            return executeSteps(c, steps);
+        } finally {
+            org.sqlite.ProgressHandler.clearHandler(c);
+        }
+    }
+
+    private static List<Result> executeSteps(Connection c, List<Step> steps) throws SQLException {
+        List<Result> results = new ArrayList<>();
+        for (Step step : steps) {
+            try (PreparedStatement ps = c.prepareStatement(step.text().sql)) {
+                for (int i = 0; i < step.params().size(); i++) {
+                    ps.setObject(i + 1, step.params().get(i));
+                }
+                boolean hasRows = ps.execute();
+                List<String> columns = new ArrayList<>();
+                List<List<Object>> rows = new ArrayList<>();
+                long changes = 0;
+                if (hasRows) {
+                    try (ResultSet rs = ps.getResultSet()) {
+                        ResultSetMetaData meta = rs.getMetaData();
+                        for (int i = 1; i <= meta.getColumnCount(); i++) {
+                            columns.add(meta.getColumnLabel(i));
+                        }
+                        while (rs.next()) {
+                            if (rows.size() == MAX_ROWS) {
+                                throw new ApiException.BadRequest("The result has more than " + MAX_ROWS
+                                        + " rows; add a LIMIT or page with OFFSET.");
+                            }
+                            List<Object> row = new ArrayList<>(columns.size());
+                            for (int i = 1; i <= columns.size(); i++) {
+                                Object value = rs.getObject(i);
+                                row.add(value instanceof byte[] bytes ? Base64.getEncoder().encodeToString(bytes) : value);
+                            }
+                            rows.add(row);
+                        }
+                    }
+                } else {
+                    changes = Math.max(0, ps.getUpdateCount());
+                }
+                results.add(new Result(columns, rows, changes, changes > 0 ? lastInsertRowid(c) : null));
+            }
+        }
+        return results;
+    }
+
+    private static Long lastInsertRowid(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT last_insert_rowid()")) {
+            return rs.next() ? rs.getLong(1) : null;
+        }
+    }
+
+    private static SQLException sqlCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return sql;
+            }
+        }
+        return null;
+    }
+
+    /** SQLite's own message as a 400; a statement interrupted by its timeout says so. */
+    private static ApiException translate(StorageException e) {
+        SQLException cause = sqlCause(e);
+        if (cause == null) {
+            throw e;
+        }
+        String message = cause.getMessage() == null ? "SQL error" : cause.getMessage();
+        if (message.contains("SQLITE_INTERRUPT") || message.contains("interrupted")) {
+            return new ApiException.BadRequest("The statement ran longer than its timeout and was stopped; nothing was changed.");
+        }
+        return new ApiException.BadRequest(message);
+    }
+
+    private static int timeout(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return DEFAULT_TIMEOUT_SECONDS;
+        }
+        if (!node.canConvertToInt() || node.asInt() < 1 || node.asInt() > MAX_TIMEOUT_SECONDS) {
+            throw DatabaseStore.invalid("timeout", "validation_invalid_value",
+                    "Seconds, from 1 to " + MAX_TIMEOUT_SECONDS + ".");
+        }
+        return node.asInt();
+    }
+
+    private static List<Step> steps(JsonNode statements) {
+        if (!statements.isArray() || statements.isEmpty() || statements.size() > MAX_STATEMENTS) {
+            throw DatabaseStore.invalid("statements", "validation_invalid_value",
+                    "A list of 1 to " + MAX_STATEMENTS + " {sql, params} objects.");
+        }
+        List<Step> steps = new ArrayList<>();
+        for (JsonNode s : statements) {
+            if (!s.isObject()) {
+                throw DatabaseStore.invalid("statements", "validation_invalid_value", "Each statement is an object {sql, params}.");
+            }
+            steps.add(step(s));
+        }
+        return steps;
+    }
+
+    private static Step step(JsonNode node) {
+        String sql = Bodies.text(node, "sql");
+        if (sql == null || sql.isBlank()) {
+            throw DatabaseStore.invalid("sql", "validation_required", "Cannot be blank.");
+        }
+        SqlText text = SqlText.parse(sql).checkAllowed();
+        return new Step(text, params(text, node.get("params")));
+    }
+
+    private static List<Object> params(SqlText text, JsonNode params) {
+        List<Object> values = new ArrayList<>();
+        if (params == null || params.isNull()) {
+            if (!text.names.isEmpty()) {
+                throw DatabaseStore.invalid("params", "validation_required", "The SQL names parameters; send them as an object.");
+            }
+            return values;
+        }
+        if (params.isArray()) {
+            if (!text.names.isEmpty()) {
+                throw DatabaseStore.invalid("params", "validation_invalid_type", "The SQL names parameters; send an object.");
+            }
+            params.forEach(p -> values.add(value(p)));
+        } else if (params.isObject()) {
+            for (String name : text.names) {
+                if (!params.has(name)) {
+                    throw DatabaseStore.invalid("params", "validation_required", "Missing parameter \"" + name + "\".");
+                }
+                values.add(value(params.get(name)));
+            }
+        } else {
+            throw DatabaseStore.invalid("params", "validation_invalid_type", "A list (for ?) or an object (for :name).");
+        }
+        return values;
+    }
+
+    private static Object value(JsonNode v) {
+        if (v.isNull()) {
+            return null;
+        }
+        if (v.isBoolean()) {
+            return v.asBoolean() ? 1 : 0;
+        }
+        if (v.isIntegralNumber()) {
+            return v.asLong();
+        }
+        if (v.isNumber()) {
+            return v.asDouble();
+        }
+        if (v.isTextual()) {
+            return v.asText();
+        }
+        try {
+            return Json.mapper().writeValueAsString(v);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
