@@ -69,10 +69,8 @@ public final class ClusterMember implements AutoCloseable {
         hz.setClusterName(config.clusterName());
         hz.setInstanceName(instanceName);
         hz.setUserContext(userContext);
-        // Hazelcast deserialises only allow-listed classes; tasks between our workers are ours.
-        com.hazelcast.config.JavaSerializationFilterConfig filter = new com.hazelcast.config.JavaSerializationFilterConfig();
-        filter.getWhitelist().addPrefixes("dev.hivelite.node.cluster.");
-        hz.getSerializationConfig().setJavaSerializationFilterConfig(filter);
+        // Tasks between workers use Hazelcast's own format: Java deserialization stays off.
+        hz.getSerializationConfig().addDataSerializableFactory(DatabaseHandles.factoryId(), DatabaseHandles.factory());
         hz.addExecutorConfig(new com.hazelcast.config.ExecutorConfig("hivelite.*").setPoolSize(2));
         hz.getJetConfig().setEnabled(false);
         NetworkConfig network = hz.getNetworkConfig();

@@ -1,6 +1,5 @@
 package dev.hivelite.node.cluster;
 
-import java.io.Serializable;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -11,6 +10,9 @@ import java.util.logging.Logger;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 
 import dev.hivelite.node.storage.DatabasePool;
 
@@ -66,14 +68,49 @@ public final class DatabaseHandles {
         return silent;
     }
 
+    /** Our ids in Hazelcast's own serialization (no Java deserialization, no class allow-lists). */
+    static final int FACTORY_ID = 7_348_001;
+    static final int CLOSE_CLASS_ID = 1;
+
+    /** Creates our cluster tasks on the receiving member; registered in the Hazelcast config. */
+    public static com.hazelcast.nio.serialization.DataSerializableFactory factory() {
+        return classId -> classId == CLOSE_CLASS_ID ? new Close() : null;
+    }
+
+    public static int factoryId() {
+        return FACTORY_ID;
+    }
+
     /** Runs on each member: close the database in that member's pool. */
-    static final class Close implements Callable<Boolean>, Serializable, HazelcastInstanceAware {
-        private static final long serialVersionUID = 1L;
-        private final String databaseId;
-        private transient HazelcastInstance instance;
+    static final class Close implements Callable<Boolean>, IdentifiedDataSerializable, HazelcastInstanceAware {
+        private String databaseId;
+        private HazelcastInstance instance;
+
+        Close() {
+        }
 
         Close(String databaseId) {
             this.databaseId = databaseId;
+        }
+
+        @Override
+        public void writeData(ObjectDataOutput out) throws java.io.IOException {
+            out.writeString(databaseId);
+        }
+
+        @Override
+        public void readData(ObjectDataInput in) throws java.io.IOException {
+            databaseId = in.readString();
+        }
+
+        @Override
+        public int getFactoryId() {
+            return FACTORY_ID;
+        }
+
+        @Override
+        public int getClassId() {
+            return CLOSE_CLASS_ID;
         }
 
         @Override

@@ -20,12 +20,13 @@ import dev.hivelite.node.storage.SqliteDatabase;
 
 /**
  * The audit log of admin actions, in system.db: who did what, to which database, from where, when.
- * Details never hold secrets: text under a key named like one (password, secret, token, key, hash) is
- * redacted before it is written; flags and counts such as {@code passwordChanged: true} are kept.
+ * Details never hold secrets: text under a name ending like one (password, secret, token, key, hash)
+ * is redacted before it is written; ids and flags such as {@code keyId} or {@code passwordChanged} are kept.
  */
 public final class AuditLog implements AuditTrail {
 
     private static final Logger LOG = Logger.getLogger(AuditLog.class.getName());
+    /** Names whose text values are secrets: exactly these, or ending with one of them (newPassword, apiKey). */
     private static final Set<String> SECRET_WORDS = Set.of("password", "secret", "token", "key", "hash");
     public static final int MAX_PER_PAGE = 500;
 
@@ -85,7 +86,7 @@ public final class AuditLog implements AuditTrail {
         Map<String, Object> out = new LinkedHashMap<>();
         details.forEach((k, v) -> {
             String lower = k.toLowerCase();
-            boolean secret = v instanceof CharSequence && SECRET_WORDS.stream().anyMatch(lower::contains);
+            boolean secret = v instanceof CharSequence && SECRET_WORDS.stream().anyMatch(lower::endsWith);
             out.put(k, secret ? "[redacted]" : v);
         });
         return out;
