@@ -125,6 +125,7 @@ final class ServeConfigParser {
                 grace,
                 stopTimeout,
                 synchronous(values),
+                poolCap(values),
                 bool(values, Option.TUNE_SYSCTL),
                 bool(values, Option.DEBUG_ROUTES));
     }
@@ -152,6 +153,22 @@ final class ServeConfigParser {
             // reported below
         }
         throw invalid(s, "must be a whole number from 1 to " + ServeConfig.MAX_WORKERS);
+    }
+
+    private static int poolCap(Map<Option, Source> values) throws ConfigException {
+        Source s = values.get(Option.POOL_CAP);
+        if (s == null) {
+            return ServeConfig.DEFAULT_POOL_CAP;
+        }
+        try {
+            int n = Integer.parseInt(s.value().trim());
+            if (n >= 1 && n <= ServeConfig.MAX_POOL_CAP) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw invalid(s, "must be a whole number from 1 to " + ServeConfig.MAX_POOL_CAP);
     }
 
     private static HostPort hostPort(Map<Option, Source> values, Option option, HostPort fallback)

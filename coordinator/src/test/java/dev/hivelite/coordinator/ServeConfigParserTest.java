@@ -39,6 +39,7 @@ class ServeConfigParserTest {
         assertFalse(config.tuneSysctl());
         assertFalse(config.synchronousFull());
         assertFalse(config.debugRoutes());
+        assertEquals(256, config.poolCap());
     }
 
     @Test
@@ -88,6 +89,7 @@ class ServeConfigParserTest {
             --worker-heap  | lots         | invalid --worker-heap 'lots'
             --synchronous  | sometimes    | invalid --synchronous 'sometimes'
             --tune-sysctl  | maybe        | invalid --tune-sysctl 'maybe'
+            --pool-cap     | 0            | invalid --pool-cap '0'
             --grace-period | 40s          | the stop timeout (30 s) must be longer than the grace period (40 s)
             """)
     void badFlagValuesNameTheFlag(String flag, String value, String message) {

@@ -106,7 +106,7 @@ public final class Worker implements AutoCloseable {
         AuditLog audit = new AuditLog(systemDb, clock);
         DatabaseStore databases = new DatabaseStore(systemDb, clock);
         DatabasePool pool = new DatabasePool(config.dataDir().resolve("databases"), sqlite, readPool,
-                DatabasePool.DEFAULT_CAP, databases::exists);
+                config.poolCap(), databases::exists);
         DatabaseService databaseService = new DatabaseService(databases, pool, new DatabaseHandles(cluster, pool), apiKeys, audit);
         databaseService.ensureMain();
         PublicRouting.Services services = new PublicRouting.Services(authenticator, superusers, apiKeys, audit,

@@ -24,12 +24,13 @@ import java.util.OptionalLong;
  * @param hazelcastMembers other members' {@code host:port}
  * @param parentPid        the coordinator; the worker exits when it is gone
  * @param synchronousFull  SQLite {@code synchronous=FULL} instead of NORMAL
+ * @param poolCap          open databases kept in the LRU
  * @param debugRoutes      register diagnostic routes ({@code /_/debug/sleep})
  */
 public record WorkerConfig(int workerId, String host, int port, int privatePort, Path dataDir,
                            Duration gracePeriod, String clusterName, int hazelcastPort,
                            List<String> hazelcastMembers, OptionalLong parentPid,
-                           boolean synchronousFull, boolean debugRoutes) {
+                           boolean synchronousFull, int poolCap, boolean debugRoutes) {
 
     public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(25);
 
@@ -49,6 +50,7 @@ public record WorkerConfig(int workerId, String host, int port, int privatePort,
                 "--hazelcast-port", Integer.toString(hazelcastPort),
                 "--hazelcast-members", String.join(",", hazelcastMembers),
                 "--synchronous", synchronousFull ? "full" : "normal",
+                "--pool-cap", Integer.toString(poolCap),
                 "--debug-routes", Boolean.toString(debugRoutes)));
         parentPid.ifPresent(pid -> args.addAll(List.of("--parent-pid", Long.toString(pid))));
         return args;
@@ -78,6 +80,7 @@ public record WorkerConfig(int workerId, String host, int port, int privatePort,
                 members.isEmpty() ? List.of() : Arrays.asList(members.split(",")),
                 parent == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(parent)),
                 "full".equals(values.getOrDefault("synchronous", "normal")),
+                Integer.parseInt(values.getOrDefault("pool-cap", "256")),
                 Boolean.parseBoolean(values.getOrDefault("debug-routes", "false")));
     }
 

@@ -40,7 +40,7 @@ public final class TestWorker implements AutoCloseable {
     public static TestWorker start(Path dataDir) throws IOException {
         WorkerConfig config = new WorkerConfig(1, "127.0.0.1", 0, 0, dataDir, Duration.ofSeconds(5),
                 "test-" + ProcessHandle.current().pid() + "-" + System.nanoTime(), freePort(), List.of(),
-                OptionalLong.empty(), false, false);
+                OptionalLong.empty(), false, 256, false);
         return new TestWorker(Worker.start(config, new Worker.Secrets(null, ADMIN_EMAIL, ADMIN_PASSWORD),
                 Clock.systemUTC()), dataDir);
     }
