@@ -31,6 +31,7 @@ import dev.hivelite.node.platform.AuditLog;
 import dev.hivelite.node.platform.DatabaseService;
 import dev.hivelite.node.platform.DatabaseStore;
 import dev.hivelite.node.platform.SqlService;
+import dev.hivelite.node.platform.ExportService;
 import dev.hivelite.node.storage.DatabasePool;
 import dev.hivelite.node.cluster.DatabaseHandles;
 import dev.hivelite.node.storage.SqliteDatabase;
@@ -110,7 +111,8 @@ public final class Worker implements AutoCloseable {
         DatabaseService databaseService = new DatabaseService(databases, pool, new DatabaseHandles(cluster, pool), apiKeys, audit);
         databaseService.ensureMain();
         PublicRouting.Services services = new PublicRouting.Services(authenticator, superusers, apiKeys, audit,
-                databaseService, new ApiKeyService(databases, apiKeys, audit), new SqlService(databases, pool));
+                databaseService, new ApiKeyService(databases, apiKeys, audit), new SqlService(databases, pool),
+                new ExportService(databases, pool, config.dataDir().resolve(".tmp").resolve("exports"), audit));
 
         WebServer server = WebServer.builder()
                 .host(config.host())

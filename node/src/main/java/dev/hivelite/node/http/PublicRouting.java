@@ -13,6 +13,7 @@ import dev.hivelite.node.observe.HealthService;
 import dev.hivelite.node.platform.ActivityService;
 import dev.hivelite.node.platform.ApiKeyService;
 import dev.hivelite.node.platform.DatabaseService;
+import dev.hivelite.node.platform.ExportService;
 import dev.hivelite.node.platform.SqlService;
 import dev.hivelite.node.platform.ApiKeys;
 import dev.hivelite.node.platform.AuditLog;
@@ -30,7 +31,7 @@ public final class PublicRouting {
 
     /** The feature services this port serves, built by the worker. */
     public record Services(Authenticator authenticator, SuperuserStore superusers, ApiKeys apiKeys, AuditLog audit,
-                           DatabaseService databases, ApiKeyService keys, SqlService sql) {
+                           DatabaseService databases, ApiKeyService keys, SqlService sql, ExportService export) {
     }
 
     public static void routing(HttpRouting.Builder routing, WorkerState state, NodeMetrics metrics,
@@ -46,6 +47,7 @@ public final class PublicRouting {
         routing.register(services.databases());
         routing.register(services.keys());
         routing.register(services.sql());
+        routing.register(services.export());
         if (debugRoutes) {
             routing.register(new DebugService());
         }

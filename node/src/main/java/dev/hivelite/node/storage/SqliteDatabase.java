@@ -109,6 +109,25 @@ public final class SqliteDatabase implements AutoCloseable {
     }
 
     /**
+     * Writes a consistent copy of the database, committed WAL pages included, to {@code target}, while
+     * writes go on. {@code VACUUM INTO} runs on a short-lived read-only connection: the pooled readers
+     * are {@code query_only}, which refuses it.
+     */
+    public void snapshotTo(Path target, SqliteOptions options) {
+        await(submit(readPool, () -> {
+            SQLiteConfig config = new SQLiteConfig();
+            config.setBusyTimeout((int) options.busyTimeout().toMillis());
+            config.setReadOnly(true);
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
+                 java.sql.PreparedStatement ps = c.prepareStatement("VACUUM INTO ?")) {
+                ps.setString(1, target.toString());
+                ps.executeUpdate();
+            }
+            return null;
+        }));
+    }
+
+    /**
      * Runs {@code work} in one {@code BEGIN IMMEDIATE} transaction on the writer thread: committed
      * when it returns, rolled back when it throws, so nothing is half-written.
      */

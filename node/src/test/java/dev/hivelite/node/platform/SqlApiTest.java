@@ -164,6 +164,32 @@ class SqlApiTest {
     }
 
     @Test
+    void exportIsAConsistentSqliteFileWithEverythingCommitted() throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + worker.worker.port()
+                + "/api/databases/alpha/export")).header("Authorization", "Bearer " + alphaKey).build();
+        try (var client = java.net.http.HttpClient.newHttpClient()) {
+            var response = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, response.statusCode());
+            assertEquals("application/vnd.sqlite3", response.headers().firstValue("content-type").orElseThrow());
+            assertTrue(response.headers().firstValue("content-disposition").orElseThrow().contains("alpha.db"));
+            byte[] file = response.body();
+            assertEquals("SQLite format 3\u0000", new String(file, 0, 16, java.nio.charset.StandardCharsets.ISO_8859_1));
+            Path copy = dataDir.resolveSibling("exported-alpha.db");
+            java.nio.file.Files.write(copy, file);
+            try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + copy);
+                 var s = c.createStatement(); var rs = s.executeQuery("SELECT count(*) FROM t")) {
+                rs.next();
+                assertTrue(rs.getInt(1) >= 2, "the rows committed before the export are in it");
+            }
+            var other = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                    + worker.worker.port() + "/api/databases/beta/export")).header("Authorization", "Bearer " + alphaKey).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, other.statusCode(), "a key exports only its own database");
+            assertEquals(0, java.nio.file.Files.list(dataDir.resolve(".tmp").resolve("exports")).count(), "snapshots are removed");
+        }
+    }
+
+    @Test
     void aLongStatementIsStoppedByItsTimeout() throws Exception {
         long start = System.nanoTime();
         var answer = query("alpha", "{\"sql\":\"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
