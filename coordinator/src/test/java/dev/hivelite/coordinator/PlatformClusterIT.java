@@ -20,15 +20,25 @@ class PlatformClusterIT {
     @TempDir
     Path tmp;
 
+    /** A 2-worker cluster whose data dir already holds root@example.com (created with the CLI). */
+    private CoordinatorProcess startWithSuperuser(Path data) throws Exception {
+        assertEquals(0, CoordinatorProcess.run(tmp, List.of("superuser", "upsert", "root@example.com", "root-password",
+                "--dir", data.toString())).exitCode());
+        return CoordinatorProcess.start(data, 2);
+    }
+
+    private static String login(CoordinatorProcess cluster) throws Exception {
+        var login = cluster.onFreshConnection("POST", "/api/collections/_superusers/auth-with-password",
+                "{\"identity\":\"root@example.com\",\"password\":\"root-password\"}", null);
+        assertEquals(200, login.status(), login.body());
+        return (String) Json.mapper().readValue(login.body(), Map.class).get("token");
+    }
+
     @Test
     void keysAndDatabasesAreCoherentAcrossWorkers() throws Exception {
         Path data = tmp.resolve("data");
-        assertEquals(0, CoordinatorProcess.run(tmp, List.of("superuser", "upsert", "root@example.com", "root-password",
-                "--dir", data.toString())).exitCode());
-        try (CoordinatorProcess cluster = CoordinatorProcess.start(data, 2)) {
-            var login = cluster.onFreshConnection("POST", "/api/collections/_superusers/auth-with-password",
-                    "{\"identity\":\"root@example.com\",\"password\":\"root-password\"}", null);
-            String token = (String) Json.mapper().readValue(login.body(), Map.class).get("token");
+        try (CoordinatorProcess cluster = startWithSuperuser(data)) {
+            String token = login(cluster);
 
             var created = cluster.onFreshConnection("POST", "/api/databases", "{\"name\":\"acme\"}", token);
             assertEquals(200, created.status(), created.body());
@@ -65,12 +75,8 @@ class PlatformClusterIT {
     @Test
     void twoWorkersWritingOneDatabaseLoseNothingAndNeverFail() throws Exception {
         Path data = tmp.resolve("data");
-        assertEquals(0, CoordinatorProcess.run(tmp, List.of("superuser", "upsert", "root@example.com", "root-password",
-                "--dir", data.toString())).exitCode());
-        try (CoordinatorProcess cluster = CoordinatorProcess.start(data, 2)) {
-            var login = cluster.onFreshConnection("POST", "/api/collections/_superusers/auth-with-password",
-                    "{\"identity\":\"root@example.com\",\"password\":\"root-password\"}", null);
-            String token = (String) Json.mapper().readValue(login.body(), Map.class).get("token");
+        try (CoordinatorProcess cluster = startWithSuperuser(data)) {
+            String token = login(cluster);
             assertEquals(200, cluster.onFreshConnection("POST", "/api/databases", "{\"name\":\"shared\"}", token).status());
             String key = (String) Json.mapper().readValue(cluster.onFreshConnection("POST", "/api/databases/shared/keys",
                     "{\"label\":\"load\"}", token).body(), Map.class).get("key");

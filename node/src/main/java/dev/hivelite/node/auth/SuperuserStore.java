@@ -14,6 +14,7 @@ import java.util.Optional;
 import dev.hivelite.node.common.Ids;
 import dev.hivelite.node.common.Times;
 import dev.hivelite.node.storage.SqliteDatabase;
+import dev.hivelite.node.storage.Sql;
 
 /** SQL for superusers and their sessions, in system.db. */
 public final class SuperuserStore {
@@ -40,8 +41,8 @@ public final class SuperuserStore {
             Optional<String> existing = idByEmail(c, email);
             String now = Times.format(clock.instant());
             if (existing.isPresent()) {
-                update(c, "UPDATE superusers SET password_hash = ?, updated = ? WHERE id = ?", hash, now, existing.get());
-                update(c, "DELETE FROM superuser_sessions WHERE superuser_id = ?", existing.get());
+                Sql.update(c, "UPDATE superusers SET password_hash = ?, updated = ? WHERE id = ?", hash, now, existing.get());
+                Sql.update(c, "DELETE FROM superuser_sessions WHERE superuser_id = ?", existing.get());
                 return Upserted.UPDATED;
             }
             insert(c, email, hash, now);
@@ -75,7 +76,7 @@ public final class SuperuserStore {
 
     private String insert(Connection c, String email, String hash, String now) throws SQLException {
         String id = Ids.newId();
-        update(c, "INSERT INTO superusers (id, email, password_hash, created, updated) VALUES (?, ?, ?, ?, ?)",
+        Sql.update(c, "INSERT INTO superusers (id, email, password_hash, created, updated) VALUES (?, ?, ?, ?, ?)",
                 id, email, hash, now, now);
         return id;
     }
@@ -86,7 +87,7 @@ public final class SuperuserStore {
             if (count(c) > 0) {
                 return false;
             }
-            update(c, "INSERT OR REPLACE INTO _meta (key, value) VALUES ('setup_token', ?)", tokenHash);
+            Sql.update(c, "INSERT OR REPLACE INTO _meta (key, value) VALUES ('setup_token', ?)", tokenHash);
             return true;
         });
     }
@@ -110,7 +111,7 @@ public final class SuperuserStore {
                     tokenHash.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
                 return Optional.empty();
             }
-            update(c, "DELETE FROM _meta WHERE key = 'setup_token'");
+            Sql.update(c, "DELETE FROM _meta WHERE key = 'setup_token'");
             String now = Times.format(clock.instant());
             return Optional.of(new Superuser(insert(c, email, hash, now), email, now, now));
         });
@@ -179,11 +180,11 @@ public final class SuperuserStore {
             }
             String now = Times.format(clock.instant());
             if (email != null) {
-                update(c, "UPDATE superusers SET email = ?, updated = ? WHERE id = ?", email, now, id);
+                Sql.update(c, "UPDATE superusers SET email = ?, updated = ? WHERE id = ?", email, now, id);
             }
             List<String> revoked = List.of();
             if (hash != null) {
-                update(c, "UPDATE superusers SET password_hash = ?, updated = ? WHERE id = ?", hash, now, id);
+                Sql.update(c, "UPDATE superusers SET password_hash = ?, updated = ? WHERE id = ?", hash, now, id);
                 revoked = deleteSessionsOf(c, id);
             }
             return Optional.of(revoked);
@@ -210,7 +211,7 @@ public final class SuperuserStore {
                 return Optional.empty();
             }
             List<String> sessions = deleteSessionsOf(c, id);
-            update(c, "DELETE FROM superusers WHERE id = ?", id);
+            Sql.update(c, "DELETE FROM superusers WHERE id = ?", id);
             return Optional.of(sessions);
         });
     }
@@ -222,7 +223,7 @@ public final class SuperuserStore {
                 return false;
             }
             deleteSessionsOf(c, id.get());
-            update(c, "DELETE FROM superusers WHERE id = ?", id.get());
+            Sql.update(c, "DELETE FROM superusers WHERE id = ?", id.get());
             return true;
         });
     }
@@ -230,7 +231,7 @@ public final class SuperuserStore {
     public Session createSession(Superuser superuser, Duration ttl, String ip) {
         Instant now = clock.instant();
         Session session = new Session(Ids.secret(24), superuser.id(), superuser.email(), now.plus(ttl));
-        systemDb.write(c -> update(c,
+        systemDb.write(c -> Sql.update(c,
                 "INSERT INTO superuser_sessions (id, superuser_id, created, expires, ip) VALUES (?, ?, ?, ?, ?)",
                 session.id(), superuser.id(), Times.format(now), Times.format(session.expires()), ip));
         return session;
@@ -256,12 +257,12 @@ public final class SuperuserStore {
 
     /** Moves a session's expiry (token refresh). */
     public boolean extendSession(String sessionId, Instant expires) {
-        return systemDb.write(c -> update(c, "UPDATE superuser_sessions SET expires = ? WHERE id = ?",
+        return systemDb.write(c -> Sql.update(c, "UPDATE superuser_sessions SET expires = ? WHERE id = ?",
                 Times.format(expires), sessionId) == 1);
     }
 
     public void deleteSession(String sessionId) {
-        systemDb.write(c -> update(c, "DELETE FROM superuser_sessions WHERE id = ?", sessionId));
+        systemDb.write(c -> Sql.update(c, "DELETE FROM superuser_sessions WHERE id = ?", sessionId));
     }
 
     /** Deletes every session of a superuser; returns their ids. */
@@ -295,12 +296,4 @@ public final class SuperuserStore {
         return new Superuser(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4));
     }
 
-    private static int update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            return ps.executeUpdate();
-        }
-    }
 }

@@ -42,6 +42,17 @@ public sealed interface Principal {
         throw new ApiException.Unauthorized("The request requires valid superuser authorization token to be set.");
     }
 
+    /**
+     * 401 when no credentials came, checked before anything is looked up, so that an anonymous caller
+     * cannot tell an existing database from a missing one.
+     */
+    default Principal requireCredentials() {
+        if (this instanceof Anonymous) {
+            throw new ApiException.Unauthorized("The request requires valid superuser authorization token to be set.");
+        }
+        return this;
+    }
+
     /** Routes of one database: a superuser or that database's key. */
     default Principal requireAdminOf(String databaseId) {
         if (mayAdminister(databaseId)) {

@@ -13,6 +13,7 @@ import dev.hivelite.node.common.Hashes;
 import dev.hivelite.node.common.Ids;
 import dev.hivelite.node.common.Times;
 import dev.hivelite.node.storage.SqliteDatabase;
+import dev.hivelite.node.storage.Sql;
 
 /** SQL for API keys in system.db. Only SHA-256 hashes of secrets are stored. */
 public final class ApiKeyStore {
@@ -49,7 +50,7 @@ public final class ApiKeyStore {
         String secret = newSecret();
         String now = Times.format(clock.instant());
         String id = Ids.newId();
-        systemDb.write(c -> update(c, "INSERT INTO api_keys (id, database_id, label, secret_hash, created) VALUES (?, ?, ?, ?, ?)",
+        systemDb.write(c -> Sql.update(c, "INSERT INTO api_keys (id, database_id, label, secret_hash, created) VALUES (?, ?, ?, ?, ?)",
                 id, databaseId, label, Hashes.sha256(secret), now));
         return new IssuedKey(new ApiKey(id, databaseId, label, now, null, null), secret, null);
     }
@@ -84,7 +85,7 @@ public final class ApiKeyStore {
             if (found.isEmpty()) {
                 return Optional.empty();
             }
-            update(c, "UPDATE api_keys SET secret_hash = ?, rotated = ? WHERE id = ?", Hashes.sha256(secret), now, id);
+            Sql.update(c, "UPDATE api_keys SET secret_hash = ?, rotated = ? WHERE id = ?", Hashes.sha256(secret), now, id);
             ApiKey old = found.get().key();
             return Optional.of(new IssuedKey(new ApiKey(id, databaseId, old.label(), old.created(), now, old.lastUsed()),
                     secret, found.get().hash()));
@@ -96,7 +97,7 @@ public final class ApiKeyStore {
         return systemDb.write(c -> {
             Optional<Found> found = find(c, databaseId, id);
             if (found.isPresent()) {
-                update(c, "DELETE FROM api_keys WHERE id = ?", id);
+                Sql.update(c, "DELETE FROM api_keys WHERE id = ?", id);
             }
             return found.map(Found::hash);
         });
@@ -133,7 +134,7 @@ public final class ApiKeyStore {
 
     public void touch(String id) {
         String now = Times.format(clock.instant());
-        systemDb.write(c -> update(c, "UPDATE api_keys SET last_used = ? WHERE id = ?", now, id));
+        systemDb.write(c -> Sql.update(c, "UPDATE api_keys SET last_used = ? WHERE id = ?", now, id));
     }
 
     private record Found(ApiKey key, String hash) {
@@ -154,12 +155,4 @@ public final class ApiKeyStore {
         return new ApiKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6));
     }
 
-    private static int update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            return ps.executeUpdate();
-        }
-    }
 }
