@@ -33,7 +33,8 @@ import dev.hivelite.node.platform.DatabaseStore;
 import dev.hivelite.node.platform.SqlService;
 import dev.hivelite.node.platform.ExportService;
 import dev.hivelite.node.storage.DatabasePool;
-import dev.hivelite.node.cluster.DatabaseHandles;
+import dev.hivelite.node.cluster.Invalidations;
+import dev.hivelite.node.platform.DatabaseDirectory;
 import dev.hivelite.node.storage.SqliteDatabase;
 import dev.hivelite.node.storage.SqliteOptions;
 import dev.hivelite.node.storage.SystemDb;
@@ -102,17 +103,24 @@ public final class Worker implements AutoCloseable {
                 new SharedCounters(cluster, "hivelite.throttle.superuser-logins"), clock);
         FirstStart.run(superusers, secrets.adminEmail(), secrets.adminPassword(), config.workerId() == 1,
                 (config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host()) + ":" + config.port());
-        ApiKeys apiKeys = new ApiKeys(new ApiKeyStore(systemDb, clock), new SharedStrings(cluster, "hivelite.api-keys"),
+        Invalidations invalidations = new Invalidations(cluster);
+        ApiKeys apiKeys = new ApiKeys(new ApiKeyStore(systemDb, clock), invalidations,
                 clock, Thread.ofVirtual().name("api-key-touch")::start);
         AuditLog audit = new AuditLog(systemDb, clock);
         DatabaseStore databases = new DatabaseStore(systemDb, clock);
         DatabasePool pool = new DatabasePool(config.dataDir().resolve("databases"), sqlite, readPool,
                 config.poolCap(), databases::exists);
-        DatabaseService databaseService = new DatabaseService(databases, pool, new DatabaseHandles(cluster, pool), apiKeys, audit);
+        DatabaseDirectory directory = new DatabaseDirectory(databases, invalidations);
+        invalidations.on(DatabaseDirectory.KIND, id -> {
+            directory.forget(id);
+            pool.invalidate(id);
+        });
+        invalidations.on(ApiKeys.KIND, apiKeys::forget);
+        DatabaseService databaseService = new DatabaseService(databases, pool, invalidations, apiKeys, audit);
         databaseService.ensureMain();
         PublicRouting.Services services = new PublicRouting.Services(authenticator, superusers, apiKeys, audit,
-                databaseService, new ApiKeyService(databases, apiKeys, audit), new SqlService(databases, pool),
-                new ExportService(databases, pool, config.dataDir().resolve(".tmp").resolve("exports"), audit));
+                databaseService, new ApiKeyService(databases, apiKeys, audit), new SqlService(directory, pool),
+                new ExportService(directory, pool, config.dataDir().resolve(".tmp").resolve("exports"), audit));
 
         WebServer server = WebServer.builder()
                 .host(config.host())

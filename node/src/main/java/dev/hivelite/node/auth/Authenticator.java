@@ -117,7 +117,12 @@ public final class Authenticator {
     /** Marks sessions revoked in the shared cache: every worker refuses them from now on. */
     public void revoke(List<String> sessionIds) {
         for (String sid : sessionIds) {
-            sessions.put(sid, REVOKED, SESSION_TTL);
+            if (!sessions.put(sid, REVOKED, SESSION_TTL) && sessions.shared()) {
+                // The row is gone from system.db: a worker that cached the session drops it within CACHE_TTL.
+                java.util.logging.Logger.getLogger(Authenticator.class.getName())
+                        .warning("revocation of a session not confirmed by the cluster; cached copies expire within "
+                                + CACHE_TTL.toSeconds() + " s");
+            }
         }
     }
 }

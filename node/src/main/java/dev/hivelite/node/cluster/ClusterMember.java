@@ -70,7 +70,7 @@ public final class ClusterMember implements AutoCloseable {
         hz.setInstanceName(instanceName);
         hz.setUserContext(userContext);
         // Tasks between workers use Hazelcast's own format: Java deserialization stays off.
-        hz.getSerializationConfig().addDataSerializableFactory(DatabaseHandles.factoryId(), DatabaseHandles.factory());
+        hz.getSerializationConfig().addDataSerializableFactory(Invalidations.factoryId(), Invalidations.factory());
         hz.addExecutorConfig(new com.hazelcast.config.ExecutorConfig("hivelite.*").setPoolSize(2));
         hz.getJetConfig().setEnabled(false);
         NetworkConfig network = hz.getNetworkConfig();

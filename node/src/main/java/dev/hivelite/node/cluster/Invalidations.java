@@ -1,10 +1,15 @@
 package dev.hivelite.node.cluster;
 
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 import com.hazelcast.cluster.Member;
@@ -12,47 +17,77 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.DataSerializableFactory;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 
-import dev.hivelite.node.storage.DatabasePool;
-
 /**
- * Closes a database's handles on every worker and waits for each to acknowledge (ARCHITECTURE.md
- * rule 4), before its files are removed. The request runs on each member through Hazelcast's
- * executor; the member finds its own pool in the instance's user context.
+ * Acknowledged invalidation on every worker (ARCHITECTURE.md rule 4): "forget database X", "forget
+ * key Y". Each worker registers a handler per kind; {@link #everywhere} runs it here, then on every
+ * member through Hazelcast's executor, and waits for each to answer. Callers change system.db first,
+ * so a worker that answers has nothing stale left once the call returns.
  */
-public final class DatabaseHandles {
+public final class Invalidations {
 
-    private static final Logger LOG = Logger.getLogger(DatabaseHandles.class.getName());
-    /** Key of this worker's {@link DatabasePool} in the Hazelcast user context. */
-    static final String POOL_KEY = "hivelite.pool";
+    private static final Logger LOG = Logger.getLogger(Invalidations.class.getName());
+    /** Key of this worker's Invalidations in the Hazelcast user context. */
+    static final String CONTEXT_KEY = "hivelite.invalidations";
     static final String EXECUTOR = "hivelite.invalidate";
     static final Duration ACK_TIMEOUT = Duration.ofSeconds(10);
+    /** Our ids in Hazelcast's own serialization (no Java deserialization, no class allow-lists). */
+    static final int FACTORY_ID = 7_348_001;
+    static final int FORGET_CLASS_ID = 1;
 
+    /** Kind of thing to forget → this worker's handler. */
+    private final Map<String, Consumer<String>> handlers = new ConcurrentHashMap<>();
     private final ClusterMember member;
-    private final DatabasePool pool;
 
-    public DatabaseHandles(ClusterMember member, DatabasePool pool) {
+    public Invalidations(ClusterMember member) {
         this.member = member;
-        this.pool = pool;
-        member.userContext().put(POOL_KEY, pool);
+        member.userContext().put(CONTEXT_KEY, this);
+    }
+
+    public static DataSerializableFactory factory() {
+        return classId -> classId == FORGET_CLASS_ID ? new Forget() : null;
+    }
+
+    public static int factoryId() {
+        return FACTORY_ID;
+    }
+
+    /** Registers what this worker does when told to forget a {@code kind} of thing. */
+    public void on(String kind, Consumer<String> handler) {
+        handlers.put(kind, handler);
     }
 
     /**
-     * Every worker closes the database and acknowledges, within {@link #ACK_TIMEOUT}. Returns the
-     * members that did not (logged): the caller has already unregistered the database, so no request
-     * reaches it by name and no pool reopens it; a silent member is dead or about to be killed by its
-     * liveness probe, and unlinking files it still holds open is safe.
+     * True when broadcasts reach this worker (it has joined the cluster); caches must stay off while
+     * false, or they would miss an invalidation.
      */
-    public java.util.List<String> closeEverywhere(String databaseId) {
-        pool.invalidate(databaseId);
+    public boolean delivered() {
+        return member.state() == ClusterMember.State.JOINED;
+    }
+
+    void local(String kind, String key) {
+        Consumer<String> handler = handlers.get(kind);
+        if (handler != null) {
+            handler.accept(key);
+        }
+    }
+
+    /**
+     * Forgets {@code key} on every worker and waits for each to acknowledge, within {@link #ACK_TIMEOUT}.
+     * Returns the members that did not (logged): a silent member is dead or about to be killed by its
+     * liveness probe.
+     */
+    public List<String> everywhere(String kind, String key) {
+        local(kind, key);
         var hz = member.instance().filter(h -> h.getLifecycleService().isRunning());
         if (hz.isEmpty()) {
-            LOG.warning("closing database " + databaseId + " on this worker only: the cluster is not joined");
-            return java.util.List.of("cluster not joined");
+            LOG.warning("forgetting " + kind + " " + key + " on this worker only: the cluster is not joined");
+            return List.of("cluster not joined");
         }
-        java.util.List<String> silent = new java.util.ArrayList<>();
-        Map<Member, Future<Boolean>> acks = hz.get().getExecutorService(EXECUTOR).submitToAllMembers(new Close(databaseId));
+        Map<Member, Future<Boolean>> acks = hz.get().getExecutorService(EXECUTOR).submitToAllMembers(new Forget(kind, key));
+        List<String> silent = new ArrayList<>();
         long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
         for (var ack : acks.entrySet()) {
             try {
@@ -61,46 +96,37 @@ public final class DatabaseHandles {
                 Thread.currentThread().interrupt();
                 silent.add(ack.getKey().getAddress().toString());
             } catch (Exception e) {
-                LOG.warning("worker " + ack.getKey().getAddress() + " did not close database " + databaseId + ": " + e);
+                LOG.warning("worker " + ack.getKey().getAddress() + " did not forget " + kind + " " + key + ": " + e);
                 silent.add(ack.getKey().getAddress().toString());
             }
         }
         return silent;
     }
 
-    /** Our ids in Hazelcast's own serialization (no Java deserialization, no class allow-lists). */
-    static final int FACTORY_ID = 7_348_001;
-    static final int CLOSE_CLASS_ID = 1;
-
-    /** Creates our cluster tasks on the receiving member; registered in the Hazelcast config. */
-    public static com.hazelcast.nio.serialization.DataSerializableFactory factory() {
-        return classId -> classId == CLOSE_CLASS_ID ? new Close() : null;
-    }
-
-    public static int factoryId() {
-        return FACTORY_ID;
-    }
-
-    /** Runs on each member: close the database in that member's pool. */
-    static final class Close implements Callable<Boolean>, IdentifiedDataSerializable, HazelcastInstanceAware {
-        private String databaseId;
+    /** Runs on each member: call that member's handler. */
+    static final class Forget implements Callable<Boolean>, IdentifiedDataSerializable, HazelcastInstanceAware {
+        private String kind;
+        private String key;
         private HazelcastInstance instance;
 
-        Close() {
+        Forget() {
         }
 
-        Close(String databaseId) {
-            this.databaseId = databaseId;
-        }
-
-        @Override
-        public void writeData(ObjectDataOutput out) throws java.io.IOException {
-            out.writeString(databaseId);
+        Forget(String kind, String key) {
+            this.kind = kind;
+            this.key = key;
         }
 
         @Override
-        public void readData(ObjectDataInput in) throws java.io.IOException {
-            databaseId = in.readString();
+        public void writeData(ObjectDataOutput out) throws IOException {
+            out.writeString(kind);
+            out.writeString(key);
+        }
+
+        @Override
+        public void readData(ObjectDataInput in) throws IOException {
+            kind = in.readString();
+            key = in.readString();
         }
 
         @Override
@@ -110,7 +136,7 @@ public final class DatabaseHandles {
 
         @Override
         public int getClassId() {
-            return CLOSE_CLASS_ID;
+            return FORGET_CLASS_ID;
         }
 
         @Override
@@ -120,9 +146,8 @@ public final class DatabaseHandles {
 
         @Override
         public Boolean call() {
-            Object pool = instance.getUserContext().get(POOL_KEY);
-            if (pool instanceof DatabasePool p) {
-                p.invalidate(databaseId);
+            if (instance.getUserContext().get(CONTEXT_KEY) instanceof Invalidations invalidations) {
+                invalidations.local(kind, key);
                 return true;
             }
             return false;

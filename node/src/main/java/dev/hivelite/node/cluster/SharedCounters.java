@@ -23,13 +23,17 @@ public final class SharedCounters {
         this.mapName = mapName;
     }
 
-    /** Adds one and returns the count within the current window. */
+    /** Adds one and returns the count within the current window (counted locally if the cluster stalls). */
     public long increment(String key, Duration window) {
         var hz = member.instance().filter(h -> h.getLifecycleService().isRunning());
         if (hz.isEmpty()) {
             return incrementLocally(key, window);
         }
         IMap<String, Long> map = hz.get().getMap(mapName);
+        return Bounded.call(mapName + " increment", () -> incrementShared(map, key, window), () -> incrementLocally(key, window));
+    }
+
+    private static long incrementShared(IMap<String, Long> map, String key, Duration window) {
         while (true) {
             Long current = map.get(key);
             if (current == null) {
@@ -45,11 +49,17 @@ public final class SharedCounters {
     public long get(String key) {
         var hz = member.instance().filter(h -> h.getLifecycleService().isRunning());
         if (hz.isEmpty()) {
-            long[] entry = local.get(key);
-            return entry == null || entry[1] < System.currentTimeMillis() ? 0 : entry[0];
+            return getLocally(key);
         }
-        Long value = hz.get().<String, Long>getMap(mapName).get(key);
-        return value == null ? 0 : value;
+        return Bounded.call(mapName + " get", () -> {
+            Long value = hz.get().<String, Long>getMap(mapName).get(key);
+            return value == null ? 0L : value;
+        }, () -> getLocally(key));
+    }
+
+    private long getLocally(String key) {
+        long[] entry = local.get(key);
+        return entry == null || entry[1] < System.currentTimeMillis() ? 0 : entry[0];
     }
 
     public void reset(String key) {

@@ -10,7 +10,8 @@ import com.hazelcast.map.IMap;
 /**
  * A string map every worker sees, with per-entry time-to-live: a cache in front of system.db. Before
  * the Hazelcast join (or if it failed) it holds nothing: reads miss and writes are dropped, so
- * callers fall back to SQLite, the source of truth.
+ * callers fall back to SQLite, the source of truth. Every call is bounded ({@link Bounded}): a
+ * degraded cluster (members merging, a partition owner gone) costs a cache miss, never a hung request.
  */
 public final class SharedStrings {
 
@@ -31,16 +32,23 @@ public final class SharedStrings {
     }
 
     public Optional<String> get(String key) {
-        return map().map(m -> m.get(key));
+        return map().flatMap(m -> Bounded.call(mapName + " get", () -> Optional.ofNullable(m.get(key)), Optional::empty));
     }
 
     /** Stores {@code value} unless the key is present (a tombstone must win over a late fill). */
     public void putIfAbsent(String key, String value, Duration ttl) {
-        map().ifPresent(m -> m.putIfAbsent(key, value, Math.max(1, ttl.toMillis()), TimeUnit.MILLISECONDS));
+        map().ifPresent(m -> Bounded.call(mapName + " putIfAbsent", () -> {
+            m.putIfAbsent(key, value, Math.max(1, ttl.toMillis()), TimeUnit.MILLISECONDS);
+            return true;
+        }, () -> false));
     }
 
-    public void put(String key, String value, Duration ttl) {
-        map().ifPresent(m -> m.set(key, value, Math.max(1, ttl.toMillis()), TimeUnit.MILLISECONDS));
+    /** Stores {@code value}; false when the cluster did not confirm it in time. */
+    public boolean put(String key, String value, Duration ttl) {
+        return map().map(m -> Bounded.call(mapName + " set", () -> {
+            m.set(key, value, Math.max(1, ttl.toMillis()), TimeUnit.MILLISECONDS);
+            return true;
+        }, () -> false)).orElse(false);
     }
 
     /** Whether entries are really shared right now (health and tests report it). */

@@ -8,34 +8,36 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
-import dev.hivelite.node.cluster.SharedStrings;
+import dev.hivelite.node.cluster.Invalidations;
 import dev.hivelite.node.common.Hashes;
 import dev.hivelite.node.common.Principal;
 
 /**
- * Turns {@code hl_…} secrets into principals on any worker, and revokes them everywhere. Same scheme
- * as superuser sessions: a Hazelcast map (hash → "keyId databaseId", or a tombstone) in front of
- * system.db; revoke and rotate write the tombstone, so no worker accepts the old secret afterwards.
+ * Turns {@code hl_…} secrets into principals on any worker, and revokes them everywhere. Keys are
+ * cached in memory (a key check must not cost a cluster round trip per request); revoke and rotate
+ * forget the old hash on every worker, acknowledged, before they answer, so no worker accepts the
+ * old secret afterwards. Outside the cluster a worker could miss that, so it reads system.db instead.
  */
 public final class ApiKeys {
 
+    public static final String KIND = "api-key";
     static final Duration CACHE_TTL = Duration.ofSeconds(30);
-    static final Duration TOMBSTONE_TTL = Duration.ofHours(1);
     /** last_used is written at most this often per key: a write per request would cost more than the request. */
     static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
-    private static final String REVOKED = "-";
 
     private final ApiKeyStore store;
-    private final SharedStrings cache;
+    private final Invalidations invalidations;
+    /** hash → principal, on this worker. */
+    private final ForgettingCache<Principal.ApiKey> cache = new ForgettingCache<>(CACHE_TTL, 100_000);
     private final Clock clock;
     /** Off the request path: last_used writes. */
     private final Executor background;
     /** keyId → when this worker last wrote last_used. */
     private final ConcurrentHashMap<String, Instant> touched = new ConcurrentHashMap<>();
 
-    public ApiKeys(ApiKeyStore store, SharedStrings cache, Clock clock, Executor background) {
+    public ApiKeys(ApiKeyStore store, Invalidations invalidations, Clock clock, Executor background) {
         this.store = store;
-        this.cache = cache;
+        this.invalidations = invalidations;
         this.clock = clock;
         this.background = background;
     }
@@ -47,23 +49,20 @@ public final class ApiKeys {
     /** The key's principal, or anonymous for an unknown, rotated or revoked secret. */
     public Principal principal(String secret) {
         String hash = Hashes.sha256(secret);
-        Optional<String> cached = cache.get(hash);
-        Principal principal;
-        if (cached.isPresent()) {
-            if (REVOKED.equals(cached.get())) {
-                return Principal.ANONYMOUS;
-            }
-            int space = cached.get().indexOf(' ');
-            principal = new Principal.ApiKey(cached.get().substring(0, space), cached.get().substring(space + 1));
-        } else {
+        boolean useCache = invalidations.delivered();
+        Principal.ApiKey principal = useCache ? cache.get(hash) : null;
+        if (principal == null) {
+            long epoch = cache.epoch();
             Optional<ApiKeyStore.ApiKey> key = store.byHash(hash);
             if (key.isEmpty()) {
                 return Principal.ANONYMOUS;
             }
-            cache.putIfAbsent(hash, key.get().id() + " " + key.get().databaseId(), CACHE_TTL);
             principal = new Principal.ApiKey(key.get().id(), key.get().databaseId());
+            if (useCache) {
+                cache.fill(hash, principal, epoch);
+            }
         }
-        touch(((Principal.ApiKey) principal).keyId());
+        touch(principal.keyId());
         return principal;
     }
 
@@ -80,10 +79,15 @@ public final class ApiKeys {
         background.execute(() -> store.touch(keyId));
     }
 
-    /** Marks secrets (by hash) revoked on every worker. */
+    /** Forgets secrets (by hash) on every worker; call after system.db no longer has them. */
     public void revoke(List<String> hashes) {
         for (String hash : hashes) {
-            cache.put(hash, REVOKED, TOMBSTONE_TTL);
+            invalidations.everywhere(KIND, hash);
         }
+    }
+
+    /** This worker's part of a cluster-wide revoke. */
+    public void forget(String hash) {
+        cache.forget(hash);
     }
 }

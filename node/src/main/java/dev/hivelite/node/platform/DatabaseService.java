@@ -19,7 +19,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-import dev.hivelite.node.cluster.DatabaseHandles;
+import dev.hivelite.node.cluster.Invalidations;
 import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.common.AuditTrail;
 import dev.hivelite.node.common.Bodies;
@@ -33,14 +33,15 @@ public final class DatabaseService implements HttpService {
 
     private final DatabaseStore store;
     private final DatabasePool pool;
-    private final DatabaseHandles handles;
+    private final Invalidations invalidations;
     private final ApiKeys keys;
     private final AuditTrail audit;
 
-    public DatabaseService(DatabaseStore store, DatabasePool pool, DatabaseHandles handles, ApiKeys keys, AuditTrail audit) {
+    public DatabaseService(DatabaseStore store, DatabasePool pool, Invalidations invalidations, ApiKeys keys,
+                           AuditTrail audit) {
         this.store = store;
         this.pool = pool;
-        this.handles = handles;
+        this.invalidations = invalidations;
         this.keys = keys;
         this.audit = audit;
     }
@@ -117,6 +118,7 @@ public final class DatabaseService implements HttpService {
         String name = req.path().pathParameters().get("name");
         DatabaseStore.Change change = change(Bodies.json(req));
         DatabaseStore.Database updated = store.update(name, change).orElseThrow(DatabaseService::notFound);
+        invalidations.everywhere(DatabaseDirectory.KIND, updated.id());
         audit.record(AuditTrail.actor(caller), change.name() != null && !change.name().equals(name) ? "database.rename"
                 : "database.config", updated.id(), null, Map.of("name", updated.name(), "previousName", name,
                 "readOnly", updated.readOnly(), "group", updated.group(), "corsOrigins", updated.corsOrigins()));
@@ -125,7 +127,7 @@ public final class DatabaseService implements HttpService {
 
     /**
      * Unregisters, revokes its keys, closes its handles on every worker (acknowledged; see
-     * {@link DatabaseHandles#closeEverywhere}), then removes its files. A request racing this gets 404:
+     * {@link Invalidations#everywhere}), then removes its files. A request racing this gets 404:
      * the pool never opens an unregistered id.
      */
     private void delete(ServerRequest req, ServerResponse res) {
@@ -138,7 +140,7 @@ public final class DatabaseService implements HttpService {
         List<String> keyHashes = keys.store().hashesOf(existing.id());
         store.delete(name).orElseThrow(DatabaseService::notFound);
         keys.revoke(keyHashes);
-        List<String> silent = handles.closeEverywhere(existing.id());
+        List<String> silent = invalidations.everywhere(DatabaseDirectory.KIND, existing.id());
         removeFolder(pool.folder(existing.id()));
         audit.record(AuditTrail.actor(caller), "database.delete", existing.id(), null,
                 silent.isEmpty() ? Map.of("name", name) : Map.of("name", name, "workersNotAcknowledged", silent));

@@ -26,12 +26,12 @@ import dev.hivelite.node.storage.DatabasePool;
  */
 public final class ExportService implements HttpService {
 
-    private final DatabaseStore databases;
+    private final DatabaseDirectory databases;
     private final DatabasePool pool;
     private final Path tmpDir;
     private final AuditTrail audit;
 
-    public ExportService(DatabaseStore databases, DatabasePool pool, Path tmpDir, AuditTrail audit) {
+    public ExportService(DatabaseDirectory databases, DatabasePool pool, Path tmpDir, AuditTrail audit) {
         this.databases = databases;
         this.pool = pool;
         this.tmpDir = tmpDir;
@@ -44,10 +44,7 @@ public final class ExportService implements HttpService {
     }
 
     private void export(ServerRequest req, ServerResponse res) throws IOException {
-        Principal caller = RequestContext.principal(req);
-        if (caller instanceof Principal.Anonymous) {
-            caller.requireSuperuser();
-        }
+        Principal caller = RequestContext.principal(req).requireCredentials();
         DatabaseStore.Database db = databases.byName(req.path().pathParameters().get("name"))
                 .orElseThrow(DatabaseService::notFound);
         caller.requireAdminOf(db.id());

@@ -42,10 +42,10 @@ public final class SqlService implements HttpService {
     /** SQLite VM instructions between deadline checks: ~0.1 ms of work, negligible overhead. */
     static final int PROGRESS_INSTRUCTIONS = 10_000;
 
-    private final DatabaseStore databases;
+    private final DatabaseDirectory databases;
     private final DatabasePool pool;
 
-    public SqlService(DatabaseStore databases, DatabasePool pool) {
+    public SqlService(DatabaseDirectory databases, DatabasePool pool) {
         this.databases = databases;
         this.pool = pool;
     }
@@ -65,10 +65,7 @@ public final class SqlService implements HttpService {
 
     private void query(ServerRequest req, ServerResponse res) {
         long started = System.nanoTime();
-        var principal = RequestContext.principal(req);
-        if (principal instanceof dev.hivelite.node.common.Principal.Anonymous) {
-            principal.requireSuperuser(); // 401
-        }
+        var principal = RequestContext.principal(req).requireCredentials();
         DatabaseStore.Database db = databases.byName(req.path().pathParameters().get("name"))
                 .orElseThrow(DatabaseService::notFound);
         principal.requireAdminOf(db.id());

@@ -1,0 +1,65 @@
+package dev.hivelite.node.platform;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+/**
+ * An in-process cache in front of system.db whose entries are dropped by cluster-wide, acknowledged
+ * invalidations. A fill records the epoch before reading SQLite and keeps its entry only if no forget
+ * happened meanwhile, so a slow fill never resurrects what was just forgotten. Entries also expire.
+ */
+final class ForgettingCache<V> {
+
+    private record Entry<V>(V value, long expiresNanos) {
+    }
+
+    private final ConcurrentHashMap<String, Entry<V>> entries = new ConcurrentHashMap<>();
+    /** Bumped by every forget, before the removal. */
+    private final AtomicLong epoch = new AtomicLong();
+    private final long ttlNanos;
+    private final int maxEntries;
+
+    ForgettingCache(Duration ttl, int maxEntries) {
+        this.ttlNanos = ttl.toNanos();
+        this.maxEntries = maxEntries;
+    }
+
+    V get(String key) {
+        Entry<V> e = entries.get(key);
+        if (e == null) {
+            return null;
+        }
+        if (System.nanoTime() - e.expiresNanos() > 0) {
+            entries.remove(key, e);
+            return null;
+        }
+        return e.value();
+    }
+
+    /** Read before the SQLite read that produces a value for {@link #fill}. */
+    long epoch() {
+        return epoch.get();
+    }
+
+    void fill(String key, V value, long epochBeforeRead) {
+        if (entries.size() >= maxEntries) {
+            entries.clear();
+        }
+        entries.put(key, new Entry<>(value, System.nanoTime() + ttlNanos));
+        if (epoch.get() != epochBeforeRead) {
+            entries.remove(key);
+        }
+    }
+
+    void forget(String key) {
+        epoch.incrementAndGet();
+        entries.remove(key);
+    }
+
+    void forgetWhere(Predicate<V> predicate) {
+        epoch.incrementAndGet();
+        entries.values().removeIf(e -> predicate.test(e.value()));
+    }
+}
