@@ -34,6 +34,7 @@ import dev.hivelite.node.platform.SqlService;
 import dev.hivelite.node.platform.ExportService;
 import dev.hivelite.node.storage.DatabasePool;
 import dev.hivelite.node.cluster.Invalidations;
+import dev.hivelite.node.platform.CorsService;
 import dev.hivelite.node.platform.DatabaseDirectory;
 import dev.hivelite.node.storage.SqliteDatabase;
 import dev.hivelite.node.storage.SqliteOptions;
@@ -120,7 +121,8 @@ public final class Worker implements AutoCloseable {
         databaseService.ensureMain();
         PublicRouting.Services services = new PublicRouting.Services(authenticator, superusers, apiKeys, audit,
                 databaseService, new ApiKeyService(databases, apiKeys, audit), new SqlService(directory, pool),
-                new ExportService(directory, pool, config.dataDir().resolve(".tmp").resolve("exports"), audit));
+                new ExportService(directory, pool, config.dataDir().resolve(".tmp").resolve("exports"), audit),
+                new CorsService(directory));
 
         WebServer server = WebServer.builder()
                 .host(config.host())

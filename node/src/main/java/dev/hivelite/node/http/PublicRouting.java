@@ -12,6 +12,7 @@ import dev.hivelite.node.auth.SuperuserStore;
 import dev.hivelite.node.observe.HealthService;
 import dev.hivelite.node.platform.ActivityService;
 import dev.hivelite.node.platform.ApiKeyService;
+import dev.hivelite.node.platform.CorsService;
 import dev.hivelite.node.platform.DatabaseService;
 import dev.hivelite.node.platform.ExportService;
 import dev.hivelite.node.platform.SqlService;
@@ -31,13 +32,15 @@ public final class PublicRouting {
 
     /** The feature services this port serves, built by the worker. */
     public record Services(Authenticator authenticator, SuperuserStore superusers, ApiKeys apiKeys, AuditLog audit,
-                           DatabaseService databases, ApiKeyService keys, SqlService sql, ExportService export) {
+                           DatabaseService databases, ApiKeyService keys, SqlService sql, ExportService export,
+                           CorsService cors) {
     }
 
     public static void routing(HttpRouting.Builder routing, WorkerState state, NodeMetrics metrics,
                                Clock clock, boolean debugRoutes, Services services) {
         routing.addFilter(new RequestMetricsFilter(metrics));
         routing.addFilter(new DrainFilter(state));
+        routing.addFilter(services.cors());
         routing.addFilter(new AuthenticationFilter(services.authenticator(), services.apiKeys()));
         ErrorHandling.register(routing);
         routing.register(new HealthService(state, clock));

@@ -189,6 +189,52 @@ class SqlApiTest {
         }
     }
 
+    private static java.net.http.HttpResponse<String> cors(String method, String path, String origin, boolean preflight)
+            throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + worker.worker.port() + path))
+                .header("Origin", origin)
+                .method(method, method.equals("POST") ? java.net.http.HttpRequest.BodyPublishers.ofString("{\"sql\":\"SELECT 1\"}")
+                        : java.net.http.HttpRequest.BodyPublishers.noBody());
+        if (preflight) {
+            request.header("Access-Control-Request-Method", "POST").header("Access-Control-Request-Headers", "authorization");
+        } else {
+            request.header("Authorization", "Bearer " + alphaKey).header("Content-Type", "application/json");
+        }
+        try (var client = java.net.http.HttpClient.newHttpClient()) {
+            return client.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    @Test
+    void corsFollowsEachDatabasesOriginsAndChangesApplyAtOnce() throws Exception {
+        String app = "https://app.example.com";
+        String q = "/api/databases/alpha/query";
+        var before = cors("OPTIONS", q, app, true);
+        assertEquals(403, before.statusCode(), "no origins configured yet");
+        assertTrue(before.headers().firstValue("access-control-allow-origin").isEmpty());
+
+        assertEquals(200, su("PATCH", "/api/databases/alpha", "{\"corsOrigins\":[\"" + app + "\"]}").statusCode());
+        var preflight = cors("OPTIONS", q, app, true);
+        assertEquals(204, preflight.statusCode());
+        assertEquals(app, preflight.headers().firstValue("access-control-allow-origin").orElseThrow());
+        assertTrue(preflight.headers().firstValue("access-control-allow-headers").orElseThrow().contains("Authorization"));
+        assertTrue(preflight.headers().firstValue("access-control-allow-methods").orElseThrow().contains("POST"));
+
+        var call = cors("POST", q, app, false);
+        assertEquals(200, call.statusCode(), call.body());
+        assertEquals(app, call.headers().firstValue("access-control-allow-origin").orElseThrow());
+
+        var evil = cors("OPTIONS", q, "https://evil.example", true);
+        assertEquals(403, evil.statusCode());
+        assertTrue(cors("POST", q, "https://evil.example", false).headers().firstValue("access-control-allow-origin").isEmpty(),
+                "other origins get no CORS headers: the browser keeps the answer from the page");
+        assertEquals(403, cors("OPTIONS", "/api/databases/beta/query", app, true).statusCode(), "origins are per database");
+        assertEquals(403, cors("OPTIONS", "/api/databases", app, true).statusCode(), "platform routes allow no origin");
+
+        assertEquals(200, su("PATCH", "/api/databases/alpha", "{\"corsOrigins\":[]}").statusCode());
+        assertEquals(403, cors("OPTIONS", q, app, true).statusCode(), "removing the origin applies at once");
+    }
+
     @Test
     void aLongStatementIsStoppedByItsTimeout() throws Exception {
         long start = System.nanoTime();
