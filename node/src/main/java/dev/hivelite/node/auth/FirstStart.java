@@ -7,8 +7,8 @@ import dev.hivelite.node.common.Ids;
 
 /**
  * A fresh instance needs a first superuser. {@code HIVELITE_ADMIN_EMAIL} + {@code HIVELITE_ADMIN_PASSWORD}
- * create one at start (only when none exists). Otherwise worker 1 logs a one-time setup token (and a
- * link to the dashboard's setup page); {@code POST /api/superusers/setup} spends it.
+ * create one at start (only when none exists). Otherwise worker 1 logs a one-time setup token;
+ * {@code POST /api/superusers/setup} spends it.
  */
 public final class FirstStart {
 
@@ -33,9 +33,9 @@ public final class FirstStart {
         }
         String token = Ids.secret(32);
         if (store.storeSetupToken(Hashes.sha256(token))) {
+            // A dashboard setup link joins these lines once the dashboard has a setup page.
             LOG.warning("No superuser exists yet. Create the first one, once, with this setup token:\n"
-                    + "  http://" + publicAddress + "/_/#/setup?token=" + token + "\n"
-                    + "  or: curl -X POST http://" + publicAddress + "/api/superusers/setup -H 'Content-Type: application/json'"
+                    + "  curl -X POST http://" + publicAddress + "/api/superusers/setup -H 'Content-Type: application/json'"
                     + " -d '{\"token\":\"" + token + "\",\"email\":\"you@example.com\",\"password\":\"…\"}'\n"
                     + "  or: java -jar coordinator.jar superuser upsert EMAIL PASSWORD --dir <data dir>");
         }

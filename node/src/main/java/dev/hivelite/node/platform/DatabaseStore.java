@@ -19,6 +19,7 @@ import dev.hivelite.node.common.ApiException.FieldError;
 import dev.hivelite.node.common.Ids;
 import dev.hivelite.node.common.Json;
 import dev.hivelite.node.common.Times;
+import dev.hivelite.node.storage.Sql;
 import dev.hivelite.node.storage.SqliteDatabase;
 
 /** The databases registry in system.db: names are labels on stable ids. */
@@ -101,6 +102,26 @@ public final class DatabaseStore {
 
     public Optional<Database> byName(String name) {
         return systemDb.read(c -> byName(c, name));
+    }
+
+    public Optional<Database> byId(String id) {
+        return systemDb.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /**
+     * Records that the database was used now. One small write: callers rate-limit it (see
+     * {@link DatabaseUsage}); an id deleted meanwhile changes nothing.
+     */
+    public void touchLastUsed(String id) {
+        String now = Times.format(clock.instant());
+        systemDb.write(c -> Sql.update(c, "UPDATE databases SET last_used = ? WHERE id = ?", now, id));
     }
 
     public boolean exists(String id) {
