@@ -36,6 +36,7 @@ import dev.hivelite.node.storage.DatabasePool;
 import dev.hivelite.node.cluster.Invalidations;
 import dev.hivelite.node.platform.CorsService;
 import dev.hivelite.node.platform.DatabaseDirectory;
+import dev.hivelite.node.platform.DatabaseUsage;
 import dev.hivelite.node.storage.SqliteDatabase;
 import dev.hivelite.node.storage.SqliteOptions;
 import dev.hivelite.node.storage.SystemDb;
@@ -59,16 +60,18 @@ public final class Worker implements AutoCloseable {
     private final WorkerState state;
     private final ThreadPoolExecutor readPool;
     private final SqliteDatabase systemDb;
+    private final DatabasePool pool;
     private final ClusterMember cluster;
     private final NodeMetrics metrics;
     private final WebServer server;
 
     private Worker(WorkerConfig config, WorkerState state, ThreadPoolExecutor readPool, SqliteDatabase systemDb,
-                   ClusterMember cluster, NodeMetrics metrics, WebServer server) {
+                   DatabasePool pool, ClusterMember cluster, NodeMetrics metrics, WebServer server) {
         this.config = config;
         this.state = state;
         this.readPool = readPool;
         this.systemDb = systemDb;
+        this.pool = pool;
         this.cluster = cluster;
         this.metrics = metrics;
         this.server = server;
@@ -112,6 +115,7 @@ public final class Worker implements AutoCloseable {
         DatabasePool pool = new DatabasePool(config.dataDir().resolve("databases"), sqlite, readPool,
                 config.poolCap(), databases::exists);
         DatabaseDirectory directory = new DatabaseDirectory(databases, invalidations);
+        DatabaseUsage usage = new DatabaseUsage(databases, clock, Thread.ofVirtual().name("database-touch")::start);
         invalidations.on(DatabaseDirectory.KIND, id -> {
             directory.forget(id);
             pool.invalidate(id);
@@ -120,8 +124,8 @@ public final class Worker implements AutoCloseable {
         DatabaseService databaseService = new DatabaseService(databases, pool, invalidations, apiKeys, audit);
         databaseService.ensureMain();
         PublicRouting.Services services = new PublicRouting.Services(authenticator, superusers, apiKeys, audit,
-                databaseService, new ApiKeyService(databases, apiKeys, audit), new SqlService(directory, pool),
-                new ExportService(directory, pool, config.dataDir().resolve(".tmp").resolve("exports"), audit),
+                databaseService, new ApiKeyService(databases, apiKeys, audit), new SqlService(directory, pool, usage),
+                new ExportService(directory, pool, usage, config.dataDir().resolve(".tmp").resolve("exports"), audit),
                 new CorsService(directory));
 
         WebServer server = WebServer.builder()
@@ -144,7 +148,7 @@ public final class Worker implements AutoCloseable {
         cluster.start();
         LOG.info(() -> "worker " + config.workerId() + " (pid " + state.pid() + ") serving on "
                 + config.host() + ":" + server.port() + ", private port " + server.port(PRIVATE_SOCKET));
-        return new Worker(config, state, readPool, systemDb, cluster, metrics, server);
+        return new Worker(config, state, readPool, systemDb, pool, cluster, metrics, server);
     }
 
     public int port() {
@@ -172,6 +176,7 @@ public final class Worker implements AutoCloseable {
         }
         server.stop();
         cluster.close();
+        pool.close();
         systemDb.close();
         readPool.shutdown();
         metrics.close();

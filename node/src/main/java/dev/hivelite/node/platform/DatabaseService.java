@@ -91,9 +91,16 @@ public final class DatabaseService implements HttpService {
         send(res, view(created));
     }
 
-    /** A database named {@code main} exists from the first start (several workers may race here). */
+    /**
+     * A database named {@code main} exists from the first start (several workers may race here). Its
+     * files are ensured on every start, not only by the worker that registered it: that worker may
+     * have died between the registry row and the folder, and the pool opens no missing folder.
+     */
     public void ensureMain() {
-        store.ensureMain().ifPresent(main -> createFiles(main.id()));
+        DatabaseStore.Database main = store.ensureMain()
+                .or(() -> store.byName(DatabaseStore.MAIN))
+                .orElseThrow(() -> new IllegalStateException("main is neither registered nor creatable"));
+        createFiles(main.id());
     }
 
     /** The folder, its storage/, and the SQLite file with every pragma (opened once through the pool). */

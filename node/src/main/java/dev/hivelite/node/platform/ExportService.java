@@ -28,12 +28,15 @@ public final class ExportService implements HttpService {
 
     private final DatabaseDirectory databases;
     private final DatabasePool pool;
+    /** Records lastUsed (at most once a minute per database). */
+    private final DatabaseUsage usage;
     private final Path tmpDir;
     private final AuditTrail audit;
 
-    public ExportService(DatabaseDirectory databases, DatabasePool pool, Path tmpDir, AuditTrail audit) {
+    public ExportService(DatabaseDirectory databases, DatabasePool pool, DatabaseUsage usage, Path tmpDir, AuditTrail audit) {
         this.databases = databases;
         this.pool = pool;
+        this.usage = usage;
         this.tmpDir = tmpDir;
         this.audit = audit;
     }
@@ -52,6 +55,7 @@ public final class ExportService implements HttpService {
         Path snapshot = tmpDir.resolve("export-" + UUID.randomUUID() + ".db");
         try {
             try (DatabasePool.Lease lease = pool.lease(db.id())) {
+            usage.used(db.id());
                 lease.db().snapshotTo(snapshot, dev.hivelite.node.storage.SqliteOptions.defaults());
             }
             audit.record(AuditTrail.actor(caller), "database.export", db.id(), null,

@@ -44,10 +44,13 @@ public final class SqlService implements HttpService {
 
     private final DatabaseDirectory databases;
     private final DatabasePool pool;
+    /** Records lastUsed (at most once a minute per database). */
+    private final DatabaseUsage usage;
 
-    public SqlService(DatabaseDirectory databases, DatabasePool pool) {
+    public SqlService(DatabaseDirectory databases, DatabasePool pool, DatabaseUsage usage) {
         this.databases = databases;
         this.pool = pool;
+        this.usage = usage;
     }
 
     @Override
@@ -75,6 +78,7 @@ public final class SqlService implements HttpService {
         List<Step> steps = batch ? steps(body.get("statements")) : List.of(step(body));
         List<Result> results;
         try (DatabasePool.Lease lease = pool.lease(db.id())) {
+            usage.used(db.id());
             results = run(lease.db(), steps, timeout, db.readOnly());
         }
         double millis = (System.nanoTime() - started) / 1_000_000.0;

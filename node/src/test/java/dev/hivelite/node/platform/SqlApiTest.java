@@ -154,6 +154,13 @@ class SqlApiTest {
     }
 
     @Test
+    void usingADatabaseRecordsWhenItWasLastUsed() throws Exception {
+        assertEquals(200, query("beta", "{\"sql\":\"SELECT 1\"}", betaKey).statusCode());
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                TestWorker.json(su("GET", "/api/databases/beta", null)).get("lastUsed") != null);
+    }
+
+    @Test
     void statementsAreAllOrNothing() throws Exception {
         var failed = query("alpha", "{\"statements\":[{\"sql\":\"INSERT INTO t (v) VALUES ('three')\"},"
                 + "{\"sql\":\"INSERT INTO t (v) VALUES (NULL)\"}]}", alphaKey);
