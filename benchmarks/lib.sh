@@ -21,8 +21,12 @@ cleanup() {
   fi
   [ -n "$CLUSTER_DIR" ] && rm -rf "$CLUSTER_DIR"
   CLUSTER_PID=""; CLUSTER_DIR=""
+  [ -n "${SCRATCH:-}" ] && rm -f "$SCRATCH"
+  [ -n "${LOAD_PID:-}" ] && kill "$LOAD_PID" 2>/dev/null
+  return 0
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM   # Ctrl-C stops at once; the EXIT trap cleans up
 
 # start_cluster WORKERS [extra flags…]: sets HTTP_PORT, MGMT_PORT, CLUSTER_PID; waits for health 200 (60 s).
 start_cluster() {
