@@ -100,10 +100,10 @@ public final class Authenticator {
     /** A new token for the same session, with a new expiry. */
     public Login refresh(Principal.Superuser principal) {
         Superuser superuser = store.byId(principal.id())
-                .orElseThrow(() -> new ApiException.Unauthorized("The request requires valid superuser authorization token to be set."));
+                .orElseThrow(() -> ApiException.needsSuperuser());
         Instant expires = clock.instant().plus(SESSION_TTL);
         if (!store.extendSession(principal.sessionId(), expires)) {
-            throw new ApiException.Unauthorized("The request requires valid superuser authorization token to be set.");
+            throw ApiException.needsSuperuser();
         }
         return new Login(tokens.sign(superuser.id(), principal.sessionId(), expires), superuser);
     }

@@ -50,7 +50,7 @@ public final class SuperuserAuthService implements HttpService {
             errors.put("password", new FieldError("validation_required", "Cannot be blank."));
         }
         if (!errors.isEmpty()) {
-            throw new ApiException.BadRequest("An error occurred while validating the submitted data.", errors);
+            throw ApiException.invalid(errors);
         }
         String ip = ClientIp.of(req);
         Authenticator.Login login;

@@ -39,7 +39,7 @@ public record SuperuserInput(String email, String password) {
     public void validate(boolean passwordRequired) {
         Map<String, FieldError> errors = errors(passwordRequired);
         if (!errors.isEmpty()) {
-            throw new ApiException.BadRequest("An error occurred while validating the submitted data.", errors);
+            throw ApiException.invalid(errors);
         }
     }
 }

@@ -64,8 +64,7 @@ public final class SuperuserService implements HttpService {
         SuperuserInput input = new SuperuserInput(trim(Bodies.text(body, "email")), Bodies.text(body, "password"));
         input.validate(true);
         if (token == null || token.isBlank()) {
-            throw new ApiException.BadRequest("An error occurred while validating the submitted data.",
-                    Map.of("token", new FieldError("validation_required", "Cannot be blank.")));
+            throw ApiException.invalid(Map.of("token", new FieldError("validation_required", "Cannot be blank.")));
         }
         Superuser created = store.createWithSetupToken(Hashes.sha256(token), input.email(), input.password())
                 .orElseThrow(() -> new ApiException.Forbidden("The setup token is invalid or was already used."));
@@ -135,11 +134,10 @@ public final class SuperuserService implements HttpService {
     }
 
     private static ApiException notFound() {
-        return new ApiException.NotFound("The requested resource wasn't found.");
+        return ApiException.notFound();
     }
 
     private static ApiException emailTaken() {
-        return new ApiException.BadRequest("An error occurred while validating the submitted data.",
-                Map.of("email", new FieldError("validation_not_unique", "Value must be unique.")));
+        return ApiException.invalid(Map.of("email", new FieldError("validation_not_unique", "Value must be unique.")));
     }
 }

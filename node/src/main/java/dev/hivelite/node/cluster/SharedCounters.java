@@ -62,12 +62,6 @@ public final class SharedCounters {
         return entry == null || entry[1] < System.currentTimeMillis() ? 0 : entry[0];
     }
 
-    public void reset(String key) {
-        local.remove(key);
-        member.instance().filter(h -> h.getLifecycleService().isRunning())
-              .ifPresent(h -> h.getMap(mapName).delete(key));
-    }
-
     private long incrementLocally(String key, Duration window) {
         long now = System.currentTimeMillis();
         if (local.size() > 100_000) {

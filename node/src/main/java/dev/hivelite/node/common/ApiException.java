@@ -26,6 +26,31 @@ public abstract sealed class ApiException extends RuntimeException
         this.fieldErrors = Map.copyOf(fieldErrors);
     }
 
+    /** PocketBase's messages for the common cases: part of the API contract, spelled once. */
+    public static final String NOT_FOUND = "The requested resource wasn't found.";
+    public static final String VALIDATION = "An error occurred while validating the submitted data.";
+    public static final String NEEDS_SUPERUSER = "The request requires valid superuser authorization token to be set.";
+
+    /** 404 with PocketBase's message. */
+    public static NotFound notFound() {
+        return new NotFound(NOT_FOUND);
+    }
+
+    /** 400 with PocketBase's validation message and these field errors. */
+    public static BadRequest invalid(Map<String, FieldError> fieldErrors) {
+        return new BadRequest(VALIDATION, fieldErrors);
+    }
+
+    /** 400 with PocketBase's validation message and one field error. */
+    public static BadRequest invalid(String field, String code, String message) {
+        return invalid(Map.of(field, new FieldError(code, message)));
+    }
+
+    /** 401: no valid superuser (or key) credentials. */
+    public static Unauthorized needsSuperuser() {
+        return new Unauthorized(NEEDS_SUPERUSER);
+    }
+
     public int status() {
         return status;
     }

@@ -49,8 +49,7 @@ public final class Bodies {
             return null;
         }
         if (!value.isTextual()) {
-            throw new ApiException.BadRequest("An error occurred while validating the submitted data.",
-                    java.util.Map.of(field, new ApiException.FieldError("validation_invalid_type", "Must be a string.")));
+            throw ApiException.invalid(java.util.Map.of(field, new ApiException.FieldError("validation_invalid_type", "Must be a string.")));
         }
         return value.asText();
     }

@@ -39,7 +39,7 @@ public sealed interface Principal {
         if (this instanceof ApiKey) {
             throw new ApiException.Forbidden("The authorized API key is not allowed to perform this action.");
         }
-        throw new ApiException.Unauthorized("The request requires valid superuser authorization token to be set.");
+        throw ApiException.needsSuperuser();
     }
 
     /**
@@ -48,7 +48,7 @@ public sealed interface Principal {
      */
     default Principal requireCredentials() {
         if (this instanceof Anonymous) {
-            throw new ApiException.Unauthorized("The request requires valid superuser authorization token to be set.");
+            throw ApiException.needsSuperuser();
         }
         return this;
     }
@@ -59,7 +59,7 @@ public sealed interface Principal {
             return this;
         }
         if (this instanceof Anonymous) {
-            throw new ApiException.Unauthorized("The request requires valid superuser authorization token to be set.");
+            throw ApiException.needsSuperuser();
         }
         throw new ApiException.Forbidden("The authorized record is not allowed to perform this action.");
     }

@@ -30,7 +30,7 @@ final class ErrorHandling {
 
     /** The last route: anything unmatched is PocketBase's JSON 404, not Helidon's plain text. */
     static void notFound(ServerRequest req, ServerResponse res) {
-        throw new ApiException.NotFound("The requested resource wasn't found.");
+        throw ApiException.notFound();
     }
 
     private static void apiError(ServerRequest req, ServerResponse res, ApiException e) {

@@ -53,7 +53,6 @@ public final class ActivityService implements HttpService {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new ApiException.BadRequest("An error occurred while validating the submitted data.",
-                Map.of(name, new FieldError("validation_invalid_value", "Must be a whole number from 1 to " + max + ".")));
+        throw ApiException.invalid(Map.of(name, new FieldError("validation_invalid_value", "Must be a whole number from 1 to " + max + ".")));
     }
 }

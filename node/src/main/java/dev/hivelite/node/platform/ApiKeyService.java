@@ -11,6 +11,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.common.AuditTrail;
 import dev.hivelite.node.common.Bodies;
 import dev.hivelite.node.common.Principal;
@@ -62,10 +63,10 @@ public final class ApiKeyService implements HttpService {
         JsonNode body = Bodies.json(req);
         String label = Bodies.text(body, "label");
         if (label == null || label.isBlank()) {
-            throw DatabaseStore.invalid("label", "validation_required", "Cannot be blank.");
+            throw ApiException.invalid("label", "validation_required", "Cannot be blank.");
         }
         if (label.length() > MAX_LABEL) {
-            throw DatabaseStore.invalid("label", "validation_length_out_of_range", "At most " + MAX_LABEL + " characters.");
+            throw ApiException.invalid("label", "validation_length_out_of_range", "At most " + MAX_LABEL + " characters.");
         }
         ApiKeyStore.IssuedKey issued = keys.store().create(db.id(), label.trim());
         audit.record(AuditTrail.actor(caller), "key.create", db.id(), null, Map.of("keyId", issued.key().id(), "label", label));

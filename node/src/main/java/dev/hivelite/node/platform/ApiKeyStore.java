@@ -71,11 +71,6 @@ public final class ApiKeyStore {
         });
     }
 
-    /** The key with this id in this database. */
-    public Optional<ApiKey> byId(String databaseId, String id) {
-        return systemDb.read(c -> find(c, databaseId, id).map(Found::key));
-    }
-
     /** New secret, same id; the old secret stops working. Empty if no such key. */
     public Optional<IssuedKey> rotate(String databaseId, String id) {
         String secret = newSecret();

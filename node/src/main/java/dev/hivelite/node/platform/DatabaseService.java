@@ -141,7 +141,7 @@ public final class DatabaseService implements HttpService {
         Principal caller = RequestContext.principal(req).requireSuperuser();
         String name = req.path().pathParameters().get("name");
         if (DatabaseStore.MAIN.equals(name)) {
-            throw DatabaseStore.invalid("name", "validation_invalid_value", "The main database cannot be deleted.");
+            throw ApiException.invalid("name", "validation_invalid_value", "The main database cannot be deleted.");
         }
         DatabaseStore.Database existing = store.byName(name).orElseThrow(DatabaseService::notFound);
         List<String> keyHashes = keys.store().hashesOf(existing.id());
@@ -175,13 +175,13 @@ public final class DatabaseService implements HttpService {
     private static DatabaseStore.Change change(JsonNode body) {
         String group = Bodies.text(body, "group");
         if (group != null && group.length() > DatabaseStore.MAX_GROUP) {
-            throw DatabaseStore.invalid("group", "validation_length_out_of_range", "At most 64 characters.");
+            throw ApiException.invalid("group", "validation_length_out_of_range", "At most 64 characters.");
         }
         Boolean readOnly = null;
         JsonNode ro = body.get("readOnly");
         if (ro != null && !ro.isNull()) {
             if (!ro.isBoolean()) {
-                throw DatabaseStore.invalid("readOnly", "validation_invalid_type", "Must be true or false.");
+                throw ApiException.invalid("readOnly", "validation_invalid_type", "Must be true or false.");
             }
             readOnly = ro.asBoolean();
         }
@@ -189,12 +189,12 @@ public final class DatabaseService implements HttpService {
         JsonNode cors = body.get("corsOrigins");
         if (cors != null && !cors.isNull()) {
             if (!cors.isArray()) {
-                throw DatabaseStore.invalid("corsOrigins", "validation_invalid_type", "Must be a list of origins.");
+                throw ApiException.invalid("corsOrigins", "validation_invalid_type", "Must be a list of origins.");
             }
             origins = new ArrayList<>();
             for (JsonNode o : cors) {
                 if (!o.isTextual() || !(o.asText().equals("*") || o.asText().matches("^https?://[^/\\s]+$"))) {
-                    throw DatabaseStore.invalid("corsOrigins", "validation_invalid_value",
+                    throw ApiException.invalid("corsOrigins", "validation_invalid_value",
                             "Each origin is * or scheme://host[:port], e.g. https://app.example.com.");
                 }
                 origins.add(o.asText());
@@ -204,7 +204,7 @@ public final class DatabaseService implements HttpService {
     }
 
     static ApiException notFound() {
-        return new ApiException.NotFound("The requested resource wasn't found.");
+        return ApiException.notFound();
     }
 
     static void send(ServerResponse res, Object body) {

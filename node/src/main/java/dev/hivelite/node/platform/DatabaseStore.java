@@ -45,17 +45,12 @@ public final class DatabaseStore {
     /** Validates a name with PocketBase's field error codes. */
     public static void validateName(String name) {
         if (name == null || name.isEmpty()) {
-            throw invalid("name", "validation_required", "Cannot be blank.");
+            throw ApiException.invalid("name", "validation_required", "Cannot be blank.");
         }
         if (!NAME.matcher(name).matches()) {
-            throw invalid("name", "validation_invalid_format",
+            throw ApiException.invalid("name", "validation_invalid_format",
                     "Must start with a lower-case letter or digit and use only a-z, 0-9, _ and - (at most 63).");
         }
-    }
-
-    static ApiException invalid(String field, String code, String message) {
-        return new ApiException.BadRequest("An error occurred while validating the submitted data.",
-                Map.of(field, new FieldError(code, message)));
     }
 
     /** Registers a database; 400 (validation_not_unique) if the name is taken. */
@@ -66,7 +61,7 @@ public final class DatabaseStore {
                 corsOrigins == null ? List.of() : List.copyOf(corsOrigins), now, now, null);
         systemDb.write(c -> {
             if (byName(c, name).isPresent()) {
-                throw invalid("name", "validation_not_unique", "The name is already in use.");
+                throw ApiException.invalid("name", "validation_not_unique", "The name is already in use.");
             }
             return insert(c, db);
         });
@@ -151,10 +146,10 @@ public final class DatabaseStore {
             Database d = current.get();
             if (change.name() != null && !change.name().equals(d.name())) {
                 if (MAIN.equals(d.name())) {
-                    throw invalid("name", "validation_invalid_value", "The main database cannot be renamed.");
+                    throw ApiException.invalid("name", "validation_invalid_value", "The main database cannot be renamed.");
                 }
                 if (byName(c, change.name()).isPresent()) {
-                    throw invalid("name", "validation_not_unique", "The name is already in use.");
+                    throw ApiException.invalid("name", "validation_not_unique", "The name is already in use.");
                 }
             }
             Database next = new Database(d.id(), change.name() == null ? d.name() : change.name(),

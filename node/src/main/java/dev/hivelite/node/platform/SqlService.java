@@ -207,7 +207,7 @@ public final class SqlService implements HttpService {
             return DEFAULT_TIMEOUT_SECONDS;
         }
         if (!node.canConvertToInt() || node.asInt() < 1 || node.asInt() > MAX_TIMEOUT_SECONDS) {
-            throw DatabaseStore.invalid("timeout", "validation_invalid_value",
+            throw ApiException.invalid("timeout", "validation_invalid_value",
                     "Seconds, from 1 to " + MAX_TIMEOUT_SECONDS + ".");
         }
         return node.asInt();
@@ -215,13 +215,13 @@ public final class SqlService implements HttpService {
 
     private static List<Step> steps(JsonNode statements) {
         if (!statements.isArray() || statements.isEmpty() || statements.size() > MAX_STATEMENTS) {
-            throw DatabaseStore.invalid("statements", "validation_invalid_value",
+            throw ApiException.invalid("statements", "validation_invalid_value",
                     "A list of 1 to " + MAX_STATEMENTS + " {sql, params} objects.");
         }
         List<Step> steps = new ArrayList<>();
         for (JsonNode s : statements) {
             if (!s.isObject()) {
-                throw DatabaseStore.invalid("statements", "validation_invalid_value", "Each statement is an object {sql, params}.");
+                throw ApiException.invalid("statements", "validation_invalid_value", "Each statement is an object {sql, params}.");
             }
             steps.add(step(s));
         }
@@ -231,7 +231,7 @@ public final class SqlService implements HttpService {
     private static Step step(JsonNode node) {
         String sql = Bodies.text(node, "sql");
         if (sql == null || sql.isBlank()) {
-            throw DatabaseStore.invalid("sql", "validation_required", "Cannot be blank.");
+            throw ApiException.invalid("sql", "validation_required", "Cannot be blank.");
         }
         SqlText text = SqlText.parse(sql).checkAllowed();
         return new Step(text, params(text, node.get("params")));
@@ -241,24 +241,24 @@ public final class SqlService implements HttpService {
         List<Object> values = new ArrayList<>();
         if (params == null || params.isNull()) {
             if (!text.names.isEmpty()) {
-                throw DatabaseStore.invalid("params", "validation_required", "The SQL names parameters; send them as an object.");
+                throw ApiException.invalid("params", "validation_required", "The SQL names parameters; send them as an object.");
             }
             return values;
         }
         if (params.isArray()) {
             if (!text.names.isEmpty()) {
-                throw DatabaseStore.invalid("params", "validation_invalid_type", "The SQL names parameters; send an object.");
+                throw ApiException.invalid("params", "validation_invalid_type", "The SQL names parameters; send an object.");
             }
             params.forEach(p -> values.add(value(p)));
         } else if (params.isObject()) {
             for (String name : text.names) {
                 if (!params.has(name)) {
-                    throw DatabaseStore.invalid("params", "validation_required", "Missing parameter \"" + name + "\".");
+                    throw ApiException.invalid("params", "validation_required", "Missing parameter \"" + name + "\".");
                 }
                 values.add(value(params.get(name)));
             }
         } else {
-            throw DatabaseStore.invalid("params", "validation_invalid_type", "A list (for ?) or an object (for :name).");
+            throw ApiException.invalid("params", "validation_invalid_type", "A list (for ?) or an object (for :name).");
         }
         return values;
     }

@@ -179,7 +179,7 @@ public final class DatabasePool implements AutoCloseable {
 
     private SqliteDatabase openRegistered(String id) {
         if (!registered.test(id) || !Files.isDirectory(folder(id))) {
-            throw new ApiException.NotFound("The requested resource wasn't found.");
+            throw ApiException.notFound();
         }
         return SqliteDatabase.open(folder(id).resolve("data.db"), options, readPool);
     }

@@ -92,10 +92,6 @@ public final class SqliteDatabase implements AutoCloseable {
         return connection;
     }
 
-    public Path file() {
-        return file;
-    }
-
     /** Runs {@code work} on a read connection (no writes possible: {@code query_only}). */
     public <T> T read(SqlWork<T> work) {
         return await(submit(readPool, () -> {
