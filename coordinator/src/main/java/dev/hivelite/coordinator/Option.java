@@ -19,6 +19,7 @@ enum Option {
     STOP_TIMEOUT("stop-timeout", "When the coordinator kills workers still running after a stop", "30s"),
     SYNCHRONOUS("synchronous", "SQLite synchronous mode: normal or full", "normal"),
     POOL_CAP("pool-cap", "Open databases each worker keeps (LRU); colder ones reopen on use", "256"),
+    IMPORT_MAX("import-max", "Largest SQLite file POST /api/databases/import accepts", "1g"),
     TUNE_SYSCTL("tune-sysctl", "Set net.ipv4.tcp_migrate_req=1 when it is off (needs root)", "false", true),
     DEBUG_ROUTES("debug-routes", "Diagnostic routes such as /_/debug/sleep (testing only)", "false", true),
     CONFIG("config", "Config file (key = value lines; keys as the flags without --)", "none");

@@ -10,7 +10,7 @@ import java.util.List;
  */
 record ServeConfig(HostPort http, int workers, Path dataDir, HostPort management, String workerHeap,
                    List<String> workerJvmOptions, Duration gracePeriod, Duration stopTimeout,
-                   boolean synchronousFull, int poolCap, boolean tuneSysctl, boolean debugRoutes) {
+                   boolean synchronousFull, int poolCap, long importMax, boolean tuneSysctl, boolean debugRoutes) {
 
     static final HostPort DEFAULT_HTTP = new HostPort("0.0.0.0", 8093);
     static final HostPort DEFAULT_MANAGEMENT = new HostPort("127.0.0.1", 8094);
@@ -21,6 +21,7 @@ record ServeConfig(HostPort http, int workers, Path dataDir, HostPort management
     static final int MAX_WORKERS = 64;
     static final int DEFAULT_POOL_CAP = 256;
     static final int MAX_POOL_CAP = 100_000;
+    static final long DEFAULT_IMPORT_MAX = 1L << 30;
 
     ServeConfig {
         workerJvmOptions = List.copyOf(workerJvmOptions);

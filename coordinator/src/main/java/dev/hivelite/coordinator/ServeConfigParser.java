@@ -126,6 +126,7 @@ final class ServeConfigParser {
                 stopTimeout,
                 synchronous(values),
                 poolCap(values),
+                importMax(values),
                 bool(values, Option.TUNE_SYSCTL),
                 bool(values, Option.DEBUG_ROUTES));
     }
@@ -169,6 +170,27 @@ final class ServeConfigParser {
             // reported below
         }
         throw invalid(s, "must be a whole number from 1 to " + ServeConfig.MAX_POOL_CAP);
+    }
+
+    private static long importMax(Map<Option, Source> values) throws ConfigException {
+        Source s = values.get(Option.IMPORT_MAX);
+        if (s == null) {
+            return ServeConfig.DEFAULT_IMPORT_MAX;
+        }
+        String v = s.value().trim().toLowerCase(java.util.Locale.ROOT);
+        if (HEAP.matcher(v).matches()) {
+            long n = Long.parseLong(v.replaceAll("[kmg]$", ""));
+            long bytes = switch (v.charAt(v.length() - 1)) {
+                case 'k' -> n << 10;
+                case 'm' -> n << 20;
+                case 'g' -> n << 30;
+                default -> n;
+            };
+            if (bytes >= 1 && n < (1L << 33)) {
+                return bytes;
+            }
+        }
+        throw invalid(s, "expected a size such as 500m or 2g");
     }
 
     private static HostPort hostPort(Map<Option, Source> values, Option option, HostPort fallback)

@@ -50,7 +50,7 @@ final class WorkerLauncher {
         WorkerConfig worker = new WorkerConfig(slotId, config.http().host(), config.http().port(), privatePort,
                 config.dataDir().toAbsolutePath(), config.gracePeriod(), clusterName, hazelcastPort,
                 otherMembers.stream().map(p -> "127.0.0.1:" + p).toList(),
-                OptionalLong.of(ProcessHandle.current().pid()), config.synchronousFull(), config.poolCap(), config.debugRoutes());
+                OptionalLong.of(ProcessHandle.current().pid()), config.synchronousFull(), config.poolCap(), config.importMax(), config.debugRoutes());
         List<String> command = new ArrayList<>();
         command.add(javaBinary);
         command.add("-Xmx" + config.workerHeap());

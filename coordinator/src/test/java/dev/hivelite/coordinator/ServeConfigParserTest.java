@@ -40,6 +40,7 @@ class ServeConfigParserTest {
         assertFalse(config.synchronousFull());
         assertFalse(config.debugRoutes());
         assertEquals(256, config.poolCap());
+        assertEquals(1L << 30, config.importMax());
     }
 
     @Test
@@ -61,13 +62,14 @@ class ServeConfigParserTest {
     void flagsTakeEqualsFormAndSwitchesNeedNoValue() throws ConfigException {
         ServeConfig config = parse(Map.of(), "--http=127.0.0.1:9000", "--tune-sysctl", "--workers", "2",
                 "--grace-period", "500ms", "--stop-timeout", "2m", "--synchronous", "full",
-                "--worker-jvm-opts", "-XX:+UseSerialGC  -Dx=1");
+                "--worker-jvm-opts", "-XX:+UseSerialGC  -Dx=1", "--import-max", "20M");
         assertEquals(new HostPort("127.0.0.1", 9000), config.http());
         assertTrue(config.tuneSysctl());
         assertEquals(2, config.workers());
         assertEquals(Duration.ofMillis(500), config.gracePeriod());
         assertEquals(Duration.ofMinutes(2), config.stopTimeout());
         assertTrue(config.synchronousFull());
+        assertEquals(20L << 20, config.importMax());
         assertEquals(List.of("-XX:+UseSerialGC", "-Dx=1"), config.workerJvmOptions());
     }
 
@@ -90,6 +92,8 @@ class ServeConfigParserTest {
             --synchronous  | sometimes    | invalid --synchronous 'sometimes'
             --tune-sysctl  | maybe        | invalid --tune-sysctl 'maybe'
             --pool-cap     | 0            | invalid --pool-cap '0'
+            --import-max   | 5 GB         | invalid --import-max '5 GB'
+            --import-max   | 0            | invalid --import-max '0'
             --grace-period | 40s          | the stop timeout (30 s) must be longer than the grace period (40 s)
             """)
     void badFlagValuesNameTheFlag(String flag, String value, String message) {

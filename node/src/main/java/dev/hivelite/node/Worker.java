@@ -32,6 +32,7 @@ import dev.hivelite.node.platform.DatabaseService;
 import dev.hivelite.node.platform.DatabaseStore;
 import dev.hivelite.node.platform.SqlService;
 import dev.hivelite.node.platform.ExportService;
+import dev.hivelite.node.platform.ImportService;
 import dev.hivelite.node.storage.DatabasePool;
 import dev.hivelite.node.cluster.Invalidations;
 import dev.hivelite.node.platform.CorsService;
@@ -126,7 +127,9 @@ public final class Worker implements AutoCloseable {
         PublicRouting.Services services = new PublicRouting.Services(authenticator, superusers, apiKeys, audit,
                 databaseService, new ApiKeyService(databases, apiKeys, audit), new SqlService(directory, pool, usage),
                 new ExportService(directory, pool, usage, config.dataDir().resolve(".tmp").resolve("exports"), audit),
-                new CorsService(directory));
+                new CorsService(directory),
+                new ImportService(databases, databaseService, config.dataDir().resolve(".tmp").resolve("imports"),
+                        config.importMax(), audit));
 
         WebServer server = WebServer.builder()
                 .host(config.host())

@@ -25,14 +25,16 @@ import java.util.OptionalLong;
  * @param parentPid        the coordinator; the worker exits when it is gone
  * @param synchronousFull  SQLite {@code synchronous=FULL} instead of NORMAL
  * @param poolCap          open databases kept in the LRU
+ * @param importMax        largest SQLite file an import accepts, in bytes
  * @param debugRoutes      register diagnostic routes ({@code /_/debug/sleep})
  */
 public record WorkerConfig(int workerId, String host, int port, int privatePort, Path dataDir,
                            Duration gracePeriod, String clusterName, int hazelcastPort,
                            List<String> hazelcastMembers, OptionalLong parentPid,
-                           boolean synchronousFull, int poolCap, boolean debugRoutes) {
+                           boolean synchronousFull, int poolCap, long importMax, boolean debugRoutes) {
 
     public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(25);
+    public static final long DEFAULT_IMPORT_MAX = 1L << 30;
 
     public WorkerConfig {
         hazelcastMembers = List.copyOf(hazelcastMembers);
@@ -51,6 +53,7 @@ public record WorkerConfig(int workerId, String host, int port, int privatePort,
                 "--hazelcast-members", String.join(",", hazelcastMembers),
                 "--synchronous", synchronousFull ? "full" : "normal",
                 "--pool-cap", Integer.toString(poolCap),
+                "--import-max", Long.toString(importMax),
                 "--debug-routes", Boolean.toString(debugRoutes)));
         parentPid.ifPresent(pid -> args.addAll(List.of("--parent-pid", Long.toString(pid))));
         return args;
@@ -81,6 +84,7 @@ public record WorkerConfig(int workerId, String host, int port, int privatePort,
                 parent == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(parent)),
                 "full".equals(values.getOrDefault("synchronous", "normal")),
                 Integer.parseInt(values.getOrDefault("pool-cap", "256")),
+                Long.parseLong(values.getOrDefault("import-max", Long.toString(DEFAULT_IMPORT_MAX))),
                 Boolean.parseBoolean(values.getOrDefault("debug-routes", "false")));
     }
 

@@ -26,6 +26,8 @@ public final class TestWorker implements AutoCloseable {
 
     public static final String ADMIN_EMAIL = "admin@example.com";
     public static final String ADMIN_PASSWORD = "admin-password-1";
+    /** Small, so tests can cross it: the largest database file an import accepts. */
+    public static final long IMPORT_MAX = 256 * 1024;
 
     public final Worker worker;
     public final Path dataDir;
@@ -40,7 +42,7 @@ public final class TestWorker implements AutoCloseable {
     public static TestWorker start(Path dataDir) throws IOException {
         WorkerConfig config = new WorkerConfig(1, "127.0.0.1", 0, 0, dataDir, Duration.ofSeconds(5),
                 "test-" + ProcessHandle.current().pid() + "-" + System.nanoTime(), freePort(), List.of(),
-                OptionalLong.empty(), false, 256, false);
+                OptionalLong.empty(), false, 256, IMPORT_MAX, false);
         return new TestWorker(Worker.start(config, new Worker.Secrets(null, ADMIN_EMAIL, ADMIN_PASSWORD),
                 Clock.systemUTC()), dataDir);
     }
@@ -61,6 +63,31 @@ public final class TestWorker implements AutoCloseable {
         }
         headers.forEach(request::header);
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Sends a multipart form. */
+    public HttpResponse<String> sendForm(String method, String path, Form form, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + worker.port() + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", form.contentType())
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(form.bytes()));
+        headers.forEach(request::header);
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Sends a request without a body and returns the raw answer (200 asserted). */
+    public byte[] sendForBytes(String method, String path, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + worker.port() + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        headers.forEach(request::header);
+        HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(method + " " + path + ": " + response.statusCode());
+        }
+        return response.body();
     }
 
     /** Logs in over HTTP and returns the token. */

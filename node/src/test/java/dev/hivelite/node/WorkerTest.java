@@ -42,7 +42,7 @@ class WorkerTest {
     static void start() throws IOException {
         WorkerConfig config = new WorkerConfig(7, "127.0.0.1", 0, 0, dataDir, Duration.ofSeconds(5),
                 "worker-test-" + ProcessHandle.current().pid(), freePort(), List.of(), OptionalLong.empty(),
-                false, 256, false);
+                false, 256, WorkerConfig.DEFAULT_IMPORT_MAX, false);
         worker = Worker.start(config, new Worker.Secrets(null, null, null), Clock.systemUTC());
         client = HttpClient.newHttpClient();
     }

@@ -15,6 +15,7 @@ import dev.hivelite.node.platform.ApiKeyService;
 import dev.hivelite.node.platform.CorsService;
 import dev.hivelite.node.platform.DatabaseService;
 import dev.hivelite.node.platform.ExportService;
+import dev.hivelite.node.platform.ImportService;
 import dev.hivelite.node.platform.SqlService;
 import dev.hivelite.node.platform.ApiKeys;
 import dev.hivelite.node.platform.AuditLog;
@@ -33,7 +34,7 @@ public final class PublicRouting {
     /** The feature services this port serves, built by the worker. */
     public record Services(Authenticator authenticator, SuperuserStore superusers, ApiKeys apiKeys, AuditLog audit,
                            DatabaseService databases, ApiKeyService keys, SqlService sql, ExportService export,
-                           CorsService cors) {
+                           CorsService cors, ImportService imports) {
     }
 
     public static void routing(HttpRouting.Builder routing, WorkerState state, NodeMetrics metrics,
@@ -51,6 +52,7 @@ public final class PublicRouting {
         routing.register(services.keys());
         routing.register(services.sql());
         routing.register(services.export());
+        routing.register(services.imports());
         if (debugRoutes) {
             routing.register(new DebugService());
         }

@@ -60,7 +60,11 @@ public final class DatabaseService implements HttpService {
                         String created, String updated, String lastUsed) {
     }
 
-    private DatabaseView view(DatabaseStore.Database d) {
+    Path folder(String id) {
+        return pool.folder(id);
+    }
+
+    DatabaseView view(DatabaseStore.Database d) {
         Path folder = pool.folder(d.id());
         return new DatabaseView(d.id(), d.name(), size(folder.resolve("data.db")) + size(folder.resolve("data.db-wal")),
                 d.group(), d.readOnly(), d.corsOrigins(), d.created(), d.updated(), d.lastUsed());
@@ -154,7 +158,7 @@ public final class DatabaseService implements HttpService {
         res.status(Status.NO_CONTENT_204).send();
     }
 
-    private static void removeFolder(Path folder) {
+    static void removeFolder(Path folder) {
         if (!Files.exists(folder)) {
             return;
         }

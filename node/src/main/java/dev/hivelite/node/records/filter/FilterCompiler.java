@@ -1,0 +1,131 @@
+package dev.hivelite.node.records.filter;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Compiles a parsed filter into a parameterised SQLite boolean expression for a WHERE clause.
+ *
+ * <p>Every literal and macro value becomes a bound {@code ?}; SQL text comes only from this
+ * package's fixed fragments and from the {@link Resolver}, so filter input cannot inject SQL.
+ * Multi-valued operands ({@link Resolved.Multi}) need every item to match with a plain operator
+ * and at least one item with an any-operator ({@code ?=}, {@code ?~}, ...), as in PocketBase.
+ */
+public final class FilterCompiler {
+
+    /** A boolean SQL expression (parenthesised) and the values of its {@code ?} placeholders, in order. */
+    public record Compiled(String sql, List<Object> params) {
+        public Compiled {
+            Objects.requireNonNull(sql, "sql");
+            // List.copyOf rejects nulls, but a NULL literal is a legitimate bound value.
+            params = Collections.unmodifiableList(new ArrayList<>(params));
+        }
+    }
+
+    private final Resolver resolver;
+    private final Clock clock;
+    private int aliases;
+
+    private FilterCompiler(Resolver resolver, Clock clock) {
+        this.resolver = resolver;
+        this.clock = clock;
+    }
+
+    /** Compiles {@code expr}; throws {@link FilterException} when the resolver rejects a field. */
+    public static Compiled compile(Expr expr, Resolver resolver, Clock clock) {
+        Objects.requireNonNull(expr, "expr");
+        Objects.requireNonNull(resolver, "resolver");
+        Objects.requireNonNull(clock, "clock");
+        Sql sql = new FilterCompiler(resolver, clock).expr(expr);
+        return new Compiled("(" + sql.text + ")", sql.params);
+    }
+
+    private Sql expr(Expr e) {
+        return switch (e) {
+            case Expr.And and -> join(and.children(), " AND ", "1=1");
+            case Expr.Or or -> join(or.children(), " OR ", "1=0");
+            case Expr.Compare cmp -> compare(cmp);
+        };
+    }
+
+    private Sql join(List<Expr> children, String separator, String whenEmpty) {
+        Sql out = new Sql();
+        if (children.isEmpty()) {
+            return out.append(whenEmpty);
+        }
+        for (int k = 0; k < children.size(); k++) {
+            if (k > 0) {
+                out.append(separator);
+            }
+            out.append("(").append(expr(children.get(k))).append(")");
+        }
+        return out;
+    }
+
+    private Sql compare(Expr.Compare cmp) {
+        Side left = side(cmp.left());
+        Side right = side(cmp.right());
+        if (left instanceof Term l && right instanceof Term r) {
+            return Conditions.of(l, cmp.op(), r);
+        }
+        // At least one side is a set: compare item by item inside a subquery over the set(s).
+        Sql from = new Sql();
+        Term l = itemOf(left, from);
+        Term r = itemOf(right, from);
+        Sql cond = Conditions.of(l, cmp.op(), r);
+        Sql out = new Sql();
+        if (cmp.op().isAny()) {
+            return out.append("EXISTS (SELECT 1 FROM ").append(from).append(" WHERE ").append(cond).append(")");
+        }
+        // "Every item matches" is "no item fails"; COALESCE makes an unknown (NULL) result a failure.
+        return out.append("NOT EXISTS (SELECT 1 FROM ").append(from)
+                .append(" WHERE NOT COALESCE((").append(cond).append("), 0))");
+    }
+
+    /** For a set, adds it to {@code from} and returns its item column; a single value is returned as is. */
+    private Term itemOf(Side side, Sql from) {
+        if (side instanceof Term t) {
+            return t;
+        }
+        ValueSet set = (ValueSet) side;
+        String alias = "__m" + (++aliases);
+        if (!from.text.isEmpty()) {
+            from.append(", ");
+        }
+        from.append("(").append(set.sql()).append(") AS " + alias);
+        from.params.addAll(set.params());
+        return Term.expression(alias + ".v", List.of());
+    }
+
+    private Side side(Operand operand) {
+        return switch (operand) {
+            case Operand.Literal lit -> Term.known(lit.value());
+            case Operand.Macro m -> Term.known(Macros.value(m.name(), clock));
+            case Operand.Identifier id -> resolve(id.name());
+            case Operand.Call call -> Functions.compile(call, this::single);
+        };
+    }
+
+    private Term single(Operand operand) {
+        if (side(operand) instanceof Term t) {
+            return t;
+        }
+        throw new FilterException("invalid filter: function arguments must be single-valued");
+    }
+
+    private Side resolve(String identifier) {
+        Resolved resolved = resolver.resolve(identifier);
+        if (resolved == null) {
+            throw new FilterException("invalid filter: unknown field");
+        }
+        return switch (resolved) {
+            case Resolved.Single s when s.sql().strip().equals("?") && s.params().size() == 1 ->
+                    Term.known(s.params().get(0));
+            case Resolved.Single s -> Term.expression(s.sql(), s.params());
+            case Resolved.Multi m -> ValueSet.of(m);
+        };
+    }
+}
