@@ -4,6 +4,8 @@ import java.net.StandardSocketOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -32,6 +34,9 @@ import dev.hivelite.node.platform.DatabaseService;
 import dev.hivelite.node.platform.DatabaseStore;
 import dev.hivelite.node.platform.SqlService;
 import dev.hivelite.node.platform.ExportService;
+import dev.hivelite.node.platform.AnalyticsService;
+import dev.hivelite.node.observe.AnalyticsStore;
+import dev.hivelite.node.observe.DatabaseAnalytics;
 import dev.hivelite.node.platform.ImportService;
 import dev.hivelite.node.storage.DatabasePool;
 import dev.hivelite.node.cluster.Invalidations;
@@ -65,9 +70,16 @@ public final class Worker implements AutoCloseable {
     private final ClusterMember cluster;
     private final NodeMetrics metrics;
     private final WebServer server;
+    /** This worker's per-database counts, added to system.db every {@link #ANALYTICS_FLUSH} and at stop. */
+    private final DatabaseAnalytics analytics;
+    private final ScheduledExecutorService ticker;
+    static final Duration ANALYTICS_FLUSH = Duration.ofSeconds(15);
 
     private Worker(WorkerConfig config, WorkerState state, ThreadPoolExecutor readPool, SqliteDatabase systemDb,
-                   DatabasePool pool, ClusterMember cluster, NodeMetrics metrics, WebServer server) {
+                   DatabasePool pool, ClusterMember cluster, NodeMetrics metrics, WebServer server,
+                   DatabaseAnalytics analytics, ScheduledExecutorService ticker) {
+        this.analytics = analytics;
+        this.ticker = ticker;
         this.config = config;
         this.state = state;
         this.readPool = readPool;
@@ -122,14 +134,24 @@ public final class Worker implements AutoCloseable {
             pool.invalidate(id);
         });
         invalidations.on(ApiKeys.KIND, apiKeys::forget);
+        AnalyticsStore analyticsStore = new AnalyticsStore(systemDb);
+        DatabaseAnalytics analytics = new DatabaseAnalytics(analyticsStore, clock,
+                id -> DatabaseService.fileSize(pool.folder(id)));
+        invalidations.on(AnalyticsService.FLUSH, ignored -> analytics.flush());
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("analytics-flush").daemon(true).factory());
+        ticker.scheduleWithFixedDelay(analytics::flush, ANALYTICS_FLUSH.toSeconds(), ANALYTICS_FLUSH.toSeconds(),
+                TimeUnit.SECONDS);
         DatabaseService databaseService = new DatabaseService(databases, pool, invalidations, apiKeys, audit);
         databaseService.ensureMain();
         PublicRouting.Services services = new PublicRouting.Services(authenticator, superusers, apiKeys, audit,
-                databaseService, new ApiKeyService(databases, apiKeys, audit), new SqlService(directory, pool, usage),
+                databaseService, new ApiKeyService(databases, apiKeys, audit), new SqlService(directory, pool, usage, analytics),
                 new ExportService(directory, pool, usage, config.dataDir().resolve(".tmp").resolve("exports"), audit),
                 new CorsService(directory),
                 new ImportService(databases, databaseService, config.dataDir().resolve(".tmp").resolve("imports"),
-                        config.importMax(), audit));
+                        config.importMax(), audit),
+                new AnalyticsService(directory, databases, analyticsStore, invalidations, pool::folder, clock),
+                analytics);
 
         WebServer server = WebServer.builder()
                 .host(config.host())
@@ -144,14 +166,14 @@ public final class Worker implements AutoCloseable {
                         .host("127.0.0.1")
                         .port(config.privatePort())
                         .shutdownGracePeriod(config.gracePeriod())
-                        .routing(r -> r.register(new PrivateService(state, metrics))))
+                        .routing(r -> r.register(new PrivateService(state, metrics, analytics::exposition))))
                 .build()
                 .start();
         state.stage(WorkerState.Stage.SERVING);
         cluster.start();
         LOG.info(() -> "worker " + config.workerId() + " (pid " + state.pid() + ") serving on "
                 + config.host() + ":" + server.port() + ", private port " + server.port(PRIVATE_SOCKET));
-        return new Worker(config, state, readPool, systemDb, pool, cluster, metrics, server);
+        return new Worker(config, state, readPool, systemDb, pool, cluster, metrics, server, analytics, ticker);
     }
 
     public int port() {
@@ -178,6 +200,8 @@ public final class Worker implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         server.stop();
+        ticker.shutdownNow();
+        analytics.flush();
         cluster.close();
         pool.close();
         systemDb.close();

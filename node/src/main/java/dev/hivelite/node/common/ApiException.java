@@ -19,11 +19,21 @@ public abstract sealed class ApiException extends RuntimeException
 
     private final int status;
     private final Map<String, FieldError> fieldErrors;
+    /** Nested error data (e.g. {@code fields.1.name}), when flat field errors do not say it. */
+    private final Map<String, ?> data;
 
     private ApiException(int status, String message, Map<String, FieldError> fieldErrors) {
         super(message, null, false, false);
         this.status = status;
         this.fieldErrors = Map.copyOf(fieldErrors);
+        this.data = this.fieldErrors;
+    }
+
+    private ApiException(int status, String message, Map<String, ?> data, boolean nested) {
+        super(message, null, false, false);
+        this.status = status;
+        this.fieldErrors = Map.of();
+        this.data = data;
     }
 
     /** PocketBase's messages for the common cases: part of the API contract, spelled once. */
@@ -59,6 +69,11 @@ public abstract sealed class ApiException extends RuntimeException
         return fieldErrors;
     }
 
+    /** What goes into the error body's {@code data}: the field errors, or nested data. */
+    public Map<String, ?> data() {
+        return data;
+    }
+
     /** 400: the request is malformed or fails validation. */
     public static final class BadRequest extends ApiException {
         public BadRequest(String message) {
@@ -67,6 +82,15 @@ public abstract sealed class ApiException extends RuntimeException
 
         public BadRequest(String message, Map<String, FieldError> fieldErrors) {
             super(400, message, fieldErrors);
+        }
+
+        /** With nested data, e.g. {@code {"fields": {"1": {"name": {code, message}}}}}. */
+        public static BadRequest nested(String message, Map<String, ?> data) {
+            return new BadRequest(message, data, true);
+        }
+
+        private BadRequest(String message, Map<String, ?> data, boolean nested) {
+            super(400, message, data, nested);
         }
     }
 
@@ -81,6 +105,10 @@ public abstract sealed class ApiException extends RuntimeException
     public static final class Forbidden extends ApiException {
         public Forbidden(String message) {
             super(403, message, Map.of());
+        }
+
+        public Forbidden(String message, Map<String, ?> data) {
+            super(403, message, data, true);
         }
     }
 

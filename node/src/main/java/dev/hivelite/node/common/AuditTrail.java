@@ -22,6 +22,7 @@ public interface AuditTrail {
         return switch (principal) {
             case Principal.Superuser s -> s.email();
             case Principal.ApiKey k -> "key:" + k.keyId();
+            case Principal.User u -> "user:" + u.collectionId() + "/" + u.recordId();
             case Principal.Anonymous a -> "anonymous";
         };
     }

@@ -16,6 +16,13 @@ public sealed interface Principal {
     record ApiKey(String keyId, String databaseId) implements Principal {
     }
 
+    /**
+     * A record of an auth collection of one database, through its token: valid in that database
+     * only, with the rights the collection's rules give it.
+     */
+    record User(String databaseId, String collectionId, String recordId) implements Principal {
+    }
+
     /** No credentials were sent. */
     record Anonymous() implements Principal {
     }
@@ -38,6 +45,9 @@ public sealed interface Principal {
         }
         if (this instanceof ApiKey) {
             throw new ApiException.Forbidden("The authorized API key is not allowed to perform this action.");
+        }
+        if (this instanceof User) {
+            throw new ApiException.Forbidden("The authorized record is not allowed to perform this action.");
         }
         throw ApiException.needsSuperuser();
     }

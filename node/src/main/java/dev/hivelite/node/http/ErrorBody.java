@@ -5,10 +5,10 @@ import java.util.Map;
 import dev.hivelite.node.common.ApiException;
 
 /** PocketBase's error shape: {@code {"status":400,"message":"…","data":{"field":{"code","message"}}}}. */
-record ErrorBody(int status, String message, Map<String, ApiException.FieldError> data) {
+record ErrorBody(int status, String message, Map<String, ?> data) {
 
     static ErrorBody of(ApiException e) {
-        return new ErrorBody(e.status(), e.getMessage(), e.fieldErrors());
+        return new ErrorBody(e.status(), e.getMessage(), e.data());
     }
 
     static ErrorBody internal() {

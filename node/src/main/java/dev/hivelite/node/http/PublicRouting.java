@@ -15,6 +15,8 @@ import dev.hivelite.node.platform.ApiKeyService;
 import dev.hivelite.node.platform.CorsService;
 import dev.hivelite.node.platform.DatabaseService;
 import dev.hivelite.node.platform.ExportService;
+import dev.hivelite.node.platform.AnalyticsService;
+import dev.hivelite.node.observe.DatabaseAnalytics;
 import dev.hivelite.node.platform.ImportService;
 import dev.hivelite.node.platform.SqlService;
 import dev.hivelite.node.platform.ApiKeys;
@@ -34,12 +36,13 @@ public final class PublicRouting {
     /** The feature services this port serves, built by the worker. */
     public record Services(Authenticator authenticator, SuperuserStore superusers, ApiKeys apiKeys, AuditLog audit,
                            DatabaseService databases, ApiKeyService keys, SqlService sql, ExportService export,
-                           CorsService cors, ImportService imports) {
+                           CorsService cors, ImportService imports, AnalyticsService analytics,
+                           DatabaseAnalytics databaseAnalytics) {
     }
 
     public static void routing(HttpRouting.Builder routing, WorkerState state, NodeMetrics metrics,
                                Clock clock, boolean debugRoutes, Services services) {
-        routing.addFilter(new RequestMetricsFilter(metrics));
+        routing.addFilter(new RequestMetricsFilter(metrics, services.databaseAnalytics()));
         routing.addFilter(new DrainFilter(state));
         routing.addFilter(services.cors());
         routing.addFilter(new AuthenticationFilter(services.authenticator(), services.apiKeys()));
@@ -53,6 +56,7 @@ public final class PublicRouting {
         routing.register(services.sql());
         routing.register(services.export());
         routing.register(services.imports());
+        routing.register(services.analytics());
         if (debugRoutes) {
             routing.register(new DebugService());
         }

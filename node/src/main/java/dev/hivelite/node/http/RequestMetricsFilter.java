@@ -5,18 +5,22 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 
+import dev.hivelite.node.common.RequestContext;
+import dev.hivelite.node.observe.DatabaseAnalytics;
 import dev.hivelite.node.observe.NodeMetrics;
 
-/** Times every request and records it by method, route template and status. */
+/** Times every request and records it by method, route template and status, and per database. */
 final class RequestMetricsFilter implements Filter {
 
     /** The route label of requests no route matched: one series, whatever the path. */
     static final String UNMATCHED = "unmatched";
 
     private final NodeMetrics metrics;
+    private final DatabaseAnalytics analytics;
 
-    RequestMetricsFilter(NodeMetrics metrics) {
+    RequestMetricsFilter(NodeMetrics metrics, DatabaseAnalytics analytics) {
         this.metrics = metrics;
+        this.analytics = analytics;
     }
 
     @Override
@@ -28,8 +32,9 @@ final class RequestMetricsFilter implements Filter {
         } finally {
             metrics.requestFinished();
             String route = req.matchingPattern().filter(p -> !p.isEmpty()).orElse(UNMATCHED);
-            metrics.recordRequest(req.prologue().method().text(), route, res.status().code(),
-                    System.nanoTime() - start);
+            long nanos = System.nanoTime() - start;
+            metrics.recordRequest(req.prologue().method().text(), route, res.status().code(), nanos);
+            RequestContext.database(req).ifPresent(db -> analytics.request(db.id(), db.name(), res.status().code(), nanos));
         }
     }
 }

@@ -17,10 +17,13 @@ public final class PrivateService implements HttpService {
 
     private final WorkerState state;
     private final NodeMetrics metrics;
+    /** Series appended to the registry's, e.g. the per-database ones of {@link DatabaseAnalytics}. */
+    private final java.util.function.Supplier<String> extraSeries;
 
-    public PrivateService(WorkerState state, NodeMetrics metrics) {
+    public PrivateService(WorkerState state, NodeMetrics metrics, java.util.function.Supplier<String> extraSeries) {
         this.state = state;
         this.metrics = metrics;
+        this.extraSeries = extraSeries;
     }
 
     @Override
@@ -44,7 +47,7 @@ public final class PrivateService implements HttpService {
 
     private void metrics(ServerRequest req, ServerResponse res) {
         res.header(io.helidon.http.HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
-           .send(metrics.scrape());
+           .send(metrics.scrape() + extraSeries.get());
     }
 
     /** What the probes answer. */

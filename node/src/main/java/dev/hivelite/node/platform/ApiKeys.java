@@ -1,5 +1,6 @@
 package dev.hivelite.node.platform;
 
+import dev.hivelite.node.common.ForgettingCache;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

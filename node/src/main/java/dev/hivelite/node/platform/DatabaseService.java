@@ -66,8 +66,12 @@ public final class DatabaseService implements HttpService {
 
     DatabaseView view(DatabaseStore.Database d) {
         Path folder = pool.folder(d.id());
-        return new DatabaseView(d.id(), d.name(), size(folder.resolve("data.db")) + size(folder.resolve("data.db-wal")),
-                d.group(), d.readOnly(), d.corsOrigins(), d.created(), d.updated(), d.lastUsed());
+        return new DatabaseView(d.id(), d.name(), fileSize(folder), d.group(), d.readOnly(), d.corsOrigins(), d.created(), d.updated(), d.lastUsed());
+    }
+
+    /** Bytes of a database on disk: its file and its WAL. */
+    public static long fileSize(Path folder) {
+        return size(folder.resolve("data.db")) + size(folder.resolve("data.db-wal"));
     }
 
     private static long size(Path file) {

@@ -50,6 +50,7 @@ public final class ExportService implements HttpService {
         Principal caller = RequestContext.principal(req).requireCredentials();
         DatabaseStore.Database db = databases.byName(req.path().pathParameters().get("name"))
                 .orElseThrow(DatabaseService::notFound);
+        RequestContext.database(req, db.id(), db.name());
         caller.requireAdminOf(db.id());
         Files.createDirectories(tmpDir);
         Path snapshot = tmpDir.resolve("export-" + UUID.randomUUID() + ".db");

@@ -22,6 +22,7 @@ import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.common.Bodies;
 import dev.hivelite.node.common.Json;
 import dev.hivelite.node.common.RequestContext;
+import dev.hivelite.node.observe.DatabaseAnalytics;
 import dev.hivelite.node.storage.DatabasePool;
 import dev.hivelite.node.storage.SqliteDatabase;
 import dev.hivelite.node.storage.StorageException;
@@ -47,10 +48,13 @@ public final class SqlService implements HttpService {
     /** Records lastUsed (at most once a minute per database). */
     private final DatabaseUsage usage;
 
-    public SqlService(DatabaseDirectory databases, DatabasePool pool, DatabaseUsage usage) {
+    private final DatabaseAnalytics analytics;
+
+    public SqlService(DatabaseDirectory databases, DatabasePool pool, DatabaseUsage usage, DatabaseAnalytics analytics) {
         this.databases = databases;
         this.pool = pool;
         this.usage = usage;
+        this.analytics = analytics;
     }
 
     @Override
@@ -71,6 +75,7 @@ public final class SqlService implements HttpService {
         var principal = RequestContext.principal(req).requireCredentials();
         DatabaseStore.Database db = databases.byName(req.path().pathParameters().get("name"))
                 .orElseThrow(DatabaseService::notFound);
+        RequestContext.database(req, db.id(), db.name());
         principal.requireAdminOf(db.id());
         JsonNode body = Bodies.json(req);
         int timeout = timeout(body.get("timeout"));
@@ -79,6 +84,7 @@ public final class SqlService implements HttpService {
         List<Result> results;
         try (DatabasePool.Lease lease = pool.lease(db.id())) {
             usage.used(db.id());
+            analytics.queries(db.id(), db.name(), steps.size());
             results = run(lease.db(), steps, timeout, db.readOnly());
         }
         double millis = (System.nanoTime() - started) / 1_000_000.0;

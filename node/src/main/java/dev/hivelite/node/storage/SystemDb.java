@@ -74,7 +74,20 @@ public final class SystemDb {
                         ip          TEXT NOT NULL DEFAULT '',
                         details     TEXT NOT NULL DEFAULT '{}'
                     )""",
-                    "CREATE INDEX audit_log_time ON audit_log (time)"));
+                    "CREATE INDEX audit_log_time ON audit_log (time)"),
+            // 3: per-database analytics, one row per database and hour, added to by every worker.
+            List.of("""
+                    CREATE TABLE analytics (
+                        database_id TEXT NOT NULL REFERENCES databases (id) ON DELETE CASCADE,
+                        hour        TEXT NOT NULL,
+                        requests    INTEGER NOT NULL DEFAULT 0,
+                        queries     INTEGER NOT NULL DEFAULT 0,
+                        errors      INTEGER NOT NULL DEFAULT 0,
+                        latency     TEXT NOT NULL DEFAULT '',
+                        size        INTEGER,
+                        PRIMARY KEY (database_id, hour)
+                    ) WITHOUT ROWID""",
+                    "CREATE INDEX analytics_hour ON analytics (hour)"));
 
     private SystemDb() {
     }

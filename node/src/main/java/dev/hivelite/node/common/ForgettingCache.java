@@ -1,4 +1,4 @@
-package dev.hivelite.node.platform;
+package dev.hivelite.node.common;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,7 +10,7 @@ import java.util.function.Predicate;
  * invalidations. A fill records the epoch before reading SQLite and keeps its entry only if no forget
  * happened meanwhile, so a slow fill never resurrects what was just forgotten. Entries also expire.
  */
-final class ForgettingCache<V> {
+public final class ForgettingCache<V> {
 
     private record Entry<V>(V value, long expiresNanos) {
     }
@@ -21,12 +21,12 @@ final class ForgettingCache<V> {
     private final long ttlNanos;
     private final int maxEntries;
 
-    ForgettingCache(Duration ttl, int maxEntries) {
+    public ForgettingCache(Duration ttl, int maxEntries) {
         this.ttlNanos = ttl.toNanos();
         this.maxEntries = maxEntries;
     }
 
-    V get(String key) {
+    public V get(String key) {
         Entry<V> e = entries.get(key);
         if (e == null) {
             return null;
@@ -39,11 +39,11 @@ final class ForgettingCache<V> {
     }
 
     /** Read before the SQLite read that produces a value for {@link #fill}. */
-    long epoch() {
+    public long epoch() {
         return epoch.get();
     }
 
-    void fill(String key, V value, long epochBeforeRead) {
+    public void fill(String key, V value, long epochBeforeRead) {
         if (entries.size() >= maxEntries) {
             entries.clear();
         }
@@ -53,12 +53,12 @@ final class ForgettingCache<V> {
         }
     }
 
-    void forget(String key) {
+    public void forget(String key) {
         epoch.incrementAndGet();
         entries.remove(key);
     }
 
-    void forgetWhere(Predicate<V> predicate) {
+    public void forgetWhere(Predicate<V> predicate) {
         epoch.incrementAndGet();
         entries.values().removeIf(e -> predicate.test(e.value()));
     }
