@@ -34,6 +34,20 @@ import dev.hivelite.node.platform.DatabaseService;
 import dev.hivelite.node.platform.DatabaseStore;
 import dev.hivelite.node.platform.SqlService;
 import dev.hivelite.node.platform.ExportService;
+import dev.hivelite.node.records.CollectionService;
+import dev.hivelite.node.records.RecordEvents;
+import dev.hivelite.node.records.RecordOperations;
+import dev.hivelite.node.records.RecordService;
+import dev.hivelite.node.records.SchemaCache;
+import dev.hivelite.node.records.ApiHealthService;
+import dev.hivelite.node.settings.Mailer;
+import dev.hivelite.node.settings.SettingsService;
+import dev.hivelite.node.settings.SettingsStore;
+import dev.hivelite.node.settings.SmtpMailer;
+import dev.hivelite.node.settings.Templates;
+import dev.hivelite.node.records.RecordAuthService;
+import dev.hivelite.node.records.UserTokens;
+import dev.hivelite.node.records.Scopes;
 import dev.hivelite.node.platform.AnalyticsService;
 import dev.hivelite.node.observe.AnalyticsStore;
 import dev.hivelite.node.observe.DatabaseAnalytics;
@@ -114,8 +128,9 @@ public final class Worker implements AutoCloseable {
         NodeMetrics metrics = new NodeMetrics(state);
 
         SuperuserStore superusers = new SuperuserStore(systemDb, clock);
+        String signingKey = SigningKey.load(config.dataDir(), secrets.signingKey());
         Authenticator authenticator = new Authenticator(superusers,
-                new Tokens(SigningKey.load(config.dataDir(), secrets.signingKey())),
+                new Tokens(signingKey),
                 new SharedStrings(cluster, "hivelite.superuser-sessions"),
                 new SharedCounters(cluster, "hivelite.throttle.superuser-logins"), clock);
         FirstStart.run(superusers, secrets.adminEmail(), secrets.adminPassword(), config.workerId() == 1,
@@ -129,10 +144,20 @@ public final class Worker implements AutoCloseable {
                 config.poolCap(), databases::exists);
         DatabaseDirectory directory = new DatabaseDirectory(databases, invalidations);
         DatabaseUsage usage = new DatabaseUsage(databases, clock, Thread.ofVirtual().name("database-touch")::start);
+        SchemaCache schemas = new SchemaCache(invalidations);
+        SettingsStore settingsStore = new SettingsStore(pool, invalidations, clock);
+        invalidations.on(SettingsStore.KIND, settingsStore::forget);
+        SmtpMailer mailer = new SmtpMailer(settingsStore);
         invalidations.on(DatabaseDirectory.KIND, id -> {
             directory.forget(id);
+            schemas.forget(id);
+            settingsStore.forget(id);
             pool.invalidate(id);
         });
+        invalidations.on(SchemaCache.KIND, schemas::forget);
+        Scopes scopes = new Scopes(directory, pool, schemas, usage);
+        UserTokens userTokens = new UserTokens(signingKey, pool, schemas, invalidations, clock);
+        invalidations.on(UserTokens.KIND, userTokens::forget);
         invalidations.on(ApiKeys.KIND, apiKeys::forget);
         AnalyticsStore analyticsStore = new AnalyticsStore(systemDb);
         DatabaseAnalytics analytics = new DatabaseAnalytics(analyticsStore, clock,
@@ -151,7 +176,19 @@ public final class Worker implements AutoCloseable {
                 new ImportService(databases, databaseService, config.dataDir().resolve(".tmp").resolve("imports"),
                         config.importMax(), audit),
                 new AnalyticsService(directory, databases, analyticsStore, invalidations, pool::folder, clock),
-                analytics);
+                analytics, new CollectionService(scopes, schemas, clock),
+                new RecordService(scopes, new RecordOperations(clock, config.dataDir().resolve(".tmp").resolve("uploads"),
+                        RecordEvents.NONE, userTokens), () -> superusers.list().stream()
+                        .<java.util.Map<String, Object>>map(s -> java.util.Map.of("id", s.id(), "email", s.email(),
+                                "emailVisibility", false, "verified", true, "created", s.created(), "updated", s.updated()))
+                        .toList(), clock),
+                new RecordAuthService(scopes, userTokens, new SharedCounters(cluster, "hivelite.throttle.record-logins"),
+                        (db, to, subject, body, values) -> {
+                            java.util.Map<String, String> all = new java.util.HashMap<>(Templates.app(settingsStore.get(db)));
+                            all.putAll(values);
+                            mailer.sendQuietly(db, new Mailer.Mail(to, Templates.fill(subject, all), Templates.fillHtml(body, all)));
+                        }, clock),
+                userTokens, new SettingsService(directory, pool, settingsStore, mailer), new ApiHealthService(scopes));
 
         WebServer server = WebServer.builder()
                 .host(config.host())

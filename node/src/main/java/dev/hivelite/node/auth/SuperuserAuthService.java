@@ -34,8 +34,11 @@ public final class SuperuserAuthService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/api/collections/_superusers/auth-with-password", this::authWithPassword)
-             .post("/api/collections/_superusers/auth-refresh", this::authRefresh);
+        // Superusers are the _superusers of every database: the same routes under /db/{db} too.
+        for (String prefix : new String[] {"", "/db/{db}"}) {
+            rules.post(prefix + "/api/collections/_superusers/auth-with-password", this::authWithPassword)
+                 .post(prefix + "/api/collections/_superusers/auth-refresh", this::authRefresh);
+        }
     }
 
     private void authWithPassword(ServerRequest req, ServerResponse res) {

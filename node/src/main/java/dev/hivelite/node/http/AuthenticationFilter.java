@@ -10,6 +10,7 @@ import dev.hivelite.node.auth.Authenticator;
 import dev.hivelite.node.platform.ApiKeyStore;
 import dev.hivelite.node.platform.ApiKeys;
 import dev.hivelite.node.common.Principal;
+import dev.hivelite.node.records.UserTokens;
 import dev.hivelite.node.common.RequestContext;
 
 /**
@@ -24,10 +25,12 @@ final class AuthenticationFilter implements Filter {
 
     private final Authenticator authenticator;
     private final ApiKeys apiKeys;
+    private final UserTokens userTokens;
 
-    AuthenticationFilter(Authenticator authenticator, ApiKeys apiKeys) {
+    AuthenticationFilter(Authenticator authenticator, ApiKeys apiKeys, UserTokens userTokens) {
         this.authenticator = authenticator;
         this.apiKeys = apiKeys;
+        this.userTokens = userTokens;
     }
 
     @Override
@@ -36,10 +39,17 @@ final class AuthenticationFilter implements Filter {
         req.headers().first(HeaderNames.AUTHORIZATION)
                 .map(AuthenticationFilter::token)
                 .filter(token -> !token.isEmpty())
-                .map(token -> ApiKeyStore.looksLikeKey(token) ? apiKeys.principal(token) : authenticator.principal(token))
+                .map(this::principal)
                 .filter(principal -> !(principal instanceof Principal.Anonymous))
                 .ifPresent(principal -> RequestContext.principal(req, principal));
         chain.proceed();
+    }
+
+    private Principal principal(String token) {
+        if (ApiKeyStore.looksLikeKey(token)) {
+            return apiKeys.principal(token);
+        }
+        return UserTokens.isUserToken(token) ? userTokens.principal(token) : authenticator.principal(token);
     }
 
     static String token(String header) {

@@ -15,6 +15,12 @@ import dev.hivelite.node.platform.ApiKeyService;
 import dev.hivelite.node.platform.CorsService;
 import dev.hivelite.node.platform.DatabaseService;
 import dev.hivelite.node.platform.ExportService;
+import dev.hivelite.node.records.CollectionService;
+import dev.hivelite.node.records.RecordService;
+import dev.hivelite.node.records.ApiHealthService;
+import dev.hivelite.node.settings.SettingsService;
+import dev.hivelite.node.records.RecordAuthService;
+import dev.hivelite.node.records.UserTokens;
 import dev.hivelite.node.platform.AnalyticsService;
 import dev.hivelite.node.observe.DatabaseAnalytics;
 import dev.hivelite.node.platform.ImportService;
@@ -37,7 +43,9 @@ public final class PublicRouting {
     public record Services(Authenticator authenticator, SuperuserStore superusers, ApiKeys apiKeys, AuditLog audit,
                            DatabaseService databases, ApiKeyService keys, SqlService sql, ExportService export,
                            CorsService cors, ImportService imports, AnalyticsService analytics,
-                           DatabaseAnalytics databaseAnalytics) {
+                           DatabaseAnalytics databaseAnalytics, CollectionService collections, RecordService records,
+                           RecordAuthService recordAuth, UserTokens userTokens, SettingsService settings,
+                           ApiHealthService apiHealth) {
     }
 
     public static void routing(HttpRouting.Builder routing, WorkerState state, NodeMetrics metrics,
@@ -45,7 +53,7 @@ public final class PublicRouting {
         routing.addFilter(new RequestMetricsFilter(metrics, services.databaseAnalytics()));
         routing.addFilter(new DrainFilter(state));
         routing.addFilter(services.cors());
-        routing.addFilter(new AuthenticationFilter(services.authenticator(), services.apiKeys()));
+        routing.addFilter(new AuthenticationFilter(services.authenticator(), services.apiKeys(), services.userTokens()));
         ErrorHandling.register(routing);
         routing.register(new HealthService(state, clock));
         routing.register(new SuperuserAuthService(services.authenticator(), services.audit()));
@@ -57,6 +65,11 @@ public final class PublicRouting {
         routing.register(services.export());
         routing.register(services.imports());
         routing.register(services.analytics());
+        routing.register(services.apiHealth());
+        routing.register(services.settings());
+        routing.register(services.collections());
+        routing.register(services.records());
+        routing.register(services.recordAuth());
         if (debugRoutes) {
             routing.register(new DebugService());
         }

@@ -1,0 +1,47 @@
+package dev.hivelite.node.records;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * PocketBase's {@code GET /api/health} ({@code pb.health.check()}), at the root for {@code main} and
+ * under {@code /db/{db}} for the others (404 for a database that does not exist). The worker's own
+ * probe, with its id and stage, is {@code /_/health}.
+ */
+public final class ApiHealthService implements HttpService {
+
+    private final Scopes scopes;
+
+    public ApiHealthService(Scopes scopes) {
+        this.scopes = scopes;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        for (String p : Scopes.PREFIXES) {
+            rules.get(p + "/api/health", this::health)
+                 .head(p + "/api/health", this::health);
+        }
+    }
+
+    private void health(ServerRequest req, ServerResponse res) {
+        try (Scopes.Scope scope = scopes.open(req)) {
+            Map<String, Object> data = new LinkedHashMap<>();
+            if (scope.admin) {
+                data.put("canBackup", true);
+                data.put("realIP", dev.hivelite.node.auth.ClientIp.of(req));
+                data.put("requireS3", false);
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("message", "API is healthy.");
+            body.put("code", 200);
+            body.put("data", data);
+            CollectionService.send(res, body);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.hivelite.node.records;
+
+import java.security.SecureRandom;
+
+/**
+ * Random text from the simple patterns PocketBase's {@code autogeneratePattern} uses: literals and
+ * character classes ({@code [a-z0-9]}) with an optional {@code {n}} count, e.g. {@code [a-z0-9]{15}}.
+ */
+final class Autogenerate {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Autogenerate() {
+    }
+
+    static String fromPattern(String pattern) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < pattern.length()) {
+            char ch = pattern.charAt(i);
+            String alphabet;
+            if (ch == '[') {
+                int end = pattern.indexOf(']', i);
+                if (end < 0) {
+                    throw new IllegalArgumentException("unclosed class in " + pattern);
+                }
+                alphabet = expand(pattern.substring(i + 1, end));
+                i = end + 1;
+            } else if (ch == '\\' && i + 1 < pattern.length()) {
+                alphabet = String.valueOf(pattern.charAt(i + 1));
+                i += 2;
+            } else {
+                alphabet = String.valueOf(ch);
+                i++;
+            }
+            int count = 1;
+            if (i < pattern.length() && pattern.charAt(i) == '{') {
+                int end = pattern.indexOf('}', i);
+                count = Integer.parseInt(pattern.substring(i + 1, end).split(",")[0].trim());
+                i = end + 1;
+            }
+            for (int n = 0; n < count; n++) {
+                out.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+            }
+        }
+        return out.toString();
+    }
+
+    private static String expand(String cls) {
+        StringBuilder chars = new StringBuilder();
+        for (int i = 0; i < cls.length(); i++) {
+            if (i + 2 < cls.length() && cls.charAt(i + 1) == '-') {
+                for (char c = cls.charAt(i); c <= cls.charAt(i + 2); c++) {
+                    chars.append(c);
+                }
+                i += 2;
+            } else {
+                chars.append(cls.charAt(i));
+            }
+        }
+        return chars.toString();
+    }
+}

@@ -1,0 +1,272 @@
+package dev.hivelite.node.records;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.hivelite.node.common.ApiException;
+import dev.hivelite.node.common.ApiException.FieldError;
+import dev.hivelite.node.common.Json;
+import dev.hivelite.node.records.filter.FilterCompiler;
+import dev.hivelite.node.records.filter.FilterException;
+import dev.hivelite.node.records.filter.FilterParser;
+
+/**
+ * A collection from submitted JSON, for create (over the type's scaffold) and update (over the
+ * current definition), validated as PocketBase validates: name, fields (ids, names, options, no
+ * type change, system fields kept), indexes, and every rule compiled against the new schema, so a
+ * malformed rule is refused at save instead of failing open later.
+ */
+final class CollectionBuilder {
+
+    static final Pattern NAME = Pattern.compile("^\\w+$");
+    static final Pattern INDEX = Pattern.compile(
+            "(?is)^\\s*CREATE\\s+(UNIQUE\\s+)?INDEX\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?[`\"\\[]?(\\w+)[`\"\\]]?\\s+ON\\s+"
+                    + "[`\"\\[]?\\w+[`\"\\]]?\\s*\\((.+?)\\)\\s*(?:WHERE\\s+(.+?))?\\s*;?\\s*$");
+    private static final List<String> RULES = List.of("listRule", "viewRule", "createRule", "updateRule", "deleteRule");
+    private static final Set<String> AUTH_OPTIONS = Set.of("authRule", "manageRule", "authAlert", "oauth2",
+            "passwordAuth", "mfa", "otp", "authToken", "passwordResetToken", "emailChangeToken", "verificationToken",
+            "fileToken", "verificationTemplate", "resetPasswordTemplate", "confirmEmailChangeTemplate");
+
+    private final Schema schema;
+    private final Clock clock;
+
+    CollectionBuilder(Schema schema, Clock clock) {
+        this.schema = schema;
+        this.clock = clock;
+    }
+
+    Collection create(JsonNode body) {
+        String type = Fields.text(body, "type");
+        if (type.isEmpty()) {
+            type = Collection.BASE;
+        }
+        Collection scaffold = Scaffolds.of(type, Fields.text(body, "name"), clock);
+        if (scaffold == null) {
+            throw failed("create", Map.of("type", new FieldError("validation_in_invalid", "Must be a valid value.")));
+        }
+        String id = Fields.text(body, "id");
+        if (!id.isEmpty()) {
+            scaffold = withId(scaffold, id);
+        }
+        return build(scaffold, body, true);
+    }
+
+    Collection update(Collection current, JsonNode body) {
+        return build(current, body, false);
+    }
+
+    private static Collection withId(Collection c, String id) {
+        return new Collection(id, c.name(), c.type(), c.system(), c.fields(), c.indexes(), c.rules(), c.options(),
+                c.created(), c.updated());
+    }
+
+    private Collection build(Collection base, JsonNode body, boolean creating) {
+        String verb = creating ? "create" : "update";
+        Map<String, Object> errors = new LinkedHashMap<>();
+        String name = body.has("name") ? Fields.text(body, "name") : base.name();
+        String type = body.has("type") ? Fields.text(body, "type") : base.type();
+        if (!creating && !type.equals(base.type())) {
+            errors.put("type", new FieldError("validation_collection_type_change", "Collection type cannot be changed."));
+        }
+        checkName(name, base, errors);
+        List<Field> fields = body.has("fields") && !base.isView()
+                ? fields(base, body.get("fields"), creating, errors) : base.fields();
+        fields = Scaffolds.withSystemFields(base.type(), fields);
+        List<String> indexes = body.has("indexes") ? Fields.list(body, "indexes") : base.indexes();
+        ObjectNode options = base.options().deepCopy();
+        body.fields().forEachRemaining(e -> {
+            if (base.isAuth() && AUTH_OPTIONS.contains(e.getKey())
+                    || base.isView() && "viewQuery".equals(e.getKey())) {
+                options.set(e.getKey(), e.getValue());
+            }
+        });
+        if (base.isAuth()) {
+            indexes = Scaffolds.withAuthIndexes(name, indexes);
+        }
+        Collection.Rules rules = new Collection.Rules(rule(body, "listRule", base.rules().list()),
+                rule(body, "viewRule", base.rules().view()), rule(body, "createRule", base.rules().create()),
+                rule(body, "updateRule", base.rules().update()), rule(body, "deleteRule", base.rules().delete()));
+        if (base.isView()) {
+            if (Fields.text(options, "viewQuery").isBlank()) {
+                errors.put("viewQuery", new FieldError("validation_required", "Cannot be blank."));
+            }
+            if (!indexes.isEmpty()) {
+                errors.put("indexes", new FieldError("validation_indexes_not_supported", "View collections don't support indexes."));
+            }
+            rules = new Collection.Rules(rules.list(), rules.view(), null, null, null);
+        }
+        checkIndexes(indexes, errors);
+        String now = Dates.format(clock.instant());
+        Collection built = new Collection(base.id(), name, base.type(), base.system(), fields, indexes, rules, options,
+                creating ? now : base.created(), now);
+        if (errors.isEmpty()) {
+            checkRules(built, body, errors);
+        }
+        if (!errors.isEmpty()) {
+            throw failed(verb, errors);
+        }
+        return built;
+    }
+
+    private void checkName(String name, Collection base, Map<String, Object> errors) {
+        if (name.isEmpty()) {
+            errors.put("name", new FieldError("validation_required", "Cannot be blank."));
+        } else if (!NAME.matcher(name).matches() || name.length() > 255) {
+            errors.put("name", new FieldError("validation_invalid_name", "Invalid collection name - must contain only letters, numbers and underscores."));
+        } else if (name.startsWith("_") && !name.equalsIgnoreCase(base.name())) {
+            errors.put("name", new FieldError("validation_collection_name_invalid", "The name shouldn't match with an existing internal table."));
+        } else if (name.toLowerCase(Locale.ROOT).contains("_via_")) {
+            errors.put("name", new FieldError("validation_invalid_name", "The name of the collection cannot contain '_via_'."));
+        } else {
+            schema.find(name).filter(other -> !other.id().equals(base.id())).ifPresent(other ->
+                    errors.put("name", new FieldError("validation_collection_name_exists",
+                            "Collection name must be unique (case insensitive).")));
+        }
+    }
+
+    /** The submitted list replaces the current one; a field is matched to its current self by id, else by name. */
+    private List<Field> fields(Collection base, JsonNode submitted, boolean creating, Map<String, Object> errors) {
+        if (submitted == null || !submitted.isArray()) {
+            errors.put("fields", new FieldError("validation_invalid_type", "Must be a list of fields."));
+            return base.fields();
+        }
+        List<Field> out = new ArrayList<>();
+        Map<String, Object> perField = new LinkedHashMap<>();
+        Set<String> ids = new HashSet<>();
+        Set<String> names = new HashSet<>();
+        int i = 0;
+        for (JsonNode raw : submitted) {
+            String key = Integer.toString(i++);
+            if (!raw.isObject()) {
+                perField.put(key, Map.of("type", new FieldError("validation_invalid_type", "Must be an object.")));
+                continue;
+            }
+            ObjectNode def = ((ObjectNode) raw).deepCopy();
+            Field existing = base.fields().stream()
+                    .filter(f -> !Fields.text(def, "id").isEmpty() ? f.id().equals(Fields.text(def, "id"))
+                            : f.name().equals(Fields.text(def, "name")))
+                    .findFirst().orElse(null);
+            if (existing != null) {
+                def.put("id", existing.id());
+                if (!def.has("type")) {
+                    def.put("type", existing.type());
+                }
+                if (!def.has("system")) {
+                    def.put("system", existing.common().system());
+                }
+            }
+            Map<String, FieldError> fieldErrors = new LinkedHashMap<>();
+            Field field = Fields.fromJson(def, fieldErrors);
+            if (field != null && existing != null && !existing.type().equals(field.type())) {
+                fieldErrors.put("type", new FieldError("validation_field_type_change", "Field type cannot be changed."));
+            }
+            if (field != null && base.isAuth() && ("passwordConfirm".equals(field.name()) || "oldPassword".equals(field.name()))) {
+                fieldErrors.put("name", new FieldError("validation_reserved_field_name", "The field name is reserved and cannot be used."));
+            }
+            if (field != null && !names.add(field.name().toLowerCase(Locale.ROOT))) {
+                fieldErrors.put("name", new FieldError("validation_duplicated_field_name",
+                        "Duplicated or invalid field name " + field.name() + "."));
+            }
+            if (field != null && !ids.add(field.id())) {
+                fieldErrors.put("id", new FieldError("validation_duplicated_field_id", "Duplicated or invalid field id " + field.id() + "."));
+            }
+            if (field instanceof RelationField r) {
+                var target = schema.find(r.collectionId());
+                boolean self = r.collectionId().equals(base.id()) || r.collectionId().equalsIgnoreCase(base.name());
+                if (target.isEmpty() && !self) {
+                    fieldErrors.put("collectionId", new FieldError("validation_missing_collection", "The related collection doesn't exist."));
+                } else {
+                    String targetId = self ? base.id() : target.get().id();
+                    field = new RelationField(r.common(), targetId, r.cascadeDelete(), r.minSelect(), r.maxSelect(), r.required());
+                }
+            }
+            if (!fieldErrors.isEmpty()) {
+                perField.put(key, new LinkedHashMap<>(fieldErrors));
+            } else {
+                out.add(field);
+            }
+        }
+        if (!creating) {
+            for (Field old : base.fields()) {
+                if (old.common().system() && out.stream().noneMatch(f -> f.id().equals(old.id()) && f.name().equals(old.name()))
+                        && perField.isEmpty()) {
+                    errors.put("fields", new FieldError("validation_system_field_change", "System fields cannot be deleted or renamed."));
+                    return base.fields();
+                }
+            }
+        }
+        if (!perField.isEmpty()) {
+            errors.put("fields", perField);
+        }
+        return out;
+    }
+
+    private static String rule(JsonNode body, String key, String current) {
+        if (!body.has(key)) {
+            return current;
+        }
+        JsonNode v = body.get(key);
+        return v.isNull() ? null : v.asText();
+    }
+
+    private static void checkIndexes(List<String> indexes, Map<String, Object> errors) {
+        Map<String, Object> bad = new LinkedHashMap<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < indexes.size(); i++) {
+            var m = INDEX.matcher(indexes.get(i));
+            if (!m.matches() || indexes.get(i).indexOf(';') >= 0 && !indexes.get(i).trim().endsWith(";")) {
+                bad.put(Integer.toString(i), new FieldError("validation_invalid_index_expression", "Invalid CREATE INDEX expression."));
+            } else if (!names.add(m.group(2).toLowerCase(Locale.ROOT))) {
+                bad.put(Integer.toString(i), new FieldError("validation_duplicated_index_name", "The index name already exists."));
+            }
+        }
+        if (!bad.isEmpty()) {
+            errors.put("indexes", bad);
+        }
+    }
+
+    /** Compiles every rule against the schema as it will be: a rule that cannot compile is refused now. */
+    private void checkRules(Collection built, JsonNode body, Map<String, Object> errors) {
+        List<Collection> all = new ArrayList<>(schema.collections().stream().filter(c -> !c.id().equals(built.id())).toList());
+        all.add(built);
+        Schema future = new Schema(all);
+        String[] values = {built.rules().list(), built.rules().view(), built.rules().create(), built.rules().update(),
+                built.rules().delete()};
+        for (int i = 0; i < RULES.size(); i++) {
+            checkRule(future, built, RULES.get(i), values[i], errors);
+        }
+        if (built.isAuth()) {
+            checkRule(future, built, "authRule", built.authRule(), errors);
+            checkRule(future, built, "manageRule", built.manageRule(), errors);
+        }
+    }
+
+    private void checkRule(Schema future, Collection built, String key, String rule, Map<String, Object> errors) {
+        if (rule == null || rule.isBlank()) {
+            return;
+        }
+        try {
+            FilterCompiler.compile(FilterParser.parse(rule), new RecordResolver(future, built, RequestInfo.NONE, true), clock);
+        } catch (FilterException e) {
+            errors.put(key, new FieldError("validation_invalid_rule", "Invalid rule. Raw error: " + e.getMessage()));
+        }
+    }
+
+    static ApiException failed(String verb, Map<String, ?> errors) {
+        return ApiException.BadRequest.nested("Failed to " + verb + " collection.", errors);
+    }
+
+    static ObjectNode object() {
+        return Json.mapper().createObjectNode();
+    }
+}

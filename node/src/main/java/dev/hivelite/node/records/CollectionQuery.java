@@ -1,0 +1,80 @@
+package dev.hivelite.node.records;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import io.helidon.webserver.http.ServerRequest;
+
+import dev.hivelite.node.common.ApiException;
+import dev.hivelite.node.records.filter.FilterCompiler;
+import dev.hivelite.node.records.filter.FilterException;
+import dev.hivelite.node.records.filter.FilterParser;
+import dev.hivelite.node.records.filter.Resolved;
+import dev.hivelite.node.storage.Sql;
+
+/** The collections list with PocketBase's {@code filter} and {@code sort} over id, created, updated, name, system, type. */
+final class CollectionQuery {
+
+    private static final Set<String> FIELDS = Set.of("id", "created", "updated", "name", "system", "type");
+
+    private CollectionQuery() {
+    }
+
+    static List<Collection> list(Scopes.Scope scope, ServerRequest req, Clock clock) {
+        String filter = req.query().first("filter").orElse("");
+        String sort = req.query().first("sort").orElse("");
+        if (filter.isBlank() && sort.isBlank()) {
+            return scope.schema.collections();
+        }
+        FilterCompiler.Compiled where;
+        List<String> order = new ArrayList<>();
+        try {
+            where = FilterCompiler.compile(FilterParser.parse(filter), CollectionQuery::resolve, clock);
+            for (String key : sort.split(",")) {
+                key = key.trim();
+                if (key.isEmpty()) {
+                    continue;
+                }
+                boolean desc = key.startsWith("-");
+                String name = key.replaceFirst("^[-+]", "");
+                if (!FIELDS.contains(name)) {
+                    throw new FilterException("invalid sort field " + name);
+                }
+                order.add("t." + name + (desc ? " DESC" : " ASC"));
+            }
+        } catch (FilterException e) {
+            throw new ApiException.BadRequest("Invalid filter or sort parameters.");
+        }
+        String sql = "SELECT id FROM _collections t WHERE " + where.sql()
+                + (order.isEmpty() ? "" : " ORDER BY " + String.join(", ", order));
+        List<String> ids = scope.lease.db().read(c -> {
+            List<String> out = new ArrayList<>();
+            if (scope.schema.collections().isEmpty()) {
+                return out;
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                Sql.bind(ps, where.params().toArray());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+            return out;
+        });
+        List<Collection> out = new ArrayList<>();
+        ids.forEach(id -> scope.schema.find(id).ifPresent(out::add));
+        return out;
+    }
+
+    private static Resolved resolve(String identifier) {
+        if (!FIELDS.contains(identifier)) {
+            throw new FilterException("unknown field " + identifier);
+        }
+        return new Resolved.Single("t." + identifier, List.of());
+    }
+}

@@ -1,0 +1,265 @@
+package dev.hivelite.node.records;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import dev.hivelite.node.common.ApiException;
+import dev.hivelite.node.common.Bodies;
+import dev.hivelite.node.common.Json;
+import dev.hivelite.node.common.Principal;
+
+/**
+ * {@code /api/collections} of a database (superusers and the database's keys): list, view, create,
+ * update, delete, truncate, import, scaffolds. Every change runs with its DDL in one transaction
+ * against the schema read inside it, then the schema is forgotten on every worker.
+ */
+public final class CollectionService implements HttpService {
+
+    private final Scopes scopes;
+    private final SchemaCache schemas;
+    private final Clock clock;
+
+    public CollectionService(Scopes scopes, SchemaCache schemas, Clock clock) {
+        this.scopes = scopes;
+        this.schemas = schemas;
+        this.clock = clock;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        for (String p : Scopes.PREFIXES) {
+            rules.get(p + "/api/collections", this::list)
+                 .post(p + "/api/collections", this::create)
+                 .put(p + "/api/collections/import", this::importCollections)
+                 .get(p + "/api/collections/meta/scaffolds", this::scaffolds)
+                 .get(p + "/api/collections/{collection}", this::view)
+                 .patch(p + "/api/collections/{collection}", this::update)
+                 .delete(p + "/api/collections/{collection}", this::delete)
+                 .delete(p + "/api/collections/{collection}/truncate", this::truncate);
+        }
+    }
+
+    /** Superusers and this database's keys only, with PocketBase's 401/403. */
+    static void requireAdmin(Scopes.Scope scope) {
+        if (scope.admin) {
+            return;
+        }
+        if (scope.principal instanceof Principal.Anonymous) {
+            throw ApiException.needsSuperuser();
+        }
+        throw new ApiException.Forbidden("The authorized record is not allowed to perform this action.");
+    }
+
+    static void requireWritable(Scopes.Scope scope) {
+        if (scope.db.readOnly()) {
+            throw new ApiException.Forbidden("The database is read-only.");
+        }
+    }
+
+    private Scopes.Scope admin(ServerRequest req) {
+        Scopes.Scope scope = scopes.open(req);
+        try {
+            requireAdmin(scope);
+            return scope;
+        } catch (RuntimeException e) {
+            scope.close();
+            throw e;
+        }
+    }
+
+    private void list(ServerRequest req, ServerResponse res) {
+        try (Scopes.Scope scope = admin(req)) {
+            Page page = Page.of(req, 30);
+            List<Collection> all = CollectionQuery.list(scope, req, clock);
+            List<ObjectNode> items = new ArrayList<>();
+            page.slice(all).forEach(c -> items.add(c.toJson()));
+            send(res, page.result(items, all.size()));
+        }
+    }
+
+    private void view(ServerRequest req, ServerResponse res) {
+        try (Scopes.Scope scope = admin(req)) {
+            send(res, find(scope, req).toJson());
+        }
+    }
+
+    static Collection find(Scopes.Scope scope, ServerRequest req) {
+        return scope.schema.find(req.path().pathParameters().get("collection")).orElseThrow(ApiException::notFound);
+    }
+
+    private void create(ServerRequest req, ServerResponse res) {
+        try (Scopes.Scope scope = admin(req)) {
+            requireWritable(scope);
+            JsonNode body = Bodies.json(req);
+            Collection created = scope.lease.db().write(c -> {
+                Schema fresh = new Schema(CollectionStore.load(c));
+                Collection built = new CollectionBuilder(fresh, clock).create(body);
+                return ddl("create", () -> CollectionDdl.create(c, built));
+            });
+            schemas.changed(scope.db.id());
+            send(res, created.toJson());
+        }
+    }
+
+    private void update(ServerRequest req, ServerResponse res) {
+        try (Scopes.Scope scope = admin(req)) {
+            requireWritable(scope);
+            JsonNode body = Bodies.json(req);
+            String key = req.path().pathParameters().get("collection");
+            Collection updated = scope.lease.db().write(c -> {
+                Schema fresh = new Schema(CollectionStore.load(c));
+                Collection current = fresh.find(key).orElseThrow(ApiException::notFound);
+                if (Scaffolds.isSuperusers(current)) {
+                    throw new ApiException.BadRequest("The _superusers collection is managed by the platform (/api/superusers).");
+                }
+                Collection built = new CollectionBuilder(fresh, clock).update(current, body);
+                return ddl("update", () -> CollectionDdl.update(c, current, built));
+            });
+            schemas.changed(scope.db.id());
+            send(res, updated.toJson());
+        }
+    }
+
+    private void delete(ServerRequest req, ServerResponse res) {
+        try (Scopes.Scope scope = admin(req)) {
+            requireWritable(scope);
+            String key = req.path().pathParameters().get("collection");
+            scope.lease.db().write(c -> {
+                Schema fresh = new Schema(CollectionStore.load(c));
+                Collection current = fresh.find(key).orElseThrow(ApiException::notFound);
+                if (current.system()) {
+                    throw new ApiException.BadRequest("System collections cannot be deleted.");
+                }
+                return ddl("delete", () -> {
+                    CollectionDdl.delete(c, current, fresh);
+                    return null;
+                });
+            });
+            schemas.changed(scope.db.id());
+            res.status(Status.NO_CONTENT_204).send();
+        }
+    }
+
+    private void truncate(ServerRequest req, ServerResponse res) {
+        try (Scopes.Scope scope = admin(req)) {
+            requireWritable(scope);
+            Collection collection = find(scope, req);
+            if (Scaffolds.isSuperusers(collection)) {
+                throw new ApiException.BadRequest("The _superusers collection is managed by the platform (/api/superusers).");
+            }
+            if (collection.isView()) {
+                throw new ApiException.BadRequest("View collections cannot be truncated since they don't store their own records.");
+            }
+            scope.lease.db().write(c -> {
+                RecordWriter.truncate(c, scope.schema, collection);
+                return null;
+            });
+            res.status(Status.NO_CONTENT_204).send();
+        }
+    }
+
+    /**
+     * {@code PUT /api/collections/import}: {@code {collections: [...], deleteMissing}}; all in one
+     * transaction, matched to existing collections by id, then by name.
+     */
+    private void importCollections(ServerRequest req, ServerResponse res) {
+        try (Scopes.Scope scope = admin(req)) {
+            requireWritable(scope);
+            JsonNode body = Bodies.json(req);
+            JsonNode list = body.get("collections");
+            if (list == null || !list.isArray() || list.isEmpty()) {
+                throw ApiException.invalid("collections", "validation_required", "Cannot be blank.");
+            }
+            boolean deleteMissing = Fields.bool(body, "deleteMissing");
+            scope.lease.db().write(c -> {
+                List<String> kept = new ArrayList<>();
+                for (JsonNode def : list) {
+                    Schema fresh = new Schema(CollectionStore.load(c));
+                    String id = Fields.text(def, "id");
+                    var existing = (id.isEmpty() ? fresh.find(Fields.text(def, "name")) : fresh.find(id))
+                            .filter(found -> !Scaffolds.isSuperusers(found));
+                    if (existing.isEmpty() && ("_superusers".equals(Fields.text(def, "name"))
+                            || "pbc_3142635823".equals(id))) {
+                        kept.add("pbc_3142635823");
+                        continue; // the platform's superusers: nothing to import
+                    }
+                    CollectionBuilder builder = new CollectionBuilder(fresh, clock);
+                    Collection saved;
+                    try {
+                        if (existing.isPresent()) {
+                            Collection current = existing.get();
+                            Collection built = builder.update(current, def);
+                            saved = ddl("import", () -> CollectionDdl.update(c, current, built));
+                        } else {
+                            Collection built = builder.create(def);
+                            saved = ddl("import", () -> CollectionDdl.create(c, built));
+                        }
+                    } catch (ApiException e) {
+                        throw ApiException.BadRequest.nested("Failed to import collections.",
+                                Map.of("collections", Map.of(Integer.toString(kept.size()), e.data())));
+                    }
+                    kept.add(saved.id());
+                }
+                if (deleteMissing) {
+                    Schema fresh = new Schema(CollectionStore.load(c));
+                    for (Collection other : fresh.collections()) {
+                        if (!kept.contains(other.id()) && !other.system()) {
+                            ddl("import", () -> {
+                                CollectionDdl.delete(c, other, new Schema(CollectionStore.load(c)));
+                                return null;
+                            });
+                        }
+                    }
+                }
+                return null;
+            });
+            schemas.changed(scope.db.id());
+            res.status(Status.NO_CONTENT_204).send();
+        }
+    }
+
+    private void scaffolds(ServerRequest req, ServerResponse res) {
+        try (Scopes.Scope scope = admin(req)) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (String type : List.of(Collection.AUTH, Collection.BASE, Collection.VIEW)) {
+                ObjectNode json = Scaffolds.of(type, "", clock).toJson();
+                json.put("id", "");
+                out.put(type, json);
+            }
+            send(res, out);
+        }
+    }
+
+    @FunctionalInterface
+    interface DdlWork<T> {
+        T run() throws SQLException;
+    }
+
+    /** SQLite's refusal of a DDL statement (an existing table of that name, say) is the client's 400. */
+    static <T> T ddl(String verb, DdlWork<T> work) {
+        try {
+            return work.run();
+        } catch (SQLException e) {
+            String message = e.getMessage() == null ? "" : e.getMessage()
+                    .replaceFirst("^\\[SQLITE_[A-Z_]+\\][^(]*\\(", "").replaceFirst("\\)$", "");
+            throw new ApiException.BadRequest("Failed to " + verb + " collection. Raw error: " + message);
+        }
+    }
+
+    static void send(ServerResponse res, Object body) {
+        res.header(io.helidon.http.HeaderValues.CONTENT_TYPE_JSON).send(Json.bytes(body));
+    }
+}

@@ -1,0 +1,63 @@
+package dev.hivelite.node.records;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.hivelite.node.common.ApiException.FieldError;
+
+/** A date-time, stored as PocketBase's UTC text {@code 2006-01-02 15:04:05.000Z} (empty when unset). */
+record DateField(Common common, String min, String max, boolean required) implements Field {
+
+    DateField {
+        min = min == null ? "" : Dates.normalize(min);
+        max = max == null ? "" : Dates.normalize(max);
+    }
+
+    @Override
+    public String type() {
+        return "date";
+    }
+
+    @Override
+    public String columnDefinition() {
+        return "TEXT DEFAULT '' NOT NULL";
+    }
+
+    @Override
+    public Object zero() {
+        return "";
+    }
+
+    @Override
+    public Object fromDb(Object raw) {
+        return raw == null ? "" : raw.toString();
+    }
+
+    @Override
+    public Object fromInput(JsonNode input) {
+        if (input != null && input.isNumber()) {
+            return Dates.format(java.time.Instant.ofEpochSecond(input.asLong()));
+        }
+        return Dates.normalize(Values.text(input));
+    }
+
+    @Override
+    public FieldError validate(Object value) {
+        String s = (String) value;
+        if (s.isEmpty()) {
+            return required ? Values.requiredError() : null;
+        }
+        if (!min.isEmpty() && s.compareTo(min) < 0) {
+            return new FieldError("validation_min_date_constraint", "Must be no earlier than " + min + ".");
+        }
+        if (!max.isEmpty() && s.compareTo(max) > 0) {
+            return new FieldError("validation_max_date_constraint", "Must be no later than " + max + ".");
+        }
+        return null;
+    }
+
+    @Override
+    public void writeOptions(ObjectNode out) {
+        out.put("min", min).put("max", max).put("required", required);
+    }
+}

@@ -1,0 +1,175 @@
+package dev.hivelite.node.records;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import java.util.zip.CRC32;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.hivelite.node.common.ApiException.FieldError;
+import dev.hivelite.node.common.Json;
+
+/** Field definitions to and from their JSON, as PocketBase writes them in a collection's {@code fields}. */
+final class Fields {
+
+    static final Pattern NAME = Pattern.compile("^\\w+$");
+    static final Set<String> TYPES = Set.of("text", "number", "bool", "email", "url", "editor", "date", "autodate",
+            "select", "json", "relation", "file", "password", "geoPoint");
+    /** Names a record's JSON uses for itself; no field may take them. */
+    static final Set<String> RESERVED = Set.of("expand", "collectionId", "collectionName");
+
+    private Fields() {
+    }
+
+    /** PocketBase's deterministic id of a new field: its type and a checksum of its name. */
+    static String newId(String type, String name) {
+        CRC32 crc = new CRC32();
+        crc.update(name.getBytes(StandardCharsets.UTF_8));
+        return type + crc.getValue();
+    }
+
+    static ObjectNode toJson(Field f) {
+        ObjectNode out = Json.mapper().createObjectNode();
+        out.put("id", f.id()).put("name", f.name()).put("type", f.type()).put("system", f.common().system())
+           .put("hidden", f.common().hidden()).put("presentable", f.common().presentable());
+        f.writeOptions(out);
+        return out;
+    }
+
+    static void putList(ObjectNode out, String key, List<String> values) {
+        ArrayNode array = out.putArray(key);
+        values.forEach(array::add);
+    }
+
+    /**
+     * A field from its JSON; problems go into {@code errors} keyed by property, and null is returned
+     * when the definition cannot be used.
+     */
+    static Field fromJson(JsonNode in, Map<String, FieldError> errors) {
+        String type = text(in, "type");
+        String name = text(in, "name");
+        if (name.isEmpty()) {
+            errors.put("name", new FieldError("validation_required", "Cannot be blank."));
+        } else if (!NAME.matcher(name).matches() || name.length() > 100) {
+            errors.put("name", new FieldError("validation_invalid_field_name", "Invalid field name - " + name + "."));
+        } else if (RESERVED.contains(name)) {
+            errors.put("name", new FieldError("validation_field_name_reserved", "The name \"" + name + "\" is reserved."));
+        }
+        if (!TYPES.contains(type)) {
+            errors.put("type", new FieldError("validation_invalid_field_type", "Invalid field type " + type + "."));
+        }
+        if (!errors.isEmpty()) {
+            return null;
+        }
+        String id = text(in, "id");
+        Field.Common common = new Field.Common(id.isEmpty() ? newId(type, name) : id, name, bool(in, "system"),
+                bool(in, "hidden"), bool(in, "presentable"));
+        boolean required = bool(in, "required");
+        Field field = switch (type) {
+            case "text" -> new TextField(common, integer(in, "min"), integer(in, "max"), text(in, "pattern"),
+                    text(in, "autogeneratePattern"), required, bool(in, "primaryKey"));
+            case "number" -> new NumberField(common, nullableNumber(in, "min"), nullableNumber(in, "max"),
+                    bool(in, "onlyInt"), required);
+            case "bool" -> new BoolField(common, required);
+            case "email" -> new EmailField(common, list(in, "exceptDomains"), list(in, "onlyDomains"), required);
+            case "url" -> new UrlField(common, list(in, "exceptDomains"), list(in, "onlyDomains"), required);
+            case "editor" -> new EditorField(common, integer(in, "maxSize"), bool(in, "convertURLs"), required);
+            case "date" -> new DateField(common, text(in, "min"), text(in, "max"), required);
+            case "autodate" -> new AutodateField(common, bool(in, "onCreate"), bool(in, "onUpdate"));
+            case "select" -> new SelectField(common, list(in, "values"), integer(in, "maxSelect"), required);
+            case "json" -> new JsonField(common, integer(in, "maxSize"), required);
+            case "relation" -> new RelationField(common, text(in, "collectionId"), bool(in, "cascadeDelete"),
+                    integer(in, "minSelect"), integer(in, "maxSelect"), required);
+            case "file" -> new FileField(common, integer(in, "maxSelect"), integer(in, "maxSize"),
+                    list(in, "mimeTypes"), list(in, "thumbs"), bool(in, "protected"), required);
+            case "password" -> new PasswordField(common, integer(in, "min"), integer(in, "max"), text(in, "pattern"),
+                    integer(in, "cost"), required);
+            case "geoPoint" -> new GeoPointField(common, required);
+            default -> throw new IllegalStateException(type);
+        };
+        checkOptions(field, errors);
+        return errors.isEmpty() ? field : null;
+    }
+
+    private static void checkOptions(Field field, Map<String, FieldError> errors) {
+        switch (field) {
+            case TextField t -> {
+                pattern(t.pattern(), "pattern", errors);
+                pattern(t.autogeneratePattern(), "autogeneratePattern", errors);
+                if (t.min() < 0) {
+                    errors.put("min", new FieldError("validation_min_greater_equal_than_required", "Must be no less than 0."));
+                }
+                if (t.max() > 0 && t.max() < t.min()) {
+                    errors.put("max", new FieldError("validation_min_greater_equal_than_required", "Must be no less than " + t.min() + "."));
+                }
+            }
+            case PasswordField p -> pattern(p.pattern(), "pattern", errors);
+            case NumberField n -> {
+                if (n.min() != null && n.max() != null && n.max() < n.min()) {
+                    errors.put("max", new FieldError("validation_min_greater_equal_than_required",
+                            "Must be no less than " + Values.trimNumber(n.min()) + "."));
+                }
+            }
+            case SelectField s -> {
+                if (s.values().isEmpty()) {
+                    errors.put("values", new FieldError("validation_required", "Cannot be blank."));
+                }
+            }
+            case RelationField r -> {
+                if (r.collectionId().isEmpty()) {
+                    errors.put("collectionId", new FieldError("validation_required", "Cannot be blank."));
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private static void pattern(String regex, String key, Map<String, FieldError> errors) {
+        if (regex.isEmpty()) {
+            return;
+        }
+        try {
+            Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            errors.put(key, new FieldError("validation_invalid_regex", "Invalid regular expression."));
+        }
+    }
+
+    static String text(JsonNode in, String key) {
+        JsonNode v = in.get(key);
+        return v == null || v.isNull() ? "" : v.asText();
+    }
+
+    static boolean bool(JsonNode in, String key) {
+        JsonNode v = in.get(key);
+        return v != null && Values.bool(v);
+    }
+
+    static int integer(JsonNode in, String key) {
+        JsonNode v = in.get(key);
+        return v == null || v.isNull() ? 0 : (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, Values.number(v)));
+    }
+
+    private static Double nullableNumber(JsonNode in, String key) {
+        JsonNode v = in.get(key);
+        return v == null || v.isNull() || (v.isTextual() && v.asText().isEmpty()) ? null : Values.number(v);
+    }
+
+    static List<String> list(JsonNode in, String key) {
+        return new ArrayList<>(Values.list(in.get(key)));
+    }
+
+    /** The field errors of one field as nested data. */
+    static Map<String, Object> nested(Map<String, FieldError> errors) {
+        return new LinkedHashMap<>(errors);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.hivelite.node.records;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.hivelite.node.common.ApiException.FieldError;
+import dev.hivelite.node.common.Json;
+
+/** A {@code {lon, lat}} point; required means not the zero point. */
+record GeoPointField(Common common, boolean required) implements Field {
+
+    @Override
+    public String type() {
+        return "geoPoint";
+    }
+
+    @Override
+    public String columnDefinition() {
+        return "JSON DEFAULT '{\"lon\":0,\"lat\":0}' NOT NULL";
+    }
+
+    @Override
+    public Object zero() {
+        return point(0, 0);
+    }
+
+    private static ObjectNode point(double lon, double lat) {
+        return Json.mapper().createObjectNode().put("lon", lon).put("lat", lat);
+    }
+
+    @Override
+    public Object fromDb(Object raw) {
+        if (raw == null) {
+            return zero();
+        }
+        try {
+            return fromInput(Json.mapper().readTree(raw.toString()));
+        } catch (JsonProcessingException e) {
+            return zero();
+        }
+    }
+
+    @Override
+    public Object toDb(Object value) {
+        return value.toString();
+    }
+
+    @Override
+    public Object fromInput(JsonNode input) {
+        if (input != null && input.isTextual()) {
+            try {
+                input = Json.mapper().readTree(input.asText());
+            } catch (JsonProcessingException e) {
+                return zero();
+            }
+        }
+        if (input == null || !input.isObject()) {
+            return zero();
+        }
+        return point(Values.number(input.get("lon")), Values.number(input.get("lat")));
+    }
+
+    @Override
+    public FieldError validate(Object value) {
+        JsonNode p = (JsonNode) value;
+        double lon = p.get("lon").asDouble();
+        double lat = p.get("lat").asDouble();
+        if (lon == 0 && lat == 0) {
+            return required ? Values.requiredError() : null;
+        }
+        if (lon < -180 || lon > 180 || lat < -90 || lat > 90) {
+            return new FieldError("validation_invalid_geo_point", "Longitude must be in [-180, 180] and latitude in [-90, 90].");
+        }
+        return null;
+    }
+
+    @Override
+    public void writeOptions(ObjectNode out) {
+        out.put("required", required);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.hivelite.node.records;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.hivelite.node.common.ApiException.FieldError;
+
+/** A number (float64 in PocketBase); {@code required} means non-zero. */
+record NumberField(Common common, Double min, Double max, boolean onlyInt, boolean required) implements Field {
+
+    @Override
+    public String type() {
+        return "number";
+    }
+
+    @Override
+    public String columnDefinition() {
+        return "NUMERIC DEFAULT 0 NOT NULL";
+    }
+
+    @Override
+    public Object zero() {
+        return 0.0;
+    }
+
+    @Override
+    public Object fromDb(Object raw) {
+        if (raw instanceof Number n) {
+            return n.doubleValue();
+        }
+        return raw == null ? 0.0 : Values.number(com.fasterxml.jackson.databind.node.TextNode.valueOf(raw.toString()));
+    }
+
+    @Override
+    public Object fromInput(JsonNode input) {
+        return Values.number(input);
+    }
+
+    @Override
+    public FieldError validate(Object value) {
+        double d = (Double) value;
+        if (d == 0) {
+            return required ? Values.requiredError() : null;
+        }
+        if (onlyInt && d % 1 != 0) {
+            return new FieldError("validation_only_int_constraint", "Decimal numbers are not allowed.");
+        }
+        if (min != null && d < min) {
+            return new FieldError("validation_min_number_constraint", "Must be larger than " + Values.trimNumber(min) + ".");
+        }
+        if (max != null && d > max) {
+            return new FieldError("validation_max_number_constraint", "Must be less than " + Values.trimNumber(max) + ".");
+        }
+        return null;
+    }
+
+    @Override
+    public Object toJson(Object value) {
+        double d = (Double) value;
+        return d % 1 == 0 && Math.abs(d) < 1e15 ? (Object) (long) d : (Object) d;
+    }
+
+    @Override
+    public void writeOptions(ObjectNode out) {
+        if (min == null) {
+            out.putNull("min");
+        } else {
+            out.put("min", min);
+        }
+        if (max == null) {
+            out.putNull("max");
+        } else {
+            out.put("max", max);
+        }
+        out.put("onlyInt", onlyInt).put("required", required);
+    }
+}

@@ -1,0 +1,564 @@
+package dev.hivelite.node.records;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.auth0.jwt.interfaces.DecodedJWT;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import dev.hivelite.node.auth.PasswordHasher;
+import dev.hivelite.node.cluster.SharedCounters;
+import dev.hivelite.node.common.ApiException;
+import dev.hivelite.node.common.ApiException.FieldError;
+import dev.hivelite.node.common.Bodies;
+import dev.hivelite.node.common.Ids;
+import dev.hivelite.node.common.Json;
+import dev.hivelite.node.common.Principal;
+import dev.hivelite.node.records.filter.FilterException;
+
+/**
+ * The auth routes of an auth collection, as PocketBase has them: auth-methods, auth-with-password,
+ * auth-refresh, impersonate, verification, password reset, email change and one-time passwords.
+ * Requests that send a mail answer 204 whether or not the address is known, so they reveal nothing.
+ * Failed logins are throttled per client IP across the cluster.
+ */
+public final class RecordAuthService implements HttpService {
+
+    static final int MAX_FAILURES = 10;
+    static final Duration FAILURE_WINDOW = Duration.ofMinutes(5);
+
+    /** Sends a templated mail of a database (subject and body templates, placeholder values). */
+    @FunctionalInterface
+    public interface AuthMail {
+        void send(String databaseId, String to, String subject, String body, Map<String, String> values);
+    }
+
+    private final Scopes scopes;
+    private final UserTokens tokens;
+    private final SharedCounters failures;
+    private final AuthMail mail;
+    private final Clock clock;
+
+    public RecordAuthService(Scopes scopes, UserTokens tokens, SharedCounters failures, AuthMail mail, Clock clock) {
+        this.scopes = scopes;
+        this.tokens = tokens;
+        this.failures = failures;
+        this.mail = mail;
+        this.clock = clock;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        for (String p : Scopes.PREFIXES) {
+            String c = p + "/api/collections/{collection}";
+            rules.get(c + "/auth-methods", this::authMethods)
+                 .post(c + "/auth-with-password", this::authWithPassword)
+                 .post(c + "/auth-refresh", this::authRefresh)
+                 .post(c + "/impersonate/{id}", this::impersonate)
+                 .post(c + "/request-verification", this::requestVerification)
+                 .post(c + "/confirm-verification", this::confirmVerification)
+                 .post(c + "/request-password-reset", this::requestPasswordReset)
+                 .post(c + "/confirm-password-reset", this::confirmPasswordReset)
+                 .post(c + "/request-email-change", this::requestEmailChange)
+                 .post(c + "/confirm-email-change", this::confirmEmailChange)
+                 .post(c + "/request-otp", this::requestOtp)
+                 .post(c + "/auth-with-otp", this::authWithOtp);
+        }
+    }
+
+    private static Collection authCollection(Scopes.Scope scope, ServerRequest req) {
+        Collection collection = Requests.collection(scope, req);
+        if (Scaffolds.isSuperusers(collection)) {
+            throw new ApiException.BadRequest("Superusers authenticate at /api/collections/_superusers/auth-with-password"
+                    + " and are managed at /api/superusers.");
+        }
+        if (!collection.isAuth()) {
+            throw new ApiException.BadRequest("The collection is not an auth collection.");
+        }
+        return collection;
+    }
+
+    private void authMethods(ServerRequest req, ServerResponse res) {
+        try (Scopes.Scope scope = scopes.open(req)) {
+            Collection c = authCollection(scope, req);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("password", Map.of("enabled", c.option("passwordAuth.enabled").asBoolean(true),
+                    "identityFields", c.identityFields()));
+            out.put("oauth2", Map.of("enabled", false, "providers", List.of()));
+            boolean mfa = c.option("mfa.enabled").asBoolean(false);
+            out.put("mfa", Map.of("enabled", mfa, "duration", mfa ? c.option("mfa.duration").asLong(0) : 0));
+            boolean otp = c.option("otp.enabled").asBoolean(false);
+            out.put("otp", Map.of("enabled", otp, "duration", otp ? c.option("otp.duration").asLong(0) : 0));
+            CollectionService.send(res, out);
+        }
+    }
+
+    private void authWithPassword(ServerRequest req, ServerResponse res) {
+        try (Scopes.Scope scope = scopes.open(req)) {
+            Collection c = authCollection(scope, req);
+            if (!c.option("passwordAuth.enabled").asBoolean(true)) {
+                throw new ApiException.Forbidden("The collection is not configured to allow password authentication.");
+            }
+            JsonNode body = Bodies.json(req);
+            String identity = Fields.text(body, "identity").trim();
+            String password = Fields.text(body, "password");
+            String identityField = Fields.text(body, "identityField");
+            Map<String, FieldError> errors = new LinkedHashMap<>();
+            if (identity.isEmpty()) {
+                errors.put("identity", new FieldError("validation_required", "Cannot be blank."));
+            }
+            if (password.isEmpty()) {
+                errors.put("password", new FieldError("validation_required", "Cannot be blank."));
+            }
+            if (!errors.isEmpty()) {
+                throw ApiException.invalid(errors);
+            }
+            String throttleKey = scope.db.id() + "|" + dev.hivelite.node.auth.ClientIp.of(req);
+            if (failures.get(throttleKey) >= MAX_FAILURES) {
+                throw new ApiException.TooManyRequests("Too many failed authentication attempts, try again later.");
+            }
+            List<String> fields = identityField.isEmpty() ? c.identityFields()
+                    : c.identityFields().contains(identityField) ? List.of(identityField) : List.of();
+            Optional<Map<String, Object>> record = scope.lease.db().read(conn -> findByIdentity(conn, c, fields, identity));
+            boolean ok;
+            if (record.isPresent()) {
+                ok = PasswordHasher.verify(password, (String) record.get().get("password"));
+            } else {
+                PasswordHasher.verifyDummy(password);
+                ok = false;
+            }
+            if (!ok) {
+                failures.increment(throttleKey, FAILURE_WINDOW);
+                throw new ApiException.BadRequest("Failed to authenticate.");
+            }
+            respond(req, res, scope, c, record.get(), true, Duration.ofSeconds(c.tokenDuration("authToken", 604800)));
+        }
+    }
+
+    private static Optional<Map<String, Object>> findByIdentity(Connection conn, Collection c, List<String> fields,
+                                                                String identity) throws SQLException {
+        for (String field : fields) {
+            if (c.field(field).isEmpty()) {
+                continue;
+            }
+            String collate = "email".equals(field) ? " COLLATE NOCASE" : "";
+            RecordQuery.Where where = new RecordQuery.Where("t." + RecordResolver.quote(field) + " = ?" + collate,
+                    List.of(identity));
+            List<Map<String, Object>> rows = RecordQuery.select(conn, c, where, "", 1, 0);
+            if (!rows.isEmpty()) {
+                return Optional.of(rows.getFirst());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** {@code {token, record}} after the collection's authRule allows the record to authenticate. */
+    private void respond(ServerRequest req, ServerResponse res, Scopes.Scope scope, Collection c,
+                         Map<String, Object> record, boolean refreshable, Duration ttl) {
+        RequestInfo info = Requests.info(req, scope, null);
+        String authRule = c.authRule();
+        if (!scope.admin) {
+            boolean allowed;
+            if (authRule == null) {
+                allowed = false;
+            } else if (authRule.isBlank()) {
+                allowed = true;
+            } else {
+                try {
+                    RecordQuery.Where rule = RecordQuery.compile(authRule, scope.schema, c, info, true, clock);
+                    allowed = scope.lease.db().read(conn -> RecordQuery.byId(conn, c, (String) record.get("id"), rule)).isPresent();
+                } catch (FilterException e) {
+                    allowed = false;
+                }
+            }
+            if (!allowed) {
+                throw new ApiException.Forbidden("The request doesn't satisfy the collection requirements to authenticate.");
+            }
+        }
+        String token = tokens.sign("auth", scope.db.id(), c, record, ttl, refreshable, Map.of());
+        ObjectNode json = RecordJson.export(c, record, scope.admin, true);
+        RequestInfo asUser = new RequestInfo(false, new RequestInfo.AuthRecord((String) record.get("id"), c.id(), c.name(),
+                Map::of), info.body(), null, info.query(), info.headers(), info.method(), info.context());
+        scope.lease.db().read(conn -> {
+            new Expander(conn, scope.schema, asUser, scope.admin, clock).expand(c, List.of(record), List.of(json),
+                    RecordService.expand(req), 1);
+            return null;
+        });
+        RecordService.pick(req, List.of(json));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("token", token);
+        out.put("record", json);
+        CollectionService.send(res, out);
+    }
+
+    private void authRefresh(ServerRequest req, ServerResponse res) {
+        try (Scopes.Scope scope = scopes.open(req)) {
+            Collection c = authCollection(scope, req);
+            Principal.User user = scope.user();
+            if (user == null) {
+                if (scope.principal instanceof Principal.Anonymous) {
+                    throw new ApiException.Unauthorized("The request requires valid record authorization token.");
+                }
+                throw new ApiException.Forbidden("The request requires valid record authorization token.");
+            }
+            if (!user.collectionId().equals(c.id())) {
+                throw new ApiException.Forbidden("The request requires valid record authorization token from the same collection.");
+            }
+            Map<String, Object> record = scope.lease.db()
+                    .read(conn -> RecordQuery.byId(conn, c, user.recordId(), RecordQuery.Where.ALL))
+                    .orElseThrow(() -> new ApiException.Unauthorized("The request requires valid record authorization token."));
+            respond(req, res, scope, c, record, true, Duration.ofSeconds(c.tokenDuration("authToken", 604800)));
+        }
+    }
+
+    private void impersonate(ServerRequest req, ServerResponse res) {
+        try (Scopes.Scope scope = scopes.open(req)) {
+            CollectionService.requireAdmin(scope);
+            Collection c = authCollection(scope, req);
+            JsonNode body = Bodies.json(req);
+            long seconds = body.has("duration") ? Values.number(body.get("duration")).longValue() : 0;
+            if (seconds < 0) {
+                throw ApiException.invalid("duration", "validation_min_greater_equal_than_required", "Must be no less than 0.");
+            }
+            Map<String, Object> record = scope.lease.db()
+                    .read(conn -> RecordQuery.byId(conn, c, req.path().pathParameters().get("id"), RecordQuery.Where.ALL))
+                    .orElseThrow(ApiException::notFound);
+            Duration ttl = Duration.ofSeconds(seconds > 0 ? seconds : c.tokenDuration("authToken", 604800));
+            String token = tokens.sign("auth", scope.db.id(), c, record, ttl, false, Map.of());
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("token", token);
+            out.put("record", RecordJson.export(c, record, true, true));
+            CollectionService.send(res, out);
+        }
+    }
+
+    // ---- verification, password reset, email change -------------------------------------------
+
+    private Optional<Map<String, Object>> byEmail(Scopes.Scope scope, Collection c, String email) {
+        if (email.isEmpty()) {
+            return Optional.empty();
+        }
+        return scope.lease.db().read(conn -> findByIdentity(conn, c, List.of("email"), email));
+    }
+
+    private void sendMail(Scopes.Scope scope, Collection c, String to, String templateKey, String token,
+                          Map<String, Object> record) {
+        JsonNode template = c.option(templateKey);
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("TOKEN", token);
+        values.put("RECORD:id", (String) record.get("id"));
+        values.put("RECORD:email", String.valueOf(record.get("email")));
+        mail.send(scope.db.id(), to, template.path("subject").asText(""), template.path("body").asText(""), values);
+    }
+
+    private static String email(JsonNode body, String key) {
+        String email = Fields.text(body, key).trim();
+        if (email.isEmpty()) {
+            throw ApiException.invalid(key, "validation_required", "Cannot be blank.");
+        }
+        if (!EmailField.EMAIL.matcher(email).matches()) {
+            throw ApiException.invalid(key, "validation_is_email", "Must be a valid email address.");
+        }
+        return email;
+    }
+
+    private void requestVerification(ServerRequest req, ServerResponse res) {
+        try (Scopes.Scope scope = scopes.open(req)) {
+            Collection c = authCollection(scope, req);
+            String email = email(Bodies.json(req), "email");
+            byEmail(scope, c, email).filter(r -> !Boolean.TRUE.equals(r.get("verified"))).ifPresent(r -> {
+                String token = tokens.sign("verification", scope.db.id(), c, r,
+                        Duration.ofSeconds(c.tokenDuration("verificationToken", 259200)), false, Map.of("email", email));
+                sendMail(scope, c, (String) r.get("email"), "verificationTemplate", token, r);
+            });
+            res.status(Status.NO_CONTENT_204).send();
+        }
+    }
+
+    /** A token of this kind for a record of this collection, still current; else PocketBase's 400 on {@code token}. */
+    private DecodedJWT checkToken(Scopes.Scope scope, Collection c, String token, String type, String message) {
+        Optional<DecodedJWT> jwt = tokens.decode(token, type)
+                .filter(j -> scope.db.id().equals(j.getClaim("db").asString()))
+                .filter(j -> c.id().equals(j.getClaim("collectionId").asString()))
+                .filter(tokens::current);
+        if (jwt.isEmpty()) {
+            throw ApiException.invalid("token", "validation_invalid_token", message);
+        }
+        return jwt.get();
+    }
+
+    private static String token(JsonNode body) {
+        String token = Fields.text(body, "token");
+        if (token.isEmpty()) {
+            throw ApiException.invalid("token", "validation_required", "Cannot be blank.");
+        }
+        return token;
+    }
+
+    private void confirmVerification(ServerRequest req, ServerResponse res) {
+        try (Scopes.Scope scope = scopes.open(req)) {
+            Collection c = authCollection(scope, req);
+            CollectionService.requireWritable(scope);
+            DecodedJWT jwt = checkToken(scope, c, token(Bodies.json(req)), "verification",
+                    "Invalid or expired verification token.");
+            String id = jwt.getClaim("id").asString();
+            String email = jwt.getClaim("email").asString();
+            scope.lease.db().write(conn -> {
+                Map<String, Object> r = RecordQuery.byId(conn, c, id, RecordQuery.Where.ALL).orElseThrow(
+                        () -> ApiException.invalid("token", "validation_invalid_token", "Invalid or expired verification token."));
+                if (email == null || !email.equalsIgnoreCase((String) r.get("email"))) {
+                    throw ApiException.invalid("token", "validation_token_email_mismatch", "The token email doesn't match the record email.");
+                }
+                setColumns(conn, c, id, Map.of("verified", 1));
+                return null;
+            });
+            res.status(Status.NO_CONTENT_204).send();
+        }
+    }
+
+    private void requestPasswordReset(ServerRequest req, ServerResponse res) {
+        try (Scopes.Scope scope = scopes.open(req)) {
+            Collection c = authCollection(scope, req);
+            String email = email(Bodies.json(req), "email");
+            byEmail(scope, c, email).ifPresent(r -> {
+                String token = tokens.sign("passwordReset", scope.db.id(), c, r,
+                        Duration.ofSeconds(c.tokenDuration("passwordResetToken", 1800)), false, Map.of("email", email));
+                sendMail(scope, c, (String) r.get("email"), "resetPasswordTemplate", token, r);
+            });
+            res.status(Status.NO_CONTENT_204).send();
+        }
+    }
+
+    private void confirmPasswordReset(ServerRequest req, ServerResponse res) {
+        try (Scopes.Scope scope = scopes.open(req)) {
+            Collection c = authCollection(scope, req);
+            CollectionService.requireWritable(scope);
+            JsonNode body = Bodies.json(req);
+            DecodedJWT jwt = checkToken(scope, c, token(body), "passwordReset", "Invalid or expired password reset token.");
+            String password = newPassword(c, body);
+            String id = jwt.getClaim("id").asString();
+            String email = jwt.getClaim("email").asString();
+            scope.lease.db().write(conn -> {
+                Map<String, Object> r = RecordQuery.byId(conn, c, id, RecordQuery.Where.ALL).orElseThrow(
+                        () -> ApiException.invalid("token", "validation_invalid_token", "Invalid or expired password reset token."));
+                Map<String, Object> set = new LinkedHashMap<>();
+                set.put("password", PasswordHasher.hash(password));
+                set.put("tokenKey", Ids.secret(50));
+                if (email != null && email.equalsIgnoreCase((String) r.get("email"))) {
+                    set.put("verified", 1);
+                }
+                setColumns(conn, c, id, set);
+                return null;
+            });
+            tokens.changed(scope.db.id(), c.id(), id);
+            res.status(Status.NO_CONTENT_204).send();
+        }
+    }
+
+    /** {@code password} and {@code passwordConfirm}, validated by the collection's password field. */
+    private static String newPassword(Collection c, JsonNode body) {
+        String password = Fields.text(body, "password");
+        Map<String, FieldError> errors = new LinkedHashMap<>();
+        c.field("password").ifPresent(f -> {
+            FieldError e = f.validate(new PasswordField.Plain(password));
+            if (e == null && password.isEmpty()) {
+                e = Values.requiredError();
+            }
+            if (e != null) {
+                errors.put("password", e);
+            }
+        });
+        if (!password.equals(Fields.text(body, "passwordConfirm"))) {
+            errors.put("passwordConfirm", new FieldError("validation_values_mismatch", "Values don't match."));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        return password;
+    }
+
+    private void requestEmailChange(ServerRequest req, ServerResponse res) {
+        try (Scopes.Scope scope = scopes.open(req)) {
+            Collection c = authCollection(scope, req);
+            Principal.User user = scope.user();
+            if (user == null || !user.collectionId().equals(c.id())) {
+                throw new ApiException.Unauthorized("The request requires valid record authorization token.");
+            }
+            String newEmail = email(Bodies.json(req), "newEmail");
+            if (byEmail(scope, c, newEmail).isPresent()) {
+                throw ApiException.invalid("newEmail", "validation_invalid_new_email", "Invalid new email address.");
+            }
+            Map<String, Object> r = scope.lease.db()
+                    .read(conn -> RecordQuery.byId(conn, c, user.recordId(), RecordQuery.Where.ALL))
+                    .orElseThrow(() -> new ApiException.Unauthorized("The request requires valid record authorization token."));
+            String token = tokens.sign("emailChange", scope.db.id(), c, r,
+                    Duration.ofSeconds(c.tokenDuration("emailChangeToken", 1800)), false,
+                    Map.of("email", String.valueOf(r.get("email")), "newEmail", newEmail));
+            sendMail(scope, c, newEmail, "confirmEmailChangeTemplate", token, r);
+            res.status(Status.NO_CONTENT_204).send();
+        }
+    }
+
+    private void confirmEmailChange(ServerRequest req, ServerResponse res) {
+        try (Scopes.Scope scope = scopes.open(req)) {
+            Collection c = authCollection(scope, req);
+            CollectionService.requireWritable(scope);
+            JsonNode body = Bodies.json(req);
+            DecodedJWT jwt = checkToken(scope, c, token(body), "emailChange", "Invalid or expired token.");
+            String password = Fields.text(body, "password");
+            String id = jwt.getClaim("id").asString();
+            String newEmail = jwt.getClaim("newEmail").asString();
+            scope.lease.db().write(conn -> {
+                Map<String, Object> r = RecordQuery.byId(conn, c, id, RecordQuery.Where.ALL).orElseThrow(
+                        () -> ApiException.invalid("token", "validation_invalid_token", "Invalid or expired token."));
+                if (password.isEmpty() || !PasswordHasher.verify(password, (String) r.get("password"))) {
+                    throw ApiException.invalid("password", "validation_invalid_password", "Missing or invalid auth record password.");
+                }
+                Map<String, Object> set = new LinkedHashMap<>();
+                set.put("email", newEmail);
+                set.put("verified", 1);
+                set.put("tokenKey", Ids.secret(50));
+                try {
+                    setColumns(conn, c, id, set);
+                } catch (SQLException e) {
+                    throw ApiException.invalid("token", "validation_invalid_new_email", "The new email address is already in use.");
+                }
+                return null;
+            });
+            tokens.changed(scope.db.id(), c.id(), id);
+            res.status(Status.NO_CONTENT_204).send();
+        }
+    }
+
+    // ---- one-time passwords --------------------------------------------------------------------
+
+    private static void ensureOtpTable(Connection conn) throws SQLException {
+        CollectionDdl.execute(conn, "CREATE TABLE IF NOT EXISTS _otps (id TEXT PRIMARY KEY NOT NULL, collectionRef TEXT NOT NULL,"
+                + " recordRef TEXT NOT NULL, password TEXT NOT NULL, sentTo TEXT NOT NULL DEFAULT '', created TEXT NOT NULL)");
+    }
+
+    private void requestOtp(ServerRequest req, ServerResponse res) {
+        try (Scopes.Scope scope = scopes.open(req)) {
+            Collection c = authCollection(scope, req);
+            if (!c.option("otp.enabled").asBoolean(false)) {
+                throw new ApiException.BadRequest("The collection is not configured to allow OTP authentication.");
+            }
+            String email = email(Bodies.json(req), "email");
+            String otpId = Ids.newId();
+            Optional<Map<String, Object>> record = byEmail(scope, c, email);
+            if (record.isPresent()) {
+                CollectionService.requireWritable(scope);
+                int length = (int) Math.max(4, Math.min(20, c.option("otp.length").asLong(8)));
+                StringBuilder code = new StringBuilder();
+                java.security.SecureRandom random = new java.security.SecureRandom();
+                for (int i = 0; i < length; i++) {
+                    code.append(random.nextInt(10));
+                }
+                String id = (String) record.get().get("id");
+                scope.lease.db().write(conn -> {
+                    ensureOtpTable(conn);
+                    try (PreparedStatement ps = conn.prepareStatement("INSERT INTO _otps (id, collectionRef, recordRef, password,"
+                            + " sentTo, created) VALUES (?, ?, ?, ?, ?, ?)")) {
+                        ps.setString(1, otpId);
+                        ps.setString(2, c.id());
+                        ps.setString(3, id);
+                        ps.setString(4, PasswordHasher.hash(code.toString()));
+                        ps.setString(5, email);
+                        ps.setString(6, Dates.format(clock.instant()));
+                        ps.executeUpdate();
+                    }
+                    return null;
+                });
+                JsonNode template = c.option("otp.emailTemplate");
+                Map<String, String> values = new LinkedHashMap<>();
+                values.put("OTP", code.toString());
+                values.put("OTP_ID", otpId);
+                values.put("RECORD:email", email);
+                mail.send(scope.db.id(), email, template.path("subject").asText("OTP"), template.path("body").asText("{OTP}"), values);
+            }
+            CollectionService.send(res, Map.of("otpId", otpId));
+        }
+    }
+
+    private void authWithOtp(ServerRequest req, ServerResponse res) {
+        try (Scopes.Scope scope = scopes.open(req)) {
+            Collection c = authCollection(scope, req);
+            if (!c.option("otp.enabled").asBoolean(false)) {
+                throw new ApiException.BadRequest("The collection is not configured to allow OTP authentication.");
+            }
+            JsonNode body = Bodies.json(req);
+            String otpId = Fields.text(body, "otpId");
+            String password = Fields.text(body, "password");
+            if (otpId.isEmpty() || password.isEmpty()) {
+                throw ApiException.invalid(otpId.isEmpty() ? "otpId" : "password", "validation_required", "Cannot be blank.");
+            }
+            Instant oldest = clock.instant().minusSeconds(c.option("otp.duration").asLong(180));
+            String recordId = scope.lease.db().write(conn -> {
+                ensureOtpTable(conn);
+                String found = null;
+                try (PreparedStatement ps = conn.prepareStatement(
+                        "SELECT recordRef, password, created FROM _otps WHERE id = ? AND collectionRef = ?")) {
+                    ps.setString(1, otpId);
+                    ps.setString(2, c.id());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next() && PasswordHasher.verify(password, rs.getString(2))
+                                && rs.getString(3).compareTo(Dates.format(oldest)) >= 0) {
+                            found = rs.getString(1);
+                        }
+                    }
+                }
+                if (found != null) {
+                    try (PreparedStatement ps = conn.prepareStatement("DELETE FROM _otps WHERE id = ?")) {
+                        ps.setString(1, otpId);
+                        ps.executeUpdate();
+                    }
+                }
+                return found;
+            });
+            if (recordId == null) {
+                throw new ApiException.BadRequest("Failed to authenticate.");
+            }
+            Map<String, Object> record = scope.lease.db()
+                    .read(conn -> RecordQuery.byId(conn, c, recordId, RecordQuery.Where.ALL))
+                    .orElseThrow(() -> new ApiException.BadRequest("Failed to authenticate."));
+            respond(req, res, scope, c, record, true, Duration.ofSeconds(c.tokenDuration("authToken", 604800)));
+        }
+    }
+
+    private static void setColumns(Connection conn, Collection c, String id, Map<String, Object> set) throws SQLException {
+        StringBuilder sql = new StringBuilder("UPDATE ").append(RecordResolver.quote(c.name())).append(" SET ");
+        int i = 0;
+        for (String column : set.keySet()) {
+            sql.append(i++ == 0 ? "" : ", ").append(RecordResolver.quote(column)).append(" = ?");
+        }
+        sql.append(" WHERE id = ?");
+        try (PreparedStatement ps = conn.prepareStatement(sql.toString())) {
+            int p = 1;
+            for (Object v : set.values()) {
+                ps.setObject(p++, v);
+            }
+            ps.setString(p, id);
+            ps.executeUpdate();
+        }
+    }
+
+    static ObjectNode json() {
+        return Json.mapper().createObjectNode();
+    }
+}

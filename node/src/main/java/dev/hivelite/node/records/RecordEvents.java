@@ -1,0 +1,23 @@
+package dev.hivelite.node.records;
+
+import java.util.Map;
+
+/**
+ * Committed record changes, for whoever listens (realtime, later hooks). Called after the write
+ * transaction committed, never inside it, so a rolled-back change emits nothing. The records
+ * package knows nothing of its listeners.
+ */
+public interface RecordEvents {
+
+    RecordEvents NONE = new RecordEvents() {
+    };
+
+    default void created(String databaseId, Collection collection, Map<String, Object> record) {
+    }
+
+    default void updated(String databaseId, Collection collection, Map<String, Object> record) {
+    }
+
+    default void deleted(String databaseId, Collection collection, Map<String, Object> record) {
+    }
+}

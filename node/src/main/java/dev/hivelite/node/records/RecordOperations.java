@@ -1,0 +1,450 @@
+package dev.hivelite.node.records;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+import io.helidon.webserver.http.ServerRequest;
+
+import dev.hivelite.node.common.ApiException;
+import dev.hivelite.node.common.ApiException.FieldError;
+import dev.hivelite.node.common.Bodies;
+import dev.hivelite.node.common.Ids;
+import dev.hivelite.node.common.Json;
+import dev.hivelite.node.common.Multipart;
+import dev.hivelite.node.records.filter.FilterException;
+
+/**
+ * The record operations behind the records API and batch: each runs its rule checks and writes in
+ * one write transaction on the given connection, and files move into the database's storage only
+ * after the transaction commits (and old files are removed only then), so a failed write leaves
+ * neither a row nor a file.
+ */
+public final class RecordOperations {
+
+    private final Clock clock;
+    private final Path uploadsDir;
+    private final RecordEvents events;
+    /** Told when an auth record's tokenKey changes or the record goes, so its tokens end everywhere. */
+    private final UserTokens tokens;
+
+    public RecordOperations(Clock clock, Path uploadsDir, RecordEvents events, UserTokens tokens) {
+        this.clock = clock;
+        this.uploadsDir = uploadsDir;
+        this.events = events;
+        this.tokens = tokens;
+    }
+
+    /** An uploaded file waiting in the uploads folder. */
+    record Upload(String originalName, String contentType, Path temp, long size) {
+    }
+
+    /** A request's data: the fields, and the files of multipart forms by form key (e.g. {@code documents+}). */
+    public record Submitted(ObjectNode data, Map<String, List<Upload>> files) {
+        public void discard() {
+            for (List<Upload> list : files.values()) {
+                for (Upload u : list) {
+                    try {
+                        Files.deleteIfExists(u.temp());
+                    } catch (IOException ignored) {
+                        // a stray temp upload is removed with the uploads folder at the next start
+                    }
+                }
+            }
+        }
+    }
+
+    /** File changes to apply after commit. */
+    private record FileChanges(Path folder, Map<Path, Upload> moves, List<Path> removals) {
+        static FileChanges none() {
+            return new FileChanges(null, new LinkedHashMap<>(), new ArrayList<>());
+        }
+    }
+
+    Submitted submitted(ServerRequest req, Collection collection) {
+        if (!Multipart.isMultipart(req)) {
+            return new Submitted((ObjectNode) Bodies.json(req), Map.of());
+        }
+        ObjectNode data = Json.mapper().createObjectNode();
+        Map<String, List<Upload>> files = new LinkedHashMap<>();
+        Submitted submitted = new Submitted(data, files);
+        try {
+            Multipart form = Multipart.of(req);
+            for (var next = form.next(); next.isPresent(); next = form.next()) {
+                Multipart.Part part = next.get();
+                if ("@jsonPayload".equals(part.name())) {
+                    JsonNode payload = Json.mapper().readTree(part.text(Bodies.MAX_JSON_BYTES));
+                    if (payload != null && payload.isObject()) {
+                        data.setAll((ObjectNode) payload);
+                    }
+                } else if (part.isFile()) {
+                    files.computeIfAbsent(part.name(), k -> new ArrayList<>()).add(store(part, collection));
+                } else {
+                    String value = part.text(Bodies.MAX_JSON_BYTES);
+                    JsonNode existing = data.get(part.name());
+                    if (existing == null) {
+                        data.put(part.name(), value);
+                    } else if (existing.isArray()) {
+                        ((com.fasterxml.jackson.databind.node.ArrayNode) existing).add(value);
+                    } else {
+                        data.putArray(part.name()).add(existing).add(value);
+                    }
+                }
+            }
+            return submitted;
+        } catch (IOException e) {
+            submitted.discard();
+            throw new ApiException.BadRequest("Failed to read the submitted data.");
+        } catch (RuntimeException e) {
+            submitted.discard();
+            throw e;
+        }
+    }
+
+    private Upload store(Multipart.Part part, Collection collection) throws IOException {
+        String key = part.name().replaceAll("^\\+|[+-]$", "");
+        long limit = collection.field(key).filter(f -> f instanceof FileField).map(f -> ((FileField) f).sizeLimit())
+                .orElse(FileField.DEFAULT_MAX_SIZE);
+        Files.createDirectories(uploadsDir);
+        Path temp = uploadsDir.resolve("upload-" + UUID.randomUUID());
+        long total = 0;
+        try (InputStream in = part.body(); OutputStream out = Files.newOutputStream(temp)) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                total += n;
+                if (total > limit) {
+                    Files.deleteIfExists(temp);
+                    throw ApiException.invalid(key, "validation_file_size_limit",
+                            "Failed to upload \"" + part.filename() + "\" - the maximum allowed file size is " + limit + " bytes.");
+                }
+                out.write(buffer, 0, n);
+            }
+        }
+        return new Upload(part.filename(), part.contentType(), temp, total);
+    }
+
+    List<ObjectNode> export(Scopes.Scope scope, Collection collection, List<Map<String, Object>> rows, RequestInfo info) {
+        List<ObjectNode> out = new ArrayList<>(rows.size());
+        String authId = info.authId();
+        boolean sameCollection = info.auth() != null && collection.id().equals(info.auth().collectionId());
+        for (Map<String, Object> row : rows) {
+            out.add(RecordJson.export(collection, row, scope.admin, sameCollection && row.get("id").equals(authId)));
+        }
+        return out;
+    }
+
+    ObjectNode view(Scopes.Scope scope, Collection collection, String id, RequestInfo info, List<String> expand) {
+        RecordQuery.Where rule = rule(scope, collection, collection.rules().view(), info);
+        return scope.lease.db().read(c -> {
+            Map<String, Object> row = RecordQuery.byId(c, collection, id, rule).orElseThrow(ApiException::notFound);
+            ObjectNode json = export(scope, collection, List.of(row), info).getFirst();
+            new Expander(c, scope.schema, info, scope.admin, clock).expand(collection, List.of(row), List.of(json), expand, 1);
+            return json;
+        });
+    }
+
+    private RecordQuery.Where rule(Scopes.Scope scope, Collection collection, String rule, RequestInfo info) {
+        if (scope.admin) {
+            return RecordQuery.Where.ALL;
+        }
+        try {
+            return RecordQuery.compile(rule, scope.schema, collection, info, true, clock);
+        } catch (FilterException e) {
+            throw RecordQuery.badFilter(e);
+        }
+    }
+
+    ObjectNode create(Scopes.Scope scope, Collection collection, Submitted submitted, RequestInfo info, List<String> expand) {
+        checkWritable(scope, collection);
+        if (collection.rules().create() == null && !scope.admin) {
+            throw new ApiException.Forbidden(RecordService.ONLY_SUPERUSERS);
+        }
+        FileChanges[] changes = {null};
+        Map<String, Object>[] saved = new Map[1];
+        ObjectNode json = scope.lease.db().write(c -> {
+            ObjectNode out = createIn(c, scope, collection, submitted, info, expand, changes, saved);
+            return out;
+        });
+        afterCommit(changes[0]);
+        events.created(scope.db.id(), collection, saved[0]);
+        return json;
+    }
+
+    /** The create inside a transaction: shared with batch. */
+    ObjectNode createIn(Connection c, Scopes.Scope scope, Collection collection, Submitted submitted, RequestInfo info,
+                        List<String> expand, FileChanges[] changes, Map<String, Object>[] saved) throws SQLException {
+        RecordWriter writer = new RecordWriter(c, scope.schema, clock);
+        RecordWriter.Input input = new RecordWriter.Input(submitted.data(), scope.admin, false);
+        Map<String, Object> values = writer.prepareCreate(collection, input);
+        FileChanges files = files(scope, collection, values, Map.of(), submitted, true);
+        validateFilesAfterMerge(collection, values, "create");
+        writer.insert(collection, values, true);
+        String createRule = collection.rules().create();
+        if (!scope.admin && createRule != null && !createRule.isBlank()) {
+            RequestInfo withBody = info.withBody(RecordWriter.resolvedBody(collection, submitted.data(), values), null);
+            RecordQuery.Where rule = rule(scope, collection, createRule, withBody);
+            if (RecordQuery.byId(c, collection, (String) values.get("id"), rule).isEmpty()) {
+                throw new ApiException.BadRequest("Failed to create record.");
+            }
+        }
+        Map<String, Object> row = RecordQuery.byId(c, collection, (String) values.get("id"), RecordQuery.Where.ALL).orElseThrow();
+        changes[0] = files;
+        saved[0] = row;
+        ObjectNode json = export(scope, collection, List.of(row), info).getFirst();
+        new Expander(c, scope.schema, info, scope.admin, clock).expand(collection, List.of(row), List.of(json), expand, 1);
+        return json;
+    }
+
+    ObjectNode update(Scopes.Scope scope, Collection collection, String id, Submitted submitted, RequestInfo info,
+                      List<String> expand) {
+        checkWritable(scope, collection);
+        if (collection.rules().update() == null && !scope.admin) {
+            throw new ApiException.Forbidden(RecordService.ONLY_SUPERUSERS);
+        }
+        FileChanges[] changes = {null};
+        Map<String, Object>[] saved = new Map[1];
+        Map<String, Object>[] before = new Map[1];
+        ObjectNode json = scope.lease.db().write(c -> {
+            before[0] = RecordQuery.byId(c, collection, id, RecordQuery.Where.ALL).orElse(Map.of());
+            return updateIn(c, scope, collection, id, submitted, info, expand, changes, saved);
+        });
+        afterCommit(changes[0]);
+        if (collection.isAuth() && !java.util.Objects.equals(before[0].get("tokenKey"), saved[0].get("tokenKey"))) {
+            tokens.changed(scope.db.id(), collection.id(), id);
+        }
+        events.updated(scope.db.id(), collection, saved[0]);
+        return json;
+    }
+
+    ObjectNode updateIn(Connection c, Scopes.Scope scope, Collection collection, String id, Submitted submitted,
+                        RequestInfo info, List<String> expand, FileChanges[] changes, Map<String, Object>[] saved)
+            throws SQLException {
+        Map<String, Object> current = RecordQuery.byId(c, collection, id, RecordQuery.Where.ALL)
+                .orElseThrow(ApiException::notFound);
+        RecordWriter writer = new RecordWriter(c, scope.schema, clock);
+        RecordWriter.Input input = new RecordWriter.Input(submitted.data(), scope.admin, false);
+        Map<String, Object> values = writer.prepareUpdate(collection, current, input);
+        RequestInfo withBody = info.withBody(RecordWriter.resolvedBody(collection, submitted.data(), values),
+                RecordJson.export(collection, current, true, true));
+        RecordQuery.Where rule = rule(scope, collection, collection.rules().update(), withBody);
+        if (RecordQuery.byId(c, collection, id, rule).isEmpty()) {
+            throw ApiException.notFound();
+        }
+        FileChanges files = files(scope, collection, values, current, submitted, false);
+        validateFilesAfterMerge(collection, values, "update");
+        writer.insert(collection, values, false);
+        Map<String, Object> row = RecordQuery.byId(c, collection, id, RecordQuery.Where.ALL).orElseThrow();
+        changes[0] = files;
+        saved[0] = row;
+        ObjectNode json = export(scope, collection, List.of(row), info).getFirst();
+        new Expander(c, scope.schema, info, scope.admin, clock).expand(collection, List.of(row), List.of(json), expand, 1);
+        return json;
+    }
+
+    void delete(Scopes.Scope scope, Collection collection, String id, RequestInfo info) {
+        checkWritable(scope, collection);
+        if (collection.rules().delete() == null && !scope.admin) {
+            throw new ApiException.Forbidden(RecordService.ONLY_SUPERUSERS);
+        }
+        Map<String, Object>[] deleted = new Map[1];
+        scope.lease.db().write(c -> {
+            deleted[0] = deleteIn(c, scope, collection, id, info);
+            return null;
+        });
+        removeRecordFolder(scope, collection, id);
+        if (collection.isAuth()) {
+            tokens.changed(scope.db.id(), collection.id(), id);
+        }
+        events.deleted(scope.db.id(), collection, deleted[0]);
+    }
+
+    Map<String, Object> deleteIn(Connection c, Scopes.Scope scope, Collection collection, String id, RequestInfo info)
+            throws SQLException {
+        RecordQuery.Where rule = rule(scope, collection, collection.rules().delete(), info);
+        Map<String, Object> row = RecordQuery.byId(c, collection, id, rule).orElseThrow(ApiException::notFound);
+        new RecordWriter(c, scope.schema, clock).delete(collection, id, 0);
+        return row;
+    }
+
+    private static void checkWritable(Scopes.Scope scope, Collection collection) {
+        if (collection.isView()) {
+            throw new ApiException.BadRequest("Unsupported collection type.");
+        }
+        CollectionService.requireWritable(scope);
+    }
+
+    // ---- files -------------------------------------------------------------------------------------
+
+    static Path storage(Scopes.Scope scope) {
+        return scope.folder.resolve("storage");
+    }
+
+    /**
+     * Applies the uploads of a form to the file fields: {@code field} replaces, {@code field+} appends,
+     * {@code field-} (in the data) removes names; names kept in the data keep their files. Returns
+     * the moves and removals to make once committed.
+     */
+    private FileChanges files(Scopes.Scope scope, Collection collection, Map<String, Object> values,
+                              Map<String, Object> current, Submitted submitted, boolean creating) {
+        FileChanges changes = new FileChanges(storage(scope).resolve(collection.id()).resolve((String) values.get("id")),
+                new LinkedHashMap<>(), new ArrayList<>());
+        Map<String, Object> errors = new LinkedHashMap<>();
+        for (Field f : collection.fields()) {
+            if (!(f instanceof FileField file)) {
+                continue;
+            }
+            List<String> names = new ArrayList<>(file.names(values.get(f.name())));
+            List<Upload> replace = submitted.files().getOrDefault(f.name(), List.of());
+            List<Upload> append = new ArrayList<>(submitted.files().getOrDefault(f.name() + "+", List.of()));
+            List<Upload> prepend = submitted.files().getOrDefault("+" + f.name(), List.of());
+            if (!replace.isEmpty()) {
+                names.clear();
+            }
+            List<String> added = new ArrayList<>();
+            List<Upload> uploads = new ArrayList<>(prepend);
+            uploads.addAll(replace);
+            uploads.addAll(append);
+            for (Upload u : uploads) {
+                FieldError error = checkUpload(file, u);
+                if (error != null) {
+                    errors.put(f.name(), error);
+                    continue;
+                }
+                String stored = storedName(u.originalName());
+                changes.moves().put(changes.folder().resolve(stored), u);
+                added.add(stored);
+            }
+            List<String> result = new ArrayList<>();
+            List<String> prependNames = added.subList(0, Math.min(prepend.size(), added.size()));
+            result.addAll(prependNames);
+            result.addAll(names);
+            result.addAll(added.subList(prependNames.size(), added.size()));
+            values.put(f.name(), file.multi() ? result : result.isEmpty() ? "" : result.getLast());
+            if (!creating) {
+                for (String old : file.names(current.get(f.name()))) {
+                    if (!file.names(values.get(f.name())).contains(old)) {
+                        changes.removals().add(changes.folder().resolve(old));
+                    }
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.BadRequest.nested(creating ? "Failed to create record." : "Failed to update record.", errors);
+        }
+        return changes;
+    }
+
+    private static void validateFilesAfterMerge(Collection collection, Map<String, Object> values, String verb) {
+        Map<String, Object> errors = new LinkedHashMap<>();
+        for (Field f : collection.fields()) {
+            if (f instanceof FileField) {
+                FieldError e = f.validate(values.get(f.name()));
+                if (e != null) {
+                    errors.put(f.name(), e);
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.BadRequest.nested("Failed to " + verb + " record.", errors);
+        }
+    }
+
+    private static FieldError checkUpload(FileField field, Upload u) {
+        if (u.size() > field.sizeLimit()) {
+            return new FieldError("validation_file_size_limit", "Failed to upload \"" + u.originalName()
+                    + "\" - the maximum allowed file size is " + field.sizeLimit() + " bytes.");
+        }
+        if (!field.mimeTypes().isEmpty()) {
+            String type = FileTypes.detect(u.temp(), u.originalName(), u.contentType());
+            if (field.mimeTypes().stream().noneMatch(t -> t.equalsIgnoreCase(type))) {
+                return new FieldError("validation_invalid_mime_type", "\"" + u.originalName()
+                        + "\" mime type must be one of: " + String.join(", ", field.mimeTypes()) + ".");
+            }
+        }
+        return null;
+    }
+
+    /** PocketBase's stored file name: the original name in snake case, a random suffix, the extension. */
+    static String storedName(String original) {
+        String name = original == null ? "file" : original.replace('\\', '/');
+        name = name.substring(name.lastIndexOf('/') + 1);
+        int dot = name.lastIndexOf('.');
+        String ext = dot > 0 ? name.substring(dot).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.]", "") : "";
+        String base = (dot > 0 ? name.substring(0, dot) : name).replaceAll("[^A-Za-z0-9]+", "_")
+                .replaceAll("^_+|_+$", "").toLowerCase(Locale.ROOT);
+        if (base.isEmpty()) {
+            base = "file";
+        }
+        if (base.length() > 100) {
+            base = base.substring(0, 100);
+        }
+        return base + "_" + Ids.newId().substring(0, 10) + ext;
+    }
+
+    private static void afterCommit(FileChanges changes) {
+        if (changes == null) {
+            return;
+        }
+        try {
+            if (!changes.moves().isEmpty()) {
+                Files.createDirectories(changes.folder());
+            }
+            for (Map.Entry<Path, Upload> move : changes.moves().entrySet()) {
+                Files.move(move.getValue().temp(), move.getKey(), StandardCopyOption.REPLACE_EXISTING);
+            }
+            for (Path old : changes.removals()) {
+                Files.deleteIfExists(old);
+                deleteThumbs(old);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteThumbs(Path file) throws IOException {
+        Path thumbs = file.getParent().resolve("thumbs_" + file.getFileName());
+        if (Files.isDirectory(thumbs)) {
+            try (var list = Files.list(thumbs)) {
+                for (Path p : list.toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            Files.deleteIfExists(thumbs);
+        }
+    }
+
+    static void removeRecordFolder(Scopes.Scope scope, Collection collection, String id) {
+        Path folder = storage(scope).resolve(collection.id()).resolve(id);
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (var walk = Files.walk(folder)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static JsonNode text(String s) {
+        return TextNode.valueOf(s);
+    }
+}

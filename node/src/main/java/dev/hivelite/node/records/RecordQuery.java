@@ -1,0 +1,153 @@
+package dev.hivelite.node.records;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import dev.hivelite.node.common.ApiException;
+import dev.hivelite.node.records.filter.FilterCompiler;
+import dev.hivelite.node.records.filter.FilterException;
+import dev.hivelite.node.records.filter.FilterParser;
+import dev.hivelite.node.storage.Sql;
+
+/**
+ * Reads records: a page of a list (rule, filter, sort, paging) and single records by id, always as
+ * parameterised SQL over the collection's table aliased {@code t}. Rules and filters compile through
+ * {@link RecordResolver}, so nothing from the request is ever SQL text.
+ */
+final class RecordQuery {
+
+    private RecordQuery() {
+    }
+
+    /** A compiled WHERE condition; {@link #ALL} when nothing restricts. */
+    record Where(String sql, List<Object> params) {
+        static final Where ALL = new Where("1=1", List.of());
+
+        Where and(Where other) {
+            if (this == ALL) {
+                return other;
+            }
+            if (other == ALL) {
+                return this;
+            }
+            List<Object> p = new ArrayList<>(params);
+            p.addAll(other.params);
+            return new Where("(" + sql + ") AND (" + other.sql + ")", p);
+        }
+    }
+
+    /** A rule or filter as SQL; a blank one restricts nothing. */
+    static Where compile(String expression, Schema schema, Collection collection, RequestInfo info, boolean allowHidden,
+                         Clock clock) {
+        if (expression == null || expression.isBlank()) {
+            return Where.ALL;
+        }
+        FilterCompiler.Compiled compiled = FilterCompiler.compile(FilterParser.parse(expression),
+                new RecordResolver(schema, collection, info, allowHidden), clock);
+        return new Where(compiled.sql(), compiled.params());
+    }
+
+    static String columns(Collection collection) {
+        return collection.fields().stream().map(f -> "t." + RecordResolver.quote(f.name())).collect(Collectors.joining(", "));
+    }
+
+    static Map<String, Object> row(ResultSet rs, Collection collection) throws SQLException {
+        Map<String, Object> values = new LinkedHashMap<>();
+        int i = 1;
+        for (Field f : collection.fields()) {
+            values.put(f.name(), f.fromDb(rs.getObject(i++)));
+        }
+        return values;
+    }
+
+    /** The ORDER BY of PocketBase's {@code sort}: keys, {@code -} for descending, {@code @random}, {@code @rowid}. */
+    static String orderBy(String sort, Schema schema, Collection collection, RequestInfo info, boolean allowHidden) {
+        if (sort == null || sort.isBlank()) {
+            return "";
+        }
+        RecordResolver resolver = new RecordResolver(schema, collection, info, allowHidden);
+        List<String> keys = new ArrayList<>();
+        for (String raw : sort.split(",")) {
+            String key = raw.trim();
+            if (key.isEmpty()) {
+                continue;
+            }
+            boolean desc = key.startsWith("-");
+            key = key.replaceFirst("^[-+]", "");
+            String expr = switch (key) {
+                case "@random" -> "RANDOM()";
+                case "@rowid" -> "t._rowid_";
+                default -> resolver.sortExpression(key);
+            };
+            keys.add(expr + (desc ? " DESC" : " ASC"));
+        }
+        return keys.isEmpty() ? "" : " ORDER BY " + String.join(", ", keys);
+    }
+
+    static List<Map<String, Object>> select(Connection c, Collection collection, Where where, String orderBy, int limit,
+                                            long offset) throws SQLException {
+        String sql = "SELECT " + columns(collection) + " FROM " + RecordResolver.quote(collection.name()) + " t WHERE "
+                + where.sql() + orderBy + " LIMIT ? OFFSET ?";
+        List<Map<String, Object>> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            for (Object p : where.params()) {
+                ps.setObject(i++, p);
+            }
+            ps.setInt(i++, limit);
+            ps.setLong(i, offset);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row(rs, collection));
+                }
+            }
+        }
+        return out;
+    }
+
+    static long count(Connection c, Collection collection, Where where) throws SQLException {
+        String sql = "SELECT COUNT(*) FROM " + RecordResolver.quote(collection.name()) + " t WHERE " + where.sql();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            Sql.bind(ps, where.params().toArray());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
+    static Optional<Map<String, Object>> byId(Connection c, Collection collection, String id, Where where)
+            throws SQLException {
+        Where byId = new Where("t.id = ?", List.of(id)).and(where);
+        List<Map<String, Object>> rows = select(c, collection, byId, "", 1, 0);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
+    }
+
+    static List<Map<String, Object>> byIds(Connection c, Collection collection, List<String> ids, Where where)
+            throws SQLException {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        List<Object> params = new ArrayList<>(ids);
+        Where in = new Where("t.id IN (" + ids.stream().map(x -> "?").collect(Collectors.joining(",")) + ")", params);
+        return select(c, collection, in.and(where), "", ids.size(), 0);
+    }
+
+    /** A client filter problem is PocketBase's generic 400. */
+    static ApiException badFilter(FilterException e) {
+        return new ApiException.BadRequest("Something went wrong while processing your request. Invalid filter or sort: "
+                + e.getMessage());
+    }
+
+    static FilterException unwrap(RuntimeException e) {
+        return e instanceof FilterException f ? f : null;
+    }
+}

@@ -1,0 +1,289 @@
+package dev.hivelite.node.records;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.hivelite.node.records.filter.FilterException;
+import dev.hivelite.node.records.filter.Resolved;
+import dev.hivelite.node.records.filter.Resolver;
+
+/**
+ * Resolves filter and rule identifiers of one collection to SQL over its table, aliased {@code t}:
+ * fields ({@code title}), relation paths ({@code author.name}, through single and multiple
+ * relations), back-relations ({@code comments_via_post.text}), {@code @collection.<name>.<field>},
+ * {@code @request.auth|body|query|headers.*}, and the modifiers {@code :lower}, {@code :length},
+ * {@code :each}, {@code :isset}, {@code :changed}. Identifiers are checked against the schema: unknown,
+ * hidden (for non-superusers) or secret fields are a {@link FilterException}, never SQL. Every
+ * request value goes in as a bound parameter.
+ */
+final class RecordResolver implements Resolver {
+
+    static final String ALIAS = "t";
+    private static final int MAX_DEPTH = 6;
+
+    private final Schema schema;
+    private final Collection collection;
+    private final RequestInfo request;
+    private final boolean allowHidden;
+    private int aliases;
+
+    RecordResolver(Schema schema, Collection collection, RequestInfo request, boolean allowHidden) {
+        this.schema = schema;
+        this.collection = collection;
+        this.request = request;
+        this.allowHidden = allowHidden;
+    }
+
+    /** A quoted SQL identifier; names are already checked against {@code \w+}. */
+    static String quote(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
+    @Override
+    public Resolved resolve(String identifier) {
+        // "@collection.users:alias.name": every occurrence gets its own join here, so the alias adds nothing.
+        String path = identifier.replaceFirst("^(@collection\\.\\w+):\\w+", "$1");
+        List<String> modifiers = new ArrayList<>();
+        int colon = path.indexOf(':');
+        if (colon >= 0) {
+            for (String m : path.substring(colon + 1).split(":")) {
+                modifiers.add(m);
+            }
+            path = path.substring(0, colon);
+        }
+        if (path.startsWith("@request.")) {
+            return request(path.substring("@request.".length()), modifiers);
+        }
+        if (path.startsWith("@collection.")) {
+            String rest = path.substring("@collection.".length());
+            int dot = rest.indexOf('.');
+            if (dot < 0) {
+                throw new FilterException("invalid @collection identifier");
+            }
+            Collection other = schema.find(rest.substring(0, dot))
+                    .orElseThrow(() -> new FilterException("unknown collection in @collection"));
+            String alias = alias();
+            return path(other, alias, List.of(rest.substring(dot + 1).split("\\.")), modifiers,
+                    new Chain(quote(other.name()) + " " + alias, "", List.of(), false));
+        }
+        if (path.startsWith("@")) {
+            throw new FilterException("unknown identifier " + identifier);
+        }
+        return path(collection, ALIAS, List.of(path.split("\\.")), modifiers, null);
+    }
+
+    /**
+     * The rows a path has reached: FROM/JOIN text, a WHERE condition tying it to the outer row, and
+     * whether it is at most one row (single relations only: a scalar subquery will do).
+     */
+    private record Chain(String from, String where, List<Object> params, boolean scalar) {
+        String render() {
+            return where.isEmpty() ? from : from + " WHERE " + where;
+        }
+
+        Chain join(String join, boolean stillScalar) {
+            return new Chain(from + " JOIN " + join, where, params, scalar && stillScalar);
+        }
+    }
+
+    private Resolved path(Collection owner, String alias, List<String> segments, List<String> modifiers, Chain chain) {
+        if (segments.size() > MAX_DEPTH) {
+            throw new FilterException("relation path too deep");
+        }
+        String name = segments.getFirst();
+        List<String> rest = segments.subList(1, segments.size());
+        if (name.contains("_via_")) {
+            return backRelation(owner, alias, name, rest, modifiers, chain);
+        }
+        Field field = owner.field(name).orElseThrow(() -> new FilterException("unknown field " + name));
+        checkVisible(field);
+        String column = alias + "." + quote(field.name());
+        if (rest.isEmpty()) {
+            return leaf(field, column, modifiers, chain);
+        }
+        if (!(field instanceof RelationField relation)) {
+            throw new FilterException("cannot traverse non-relation field " + name);
+        }
+        Collection target = schema.find(relation.collectionId())
+                .orElseThrow(() -> new FilterException("missing relation collection"));
+        String next = alias();
+        Chain extended;
+        if (relation.multi()) {
+            String each = alias();
+            String join = "json_each(" + column + ") " + each + " JOIN " + quote(target.name()) + " " + next + " ON "
+                    + next + ".id = " + each + ".value";
+            extended = chain == null ? new Chain(join, "", List.of(), false) : chain.join(join, false);
+        } else if (chain == null) {
+            extended = new Chain(quote(target.name()) + " " + next, next + ".id = " + column, List.of(), true);
+        } else {
+            extended = chain.join(quote(target.name()) + " " + next + " ON " + next + ".id = " + column, true);
+        }
+        return path(target, next, rest, modifiers, extended);
+    }
+
+    private Resolved backRelation(Collection owner, String alias, String name, List<String> rest, List<String> modifiers,
+                                  Chain chain) {
+        int via = name.indexOf("_via_");
+        Collection source = schema.find(name.substring(0, via))
+                .orElseThrow(() -> new FilterException("unknown back-relation " + name));
+        Field f = source.field(name.substring(via + 5)).orElseThrow(() -> new FilterException("unknown back-relation " + name));
+        if (!(f instanceof RelationField relation) || !relation.collectionId().equals(owner.id())) {
+            throw new FilterException("invalid back-relation " + name);
+        }
+        String b = alias();
+        String match = relation.multi()
+                ? "EXISTS (SELECT 1 FROM json_each(" + b + "." + quote(f.name()) + ") WHERE value = " + alias + ".id)"
+                : b + "." + quote(f.name()) + " = " + alias + ".id";
+        Chain extended = chain == null
+                ? new Chain(quote(source.name()) + " " + b, match, List.of(), false)
+                : chain.join(quote(source.name()) + " " + b + " ON " + match, false);
+        if (rest.isEmpty()) {
+            if (modifiers.contains("length")) {
+                return new Resolved.Single("(SELECT COUNT(*) FROM " + extended.render() + ")", extended.params());
+            }
+            return new Resolved.Multi(extended.render(), b + ".id", extended.params());
+        }
+        return path(source, b, rest, modifiers, extended);
+    }
+
+    private Resolved leaf(Field field, String column, List<String> modifiers, Chain chain) {
+        boolean lower = modifiers.contains("lower");
+        for (String m : modifiers) {
+            if (!List.of("lower", "length", "each").contains(m)) {
+                throw new FilterException("unsupported modifier :" + m);
+            }
+        }
+        if (field.multi()) {
+            if (modifiers.contains("length")) {
+                String length = "json_array_length(" + column + ")";
+                if (chain == null) {
+                    return new Resolved.Single(length, List.of());
+                }
+                return chain.scalar() ? new Resolved.Single("(SELECT " + length + " FROM " + chain.render() + ")", chain.params())
+                        : new Resolved.Multi(chain.render(), length, chain.params());
+            }
+            String each = alias();
+            Chain items = chain == null ? new Chain("json_each(" + column + ") " + each, "", List.of(), false)
+                    : chain.join("json_each(" + column + ") " + each, false);
+            String value = lower ? "LOWER(" + each + ".value)" : each + ".value";
+            return new Resolved.Multi(items.render(), value, items.params());
+        }
+        if (modifiers.contains("each") || modifiers.contains("length")) {
+            throw new FilterException(":each and :length apply to multi-valued fields only");
+        }
+        String value = lower ? "LOWER(" + column + ")" : column;
+        if (chain == null) {
+            return new Resolved.Single(value, List.of());
+        }
+        if (chain.scalar()) {
+            return new Resolved.Single("(SELECT " + value + " FROM " + chain.render() + ")", chain.params());
+        }
+        return new Resolved.Multi(chain.render(), value, chain.params());
+    }
+
+    private void checkVisible(Field field) {
+        if (field instanceof PasswordField || "tokenKey".equals(field.name()) && collection.isAuth()) {
+            throw new FilterException("field " + field.name() + " cannot be filtered");
+        }
+        if (field.hidden() && !allowHidden) {
+            throw new FilterException("field " + field.name() + " is hidden");
+        }
+    }
+
+    private Resolved request(String path, List<String> modifiers) {
+        String[] parts = path.split("\\.", 2);
+        String area = parts[0];
+        String key = parts.length > 1 ? parts[1] : "";
+        return switch (area) {
+            case "method" -> literal(request.method());
+            case "context" -> literal(request.context());
+            case "query" -> literal(request.query().get(key));
+            case "headers" -> literal(request.headers().get(key.toLowerCase(Locale.ROOT).replace('-', '_')));
+            case "auth" -> auth(key, modifiers);
+            case "body" -> body(key, modifiers);
+            default -> throw new FilterException("unknown @request." + area);
+        };
+    }
+
+    private Resolved auth(String key, List<String> modifiers) {
+        if (key.isEmpty() || key.contains(".")) {
+            throw new FilterException("unsupported @request.auth path");
+        }
+        if (request.auth() == null) {
+            return new Resolved.Single("?", nullParam());
+        }
+        JsonNode value = request.auth().get(key);
+        return jsonValue(value, modifiers);
+    }
+
+    private Resolved body(String key, List<String> modifiers) {
+        if (key.isEmpty() || key.contains(".")) {
+            throw new FilterException("unsupported @request.body path");
+        }
+        JsonNode body = request.body();
+        JsonNode value = body == null ? null : body.get(key);
+        if (modifiers.contains("isset")) {
+            return literal(value != null);
+        }
+        if (modifiers.contains("changed")) {
+            JsonNode before = request.bodyBefore() == null ? null : request.bodyBefore().get(key);
+            return literal(value != null && (before == null || !before.equals(value)));
+        }
+        return jsonValue(value, modifiers);
+    }
+
+    private Resolved jsonValue(JsonNode value, List<String> modifiers) {
+        if (value == null || value.isNull() || value.isMissingNode()) {
+            return new Resolved.Single("?", nullParam());
+        }
+        if (value.isArray()) {
+            if (modifiers.contains("length")) {
+                return literal((long) value.size());
+            }
+            String each = alias();
+            String v = modifiers.contains("lower") ? "LOWER(" + each + ".value)" : each + ".value";
+            return new Resolved.Multi("json_each(?) " + each, v, List.of(value.toString()));
+        }
+        Object scalar = value.isBoolean() ? (Object) value.asBoolean()
+                : value.isIntegralNumber() ? (Object) value.asLong()
+                : value.isNumber() ? (Object) value.asDouble()
+                : value.isTextual() ? value.asText() : value.toString();
+        if (modifiers.contains("lower") && scalar instanceof String s) {
+            scalar = s.toLowerCase(Locale.ROOT);
+        }
+        return new Resolved.Single("?", List.of(scalar));
+    }
+
+    private static Resolved literal(Object value) {
+        List<Object> params = new ArrayList<>();
+        params.add(value);
+        return new Resolved.Single("?", params);
+    }
+
+    private static List<Object> nullParam() {
+        List<Object> params = new ArrayList<>();
+        params.add(null);
+        return params;
+    }
+
+    private String alias() {
+        return "r" + (++aliases);
+    }
+
+    /** The SQL of one sort key: a single-valued field or relation path. */
+    String sortExpression(String key) {
+        Resolved r = resolve(key);
+        if (r instanceof Resolved.Single s && s.params().isEmpty()) {
+            return s.sql();
+        }
+        throw new FilterException("invalid sort field " + key);
+    }
+
+    Optional<Collection> collection() {
+        return Optional.of(collection);
+    }
+}

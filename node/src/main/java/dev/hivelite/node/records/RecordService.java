@@ -1,0 +1,205 @@
+package dev.hivelite.node.records;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import dev.hivelite.node.common.ApiException;
+import dev.hivelite.node.records.filter.FilterException;
+
+/**
+ * {@code /api/collections/{collection}/records}: list, view, create, update, delete, with
+ * PocketBase's rules (null: superusers only, 403; "": everyone; else a filter the record must
+ * match: list filters, view/update/delete answer 404, create answers 400), filter, sort, paging,
+ * expand and fields.
+ */
+public final class RecordService implements HttpService {
+
+    static final String ONLY_SUPERUSERS = "Only superusers can perform this action.";
+
+    private final Scopes scopes;
+    private final RecordOperations operations;
+    /** The platform's superusers as records of {@code _superusers} (they live in system.db). */
+    private final java.util.function.Supplier<List<Map<String, Object>>> superusers;
+    private final Clock clock;
+
+    public RecordService(Scopes scopes, RecordOperations operations,
+                         java.util.function.Supplier<List<Map<String, Object>>> superusers, Clock clock) {
+        this.scopes = scopes;
+        this.operations = operations;
+        this.superusers = superusers;
+        this.clock = clock;
+    }
+
+    /**
+     * {@code _superusers} through the records API: superusers and keys may list and view it (its
+     * rules are null, so everyone else gets 403); it is changed at {@code /api/superusers}.
+     */
+    private boolean superusersCollection(Scopes.Scope scope, Collection collection, ServerRequest req, ServerResponse res,
+                                         boolean list) {
+        if (!Scaffolds.isSuperusers(collection)) {
+            return false;
+        }
+        if (!scope.admin) {
+            throw new ApiException.Forbidden(ONLY_SUPERUSERS);
+        }
+        List<ObjectNode> items = new ArrayList<>();
+        for (Map<String, Object> row : superusers.get()) {
+            items.add(RecordJson.export(collection, row, true, true));
+        }
+        if (list) {
+            Page page = Page.of(req, 30);
+            CollectionService.send(res, page.result(page.slice(items), items.size()));
+        } else {
+            String id = req.path().pathParameters().first("id").orElse("");
+            CollectionService.send(res, items.stream().filter(i -> i.path("id").asText().equals(id)).findFirst()
+                    .orElseThrow(ApiException::notFound));
+        }
+        return true;
+    }
+
+    private static void refuseSuperusersWrite(Collection collection) {
+        if (Scaffolds.isSuperusers(collection)) {
+            throw new ApiException.BadRequest("Superusers are managed at /api/superusers.");
+        }
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        for (String p : Scopes.PREFIXES) {
+            rules.get(p + "/api/collections/{collection}/records", this::list)
+                 .post(p + "/api/collections/{collection}/records", this::create)
+                 .get(p + "/api/collections/{collection}/records/{id}", this::view)
+                 .patch(p + "/api/collections/{collection}/records/{id}", this::update)
+                 .delete(p + "/api/collections/{collection}/records/{id}", this::delete);
+        }
+    }
+
+    private void list(ServerRequest req, ServerResponse res) {
+        try (Scopes.Scope scope = scopes.open(req)) {
+            Collection collection = Requests.collection(scope, req);
+            if (superusersCollection(scope, collection, req, res, true)) {
+                return;
+            }
+            if (collection.rules().list() == null && !scope.admin) {
+                throw new ApiException.Forbidden(ONLY_SUPERUSERS);
+            }
+            Requests.checkClientFilter(req, scope.admin);
+            RequestInfo info = Requests.info(req, scope, null);
+            Page page = Page.of(req, 30);
+            RecordQuery.Where where;
+            String order;
+            try {
+                RecordQuery.Where rule = scope.admin ? RecordQuery.Where.ALL
+                        : RecordQuery.compile(collection.rules().list(), scope.schema, collection, info, true, clock);
+                where = rule.and(RecordQuery.compile(req.query().first("filter").orElse(""), scope.schema, collection,
+                        info, scope.admin, clock));
+                order = RecordQuery.orderBy(req.query().first("sort").orElse(""), scope.schema, collection, info,
+                        scope.admin);
+            } catch (FilterException e) {
+                throw RecordQuery.badFilter(e);
+            }
+            List<String> expand = expand(req);
+            Object[] result = scope.lease.db().read(c -> {
+                List<Map<String, Object>> rows = RecordQuery.select(c, collection, where, order, page.perPage(), page.offset());
+                long total = page.skipTotal() ? -1 : RecordQuery.count(c, collection, where);
+                List<ObjectNode> items = operations.export(scope, collection, rows, info);
+                new Expander(c, scope.schema, info, scope.admin, clock).expand(collection, rows, items, expand, 1);
+                return new Object[] {items, total};
+            });
+            @SuppressWarnings("unchecked")
+            List<ObjectNode> items = (List<ObjectNode>) result[0];
+            pick(req, items);
+            CollectionService.send(res, page.result(items, (Long) result[1]));
+        }
+    }
+
+    private void view(ServerRequest req, ServerResponse res) {
+        try (Scopes.Scope scope = scopes.open(req)) {
+            Collection collection = Requests.collection(scope, req);
+            if (superusersCollection(scope, collection, req, res, false)) {
+                return;
+            }
+            if (collection.rules().view() == null && !scope.admin) {
+                throw new ApiException.Forbidden(ONLY_SUPERUSERS);
+            }
+            RequestInfo info = Requests.info(req, scope, null);
+            ObjectNode json = operations.view(scope, collection, req.path().pathParameters().get("id"), info, expand(req));
+            pick(req, List.of(json));
+            CollectionService.send(res, json);
+        }
+    }
+
+    private void create(ServerRequest req, ServerResponse res) {
+        try (Scopes.Scope scope = scopes.open(req)) {
+            Collection collection = Requests.collection(scope, req);
+            if (!scope.admin && Scaffolds.isSuperusers(collection)) {
+                throw new ApiException.Forbidden(ONLY_SUPERUSERS);
+            }
+            refuseSuperusersWrite(collection);
+            RecordOperations.Submitted submitted = operations.submitted(req, collection);
+            try {
+                ObjectNode json = operations.create(scope, collection, submitted, Requests.info(req, scope, submitted.data()),
+                        expand(req));
+                pick(req, List.of(json));
+                CollectionService.send(res, json);
+            } finally {
+                submitted.discard();
+            }
+        }
+    }
+
+    private void update(ServerRequest req, ServerResponse res) {
+        try (Scopes.Scope scope = scopes.open(req)) {
+            Collection collection = Requests.collection(scope, req);
+            if (!scope.admin && Scaffolds.isSuperusers(collection)) {
+                throw new ApiException.Forbidden(ONLY_SUPERUSERS);
+            }
+            refuseSuperusersWrite(collection);
+            RecordOperations.Submitted submitted = operations.submitted(req, collection);
+            try {
+                ObjectNode json = operations.update(scope, collection, req.path().pathParameters().get("id"), submitted,
+                        Requests.info(req, scope, submitted.data()), expand(req));
+                pick(req, List.of(json));
+                CollectionService.send(res, json);
+            } finally {
+                submitted.discard();
+            }
+        }
+    }
+
+    private void delete(ServerRequest req, ServerResponse res) {
+        try (Scopes.Scope scope = scopes.open(req)) {
+            Collection collection = Requests.collection(scope, req);
+            if (!scope.admin && Scaffolds.isSuperusers(collection)) {
+                throw new ApiException.Forbidden(ONLY_SUPERUSERS);
+            }
+            refuseSuperusersWrite(collection);
+            operations.delete(scope, collection, req.path().pathParameters().get("id"), Requests.info(req, scope, null));
+            res.status(Status.NO_CONTENT_204).send();
+        }
+    }
+
+    static List<String> expand(ServerRequest req) {
+        String expand = req.query().first("expand").orElse("");
+        return expand.isBlank() ? List.of() : new ArrayList<>(Arrays.asList(expand.split(",")));
+    }
+
+    static void pick(ServerRequest req, List<? extends JsonNode> items) {
+        FieldsPicker picker = FieldsPicker.parse(req.query().first("fields").orElse(""));
+        if (picker != null) {
+            items.forEach(picker::apply);
+        }
+    }
+}

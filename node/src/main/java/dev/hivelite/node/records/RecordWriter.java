@@ -1,0 +1,383 @@
+package dev.hivelite.node.records;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.hivelite.node.auth.PasswordHasher;
+import dev.hivelite.node.common.ApiException;
+import dev.hivelite.node.common.ApiException.FieldError;
+import dev.hivelite.node.common.Ids;
+import dev.hivelite.node.common.Json;
+
+/**
+ * Creates, updates and deletes records on the write connection, inside the caller's transaction
+ * (one request, or every item of a batch): submitted values are cast and validated per field,
+ * PocketBase's modifiers applied ({@code n+}, {@code n-}, {@code +list}), relations checked to exist,
+ * passwords hashed, autodates set, unique indexes reported as field errors, and deletes cascade
+ * or detach references.
+ */
+final class RecordWriter {
+
+    private static final Pattern MODIFIER = Pattern.compile("^(\\+)?(\\w+)([+-])?$");
+    private static final Pattern UNIQUE = Pattern.compile("UNIQUE constraint failed: ([^)\\]]+)");
+
+    private final Connection c;
+    private final Schema schema;
+    private final Clock clock;
+
+    RecordWriter(Connection c, Schema schema, Clock clock) {
+        this.c = c;
+        this.schema = schema;
+        this.clock = clock;
+    }
+
+    /** What a create or update is asked to do, and who asks. */
+    record Input(ObjectNode data, boolean admin, boolean owner) {
+    }
+
+    /** The body as rules see it ({@code @request.body}): modifier keys resolved to the resulting values. */
+    static ObjectNode resolvedBody(Collection collection, ObjectNode data, Map<String, Object> values) {
+        ObjectNode out = Json.mapper().createObjectNode();
+        data.fields().forEachRemaining(e -> {
+            Matcher m = MODIFIER.matcher(e.getKey());
+            String name = m.matches() ? m.group(2) : e.getKey();
+            var field = collection.field(name);
+            if (field.isPresent() && !(field.get() instanceof PasswordField)) {
+                out.set(name, Json.mapper().valueToTree(field.get().toJson(values.get(name))));
+            } else {
+                out.set(e.getKey(), e.getValue());
+            }
+        });
+        return out;
+    }
+
+    Map<String, Object> prepareCreate(Collection collection, Input input) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Field f : collection.fields()) {
+            values.put(f.name(), f.zero());
+        }
+        apply(collection, values, input, true, "");
+        return values;
+    }
+
+    Map<String, Object> prepareUpdate(Collection collection, Map<String, Object> current, Input input) {
+        Map<String, Object> values = new LinkedHashMap<>(current);
+        apply(collection, values, input, false, Objects.toString(current.get("password"), ""));
+        return values;
+    }
+
+    private void apply(Collection collection, Map<String, Object> values, Input input, boolean creating,
+                       String storedHash) {
+        Map<String, Object> errors = new LinkedHashMap<>();
+        Map<String, Object> before = new LinkedHashMap<>(values);
+        ObjectNode data = input.data();
+        // Plain values first, then modifiers, as PocketBase resolves them.
+        List<Map.Entry<String, JsonNode>> modifiers = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            Matcher m = MODIFIER.matcher(e.getKey());
+            if (m.matches() && (m.group(1) != null || m.group(3) != null)) {
+                modifiers.add(e);
+                continue;
+            }
+            Field f = collection.field(e.getKey()).orElse(null);
+            if (f == null || f instanceof AutodateField || !settable(collection, f, input, creating)) {
+                continue;
+            }
+            if ("id".equals(f.name()) && !creating) {
+                continue;
+            }
+            values.put(f.name(), f.fromInput(e.getValue()));
+        }
+        for (Map.Entry<String, JsonNode> e : modifiers) {
+            Matcher m = MODIFIER.matcher(e.getKey());
+            m.matches();
+            Field f = collection.field(m.group(2)).orElse(null);
+            if (f == null || !settable(collection, f, input, creating)) {
+                continue;
+            }
+            values.put(f.name(), modify(f, values.get(f.name()), e.getValue(), m.group(1) != null, "-".equals(m.group(3))));
+        }
+        String now = Dates.format(clock.instant());
+        for (Field f : collection.fields()) {
+            if (f instanceof AutodateField a && (creating ? a.onCreate() : a.onUpdate())) {
+                values.put(f.name(), now);
+            }
+            if (creating && f instanceof TextField t && ((String) values.get(f.name())).isEmpty()
+                    && !t.autogeneratePattern().isEmpty()) {
+                values.put(f.name(), Autogenerate.fromPattern(t.autogeneratePattern()));
+            }
+        }
+        if (collection.isAuth()) {
+            authFields(values, input, creating, storedHash, before, errors);
+        }
+        for (Field f : collection.fields()) {
+            if (errors.containsKey(f.name())) {
+                continue;
+            }
+            FieldError error = f.validate(values.get(f.name()));
+            if (error != null) {
+                errors.put(f.name(), error);
+            }
+        }
+        checkRelations(collection, values, errors);
+        if (!errors.isEmpty()) {
+            throw ApiException.BadRequest.nested(creating ? "Failed to create record." : "Failed to update record.", errors);
+        }
+        for (Field f : collection.fields()) {
+            if (values.get(f.name()) instanceof PasswordField.Plain plain) {
+                values.put(f.name(), plain.value().isEmpty() ? "" : PasswordHasher.hash(plain.value()));
+            }
+        }
+    }
+
+    /** Whether the caller may set this field directly (auth system fields have their own flows). */
+    private static boolean settable(Collection collection, Field f, Input input, boolean creating) {
+        if (!collection.isAuth() || input.admin()) {
+            return !(collection.isAuth() && "tokenKey".equals(f.name()));
+        }
+        return !"tokenKey".equals(f.name());
+    }
+
+    private static Object modify(Field f, Object current, JsonNode value, boolean prepend, boolean remove) {
+        if (f instanceof NumberField) {
+            double delta = Values.number(value);
+            return (Double) current + (remove ? -delta : delta);
+        }
+        if (f.multi()) {
+            List<String> items = new ArrayList<>(Values.asList(current));
+            List<String> given = Values.list(value);
+            if (remove) {
+                items.removeAll(given);
+                return items;
+            }
+            LinkedHashSet<String> merged = new LinkedHashSet<>();
+            if (prepend) {
+                merged.addAll(given);
+                merged.addAll(items);
+            } else {
+                merged.addAll(items);
+                merged.addAll(given);
+            }
+            return new ArrayList<>(merged);
+        }
+        if (f instanceof SelectField || f instanceof RelationField || f instanceof FileField) {
+            List<String> given = Values.list(value);
+            if (remove) {
+                return given.contains(current) ? "" : current;
+            }
+            return given.isEmpty() ? current : given.getLast();
+        }
+        return current;
+    }
+
+    private static void authFields(Map<String, Object> values, Input input, boolean creating, String storedHash,
+                                   Map<String, Object> before, Map<String, Object> errors) {
+        JsonNode data = input.data();
+        if (!input.admin()) {
+            // Only superusers (and managers) change verified, or an existing email, directly.
+            if (data.has("verified") && !Objects.equals(values.get("verified"), before.getOrDefault("verified", false))) {
+                errors.put("verified", new FieldError("validation_in_invalid", "Must be a valid value."));
+            }
+            if (!creating && data.has("email") && !Objects.equals(values.get("email"), before.get("email"))) {
+                errors.put("email", new FieldError("validation_in_invalid", "Must be a valid value."));
+            }
+        }
+        if (values.get("password") instanceof PasswordField.Plain plain) {
+            if (plain.value().isEmpty() && !creating) {
+                values.put("password", storedHash); // an empty password field changes nothing
+            } else if (!plain.value().isEmpty()) {
+                String confirm = Fields.text(data, "passwordConfirm");
+                if (confirm.isEmpty()) {
+                    errors.put("passwordConfirm", Values.requiredError());
+                } else if (!confirm.equals(plain.value())) {
+                    errors.put("passwordConfirm", new FieldError("validation_values_mismatch", "Values don't match."));
+                }
+                if (!creating && !input.admin()) {
+                    String old = Fields.text(data, "oldPassword");
+                    if (old.isEmpty()) {
+                        errors.put("oldPassword", Values.requiredError());
+                    } else if (storedHash.isEmpty() || !PasswordHasher.verify(old, storedHash)) {
+                        errors.put("oldPassword", new FieldError("validation_invalid_old_password",
+                                "Missing or invalid old password."));
+                    }
+                }
+                values.put("tokenKey", Ids.secret(50)); // a new password ends every token of the old one
+            }
+        }
+        if (creating && ((String) values.get("tokenKey")).isEmpty()) {
+            values.put("tokenKey", Ids.secret(50));
+        }
+    }
+
+    private void checkRelations(Collection collection, Map<String, Object> values, Map<String, Object> errors) {
+        for (Field f : collection.fields()) {
+            if (!(f instanceof RelationField relation) || errors.containsKey(f.name())) {
+                continue;
+            }
+            List<String> ids = relation.ids(values.get(f.name()));
+            if (ids.isEmpty()) {
+                continue;
+            }
+            Collection target = relation.collectionId().equals(collection.id()) ? collection
+                    : schema.find(relation.collectionId()).orElse(null);
+            if (target == null || existing(target, ids) < new LinkedHashSet<>(ids).size()) {
+                errors.put(f.name(), new FieldError("validation_missing_rel_records",
+                        "Failed to find all relation records with the provided ids."));
+            }
+        }
+    }
+
+    private int existing(Collection target, List<String> ids) {
+        String sql = "SELECT COUNT(*) FROM " + RecordResolver.quote(target.name()) + " WHERE id IN ("
+                + ids.stream().map(x -> "?").collect(Collectors.joining(",")) + ")";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < ids.size(); i++) {
+                ps.setString(i + 1, ids.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : 0;
+            }
+        } catch (SQLException e) {
+            return 0;
+        }
+    }
+
+    void insert(Collection collection, Map<String, Object> values, boolean creating) throws SQLException {
+        List<Field> fields = collection.fields();
+        String sql;
+        if (creating) {
+            sql = "INSERT INTO " + RecordResolver.quote(collection.name()) + " ("
+                    + fields.stream().map(f -> RecordResolver.quote(f.name())).collect(Collectors.joining(", "))
+                    + ") VALUES (" + fields.stream().map(f -> "?").collect(Collectors.joining(", ")) + ")";
+        } else {
+            sql = "UPDATE " + RecordResolver.quote(collection.name()) + " SET "
+                    + fields.stream().map(f -> RecordResolver.quote(f.name()) + " = ?").collect(Collectors.joining(", "))
+                    + " WHERE id = ?";
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            for (Field f : fields) {
+                ps.setObject(i++, f.toDb(values.get(f.name())));
+            }
+            if (!creating) {
+                ps.setString(i, (String) values.get("id"));
+            }
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw uniqueViolation(collection, e, creating);
+        }
+    }
+
+    private static SQLException uniqueViolation(Collection collection, SQLException e, boolean creating) {
+        Matcher m = UNIQUE.matcher(Objects.toString(e.getMessage(), ""));
+        if (!m.find()) {
+            if (Objects.toString(e.getMessage(), "").contains("PRIMARYKEY") || Objects.toString(e.getMessage(), "").contains(".id")) {
+                throw ApiException.BadRequest.nested(creating ? "Failed to create record." : "Failed to update record.",
+                        Map.of("id", new FieldError("validation_invalid_id", "The model id is invalid or already exists.")));
+            }
+            return e;
+        }
+        Map<String, Object> errors = new LinkedHashMap<>();
+        for (String column : m.group(1).split(",")) {
+            String name = column.trim().substring(column.trim().indexOf('.') + 1);
+            errors.put(name, "id".equals(name)
+                    ? new FieldError("validation_invalid_id", "The model id is invalid or already exists.")
+                    : new FieldError("validation_not_unique", "Value must be unique."));
+        }
+        throw ApiException.BadRequest.nested(creating ? "Failed to create record." : "Failed to update record.", errors);
+    }
+
+    /** Deletes a record; references to it cascade (cascadeDelete) or are removed from the referencing field. */
+    void delete(Collection collection, String id, int depth) throws SQLException {
+        if (depth > 32) {
+            throw new ApiException.BadRequest("Failed to delete record: the cascade is too deep.");
+        }
+        for (Collection other : schema.collections()) {
+            if (other.isView()) {
+                continue;
+            }
+            for (Field f : other.fields()) {
+                if (f instanceof RelationField r && r.collectionId().equals(collection.id())) {
+                    detach(other, r, id, depth);
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + RecordResolver.quote(collection.name())
+                + " WHERE id = ?")) {
+            ps.setString(1, id);
+            ps.executeUpdate();
+        }
+    }
+
+    private void detach(Collection other, RelationField r, String id, int depth) throws SQLException {
+        String column = RecordResolver.quote(r.name());
+        String match = r.multi() ? "EXISTS (SELECT 1 FROM json_each(" + column + ") WHERE value = ?)" : column + " = ?";
+        List<Map<String, Object>> referencing = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + RecordQuery.columns(other).replace("t.", "")
+                + " FROM " + RecordResolver.quote(other.name()) + " WHERE " + match)) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    referencing.add(RecordQuery.row(rs, other));
+                }
+            }
+        }
+        for (Map<String, Object> row : referencing) {
+            String refId = (String) row.get("id");
+            if (refId.equals(id) && other.id().equals(r.collectionId())) {
+                continue; // a self-reference goes with the record
+            }
+            List<String> left = new ArrayList<>(r.ids(row.get(r.name())));
+            left.remove(id);
+            if (r.cascadeDelete() && (!r.multi() || left.isEmpty())) {
+                delete(other, refId, depth + 1);
+                continue;
+            }
+            if (r.required() && left.isEmpty()) {
+                throw new ApiException.BadRequest("Failed to delete record. Make sure that the record is not part of a required relation reference.");
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + RecordResolver.quote(other.name()) + " SET "
+                    + column + " = ? WHERE id = ?")) {
+                ps.setObject(1, r.toDb(r.multi() ? left : ""));
+                ps.setString(2, refId);
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    /** Deletes every record of the collection, with the same cascade as single deletes. */
+    static void truncate(Connection c, Schema schema, Collection collection) throws SQLException {
+        RecordWriter writer = new RecordWriter(c, schema, Clock.systemUTC());
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + RecordResolver.quote(collection.name()));
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+        }
+        try {
+            for (String id : ids) {
+                writer.delete(collection, id, 0);
+            }
+        } catch (ApiException e) {
+            throw new ApiException.BadRequest("Failed to truncate collection (most likely due to required cascade delete record references).");
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.hivelite.node.records;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+
+import io.helidon.webserver.http.ServerRequest;
+
+import dev.hivelite.node.auth.Tokens;
+import dev.hivelite.node.common.ApiException;
+import dev.hivelite.node.common.Json;
+import dev.hivelite.node.common.Principal;
+
+/** Builds what rules see of a request ({@link RequestInfo}) and finds the collection a route names. */
+final class Requests {
+
+    private Requests() {
+    }
+
+    static Collection collection(Scopes.Scope scope, ServerRequest req) {
+        return scope.schema.find(req.path().pathParameters().get("collection"))
+                .orElseThrow(() -> new ApiException.NotFound("Missing collection context."));
+    }
+
+    static RequestInfo info(ServerRequest req, Scopes.Scope scope, JsonNode body) {
+        Map<String, String> query = new HashMap<>();
+        for (String name : req.query().names()) {
+            query.put(name, req.query().first(name).orElse(""));
+        }
+        Map<String, String> headers = new HashMap<>();
+        req.headers().forEach(h -> headers.put(h.name().toLowerCase(Locale.ROOT).replace('-', '_'), h.get()));
+        return new RequestInfo(scope.admin, auth(scope), body == null ? NullNode.getInstance() : body, null, query,
+                headers, req.prologue().method().text(), "default");
+    }
+
+    /** The caller as an auth record: a superuser (or key) as a record of _superusers, a user of this database. */
+    static RequestInfo.AuthRecord auth(Scopes.Scope scope) {
+        if (scope.principal instanceof Principal.Superuser s) {
+            return new RequestInfo.AuthRecord(s.id(), Tokens.SUPERUSERS_COLLECTION_ID, Tokens.SUPERUSERS_COLLECTION_NAME,
+                    () -> Map.of("email", Json.mapper().getNodeFactory().textNode(s.email())));
+        }
+        if (scope.principal instanceof Principal.ApiKey k && scope.admin) {
+            return new RequestInfo.AuthRecord(k.keyId(), Tokens.SUPERUSERS_COLLECTION_ID, Tokens.SUPERUSERS_COLLECTION_NAME,
+                    Map::of);
+        }
+        Principal.User user = scope.user();
+        if (user == null) {
+            return null;
+        }
+        Collection collection = scope.schema.find(user.collectionId()).orElse(null);
+        if (collection == null) {
+            return null;
+        }
+        return new RequestInfo.AuthRecord(user.recordId(), collection.id(), collection.name(),
+                () -> loadAuthFields(scope, collection, user.recordId()));
+    }
+
+    private static Map<String, JsonNode> loadAuthFields(Scopes.Scope scope, Collection collection, String id) {
+        Map<String, Object> row = scope.lease.db().read(c -> RecordQuery.byId(c, collection, id, RecordQuery.Where.ALL))
+                .orElse(Map.of());
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        for (Field f : collection.fields()) {
+            if (f instanceof PasswordField || "tokenKey".equals(f.name()) || !row.containsKey(f.name())) {
+                continue;
+            }
+            out.put(f.name(), Json.mapper().valueToTree(f.toJson(row.get(f.name()))));
+        }
+        return out;
+    }
+
+    /** PocketBase lets only superusers filter or sort by {@code @collection.*} and {@code @request.*}. */
+    static void checkClientFilter(ServerRequest req, boolean admin) {
+        if (admin) {
+            return;
+        }
+        for (String param : List.of("filter", "sort")) {
+            String v = req.query().first(param).orElse("");
+            for (String field : List.of("@collection.", "@request.")) {
+                if (v.contains(field)) {
+                    throw new ApiException.Forbidden("Only superusers can filter by " + field);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.hivelite.node.records;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.hivelite.node.common.Json;
+
+/** What a new collection of each type starts with, and the system fields and indexes it always keeps. */
+final class Scaffolds {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Scaffolds() {
+    }
+
+    static String newCollectionId() {
+        StringBuilder id = new StringBuilder("pbc_");
+        id.append(1 + RANDOM.nextInt(9));
+        for (int i = 0; i < 9; i++) {
+            id.append(RANDOM.nextInt(10));
+        }
+        return id.toString();
+    }
+
+    static Field idField() {
+        return new TextField(new Field.Common("text3208210256", "id", true, false, false), 15, 15, "^[a-z0-9]+$",
+                "[a-z0-9]{15}", true, true);
+    }
+
+    static List<Field> authFields() {
+        return List.of(
+                new PasswordField(new Field.Common("password901924565", "password", true, true, false), 8, 0, "", 0, true),
+                new TextField(new Field.Common("text2504183744", "tokenKey", true, true, false), 30, 60, "",
+                        "[a-zA-Z0-9]{50}", true, false),
+                new EmailField(new Field.Common("email3885137012", "email", true, false, false), null, null, true),
+                new BoolField(new Field.Common("bool1547992806", "emailVisibility", true, false, false), false),
+                new BoolField(new Field.Common("bool256245529", "verified", true, false, false), false));
+    }
+
+    /**
+     * The platform's superusers as every database shows them: a system auth collection with
+     * PocketBase's fixed id. Its records live in system.db, not in a table of the database.
+     */
+    static Collection superusers() {
+        ObjectNode options = Json.mapper().createObjectNode();
+        authOptions(options);
+        List<Field> fields = new ArrayList<>(List.of(idField()));
+        fields.addAll(authFields());
+        fields.add(new AutodateField(new Field.Common("autodate2990389176", "created", true, false, false), true, false));
+        fields.add(new AutodateField(new Field.Common("autodate3332085495", "updated", true, false, false), true, true));
+        return new Collection("pbc_3142635823", "_superusers", Collection.AUTH, true, fields, List.of(),
+                Collection.Rules.LOCKED, options, "2024-01-01 00:00:00.000Z", "2024-01-01 00:00:00.000Z");
+    }
+
+    static boolean isSuperusers(Collection c) {
+        return "pbc_3142635823".equals(c.id());
+    }
+
+    /** A new collection of {@code type}, or null for an unknown type. */
+    static Collection of(String type, String name, Clock clock) {
+        String now = Dates.format(clock.instant());
+        ObjectNode options = Json.mapper().createObjectNode();
+        List<Field> fields = new ArrayList<>(List.of(idField()));
+        switch (type) {
+            case Collection.BASE -> {
+            }
+            case Collection.AUTH -> {
+                fields.addAll(authFields());
+                authOptions(options);
+            }
+            case Collection.VIEW -> {
+                fields.clear();
+                options.put("viewQuery", "");
+            }
+            default -> {
+                return null;
+            }
+        }
+        return new Collection(newCollectionId(), name, type, false, fields, List.of(), Collection.Rules.LOCKED, options,
+                now, now);
+    }
+
+    private static void authOptions(ObjectNode o) {
+        o.put("authRule", "");
+        o.putNull("manageRule");
+        o.putObject("authAlert").put("enabled", true).putObject("emailTemplate")
+                .put("subject", "Login from a new location").put("body", "<p>We noticed a login to your {APP_NAME} account from a new location.</p>");
+        ObjectNode oauth2 = o.putObject("oauth2");
+        oauth2.put("enabled", false);
+        oauth2.putArray("providers");
+        oauth2.putObject("mappedFields").put("id", "").put("name", "").put("username", "").put("avatarURL", "");
+        o.putObject("passwordAuth").put("enabled", true).putArray("identityFields").add("email");
+        o.putObject("mfa").put("enabled", false).put("duration", 1800).put("rule", "");
+        o.putObject("otp").put("enabled", false).put("duration", 180).put("length", 8).putObject("emailTemplate")
+                .put("subject", "OTP for {APP_NAME}").put("body", "<p>Your one-time password is: <strong>{OTP}</strong></p>");
+        o.putObject("authToken").put("duration", 604800);
+        o.putObject("passwordResetToken").put("duration", 1800);
+        o.putObject("emailChangeToken").put("duration", 1800);
+        o.putObject("verificationToken").put("duration", 259200);
+        o.putObject("fileToken").put("duration", 180);
+        o.putObject("verificationTemplate").put("subject", "Verify your {APP_NAME} email")
+                .put("body", "<p>Click on the link to verify your email address: <a href=\"{APP_URL}/_/#/auth/confirm-verification/{TOKEN}\">verify</a></p>");
+        o.putObject("resetPasswordTemplate").put("subject", "Reset your {APP_NAME} password")
+                .put("body", "<p>Click on the link to reset your password: <a href=\"{APP_URL}/_/#/auth/confirm-password-reset/{TOKEN}\">reset</a></p>");
+        o.putObject("confirmEmailChangeTemplate").put("subject", "Confirm your {APP_NAME} new email address")
+                .put("body", "<p>Click on the link to confirm your new email address: <a href=\"{APP_URL}/_/#/auth/confirm-email-change/{TOKEN}\">confirm</a></p>");
+    }
+
+    /** The id field first (added when missing), and an auth collection's system fields. */
+    static List<Field> withSystemFields(String type, List<Field> fields) {
+        if (Collection.VIEW.equals(type)) {
+            return fields;
+        }
+        List<Field> out = new ArrayList<>(fields);
+        if (out.stream().noneMatch(f -> "id".equals(f.name()))) {
+            out.addFirst(idField());
+        }
+        if (Collection.AUTH.equals(type)) {
+            for (Field system : authFields()) {
+                if (out.stream().noneMatch(f -> f.name().equals(system.name()))) {
+                    out.add(system);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** An auth collection keeps unique indexes on tokenKey and (non-empty) email. */
+    static List<String> withAuthIndexes(String table, List<String> indexes) {
+        List<String> out = new ArrayList<>(indexes);
+        String suffix = table.toLowerCase(Locale.ROOT);
+        if (!hasUniqueIndex(indexes, "tokenKey")) {
+            out.add("CREATE UNIQUE INDEX `idx_tokenKey_" + suffix + "` ON `" + table + "` (`tokenKey`)");
+        }
+        if (!hasUniqueIndex(indexes, "email")) {
+            out.add("CREATE UNIQUE INDEX `idx_email_" + suffix + "` ON `" + table + "` (`email`) WHERE `email` != ''");
+        }
+        return out;
+    }
+
+    static boolean hasUniqueIndex(List<String> indexes, String column) {
+        for (String index : indexes) {
+            var m = CollectionBuilder.INDEX.matcher(index);
+            if (m.matches() && m.group(1) != null
+                    && m.group(3).replaceAll("[`\"\\[\\]\\s]", "").split("(?i)collate|asc|desc")[0].equalsIgnoreCase(column)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.hivelite.node.records;
+
+import java.time.Duration;
+
+import dev.hivelite.node.cluster.Invalidations;
+import dev.hivelite.node.common.ForgettingCache;
+import dev.hivelite.node.storage.SqliteDatabase;
+
+/**
+ * The schema of each database as this worker last read it from {@code _collections}. A collection
+ * change forgets it on every worker (acknowledged) before the change is answered, so no worker
+ * applies an old rule or field list afterwards; while this worker is outside the cluster it would
+ * miss such a message, so it reads the schema every time.
+ */
+public final class SchemaCache {
+
+    public static final String KIND = "schema";
+    static final Duration TTL = Duration.ofMinutes(5);
+
+    private final Invalidations invalidations;
+    /** Database id → its schema. */
+    private final ForgettingCache<Schema> schemas = new ForgettingCache<>(TTL, 100_000);
+
+    public SchemaCache(Invalidations invalidations) {
+        this.invalidations = invalidations;
+    }
+
+    Schema get(String databaseId, SqliteDatabase db) {
+        boolean cache = invalidations.delivered();
+        if (cache) {
+            Schema hit = schemas.get(databaseId);
+            if (hit != null) {
+                return hit;
+            }
+        }
+        long epoch = schemas.epoch();
+        Schema schema = new Schema(db.read(CollectionStore::load));
+        if (cache) {
+            schemas.fill(databaseId, schema, epoch);
+        }
+        return schema;
+    }
+
+    /** After a committed collection change: forget it here and on every other worker. */
+    void changed(String databaseId) {
+        invalidations.everywhere(KIND, databaseId);
+    }
+
+    /** This worker's part of a cluster-wide forget. */
+    public void forget(String databaseId) {
+        schemas.forget(databaseId);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.hivelite.node.records;
+
+import io.helidon.webserver.http.ServerRequest;
+
+import dev.hivelite.node.common.Principal;
+import dev.hivelite.node.common.RequestContext;
+import dev.hivelite.node.platform.DatabaseDirectory;
+import dev.hivelite.node.platform.DatabaseStore;
+import dev.hivelite.node.platform.DatabaseUsage;
+import dev.hivelite.node.storage.DatabasePool;
+
+/**
+ * Which database a data-API request is about: {@code main} at {@code /api/...}, {@code {db}} at
+ * {@code /db/{db}/api/...}. Opens it (a lease), and reads its schema and the caller's rights there.
+ */
+public final class Scopes {
+
+    /** Path parameter of the database in {@code /db/{db}/api/...}. */
+    static final String DB_PARAM = "db";
+    /** The two prefixes every data-API route is registered under. */
+    static final String[] PREFIXES = {"", "/db/{db}"};
+
+    private final DatabaseDirectory directory;
+    private final DatabasePool pool;
+    private final SchemaCache schemas;
+    private final DatabaseUsage usage;
+
+    public Scopes(DatabaseDirectory directory, DatabasePool pool, SchemaCache schemas, DatabaseUsage usage) {
+        this.directory = directory;
+        this.pool = pool;
+        this.schemas = schemas;
+        this.usage = usage;
+    }
+
+    /** One request's database: close it (the lease) when done. */
+    static final class Scope implements AutoCloseable {
+        final DatabaseStore.Database db;
+        final DatabasePool.Lease lease;
+        final Schema schema;
+        final Principal principal;
+        final boolean admin;
+        /** The database's folder: data.db and storage/. */
+        final java.nio.file.Path folder;
+
+        Scope(DatabaseStore.Database db, DatabasePool.Lease lease, Schema schema, Principal principal,
+              java.nio.file.Path folder) {
+            this.db = db;
+            this.folder = folder;
+            this.lease = lease;
+            this.schema = schema;
+            this.principal = principal;
+            this.admin = principal.mayAdminister(db.id());
+        }
+
+        /** The caller as an auth record of this database, or null. */
+        Principal.User user() {
+            return principal instanceof Principal.User u && u.databaseId().equals(db.id()) ? u : null;
+        }
+
+        @Override
+        public void close() {
+            lease.close();
+        }
+    }
+
+    Scope open(ServerRequest req) {
+        String name = req.path().pathParameters().first(DB_PARAM).orElse(DatabaseStore.MAIN);
+        DatabaseStore.Database db = directory.byName(name)
+                .orElseThrow(() -> new dev.hivelite.node.common.ApiException.NotFound("Missing or invalid database."));
+        RequestContext.database(req, db.id(), db.name());
+        DatabasePool.Lease lease = pool.lease(db.id());
+        try {
+            usage.used(db.id());
+            Schema schema = schemas.get(db.id(), lease.db());
+            Principal principal = RequestContext.principal(req);
+            if (principal instanceof Principal.User u && !u.databaseId().equals(db.id())) {
+                principal = Principal.ANONYMOUS; // another database's user is nobody here
+            }
+            return new Scope(db, lease, schema, principal, pool.folder(db.id()));
+        } catch (RuntimeException e) {
+            lease.close();
+            throw e;
+        }
+    }
+
+    DatabasePool pool() {
+        return pool;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.hivelite.node.records;
+
+import java.net.URI;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.hivelite.node.common.ApiException.FieldError;
+
+/** An absolute URL, optionally restricted to or from some domains. */
+record UrlField(Common common, List<String> exceptDomains, List<String> onlyDomains, boolean required)
+        implements Field {
+
+    UrlField {
+        exceptDomains = exceptDomains == null ? List.of() : List.copyOf(exceptDomains);
+        onlyDomains = onlyDomains == null ? List.of() : List.copyOf(onlyDomains);
+    }
+
+    @Override
+    public String type() {
+        return "url";
+    }
+
+    @Override
+    public String columnDefinition() {
+        return "TEXT DEFAULT '' NOT NULL";
+    }
+
+    @Override
+    public Object zero() {
+        return "";
+    }
+
+    @Override
+    public Object fromDb(Object raw) {
+        return raw == null ? "" : raw.toString();
+    }
+
+    @Override
+    public Object fromInput(JsonNode input) {
+        return Values.text(input).trim();
+    }
+
+    @Override
+    public FieldError validate(Object value) {
+        String s = (String) value;
+        if (s.isEmpty()) {
+            return required ? Values.requiredError() : null;
+        }
+        String host;
+        try {
+            URI uri = new URI(s);
+            host = uri.getHost();
+            if (uri.getScheme() == null || host == null || host.isEmpty()) {
+                return invalid();
+            }
+        } catch (Exception e) {
+            return invalid();
+        }
+        if (!onlyDomains.isEmpty() && onlyDomains.stream().noneMatch(host::equalsIgnoreCase)
+                || exceptDomains.stream().anyMatch(host::equalsIgnoreCase)) {
+            return new FieldError("validation_url_domain_not_allowed", "Url domain is not allowed.");
+        }
+        return null;
+    }
+
+    private static FieldError invalid() {
+        return new FieldError("validation_is_url", "Must be a valid URL.");
+    }
+
+    @Override
+    public void writeOptions(ObjectNode out) {
+        Fields.putList(out, "exceptDomains", exceptDomains);
+        Fields.putList(out, "onlyDomains", onlyDomains);
+        out.put("required", required);
+    }
+}

@@ -1,0 +1,159 @@
+package dev.hivelite.node.records;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.JWTVerifier;
+import com.auth0.jwt.algorithms.Algorithm;
+import com.auth0.jwt.exceptions.JWTVerificationException;
+import com.auth0.jwt.interfaces.DecodedJWT;
+
+import dev.hivelite.node.cluster.Invalidations;
+import dev.hivelite.node.common.ForgettingCache;
+import dev.hivelite.node.common.Principal;
+import dev.hivelite.node.storage.DatabasePool;
+
+/**
+ * Tokens of auth-collection records, shaped like PocketBase's ({@code id}, {@code type},
+ * {@code collectionId}, {@code refreshable}, {@code exp}) plus the database ({@code db}) and a digest
+ * of the record's {@code tokenKey} ({@code tk}). A token is valid while its record exists with that
+ * tokenKey: a password change (new tokenKey), a revoke or a delete ends every token of the record on
+ * every worker, because those changes forget the cached tokenKey cluster-wide before they answer.
+ */
+public final class UserTokens {
+
+    public static final String KIND = "user-token";
+    static final Duration CACHE_TTL = Duration.ofMinutes(5);
+
+    private final Algorithm algorithm;
+    /** Thread-safe; built once. */
+    private final JWTVerifier verifier;
+    private final DatabasePool pool;
+    private final SchemaCache schemas;
+    private final Invalidations invalidations;
+    private final Clock clock;
+    /** "db/collection/record" → digest of the record's tokenKey ("" when the record is gone). */
+    private final ForgettingCache<String> keys = new ForgettingCache<>(CACHE_TTL, 200_000);
+
+    public UserTokens(String secret, DatabasePool pool, SchemaCache schemas, Invalidations invalidations, Clock clock) {
+        this.algorithm = Algorithm.HMAC256(secret);
+        this.verifier = JWT.require(algorithm).withClaimPresence("db").withClaimPresence("tk").build();
+        this.pool = pool;
+        this.schemas = schemas;
+        this.invalidations = invalidations;
+        this.clock = clock;
+    }
+
+    static String digest(String tokenKey) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(tokenKey.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A token of {@code type} ("auth", "file", "verification", "passwordReset", "emailChange"). */
+    String sign(String type, String databaseId, Collection collection, Map<String, Object> record, Duration ttl,
+                boolean refreshable, Map<String, String> extra) {
+        var builder = JWT.create()
+                .withClaim("id", (String) record.get("id"))
+                .withClaim("type", type)
+                .withClaim("collectionId", collection.id())
+                .withClaim("db", databaseId)
+                .withClaim("tk", digest((String) record.get("tokenKey")))
+                .withExpiresAt(clock.instant().plus(ttl));
+        if ("auth".equals(type)) {
+            builder.withClaim("refreshable", refreshable);
+        }
+        extra.forEach(builder::withClaim);
+        return builder.sign(algorithm);
+    }
+
+    /** The verified claims of a token of {@code type}, whatever its tokenKey; empty when forged or expired. */
+    Optional<DecodedJWT> decode(String token, String type) {
+        try {
+            DecodedJWT jwt = verifier.verify(token);
+            return type.equals(jwt.getClaim("type").asString()) ? Optional.of(jwt) : Optional.empty();
+        } catch (JWTVerificationException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether this token still matches its record's current tokenKey (cached; read on a miss). */
+    boolean current(DecodedJWT jwt) {
+        String db = jwt.getClaim("db").asString();
+        String collectionId = jwt.getClaim("collectionId").asString();
+        String id = jwt.getClaim("id").asString();
+        if (db == null || collectionId == null || id == null) {
+            return false;
+        }
+        String key = db + "/" + collectionId + "/" + id;
+        boolean cache = invalidations.delivered();
+        String digest = cache ? keys.get(key) : null;
+        if (digest == null) {
+            long epoch = keys.epoch();
+            digest = load(db, collectionId, id);
+            if (cache) {
+                keys.fill(key, digest, epoch);
+            }
+        }
+        return !digest.isEmpty() && digest.equals(jwt.getClaim("tk").asString());
+    }
+
+    private String load(String db, String collectionId, String id) {
+        try (DatabasePool.Lease lease = pool.lease(db)) {
+            Schema schema = schemas.get(db, lease.db());
+            Collection collection = schema.find(collectionId).filter(Collection::isAuth).orElse(null);
+            if (collection == null) {
+                return "";
+            }
+            return lease.db().read(c -> RecordQuery.byId(c, collection, id, RecordQuery.Where.ALL))
+                    .map(r -> digest((String) r.get("tokenKey"))).orElse("");
+        } catch (RuntimeException e) {
+            return ""; // a deleted database, a closing pool: no valid token
+        }
+    }
+
+    /** The principal of a valid auth token, or anonymous. */
+    public Principal principal(String token) {
+        Optional<DecodedJWT> jwt = decode(token, "auth");
+        if (jwt.isEmpty() || !current(jwt.get())) {
+            return Principal.ANONYMOUS;
+        }
+        DecodedJWT t = jwt.get();
+        return new Principal.User(t.getClaim("db").asString(), t.getClaim("collectionId").asString(),
+                t.getClaim("id").asString());
+    }
+
+    /** Whether a token looks like ours for records rather than a superuser's (it names a database). */
+    public static boolean isUserToken(String token) {
+        try {
+            return !JWT.decode(token).getClaim("db").isMissing();
+        } catch (JWTVerificationException e) {
+            return false;
+        }
+    }
+
+    /** After a committed change of a record's tokenKey (or its deletion): every worker forgets it. */
+    void changed(String db, String collectionId, String id) {
+        invalidations.everywhere(KIND, db + "/" + collectionId + "/" + id);
+    }
+
+    /** This worker's part of a cluster-wide forget. */
+    public void forget(String key) {
+        keys.forget(key);
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+}

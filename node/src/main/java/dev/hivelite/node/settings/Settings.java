@@ -1,0 +1,277 @@
+package dev.hivelite.node.settings;
+
+import java.util.List;
+import java.util.Objects;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.hivelite.node.common.ApiException;
+import dev.hivelite.node.common.Json;
+
+/**
+ * One database's settings, in PocketBase's (v0.23+) shape and with its defaults. Immutable: a change
+ * is a {@link #merge} that yields new settings. Secrets ({@code smtp.password}, {@code s3.secret},
+ * {@code backups.s3.secret}) are kept here and in SQLite, and left out of {@link #toMaskedJson}.
+ */
+public record Settings(Meta meta, Smtp smtp, Batch batch, RateLimits rateLimits, TrustedProxy trustedProxy,
+                       Logs logs, S3 s3, Backups backups) {
+
+    public static final Settings DEFAULTS = new Settings(Meta.DEFAULT, Smtp.DEFAULT, Batch.DEFAULT,
+            RateLimits.DEFAULT, TrustedProxy.DEFAULT, Logs.DEFAULT, S3.NONE, Backups.DEFAULT);
+
+    /** Lenient on unknown keys: settings written by a newer version still load. */
+    private static final ObjectReader READER = Json.mapper().readerFor(Settings.class)
+            .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public Settings {
+        meta = Objects.requireNonNullElse(meta, Meta.DEFAULT);
+        smtp = Objects.requireNonNullElse(smtp, Smtp.DEFAULT);
+        batch = Objects.requireNonNullElse(batch, Batch.DEFAULT);
+        rateLimits = Objects.requireNonNullElse(rateLimits, RateLimits.DEFAULT);
+        trustedProxy = Objects.requireNonNullElse(trustedProxy, TrustedProxy.DEFAULT);
+        logs = Objects.requireNonNullElse(logs, Logs.DEFAULT);
+        s3 = Objects.requireNonNullElse(s3, S3.NONE);
+        backups = Objects.requireNonNullElse(backups, Backups.DEFAULT);
+    }
+
+    /** {@code meta}: how the application presents itself, in mails among others. */
+    public record Meta(String appName, @JsonProperty("appURL") String appUrl, String senderName,
+                       String senderAddress, boolean hideControls) {
+        static final Meta DEFAULT = new Meta("Acme", "http://localhost:8090", "Support", "support@example.com", false);
+
+        public Meta {
+            appName = text(appName);
+            appUrl = text(appUrl);
+            senderName = text(senderName);
+            senderAddress = text(senderAddress);
+        }
+    }
+
+    /**
+     * {@code smtp}: where mail goes. {@code tls} true is implicit TLS (SMTPS); false sends STARTTLS
+     * when the server offers it. {@code authMethod} is {@code PLAIN} (default) or {@code LOGIN}.
+     */
+    public record Smtp(boolean enabled, int port, String host, String username, String password,
+                       String authMethod, boolean tls, String localName) {
+        static final Smtp DEFAULT = new Smtp(false, 587, "smtp.example.com", "", "", "", false, "");
+
+        public Smtp {
+            host = text(host);
+            username = text(username);
+            password = text(password);
+            authMethod = text(authMethod);
+            localName = text(localName);
+        }
+    }
+
+    /** {@code batch}: the {@code /api/batch} limits; timeout in seconds, body size in bytes (0: default). */
+    public record Batch(boolean enabled, int maxRequests, long timeout, long maxBodySize) {
+        static final Batch DEFAULT = new Batch(false, 50, 3, 0);
+    }
+
+    /** {@code rateLimits}: rules by label ({@code *:auth}, {@code /api/}, …), off unless enabled. */
+    public record RateLimits(List<RateLimitRule> rules, boolean enabled) {
+        /** PocketBase's suggested rules, off until enabled. */
+        static final RateLimits DEFAULT = new RateLimits(List.of(
+                new RateLimitRule("*:auth", "", 3, 2),
+                new RateLimitRule("*:create", "", 5, 20),
+                new RateLimitRule("/api/batch", "", 1, 3),
+                new RateLimitRule("/api/", "", 10, 300)), false);
+
+        public RateLimits {
+            rules = rules == null ? List.of() : List.copyOf(rules);
+        }
+    }
+
+    /** One rate limit: at most {@code maxRequests} per {@code duration} seconds for an audience. */
+    public record RateLimitRule(String label, String audience, long duration, int maxRequests) {
+        public RateLimitRule {
+            label = text(label);
+            audience = text(audience);
+        }
+    }
+
+    /** {@code trustedProxy}: headers that carry the client's address behind a proxy. */
+    public record TrustedProxy(List<String> headers, @JsonProperty("useLeftmostIP") boolean useLeftmostIp) {
+        static final TrustedProxy DEFAULT = new TrustedProxy(List.of(), false);
+
+        public TrustedProxy {
+            headers = headers == null ? List.of() : headers.stream().filter(Objects::nonNull).toList();
+        }
+    }
+
+    /** {@code logs}: request log retention and what a log entry records. */
+    public record Logs(int maxDays, int minLevel, @JsonProperty("logIP") boolean logIp, boolean logAuthId) {
+        static final Logs DEFAULT = new Logs(5, 0, true, false);
+    }
+
+    /** {@code s3} (file storage) and {@code backups.s3}: an S3-compatible bucket. */
+    public record S3(boolean enabled, String bucket, String region, String endpoint, String accessKey, String secret,
+                     boolean forcePathStyle) {
+        static final S3 NONE = new S3(false, "", "", "", "", "", false);
+
+        public S3 {
+            bucket = text(bucket);
+            region = text(region);
+            endpoint = text(endpoint);
+            accessKey = text(accessKey);
+            secret = text(secret);
+        }
+    }
+
+    /** {@code backups}: a cron expression for automatic backups (empty: off) and how many to keep. */
+    public record Backups(String cron, int cronMaxKeep, S3 s3) {
+        static final Backups DEFAULT = new Backups("", 3, S3.NONE);
+
+        public Backups {
+            cron = text(cron);
+            s3 = Objects.requireNonNullElse(s3, S3.NONE);
+        }
+    }
+
+    private static String text(String value) {
+        return value == null ? "" : value;
+    }
+
+    public String appName() {
+        return meta.appName();
+    }
+
+    public String appUrl() {
+        return meta.appUrl();
+    }
+
+    public String senderName() {
+        return meta.senderName();
+    }
+
+    public String senderAddress() {
+        return meta.senderAddress();
+    }
+
+    public boolean batchEnabled() {
+        return batch.enabled();
+    }
+
+    public int batchMaxRequests() {
+        return batch.maxRequests();
+    }
+
+    public long batchTimeoutSeconds() {
+        return batch.timeout();
+    }
+
+    public long batchMaxBodySize() {
+        return batch.maxBodySize();
+    }
+
+    public boolean smtpEnabled() {
+        return smtp.enabled();
+    }
+
+    public String smtpHost() {
+        return smtp.host();
+    }
+
+    public int smtpPort() {
+        return smtp.port();
+    }
+
+    public String smtpUsername() {
+        return smtp.username();
+    }
+
+    public String smtpPassword() {
+        return smtp.password();
+    }
+
+    public String smtpAuthMethod() {
+        return smtp.authMethod();
+    }
+
+    public boolean smtpTls() {
+        return smtp.tls();
+    }
+
+    public String smtpLocalName() {
+        return smtp.localName();
+    }
+
+    /** Everything, secrets included: what is stored in {@code _params}. */
+    ObjectNode toStoredJson() {
+        return Json.mapper().valueToTree(this);
+    }
+
+    /** What the API answers: as PocketBase, without the SMTP password and the S3 secrets. */
+    public ObjectNode toMaskedJson() {
+        ObjectNode json = toStoredJson();
+        ((ObjectNode) json.get("smtp")).remove("password");
+        ((ObjectNode) json.get("s3")).remove("secret");
+        ((ObjectNode) json.get("backups").get("s3")).remove("secret");
+        return json;
+    }
+
+    /** Stored JSON over the defaults, so keys added since it was written get their default. */
+    static Settings fromStored(String json) {
+        try {
+            return read(merge(DEFAULTS.toStoredJson(), Json.mapper().readTree(json)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable _params settings", e);
+        }
+    }
+
+    /**
+     * These settings with {@code patch} merged over them: objects key by key, anything else replaced;
+     * absent and null keys keep their value (as PocketBase's Go decoding does), and so does an empty secret (clients never see the stored one, so
+     * they send it back empty). A value of the wrong type is a 400.
+     */
+    Settings merge(JsonNode patch) {
+        ObjectNode changes = patch.deepCopy();
+        keepEmptySecret(changes, "smtp", "password");
+        keepEmptySecret(changes, "s3", "secret");
+        if (changes.get("backups") instanceof ObjectNode backupsPatch) {
+            keepEmptySecret(backupsPatch, "s3", "secret");
+        }
+        try {
+            return read(merge(toStoredJson(), changes));
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new ApiException.BadRequest("Failed to load the submitted data due to invalid formatting.");
+        }
+    }
+
+    private static void keepEmptySecret(ObjectNode patch, String section, String field) {
+        if (patch.get(section) instanceof ObjectNode part) {
+            JsonNode value = part.get(field);
+            if (value != null && (value.isNull() || value.isTextual() && value.asText().isEmpty())) {
+                part.remove(field);
+            }
+        }
+    }
+
+    private static JsonNode merge(JsonNode base, JsonNode patch) {
+        if (!(base instanceof ObjectNode target) || !patch.isObject()) {
+            return patch;
+        }
+        ObjectNode merged = target.deepCopy();
+        patch.properties().forEach(e -> {
+            if (e.getValue().isNull()) {
+                return;
+            }
+            JsonNode current = merged.get(e.getKey());
+            merged.set(e.getKey(), current == null ? e.getValue() : merge(current, e.getValue()));
+        });
+        return merged;
+    }
+
+    private static Settings read(JsonNode json) throws JsonProcessingException {
+        if (!json.isObject()) {
+            throw new IllegalArgumentException("settings must be an object");
+        }
+        return READER.treeToValue(json, Settings.class);
+    }
+}

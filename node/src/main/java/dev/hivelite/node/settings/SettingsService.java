@@ -1,0 +1,133 @@
+package dev.hivelite.node.settings;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import dev.hivelite.node.common.ApiException;
+import dev.hivelite.node.common.ApiException.FieldError;
+import dev.hivelite.node.common.Bodies;
+import dev.hivelite.node.common.Json;
+import dev.hivelite.node.common.Principal;
+import dev.hivelite.node.common.RequestContext;
+import dev.hivelite.node.platform.DatabaseDirectory;
+import dev.hivelite.node.platform.DatabaseStore;
+import dev.hivelite.node.storage.DatabasePool;
+
+/**
+ * {@code /api/settings} of a database (superusers and the database's keys): view, update, send a test
+ * mail. Answers never hold the SMTP password or S3 secrets.
+ */
+public final class SettingsService implements HttpService {
+
+    private static final Logger LOG = Logger.getLogger(SettingsService.class.getName());
+    /** Path parameter of the database in {@code /db/{db}/api/...}. */
+    static final String DB_PARAM = "db";
+    /** Every route is served for {@code main} and for any named database. */
+    static final String[] PREFIXES = {"", "/db/{db}"};
+
+    private final DatabaseDirectory directory;
+    private final DatabasePool pool;
+    private final SettingsStore store;
+    private final Mailer mailer;
+
+    public SettingsService(DatabaseDirectory directory, DatabasePool pool, SettingsStore store, Mailer mailer) {
+        this.directory = directory;
+        this.pool = pool;
+        this.store = store;
+        this.mailer = mailer;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        for (String p : PREFIXES) {
+            rules.get(p + "/api/settings", this::view)
+                 .patch(p + "/api/settings", this::update)
+                 .post(p + "/api/settings/test/email", this::testEmail);
+        }
+    }
+
+    /** The request's database, opened, once the caller is known to administer it. */
+    private record Target(DatabaseStore.Database db, DatabasePool.Lease lease) implements AutoCloseable {
+        @Override
+        public void close() {
+            lease.close();
+        }
+    }
+
+    private Target open(ServerRequest req) {
+        // 401 before the lookup: an anonymous caller cannot tell which databases exist.
+        Principal principal = RequestContext.principal(req).requireCredentials();
+        String name = req.path().pathParameters().first(DB_PARAM).orElse(DatabaseStore.MAIN);
+        DatabaseStore.Database db = directory.byName(name)
+                .orElseThrow(() -> new ApiException.NotFound("Missing or invalid database."));
+        RequestContext.database(req, db.id(), db.name());
+        principal.requireAdminOf(db.id());
+        return new Target(db, pool.lease(db.id()));
+    }
+
+    private void view(ServerRequest req, ServerResponse res) {
+        try (Target t = open(req)) {
+            send(res, store.get(t.db().id(), t.lease().db()).toMaskedJson());
+        }
+    }
+
+    private void update(ServerRequest req, ServerResponse res) {
+        try (Target t = open(req)) {
+            if (t.db().readOnly()) {
+                throw new ApiException.Forbidden("The database is read-only.");
+            }
+            JsonNode body = Bodies.json(req);
+            Settings saved = store.update(t.db().id(), t.lease().db(), current -> {
+                Settings next = current.merge(body);
+                SettingsValidation.check(next);
+                return next;
+            });
+            send(res, saved.toMaskedJson());
+        }
+    }
+
+    private void testEmail(ServerRequest req, ServerResponse res) {
+        try (Target t = open(req)) {
+            JsonNode body = Bodies.json(req);
+            String email = Bodies.text(body, "email");
+            String template = Bodies.text(body, "template");
+            Map<String, FieldError> errors = new LinkedHashMap<>();
+            if (email == null || email.isBlank()) {
+                errors.put("email", SettingsValidation.REQUIRED);
+            } else if (!SettingsValidation.EMAIL.matcher(email).matches()) {
+                errors.put("email", new FieldError("validation_is_email", "Must be a valid email address."));
+            }
+            if (template == null || template.isBlank()) {
+                errors.put("template", SettingsValidation.REQUIRED);
+            } else if (!TestEmails.exists(template)) {
+                errors.put("template", new FieldError("validation_in_invalid", "Must be a valid value."));
+            }
+            if (!errors.isEmpty()) {
+                throw ApiException.invalid(errors);
+            }
+            Settings settings = store.get(t.db().id(), t.lease().db());
+            try {
+                mailer.send(t.db().id(), TestEmails.of(template, email, settings));
+            } catch (Mailer.MailException e) {
+                LOG.log(Level.WARNING, "test email of database " + t.db().name() + " failed", e);
+                throw new ApiException.BadRequest("Failed to send the test email.");
+            }
+            res.status(Status.NO_CONTENT_204).send();
+        }
+    }
+
+    private static void send(ServerResponse res, Object body) {
+        res.header(HeaderValues.CONTENT_TYPE_JSON).send(Json.bytes(body));
+    }
+}

@@ -1,0 +1,238 @@
+package dev.hivelite.node.settings;
+
+import static dev.hivelite.node.TestWorker.ADMIN_EMAIL;
+import static dev.hivelite.node.TestWorker.ADMIN_PASSWORD;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.hivelite.node.ApiScenario;
+import dev.hivelite.node.TestWorker;
+
+/** /api/settings and /db/{name}/api/settings over real HTTP on a real worker. */
+class SettingsApiTest {
+
+    private static final String VALIDATION = "An error occurred while validating the submitted data.";
+    private static final String NEEDS_SUPERUSER = "The request requires valid superuser authorization token to be set.";
+    private static final String FORBIDDEN = "The authorized record is not allowed to perform this action.";
+    private static final String MALFORMED = "Failed to load the submitted data due to invalid formatting.";
+
+    @TempDir
+    static Path dataDir;
+
+    private static TestWorker worker;
+    private static String token;
+    /** A key of database "alpha"; "beta" is another database, "frozen" a read-only one. */
+    private static String alphaKey;
+
+    @BeforeAll
+    static void start() throws Exception {
+        worker = TestWorker.start(dataDir);
+        token = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+        for (String body : List.of("{\"name\":\"alpha\"}", "{\"name\":\"beta\"}", "{\"name\":\"frozen\",\"readOnly\":true}")) {
+            assertEquals(200, send("POST", "/api/databases", body).statusCode());
+        }
+        alphaKey = (String) TestWorker.json(send("POST", "/api/databases/alpha/keys", "{\"label\":\"ci\"}")).get("key");
+    }
+
+    @AfterAll
+    static void stop() {
+        worker.close();
+    }
+
+    private static HttpResponse<String> send(String method, String path, String body) throws Exception {
+        return worker.send(method, path, body, Map.of("Authorization", token));
+    }
+
+    private static String fill(String s) {
+        return s.replace("{token}", token).replace("{alphaKey}", alphaKey);
+    }
+
+    private static String error(String section, String field, String code) {
+        return "\"" + section + "\":{\"" + field + "\":{\"code\":\"" + code + "\"";
+    }
+
+    static Stream<ApiScenario> scenarios() {
+        Map<String, String> none = Map.of();
+        Map<String, String> su = Map.of("Authorization", "{token}");
+        Map<String, String> key = Map.of("Authorization", "Bearer {alphaKey}");
+        String alpha = "/db/alpha/api/settings";
+        String testEmail = "/api/settings/test/email";
+        String mail = "{\"email\":\"someone@example.com\",\"template\":\"verification\"}";
+        return Stream.of(
+                // Who may: superusers everywhere, a key in its own database only.
+                ApiScenario.of("view main: anonymous", "GET", "/api/settings", null, none, 401, List.of(NEEDS_SUPERUSER)),
+                ApiScenario.of("view named: anonymous", "GET", alpha, null, none, 401, List.of(NEEDS_SUPERUSER)),
+                ApiScenario.of("view missing database: anonymous gets 401, not 404", "GET", "/db/nope/api/settings",
+                        null, none, 401, List.of(NEEDS_SUPERUSER)),
+                ApiScenario.of("view missing database: superuser", "GET", "/db/nope/api/settings", null, su, 404,
+                        List.of("Missing or invalid database.")),
+                ApiScenario.of("view main: key of another database", "GET", "/api/settings", null, key, 403, List.of(FORBIDDEN)),
+                ApiScenario.of("view named: key of another database", "GET", "/db/beta/api/settings", null, key, 403,
+                        List.of(FORBIDDEN)),
+                ApiScenario.of("view named: own key", "GET", alpha, null, key, 200, List.of("\"meta\":{")),
+                ApiScenario.of("view: defaults of PocketBase, secrets absent", "GET", "/db/beta/api/settings", null, su, 200,
+                        List.of("\"appName\":\"Acme\"", "\"appURL\":\"http://localhost:8090\"", "\"senderName\":\"Support\"",
+                                "\"senderAddress\":\"support@example.com\"", "\"hideControls\":false",
+                                "\"smtp\":{\"enabled\":false,\"port\":587,\"host\":\"smtp.example.com\",\"username\":\"\"",
+                                "\"authMethod\":\"\"", "\"tls\":false", "\"localName\":\"\"",
+                                "\"batch\":{\"enabled\":false,\"maxRequests\":50,\"timeout\":3,\"maxBodySize\":0}",
+                                "\"rateLimits\":{\"rules\":[", "\"enabled\":false}", "\"label\":\"*:auth\"",
+                                "\"trustedProxy\":{\"headers\":[],\"useLeftmostIP\":false}",
+                                "\"logs\":{\"maxDays\":5,\"minLevel\":0,\"logIP\":true,\"logAuthId\":false}",
+                                "\"s3\":{\"enabled\":false,\"bucket\":\"\"", "\"forcePathStyle\":false",
+                                "\"backups\":{\"cron\":\"\",\"cronMaxKeep\":3,\"s3\":{"))
+                        .notExpecting("password", "secret"),
+                ApiScenario.of("view read-only database", "GET", "/db/frozen/api/settings", null, su, 200,
+                        List.of("\"appName\":\"Acme\"")),
+                ApiScenario.of("update main: anonymous", "PATCH", "/api/settings", "{}", none, 401, List.of(NEEDS_SUPERUSER)),
+                ApiScenario.of("update main: key of another database", "PATCH", "/api/settings",
+                        "{\"meta\":{\"appName\":\"Hijacked\"}}", key, 403, List.of(FORBIDDEN)),
+                ApiScenario.of("update: missing database", "PATCH", "/db/nope/api/settings", "{}", su, 404,
+                        List.of("Missing or invalid database.")),
+                ApiScenario.of("update: read-only database", "PATCH", "/db/frozen/api/settings",
+                        "{\"meta\":{\"appName\":\"Thawed\"}}", su, 403, List.of("The database is read-only.")),
+                ApiScenario.of("update: own key merges one field, keeps the others", "PATCH", alpha,
+                        "{\"meta\":{\"appName\":\"Alpha App\"},\"batch\":{\"enabled\":true}}", key, 200,
+                        List.of("\"appName\":\"Alpha App\"", "\"senderName\":\"Support\"", "\"port\":587",
+                                "\"batch\":{\"enabled\":true,\"maxRequests\":50,\"timeout\":3")),
+                ApiScenario.of("update: null leaves a value unchanged", "PATCH", alpha, "{\"meta\":{\"appName\":null}}", key, 200,
+                        List.of("\"appName\":\"Alpha App\"")),
+                ApiScenario.of("update: the merge is kept", "GET", alpha, null, key, 200,
+                        List.of("\"appName\":\"Alpha App\"", "\"batch\":{\"enabled\":true")),
+                ApiScenario.of("update: blank appName", "PATCH", alpha, "{\"meta\":{\"appName\":\"\"}}", su, 400,
+                        List.of("{\"status\":400,\"message\":\"" + VALIDATION + "\",\"data\":{\"meta\":{\"appName\":"
+                                + "{\"code\":\"validation_required\",\"message\":\"Cannot be blank.\"}}}}")),
+                ApiScenario.of("update: appName of 256 chars", "PATCH", alpha,
+                        "{\"meta\":{\"appName\":\"" + "a".repeat(256) + "\"}}", su, 400,
+                        List.of(error("meta", "appName", "validation_length_out_of_range"))),
+                ApiScenario.of("update: appURL not a URL", "PATCH", alpha, "{\"meta\":{\"appURL\":\"not a url\"}}", su, 400,
+                        List.of(error("meta", "appURL", "validation_is_url"))),
+                ApiScenario.of("update: senderAddress not an email", "PATCH", alpha,
+                        "{\"meta\":{\"senderAddress\":\"nobody\"}}", su, 400,
+                        List.of(error("meta", "senderAddress", "validation_is_email"))),
+                ApiScenario.of("update: smtp enabled without host", "PATCH", alpha,
+                        "{\"smtp\":{\"enabled\":true,\"host\":\"\"}}", su, 400,
+                        List.of(error("smtp", "host", "validation_required"))),
+                ApiScenario.of("update: smtp enabled without port", "PATCH", alpha,
+                        "{\"smtp\":{\"enabled\":true,\"port\":0}}", su, 400,
+                        List.of(error("smtp", "port", "validation_required"))),
+                ApiScenario.of("update: smtp port above 65535", "PATCH", alpha,
+                        "{\"smtp\":{\"enabled\":true,\"port\":70000}}", su, 400,
+                        List.of(error("smtp", "port", "validation_max_less_equal_than_required"))),
+                ApiScenario.of("update: smtp unknown auth method", "PATCH", alpha,
+                        "{\"smtp\":{\"authMethod\":\"CRAM-MD5\"}}", su, 400,
+                        List.of(error("smtp", "authMethod", "validation_in_invalid"))),
+                ApiScenario.of("update: negative batch maxRequests", "PATCH", alpha,
+                        "{\"batch\":{\"maxRequests\":-1}}", su, 400,
+                        List.of(error("batch", "maxRequests", "validation_min_greater_equal_than_required"))),
+                ApiScenario.of("update: negative batch timeout", "PATCH", alpha,
+                        "{\"batch\":{\"timeout\":-1}}", su, 400,
+                        List.of(error("batch", "timeout", "validation_min_greater_equal_than_required"))),
+                ApiScenario.of("update: several sections at once", "PATCH", alpha,
+                        "{\"meta\":{\"appName\":\"\"},\"logs\":{\"maxDays\":-1}}", su, 400,
+                        List.of(error("meta", "appName", "validation_required"),
+                                error("logs", "maxDays", "validation_min_greater_equal_than_required"))),
+                ApiScenario.of("update: bad rate limit rule", "PATCH", alpha,
+                        "{\"rateLimits\":{\"rules\":[{\"label\":\"/api/\",\"maxRequests\":0,\"duration\":1}]}}", su, 400,
+                        List.of("\"rateLimits\":{\"rules\":{\"0\":{\"maxRequests\":{\"code\":\"validation_required\"")),
+                ApiScenario.of("update: wrong type", "PATCH", alpha, "{\"smtp\":{\"port\":\"abc\"}}", su, 400, List.of(MALFORMED)),
+                ApiScenario.of("update: section not an object", "PATCH", alpha, "{\"meta\":\"x\"}", su, 400, List.of(MALFORMED)),
+                ApiScenario.of("update: malformed JSON", "PATCH", alpha, "{\"meta\":", su, 400, List.of(MALFORMED)),
+                ApiScenario.of("update: failed validations changed nothing", "GET", alpha, null, su, 200,
+                        List.of("\"appName\":\"Alpha App\"", "\"senderAddress\":\"support@example.com\"", "\"port\":587")),
+                ApiScenario.of("test email: anonymous", "POST", testEmail, mail, none, 401, List.of(NEEDS_SUPERUSER)),
+                ApiScenario.of("test email: key of another database", "POST", testEmail, mail, key, 403, List.of(FORBIDDEN)),
+                ApiScenario.of("test email: missing database", "POST", "/db/nope" + testEmail, mail, su, 404,
+                        List.of("Missing or invalid database.")),
+                ApiScenario.of("test email: missing fields", "POST", "/db/alpha" + testEmail, "{}", key, 400,
+                        List.of(VALIDATION, "\"email\":{\"code\":\"validation_required\"",
+                                "\"template\":{\"code\":\"validation_required\"")),
+                ApiScenario.of("test email: bad email and template", "POST", "/db/alpha" + testEmail,
+                        "{\"email\":\"nobody\",\"template\":\"welcome\"}", key, 400,
+                        List.of("\"email\":{\"code\":\"validation_is_email\"", "\"template\":{\"code\":\"validation_in_invalid\"")),
+                ApiScenario.of("test email: with SMTP off it is logged, not sent", "POST", "/db/alpha" + testEmail, mail,
+                        key, 204, List.of()),
+                ApiScenario.of("test email: read-only database may still send", "POST", "/db/frozen" + testEmail, mail,
+                        su, 204, List.of()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void scenario(ApiScenario scenario) throws Exception {
+        scenario.run(worker, SettingsApiTest::fill);
+    }
+
+    @Test
+    void settingsOfOneDatabaseDoNotReachAnother() throws Exception {
+        assertEquals(200, send("POST", "/api/databases", "{\"name\":\"delta\"}").statusCode());
+        HttpResponse<String> patched = send("PATCH", "/db/delta/api/settings", "{\"meta\":{\"appName\":\"Delta\"}}");
+        assertEquals(200, patched.statusCode(), patched.body());
+        assertTrue(send("GET", "/db/delta/api/settings", null).body().contains("\"appName\":\"Delta\""));
+        assertTrue(send("GET", "/api/settings", null).body().contains("\"appName\":\"Acme\""));
+        assertTrue(send("GET", "/db/beta/api/settings", null).body().contains("\"appName\":\"Acme\""));
+    }
+
+    @Test
+    void smtpPasswordIsStoredButNeverAnsweredAndAnEmptyOneKeepsIt() throws Exception {
+        assertEquals(200, send("POST", "/api/databases", "{\"name\":\"gamma\"}").statusCode());
+        HttpResponse<String> saved = send("PATCH", "/db/gamma/api/settings",
+                "{\"smtp\":{\"username\":\"mailer\",\"password\":\"s3cret-pass\"},\"s3\":{\"secret\":\"s3-secret-key\"}}");
+        assertEquals(200, saved.statusCode(), saved.body());
+        assertTrue(saved.body().contains("\"username\":\"mailer\""));
+        assertFalse(saved.body().contains("s3cret-pass"));
+        assertFalse(saved.body().contains("s3-secret-key"));
+        assertFalse(saved.body().contains("\"password\""));
+
+        HttpResponse<String> again = send("PATCH", "/db/gamma/api/settings",
+                "{\"smtp\":{\"password\":\"\",\"host\":\"mail.example.org\"},\"s3\":{\"secret\":\"\"}}");
+        assertEquals(200, again.statusCode(), again.body());
+        assertFalse(send("GET", "/db/gamma/api/settings", null).body().contains("s3cret-pass"));
+
+        String stored = storedSettings("gamma");
+        assertTrue(stored.contains("\"password\":\"s3cret-pass\""), stored);
+        assertTrue(stored.contains("\"secret\":\"s3-secret-key\""), stored);
+        assertTrue(stored.contains("\"host\":\"mail.example.org\""), stored);
+    }
+
+    @Test
+    void aDatabaseThatNeverSavedSettingsHasNoParamsTable() throws Exception {
+        assertEquals(200, send("POST", "/api/databases", "{\"name\":\"epsilon\"}").statusCode());
+        assertEquals(200, send("GET", "/db/epsilon/api/settings", null).statusCode());
+        try (Connection c = open("epsilon"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE name = '_params'")) {
+            assertEquals(0, rs.getInt(1));
+        }
+    }
+
+    private static String storedSettings(String database) throws Exception {
+        try (Connection c = open(database); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT value, created, updated FROM _params WHERE id = 'settings'")) {
+            assertTrue(rs.next());
+            assertTrue(rs.getString(2).endsWith("Z"));
+            return rs.getString(1);
+        }
+    }
+
+    private static Connection open(String database) throws Exception {
+        String id = (String) TestWorker.json(send("GET", "/api/databases/" + database, null)).get("id");
+        return DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("databases").resolve(id).resolve("data.db"));
+    }
+}
