@@ -40,6 +40,7 @@ import dev.hivelite.node.records.RecordOperations;
 import dev.hivelite.node.records.RecordService;
 import dev.hivelite.node.records.SchemaCache;
 import dev.hivelite.node.records.ApiHealthService;
+import dev.hivelite.node.records.BatchService;
 import dev.hivelite.node.settings.Mailer;
 import dev.hivelite.node.settings.SettingsService;
 import dev.hivelite.node.settings.SettingsStore;
@@ -157,6 +158,8 @@ public final class Worker implements AutoCloseable {
         invalidations.on(SchemaCache.KIND, schemas::forget);
         Scopes scopes = new Scopes(directory, pool, schemas, usage);
         UserTokens userTokens = new UserTokens(signingKey, pool, schemas, invalidations, clock);
+        RecordOperations recordOperations = new RecordOperations(clock,
+                config.dataDir().resolve(".tmp").resolve("uploads"), RecordEvents.NONE, userTokens);
         invalidations.on(UserTokens.KIND, userTokens::forget);
         invalidations.on(ApiKeys.KIND, apiKeys::forget);
         AnalyticsStore analyticsStore = new AnalyticsStore(systemDb);
@@ -177,8 +180,7 @@ public final class Worker implements AutoCloseable {
                         config.importMax(), audit),
                 new AnalyticsService(directory, databases, analyticsStore, invalidations, pool::folder, clock),
                 analytics, new CollectionService(scopes, schemas, clock),
-                new RecordService(scopes, new RecordOperations(clock, config.dataDir().resolve(".tmp").resolve("uploads"),
-                        RecordEvents.NONE, userTokens), () -> superusers.list().stream()
+                new RecordService(scopes, recordOperations, () -> superusers.list().stream()
                         .<java.util.Map<String, Object>>map(s -> java.util.Map.of("id", s.id(), "email", s.email(),
                                 "emailVisibility", false, "verified", true, "created", s.created(), "updated", s.updated()))
                         .toList(), clock),
@@ -188,7 +190,8 @@ public final class Worker implements AutoCloseable {
                             all.putAll(values);
                             mailer.sendQuietly(db, new Mailer.Mail(to, Templates.fill(subject, all), Templates.fillHtml(body, all)));
                         }, clock),
-                userTokens, new SettingsService(directory, pool, settingsStore, mailer), new ApiHealthService(scopes));
+                userTokens, new SettingsService(directory, pool, settingsStore, mailer), new ApiHealthService(scopes),
+                new BatchService(scopes, recordOperations, settingsStore, clock));
 
         WebServer server = WebServer.builder()
                 .host(config.host())

@@ -18,6 +18,7 @@ import dev.hivelite.node.platform.ExportService;
 import dev.hivelite.node.records.CollectionService;
 import dev.hivelite.node.records.RecordService;
 import dev.hivelite.node.records.ApiHealthService;
+import dev.hivelite.node.records.BatchService;
 import dev.hivelite.node.settings.SettingsService;
 import dev.hivelite.node.records.RecordAuthService;
 import dev.hivelite.node.records.UserTokens;
@@ -45,7 +46,7 @@ public final class PublicRouting {
                            CorsService cors, ImportService imports, AnalyticsService analytics,
                            DatabaseAnalytics databaseAnalytics, CollectionService collections, RecordService records,
                            RecordAuthService recordAuth, UserTokens userTokens, SettingsService settings,
-                           ApiHealthService apiHealth) {
+                           ApiHealthService apiHealth, BatchService batch) {
     }
 
     public static void routing(HttpRouting.Builder routing, WorkerState state, NodeMetrics metrics,
@@ -67,6 +68,7 @@ public final class PublicRouting {
         routing.register(services.analytics());
         routing.register(services.apiHealth());
         routing.register(services.settings());
+        routing.register(services.batch());
         routing.register(services.collections());
         routing.register(services.records());
         routing.register(services.recordAuth());

@@ -72,7 +72,7 @@ public final class RecordOperations {
     }
 
     /** File changes to apply after commit. */
-    private record FileChanges(Path folder, Map<Path, Upload> moves, List<Path> removals) {
+    record FileChanges(Path folder, Map<Path, Upload> moves, List<Path> removals) {
         static FileChanges none() {
             return new FileChanges(null, new LinkedHashMap<>(), new ArrayList<>());
         }
@@ -122,6 +122,11 @@ public final class RecordOperations {
         String key = part.name().replaceAll("^\\+|[+-]$", "");
         long limit = collection.field(key).filter(f -> f instanceof FileField).map(f -> ((FileField) f).sizeLimit())
                 .orElse(FileField.DEFAULT_MAX_SIZE);
+        return store(part, key, limit);
+    }
+
+    /** Streams a file part to the uploads folder, refusing it past {@code limit} bytes. */
+    Upload store(Multipart.Part part, String key, long limit) throws IOException {
         Files.createDirectories(uploadsDir);
         Path temp = uploadsDir.resolve("upload-" + UUID.randomUUID());
         long total = 0;
@@ -283,7 +288,36 @@ public final class RecordOperations {
         return row;
     }
 
-    private static void checkWritable(Scopes.Scope scope, Collection collection) {
+    /** What one committed batch item did, for the work that follows a commit. */
+    record Done(String action, Collection collection, Map<String, Object> before, Map<String, Object> after,
+                FileChanges files) {
+    }
+
+    /** After a batch committed: files, token invalidations and events, item by item. */
+    void afterBatch(Scopes.Scope scope, List<Done> done) {
+        for (Done d : done) {
+            afterCommit(d.files());
+            String id = (String) (d.after() != null ? d.after() : d.before()).get("id");
+            switch (d.action()) {
+                case "create" -> events.created(scope.db.id(), d.collection(), d.after());
+                case "update" -> {
+                    if (d.collection().isAuth() && !java.util.Objects.equals(d.before().get("tokenKey"), d.after().get("tokenKey"))) {
+                        tokens.changed(scope.db.id(), d.collection().id(), id);
+                    }
+                    events.updated(scope.db.id(), d.collection(), d.after());
+                }
+                default -> {
+                    removeRecordFolder(scope, d.collection(), id);
+                    if (d.collection().isAuth()) {
+                        tokens.changed(scope.db.id(), d.collection().id(), id);
+                    }
+                    events.deleted(scope.db.id(), d.collection(), d.before());
+                }
+            }
+        }
+    }
+
+    static void checkWritable(Scopes.Scope scope, Collection collection) {
         if (collection.isView()) {
             throw new ApiException.BadRequest("Unsupported collection type.");
         }
@@ -398,7 +432,7 @@ public final class RecordOperations {
         return base + "_" + Ids.newId().substring(0, 10) + ext;
     }
 
-    private static void afterCommit(FileChanges changes) {
+    static void afterCommit(FileChanges changes) {
         if (changes == null) {
             return;
         }

@@ -78,6 +78,21 @@ public final class UserTokens {
         return builder.sign(algorithm);
     }
 
+    /**
+     * A short-lived file token of a superuser or API key (no tokenKey: valid until it expires, which
+     * the file-token duration keeps to minutes).
+     */
+    String signAdminFile(String databaseId, String principalId, Duration ttl) {
+        return JWT.create()
+                .withClaim("id", principalId)
+                .withClaim("type", "file")
+                .withClaim("collectionId", dev.hivelite.node.auth.Tokens.SUPERUSERS_COLLECTION_ID)
+                .withClaim("db", databaseId)
+                .withClaim("tk", "admin")
+                .withExpiresAt(clock.instant().plus(ttl))
+                .sign(algorithm);
+    }
+
     /** The verified claims of a token of {@code type}, whatever its tokenKey; empty when forged or expired. */
     Optional<DecodedJWT> decode(String token, String type) {
         try {
