@@ -41,6 +41,7 @@ import dev.hivelite.node.records.RecordService;
 import dev.hivelite.node.records.SchemaCache;
 import dev.hivelite.node.records.ApiHealthService;
 import dev.hivelite.node.records.BatchService;
+import dev.hivelite.node.records.FileService;
 import dev.hivelite.node.settings.Mailer;
 import dev.hivelite.node.settings.SettingsService;
 import dev.hivelite.node.settings.SettingsStore;
@@ -191,7 +192,7 @@ public final class Worker implements AutoCloseable {
                             mailer.sendQuietly(db, new Mailer.Mail(to, Templates.fill(subject, all), Templates.fillHtml(body, all)));
                         }, clock),
                 userTokens, new SettingsService(directory, pool, settingsStore, mailer), new ApiHealthService(scopes),
-                new BatchService(scopes, recordOperations, settingsStore, clock));
+                new BatchService(scopes, recordOperations, settingsStore, clock), new FileService(scopes, userTokens, clock));
 
         WebServer server = WebServer.builder()
                 .host(config.host())

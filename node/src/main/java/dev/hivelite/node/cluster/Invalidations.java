@@ -36,9 +36,12 @@ public final class Invalidations {
     /** Our ids in Hazelcast's own serialization (no Java deserialization, no class allow-lists). */
     static final int FACTORY_ID = 7_348_001;
     static final int FORGET_CLASS_ID = 1;
+    static final int ASK_CLASS_ID = 2;
 
     /** Kind of thing to forget → this worker's handler. */
     private final Map<String, Consumer<String>> handlers = new ConcurrentHashMap<>();
+    /** Kind of question → this worker's answer (see {@link #ask}). */
+    private final Map<String, java.util.function.Function<String, String>> answers = new ConcurrentHashMap<>();
     private final ClusterMember member;
 
     public Invalidations(ClusterMember member) {
@@ -47,7 +50,7 @@ public final class Invalidations {
     }
 
     public static DataSerializableFactory factory() {
-        return classId -> classId == FORGET_CLASS_ID ? new Forget() : null;
+        return classId -> classId == FORGET_CLASS_ID ? new Forget() : classId == ASK_CLASS_ID ? new Ask() : null;
     }
 
     public static int factoryId() {
@@ -72,6 +75,51 @@ public final class Invalidations {
         if (handler != null) {
             handler.accept(key);
         }
+    }
+
+    /** Registers how this worker answers a {@code kind} of question another worker {@link #ask}s it. */
+    public void answer(String kind, java.util.function.Function<String, String> handler) {
+        answers.put(kind, handler);
+    }
+
+    /** This worker's id in the cluster, or empty before the join. */
+    public java.util.Optional<String> localMemberId() {
+        return member.instance().filter(h -> h.getLifecycleService().isRunning())
+                .map(h -> h.getCluster().getLocalMember().getUuid().toString());
+    }
+
+    /**
+     * Asks one worker (by {@link #localMemberId}) and waits for its answer within {@link #ACK_TIMEOUT};
+     * empty when that worker is gone or silent.
+     */
+    public java.util.Optional<String> ask(String memberId, String kind, String payload) {
+        var hz = member.instance().filter(h -> h.getLifecycleService().isRunning());
+        if (hz.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        if (memberId.equals(hz.get().getCluster().getLocalMember().getUuid().toString())) {
+            return java.util.Optional.ofNullable(localAnswer(kind, payload));
+        }
+        Member target = hz.get().getCluster().getMembers().stream()
+                .filter(m -> m.getUuid().toString().equals(memberId)).findFirst().orElse(null);
+        if (target == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.ofNullable(hz.get().getExecutorService(EXECUTOR)
+                    .submitToMember(new Ask(kind, payload), target).get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.Optional.empty();
+        } catch (Exception e) {
+            LOG.warning("worker " + target.getAddress() + " did not answer " + kind + ": " + e);
+            return java.util.Optional.empty();
+        }
+    }
+
+    String localAnswer(String kind, String payload) {
+        var handler = answers.get(kind);
+        return handler == null ? null : handler.apply(payload);
     }
 
     /**
@@ -151,6 +199,54 @@ public final class Invalidations {
                 return true;
             }
             return false;
+        }
+    }
+
+    /** Runs on the asked member: that member's answer to a question. */
+    static final class Ask implements Callable<String>, IdentifiedDataSerializable, HazelcastInstanceAware {
+        private String kind;
+        private String payload;
+        private HazelcastInstance instance;
+
+        Ask() {
+        }
+
+        Ask(String kind, String payload) {
+            this.kind = kind;
+            this.payload = payload;
+        }
+
+        @Override
+        public void writeData(ObjectDataOutput out) throws IOException {
+            out.writeString(kind);
+            out.writeString(payload);
+        }
+
+        @Override
+        public void readData(ObjectDataInput in) throws IOException {
+            kind = in.readString();
+            payload = in.readString();
+        }
+
+        @Override
+        public int getFactoryId() {
+            return FACTORY_ID;
+        }
+
+        @Override
+        public int getClassId() {
+            return ASK_CLASS_ID;
+        }
+
+        @Override
+        public void setHazelcastInstance(HazelcastInstance instance) {
+            this.instance = instance;
+        }
+
+        @Override
+        public String call() {
+            return instance.getUserContext().get(CONTEXT_KEY) instanceof Invalidations invalidations
+                    ? invalidations.localAnswer(kind, payload) : null;
         }
     }
 }

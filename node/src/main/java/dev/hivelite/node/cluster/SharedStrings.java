@@ -51,6 +51,14 @@ public final class SharedStrings {
         }, () -> false)).orElse(false);
     }
 
+    /** Removes the key (best effort). */
+    public void remove(String key) {
+        map().ifPresent(m -> Bounded.call(mapName + " delete", () -> {
+            m.delete(key);
+            return true;
+        }, () -> false));
+    }
+
     /** Whether entries are really shared right now (health and tests report it). */
     public boolean shared() {
         return map().isPresent();

@@ -19,6 +19,7 @@ import dev.hivelite.node.records.CollectionService;
 import dev.hivelite.node.records.RecordService;
 import dev.hivelite.node.records.ApiHealthService;
 import dev.hivelite.node.records.BatchService;
+import dev.hivelite.node.records.FileService;
 import dev.hivelite.node.settings.SettingsService;
 import dev.hivelite.node.records.RecordAuthService;
 import dev.hivelite.node.records.UserTokens;
@@ -46,7 +47,7 @@ public final class PublicRouting {
                            CorsService cors, ImportService imports, AnalyticsService analytics,
                            DatabaseAnalytics databaseAnalytics, CollectionService collections, RecordService records,
                            RecordAuthService recordAuth, UserTokens userTokens, SettingsService settings,
-                           ApiHealthService apiHealth, BatchService batch) {
+                           ApiHealthService apiHealth, BatchService batch, FileService files) {
     }
 
     public static void routing(HttpRouting.Builder routing, WorkerState state, NodeMetrics metrics,
@@ -72,6 +73,7 @@ public final class PublicRouting {
         routing.register(services.collections());
         routing.register(services.records());
         routing.register(services.recordAuth());
+        routing.register(services.files());
         if (debugRoutes) {
             routing.register(new DebugService());
         }

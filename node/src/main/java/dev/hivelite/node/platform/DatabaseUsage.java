@@ -36,6 +36,10 @@ public final class DatabaseUsage {
     /** Call whenever a request uses the database (SQL, export, …); cheap when called often. */
     public void used(String databaseId) {
         Instant now = clock.instant();
+        Instant seen = touched.get(databaseId);
+        if (seen != null && Duration.between(seen, now).compareTo(INTERVAL) < 0) {
+            return; // the hot path: a plain read, no lock on a shared key
+        }
         boolean[] due = {false};
         if (touched.size() > MAX_TRACKED) {
             touched.clear();

@@ -1,0 +1,166 @@
+package dev.hivelite.node.records;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.hivelite.node.common.Json;
+import dev.hivelite.node.common.Principal;
+import dev.hivelite.node.records.filter.FilterException;
+import dev.hivelite.node.storage.DatabasePool;
+
+/**
+ * What realtime may tell a subscriber about a committed change: whether the subscriber's auth
+ * passes the collection's list rule (collection subscriptions) or view rule (record subscriptions)
+ * and the subscription's filter, and the record's JSON as that subscriber may see it (expand and
+ * fields applied). Rules are checked against the record's values as committed (a one-row CTE named
+ * like the table's alias), so a delete is judged on the record as it was.
+ */
+public final class RealtimeAccess {
+
+    private final DatabasePool pool;
+    private final SchemaCache schemas;
+    private final Clock clock;
+
+    public RealtimeAccess(DatabasePool pool, SchemaCache schemas, Clock clock) {
+        this.pool = pool;
+        this.schemas = schemas;
+        this.clock = clock;
+    }
+
+    /** A committed change as it travels between workers: the record's values as JSON, secrets left out. */
+    public static ObjectNode transport(Collection collection, Map<String, Object> row) {
+        ObjectNode out = Json.mapper().createObjectNode();
+        for (Field f : collection.fields()) {
+            if (f instanceof PasswordField || collection.isAuth() && "tokenKey".equals(f.name()) || !row.containsKey(f.name())) {
+                continue;
+            }
+            out.set(f.name(), Json.mapper().valueToTree(f.toJson(row.get(f.name()))));
+        }
+        return out;
+    }
+
+    /** The collection of a change, by id, in a database; empty when it is gone. */
+    public Optional<Collection> collection(String databaseId, String collectionId) {
+        try (DatabasePool.Lease lease = pool.lease(databaseId)) {
+            return schemas.get(databaseId, lease.db()).find(collectionId);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** One subscriber's view of one subscription: its auth and its options. */
+    public record Viewer(Principal principal, boolean recordTopic, Map<String, String> query, Map<String, String> headers) {
+    }
+
+    /**
+     * The record's JSON for this viewer, or empty when the viewer may not see it. {@code values} is
+     * {@link #transport}'s output.
+     */
+    public Optional<ObjectNode> render(String databaseId, Collection collection, ObjectNode values, Viewer viewer) {
+        try (DatabasePool.Lease lease = pool.lease(databaseId)) {
+            Schema schema = schemas.get(databaseId, lease.db());
+            boolean admin = viewer.principal().mayAdminister(databaseId);
+            Principal.User user = viewer.principal() instanceof Principal.User u && u.databaseId().equals(databaseId)
+                    ? u : null;
+            RequestInfo.AuthRecord auth = null;
+            if (user != null) {
+                Collection authCollection = schema.find(user.collectionId()).orElse(null);
+                if (authCollection == null) {
+                    return Optional.empty();
+                }
+                auth = new RequestInfo.AuthRecord(user.recordId(), authCollection.id(), authCollection.name(),
+                        () -> authFields(lease, authCollection, user.recordId()));
+            } else if (viewer.principal() instanceof Principal.Superuser s) {
+                auth = new RequestInfo.AuthRecord(s.id(), "pbc_3142635823", "_superusers", Map::of);
+            }
+            RequestInfo info = new RequestInfo(admin, auth, Json.mapper().createObjectNode(), null, viewer.query(),
+                    viewer.headers(), "GET", "realtime");
+            String rule = viewer.recordTopic() ? collection.rules().view() : collection.rules().list();
+            if (rule == null && !admin) {
+                return Optional.empty();
+            }
+            RecordQuery.Where where;
+            try {
+                where = admin ? RecordQuery.Where.ALL : RecordQuery.compile(rule, schema, collection, info, true, clock);
+                where = where.and(RecordQuery.compile(viewer.query().getOrDefault("filter", ""), schema, collection, info,
+                        admin, clock));
+            } catch (FilterException e) {
+                return Optional.empty();
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            for (Field f : collection.fields()) {
+                JsonNode v = values.get(f.name());
+                row.put(f.name(), v == null || f instanceof PasswordField ? f.zero() : canonical(f, v));
+            }
+            RecordQuery.Where check = where;
+            return lease.db().read(c -> {
+                if (check != RecordQuery.Where.ALL && !matches(c, collection, row, check)) {
+                    return Optional.<ObjectNode>empty();
+                }
+                boolean own = user != null && user.collectionId().equals(collection.id())
+                        && user.recordId().equals(row.get("id"));
+                ObjectNode json = RecordJson.export(collection, row, admin, own);
+                String expand = viewer.query().getOrDefault("expand", "");
+                if (!expand.isBlank()) {
+                    new Expander(c, schema, info, admin, clock).expand(collection, List.of(row), List.of(json),
+                            List.of(expand.split(",")), 1);
+                }
+                FieldsPicker picker = FieldsPicker.parse(viewer.query().get("fields"));
+                if (picker != null) {
+                    picker.apply(json);
+                }
+                return Optional.of(json);
+            });
+        } catch (RuntimeException e) {
+            return Optional.empty(); // a deleted database or collection: nothing to tell
+        }
+    }
+
+    private static Object canonical(Field f, JsonNode v) {
+        Object value = f.fromInput(v);
+        return value instanceof PasswordField.Plain ? f.zero() : value;
+    }
+
+    /** Whether the record, as given, passes {@code where}: evaluated over a one-row CTE named {@code t}. */
+    private static boolean matches(java.sql.Connection c, Collection collection, Map<String, Object> row,
+                                   RecordQuery.Where where) throws java.sql.SQLException {
+        StringBuilder cte = new StringBuilder("WITH t AS (SELECT ");
+        List<Object> params = new ArrayList<>();
+        int i = 0;
+        for (Field f : collection.fields()) {
+            cte.append(i++ == 0 ? "" : ", ").append("? AS ").append(RecordResolver.quote(f.name()));
+            params.add(f.toDb(row.get(f.name())));
+        }
+        cte.append(") SELECT 1 FROM t WHERE ").append(where.sql()).append(" LIMIT 1");
+        params.addAll(where.params());
+        try (PreparedStatement ps = c.prepareStatement(cte.toString())) {
+            for (int p = 0; p < params.size(); p++) {
+                ps.setObject(p + 1, params.get(p));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static Map<String, JsonNode> authFields(DatabasePool.Lease lease, Collection collection, String id) {
+        Map<String, Object> row = lease.db().read(c -> RecordQuery.byId(c, collection, id, RecordQuery.Where.ALL))
+                .orElse(Map.of());
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        for (Field f : collection.fields()) {
+            if (!(f instanceof PasswordField) && !"tokenKey".equals(f.name()) && row.containsKey(f.name())) {
+                out.put(f.name(), Json.mapper().valueToTree(f.toJson(row.get(f.name()))));
+            }
+        }
+        return out;
+    }
+}
