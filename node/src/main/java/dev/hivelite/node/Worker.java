@@ -41,6 +41,14 @@ import dev.hivelite.node.records.RecordService;
 import dev.hivelite.node.records.SchemaCache;
 import dev.hivelite.node.records.ApiHealthService;
 import dev.hivelite.node.records.BatchService;
+import dev.hivelite.node.records.RealtimeAccess;
+import dev.hivelite.node.realtime.RealtimeHub;
+import dev.hivelite.node.realtime.RealtimeMetrics;
+import dev.hivelite.node.realtime.RealtimeService;
+import dev.hivelite.node.realtime.RealtimeSocket;
+import dev.hivelite.node.cluster.Topics;
+import dev.hivelite.node.common.Principal;
+import dev.hivelite.node.http.AuthenticationFilter;
 import dev.hivelite.node.records.FileService;
 import dev.hivelite.node.settings.Mailer;
 import dev.hivelite.node.settings.SettingsService;
@@ -89,11 +97,14 @@ public final class Worker implements AutoCloseable {
     /** This worker's per-database counts, added to system.db every {@link #ANALYTICS_FLUSH} and at stop. */
     private final DatabaseAnalytics analytics;
     private final ScheduledExecutorService ticker;
+    /** Realtime connections: closed first on a drain, so the SDK reconnects to a live worker. */
+    private final RealtimeHub realtime;
     static final Duration ANALYTICS_FLUSH = Duration.ofSeconds(15);
 
     private Worker(WorkerConfig config, WorkerState state, ThreadPoolExecutor readPool, SqliteDatabase systemDb,
                    DatabasePool pool, ClusterMember cluster, NodeMetrics metrics, WebServer server,
-                   DatabaseAnalytics analytics, ScheduledExecutorService ticker) {
+                   DatabaseAnalytics analytics, ScheduledExecutorService ticker, RealtimeHub realtime) {
+        this.realtime = realtime;
         this.analytics = analytics;
         this.ticker = ticker;
         this.config = config;
@@ -159,8 +170,12 @@ public final class Worker implements AutoCloseable {
         invalidations.on(SchemaCache.KIND, schemas::forget);
         Scopes scopes = new Scopes(directory, pool, schemas, usage);
         UserTokens userTokens = new UserTokens(signingKey, pool, schemas, invalidations, clock);
+        java.util.function.Function<String, Principal> credentials =
+                AuthenticationFilter.credentials(authenticator, apiKeys, userTokens);
+        RealtimeHub realtime = new RealtimeHub(new Topics(cluster), invalidations,
+                new SharedStrings(cluster, RealtimeHub.REGISTRY), new RealtimeAccess(pool, schemas, clock), credentials);
         RecordOperations recordOperations = new RecordOperations(clock,
-                config.dataDir().resolve(".tmp").resolve("uploads"), RecordEvents.NONE, userTokens);
+                config.dataDir().resolve(".tmp").resolve("uploads"), realtime, userTokens);
         invalidations.on(UserTokens.KIND, userTokens::forget);
         invalidations.on(ApiKeys.KIND, apiKeys::forget);
         AnalyticsStore analyticsStore = new AnalyticsStore(systemDb);
@@ -192,7 +207,8 @@ public final class Worker implements AutoCloseable {
                             mailer.sendQuietly(db, new Mailer.Mail(to, Templates.fill(subject, all), Templates.fillHtml(body, all)));
                         }, clock),
                 userTokens, new SettingsService(directory, pool, settingsStore, mailer), new ApiHealthService(scopes),
-                new BatchService(scopes, recordOperations, settingsStore, clock), new FileService(scopes, userTokens, clock));
+                new BatchService(scopes, recordOperations, settingsStore, clock), new FileService(scopes, userTokens, clock),
+                new RealtimeService(realtime, directory), credentials);
 
         WebServer server = WebServer.builder()
                 .host(config.host())
@@ -203,18 +219,20 @@ public final class Worker implements AutoCloseable {
                 // One shutdown hook (NodeMain's) orders drain → Hazelcast → SQLite; Helidon's would race it.
                 .shutdownHook(false)
                 .routing(r -> PublicRouting.routing(r, state, metrics, clock, config.debugRoutes(), services))
+                .addRouting(RealtimeSocket.routing(realtime, directory))
                 .putSocket(PRIVATE_SOCKET, listener -> listener
                         .host("127.0.0.1")
                         .port(config.privatePort())
                         .shutdownGracePeriod(config.gracePeriod())
-                        .routing(r -> r.register(new PrivateService(state, metrics, analytics::exposition))))
+                        .routing(r -> r.register(new PrivateService(state, metrics,
+                                () -> analytics.exposition() + RealtimeMetrics.exposition(realtime)))))
                 .build()
                 .start();
         state.stage(WorkerState.Stage.SERVING);
         cluster.start();
         LOG.info(() -> "worker " + config.workerId() + " (pid " + state.pid() + ") serving on "
                 + config.host() + ":" + server.port() + ", private port " + server.port(PRIVATE_SOCKET));
-        return new Worker(config, state, readPool, systemDb, pool, cluster, metrics, server, analytics, ticker);
+        return new Worker(config, state, readPool, systemDb, pool, cluster, metrics, server, analytics, ticker, realtime);
     }
 
     public int port() {
@@ -233,6 +251,7 @@ public final class Worker implements AutoCloseable {
     @Override
     public void close() {
         state.stage(WorkerState.Stage.DRAINING);
+        realtime.close();
         LOG.info(() -> "worker " + config.workerId() + " draining (grace " + config.gracePeriod().toSeconds() + " s)");
         Duration notice = config.gracePeriod().compareTo(DRAIN_NOTICE) < 0 ? config.gracePeriod() : DRAIN_NOTICE;
         try {

@@ -34,6 +34,8 @@ public final class ClusterMember implements AutoCloseable {
     /** Set once by the join thread; read by health probes on any thread. */
     private volatile HazelcastInstance instance;
     private volatile State state = State.JOINING;
+    /** Run once the join completes (listeners that need the instance); registered before start(). */
+    private final java.util.List<Runnable> onJoined = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public ClusterMember(ClusterConfig config, String instanceName) {
         this.config = config;
@@ -58,6 +60,13 @@ public final class ClusterMember implements AutoCloseable {
             }
             LOG.info(() -> "joined Hazelcast cluster " + config.clusterName() + " with "
                     + joined.getCluster().getMembers().size() + " member(s)");
+            for (Runnable callback : onJoined) {
+                try {
+                    callback.run();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "a join callback failed", e);
+                }
+            }
         } catch (RuntimeException e) {
             state = State.FAILED;
             LOG.log(Level.SEVERE, "Hazelcast join failed; realtime and shared caches are degraded", e);
@@ -109,6 +118,14 @@ public final class ClusterMember implements AutoCloseable {
 
     public State state() {
         return state;
+    }
+
+    /** Runs {@code callback} once the join completes (at once if it already has). */
+    public void onJoined(Runnable callback) {
+        onJoined.add(callback);
+        if (state == State.JOINED) {
+            callback.run();
+        }
     }
 
     /** Members of the cluster as this member sees it; 0 before the join completes. */

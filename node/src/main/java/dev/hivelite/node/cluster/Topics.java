@@ -29,6 +29,7 @@ public final class Topics {
 
     public Topics(ClusterMember member) {
         this.member = member;
+        member.onJoined(this::attach);
     }
 
     public void subscribe(String topic, Consumer<String> listener) {

@@ -19,18 +19,22 @@ import dev.hivelite.node.common.RequestContext;
  * else a superuser session token. Like PocketBase, an invalid token makes the
  * caller anonymous rather than failing the request: routes that need a caller answer 401 themselves.
  */
-final class AuthenticationFilter implements Filter {
+public final class AuthenticationFilter implements Filter {
 
     private static final String BEARER = "bearer ";
 
-    private final Authenticator authenticator;
-    private final ApiKeys apiKeys;
-    private final UserTokens userTokens;
+    /** Token → principal (API key, record token or superuser session); anonymous when invalid. */
+    private final java.util.function.Function<String, Principal> credentials;
 
-    AuthenticationFilter(Authenticator authenticator, ApiKeys apiKeys, UserTokens userTokens) {
-        this.authenticator = authenticator;
-        this.apiKeys = apiKeys;
-        this.userTokens = userTokens;
+    AuthenticationFilter(java.util.function.Function<String, Principal> credentials) {
+        this.credentials = credentials;
+    }
+
+    /** How a token becomes a principal: {@code hl_…} keys, record tokens (they name a database), superuser sessions. */
+    public static java.util.function.Function<String, Principal> credentials(Authenticator authenticator, ApiKeys apiKeys,
+                                                                              UserTokens userTokens) {
+        return token -> ApiKeyStore.looksLikeKey(token) ? apiKeys.principal(token)
+                : UserTokens.isUserToken(token) ? userTokens.principal(token) : authenticator.principal(token);
     }
 
     @Override
@@ -39,17 +43,10 @@ final class AuthenticationFilter implements Filter {
         req.headers().first(HeaderNames.AUTHORIZATION)
                 .map(AuthenticationFilter::token)
                 .filter(token -> !token.isEmpty())
-                .map(this::principal)
+                .map(credentials)
                 .filter(principal -> !(principal instanceof Principal.Anonymous))
                 .ifPresent(principal -> RequestContext.principal(req, principal));
         chain.proceed();
-    }
-
-    private Principal principal(String token) {
-        if (ApiKeyStore.looksLikeKey(token)) {
-            return apiKeys.principal(token);
-        }
-        return UserTokens.isUserToken(token) ? userTokens.principal(token) : authenticator.principal(token);
     }
 
     static String token(String header) {

@@ -16,14 +16,20 @@ import dev.hivelite.node.observe.WorkerState;
  */
 final class DrainFilter implements Filter {
 
+    /** Names the worker that answered, for operators and the cluster tests (which worker holds a stream). */
+    static final io.helidon.http.HeaderName WORKER = io.helidon.http.HeaderNames.create("X-Hivelite-Worker");
+
     private final WorkerState state;
+    private final String workerId;
 
     DrainFilter(WorkerState state) {
         this.state = state;
+        this.workerId = Integer.toString(state.workerId());
     }
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        res.header(WORKER, workerId);
         if (state.stage() == WorkerState.Stage.DRAINING) {
             res.header(HeaderValues.CONNECTION_CLOSE);
         }

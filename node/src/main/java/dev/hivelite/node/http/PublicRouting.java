@@ -20,6 +20,8 @@ import dev.hivelite.node.records.RecordService;
 import dev.hivelite.node.records.ApiHealthService;
 import dev.hivelite.node.records.BatchService;
 import dev.hivelite.node.records.FileService;
+import dev.hivelite.node.realtime.RealtimeService;
+import dev.hivelite.node.common.Principal;
 import dev.hivelite.node.settings.SettingsService;
 import dev.hivelite.node.records.RecordAuthService;
 import dev.hivelite.node.records.UserTokens;
@@ -47,7 +49,8 @@ public final class PublicRouting {
                            CorsService cors, ImportService imports, AnalyticsService analytics,
                            DatabaseAnalytics databaseAnalytics, CollectionService collections, RecordService records,
                            RecordAuthService recordAuth, UserTokens userTokens, SettingsService settings,
-                           ApiHealthService apiHealth, BatchService batch, FileService files) {
+                           ApiHealthService apiHealth, BatchService batch, FileService files,
+                           RealtimeService realtime, java.util.function.Function<String, Principal> credentials) {
     }
 
     public static void routing(HttpRouting.Builder routing, WorkerState state, NodeMetrics metrics,
@@ -55,7 +58,7 @@ public final class PublicRouting {
         routing.addFilter(new RequestMetricsFilter(metrics, services.databaseAnalytics()));
         routing.addFilter(new DrainFilter(state));
         routing.addFilter(services.cors());
-        routing.addFilter(new AuthenticationFilter(services.authenticator(), services.apiKeys(), services.userTokens()));
+        routing.addFilter(new AuthenticationFilter(services.credentials()));
         ErrorHandling.register(routing);
         routing.register(new HealthService(state, clock));
         routing.register(new SuperuserAuthService(services.authenticator(), services.audit()));
@@ -74,6 +77,7 @@ public final class PublicRouting {
         routing.register(services.records());
         routing.register(services.recordAuth());
         routing.register(services.files());
+        routing.register(services.realtime());
         if (debugRoutes) {
             routing.register(new DebugService());
         }

@@ -1,0 +1,292 @@
+package dev.hivelite.node.realtime;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.hivelite.node.cluster.Invalidations;
+import dev.hivelite.node.cluster.SharedStrings;
+import dev.hivelite.node.cluster.Topics;
+import dev.hivelite.node.common.Ids;
+import dev.hivelite.node.common.Json;
+import dev.hivelite.node.common.Principal;
+import dev.hivelite.node.records.Collection;
+import dev.hivelite.node.records.RealtimeAccess;
+import dev.hivelite.node.records.RecordEvents;
+
+/**
+ * This worker's realtime clients, and the bridge between committed changes and them. A committed
+ * change is published on a cluster topic (after commit only: {@link RecordEvents} is called then);
+ * every worker, this one included, receives it on one ordered dispatcher thread and delivers it to
+ * those of its clients whose subscriptions match and whose auth passes the collection's rule and
+ * the subscription's filter. Renders are shared by subscribers with the same auth and topic, so a
+ * popular topic costs one rule check, not one per connection.
+ */
+public final class RealtimeHub implements RecordEvents {
+
+    private static final Logger LOG = Logger.getLogger(RealtimeHub.class.getName());
+    static final String EVENTS = "hivelite.realtime.events";
+    static final String SUBSCRIBE = "realtime.subscribe";
+    public static final String REGISTRY = "hivelite.realtime.clients";
+    static final Duration REGISTRY_TTL = Duration.ofHours(24);
+    /** Messages a client may have waiting before it is dropped as too slow. */
+    static final int QUEUE = 512;
+
+    private final Topics topics;
+    private final Invalidations cluster;
+    /** clientId → the id of the worker (cluster member) holding its connection. */
+    private final SharedStrings registry;
+    private final RealtimeAccess access;
+    /** The principal a token names now (revocations apply from the next event on). */
+    private final Function<String, Principal> authenticate;
+    /** By client id; this worker's connections only. */
+    private final Map<String, Client> clients = new ConcurrentHashMap<>();
+    /** One thread: events are delivered in the order they were received. */
+    private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("realtime-dispatch").daemon(true).factory());
+    private final AtomicLong published = new AtomicLong();
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+
+    public RealtimeHub(Topics topics, Invalidations cluster, SharedStrings registry, RealtimeAccess access,
+                       Function<String, Principal> authenticate) {
+        this.topics = topics;
+        this.cluster = cluster;
+        this.registry = registry;
+        this.access = access;
+        this.authenticate = authenticate;
+        topics.subscribe(EVENTS, message -> dispatcher.execute(() -> deliver(message)));
+        cluster.answer(SUBSCRIBE, this::subscribeHere);
+    }
+
+    // ---- committed changes ---------------------------------------------------------------------
+
+    @Override
+    public void created(String databaseId, Collection collection, Map<String, Object> record) {
+        publish(databaseId, collection, "create", record);
+    }
+
+    @Override
+    public void updated(String databaseId, Collection collection, Map<String, Object> record) {
+        publish(databaseId, collection, "update", record);
+    }
+
+    @Override
+    public void deleted(String databaseId, Collection collection, Map<String, Object> record) {
+        publish(databaseId, collection, "delete", record);
+    }
+
+    private void publish(String databaseId, Collection collection, String action, Map<String, Object> record) {
+        if (record == null) {
+            return;
+        }
+        try {
+            ObjectNode event = Json.mapper().createObjectNode();
+            event.put("db", databaseId).put("collection", collection.id()).put("action", action);
+            event.set("record", RealtimeAccess.transport(collection, record));
+            topics.publish(EVENTS, event.toString());
+            published.incrementAndGet();
+        } catch (RuntimeException e) {
+            // The write is committed whatever happens here: realtime is best effort.
+            LOG.log(Level.WARNING, "realtime publish failed", e);
+        }
+    }
+
+    private void deliver(String message) {
+        try {
+            JsonNode event = Json.mapper().readTree(message);
+            String db = event.path("db").asText();
+            List<Client> audience = new ArrayList<>();
+            for (Client c : clients.values()) {
+                if (c.databaseId.equals(db) && !c.topics.isEmpty() && c.closeReason == null) {
+                    audience.add(c);
+                }
+            }
+            if (audience.isEmpty()) {
+                return;
+            }
+            Optional<Collection> collection = access.collection(db, event.path("collection").asText());
+            if (collection.isEmpty()) {
+                return;
+            }
+            ObjectNode record = (ObjectNode) event.path("record");
+            String recordId = record.path("id").asText();
+            String action = event.path("action").asText();
+            Map<String, Principal> principals = new HashMap<>();
+            Map<String, Optional<String>> renders = new HashMap<>();
+            for (Client client : audience) {
+                Principal principal = client.token == null ? Principal.ANONYMOUS
+                        : principals.computeIfAbsent(client.token, authenticate);
+                for (Topic topic : client.topics) {
+                    if (!matches(topic, collection.get(), recordId)) {
+                        continue;
+                    }
+                    Optional<String> data = renders.computeIfAbsent(key(principal, topic), k ->
+                            access.render(db, collection.get(), record, new RealtimeAccess.Viewer(principal,
+                                    topic.recordId() != null, topic.query(), topic.headers()))
+                                    .map(json -> envelope(action, json)));
+                    if (data.isPresent()) {
+                        if (client.offer(new Client.Message(topic.raw(), data.get()))) {
+                            delivered.incrementAndGet();
+                        } else {
+                            dropped.incrementAndGet();
+                        }
+                    }
+                }
+            }
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "realtime delivery failed", e);
+        }
+    }
+
+    private static boolean matches(Topic topic, Collection collection, String recordId) {
+        boolean sameCollection = topic.collection().equalsIgnoreCase(collection.name()) || topic.collection().equals(collection.id());
+        return sameCollection && (topic.recordId() == null || topic.recordId().equals(recordId));
+    }
+
+    private static String identity(Principal principal) {
+        return switch (principal) {
+            case Principal.Superuser s -> "su:" + s.id();
+            case Principal.ApiKey k -> "key:" + k.keyId();
+            case Principal.User u -> "user:" + u.databaseId() + "/" + u.collectionId() + "/" + u.recordId();
+            case Principal.Anonymous a -> "";
+        };
+    }
+
+    private static String key(Principal principal, Topic topic) {
+        return identity(principal) + "|" + (topic.recordId() != null ? "view" : "list") + "|" + topic.query() + "|" + topic.headers();
+    }
+
+    private static String envelope(String action, ObjectNode record) {
+        ObjectNode out = Json.mapper().createObjectNode();
+        out.put("action", action);
+        out.set("record", record);
+        return out.toString();
+    }
+
+    // ---- connections and subscriptions ---------------------------------------------------------
+
+    Client connect(String databaseId) {
+        Client client = new Client(Ids.secret(40), databaseId, QUEUE);
+        clients.put(client.id, client);
+        cluster.localMemberId().ifPresent(member -> registry.put(client.id, member, REGISTRY_TTL));
+        return client;
+    }
+
+    void disconnect(Client client) {
+        clients.remove(client.id);
+        client.close(client.closeReason == null ? "disconnected" : client.closeReason);
+        registry.remove(client.id);
+    }
+
+    /** What a subscription request came to. */
+    enum Outcome { OK, NOT_FOUND, FORBIDDEN }
+
+    /**
+     * Sets a client's subscriptions, wherever it is connected: here, or on the worker the registry
+     * names (asked through the cluster and answered once applied).
+     */
+    Outcome subscribe(String clientId, String databaseId, String token, List<String> subscriptions) {
+        Client local = clients.get(clientId);
+        if (local != null) {
+            return apply(local, databaseId, token, subscriptions);
+        }
+        Optional<String> member = registry.get(clientId);
+        if (member.isEmpty()) {
+            return Outcome.NOT_FOUND;
+        }
+        ObjectNode ask = Json.mapper().createObjectNode();
+        ask.put("clientId", clientId).put("db", databaseId).put("token", token);
+        subscriptions.forEach(ask.putArray("subscriptions")::add);
+        return cluster.ask(member.get(), SUBSCRIBE, ask.toString()).map(Outcome::valueOf).orElse(Outcome.NOT_FOUND);
+    }
+
+    private String subscribeHere(String payload) {
+        try {
+            JsonNode ask = Json.mapper().readTree(payload);
+            Client client = clients.get(ask.path("clientId").asText());
+            if (client == null) {
+                return Outcome.NOT_FOUND.name();
+            }
+            List<String> subs = new ArrayList<>();
+            ask.path("subscriptions").forEach(s -> subs.add(s.asText()));
+            return apply(client, ask.path("db").asText(), ask.path("token").asText(), subs).name();
+        } catch (Exception e) {
+            return Outcome.NOT_FOUND.name();
+        }
+    }
+
+    private Outcome apply(Client client, String databaseId, String token, List<String> subscriptions) {
+        if (!client.databaseId.equals(databaseId)) {
+            return Outcome.NOT_FOUND;
+        }
+        Principal next = token.isEmpty() ? Principal.ANONYMOUS : authenticate.apply(token);
+        Principal previous = client.principal;
+        // As PocketBase: once a client has an auth, a request with another auth may not take it over
+        // (a refreshed token of the same record is the same auth).
+        if (client.token != null && !(previous instanceof Principal.Anonymous) && !identity(previous).equals(identity(next))) {
+            return Outcome.FORBIDDEN;
+        }
+        client.token = token;
+        client.principal = next;
+        List<Topic> parsed = new ArrayList<>();
+        for (String s : subscriptions) {
+            parsed.add(Topic.parse(s));
+        }
+        client.topics = List.copyOf(parsed);
+        return Outcome.OK;
+    }
+
+    /** Local WebSocket clients set their own auth and topics (no registry round trip). */
+    void setLocal(Client client, String token, List<Topic> topics) {
+        if (token != null) {
+            client.token = token;
+            client.principal = token.isEmpty() ? Principal.ANONYMOUS : authenticate.apply(token);
+        }
+        client.topics = List.copyOf(topics);
+    }
+
+    /** Ends every connection (drain): clients reconnect to a live worker and subscribe again. */
+    public void closeAll(String reason) {
+        clients.values().forEach(c -> c.close(reason));
+    }
+
+    public int connections() {
+        return clients.size();
+    }
+
+    public long published() {
+        return published.get();
+    }
+
+    public long delivered() {
+        return delivered.get();
+    }
+
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** True while changes reach only this worker's clients (the cluster is not joined). */
+    public boolean degraded() {
+        return topics.degraded();
+    }
+
+    public void close() {
+        closeAll("the server is stopping");
+        dispatcher.shutdown();
+    }
+}

@@ -1,0 +1,153 @@
+package dev.hivelite.node.realtime;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import dev.hivelite.node.common.ApiException;
+import dev.hivelite.node.common.Bodies;
+import dev.hivelite.node.common.Json;
+import dev.hivelite.node.common.RequestContext;
+import dev.hivelite.node.platform.DatabaseDirectory;
+import dev.hivelite.node.platform.DatabaseStore;
+
+/**
+ * PocketBase's realtime protocol: {@code GET /api/realtime} opens an SSE stream whose first event is
+ * {@code PB_CONNECT} with the {@code clientId}; {@code POST /api/realtime} {@code {clientId,
+ * subscriptions}} sets that client's topics and auth (the request's Authorization), on whichever
+ * worker holds the stream. Events are named by topic with {@code {action, record}}. A comment line
+ * every {@link #HEARTBEAT} keeps idle streams open through proxies.
+ */
+public final class RealtimeService implements HttpService {
+
+    static final Duration HEARTBEAT = Duration.ofSeconds(15);
+    static final int MAX_SUBSCRIPTIONS = 1000;
+
+    private final RealtimeHub hub;
+    private final DatabaseDirectory databases;
+
+    public RealtimeService(RealtimeHub hub, DatabaseDirectory databases) {
+        this.hub = hub;
+        this.databases = databases;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        for (String p : new String[] {"", "/db/{db}"}) {
+            rules.get(p + "/api/realtime", this::connect)
+                 .post(p + "/api/realtime", this::subscribe);
+        }
+    }
+
+    private DatabaseStore.Database database(ServerRequest req) {
+        String name = req.path().pathParameters().first("db").orElse(DatabaseStore.MAIN);
+        DatabaseStore.Database db = databases.byName(name)
+                .orElseThrow(() -> new ApiException.NotFound("Missing or invalid database."));
+        RequestContext.database(req, db.id(), db.name());
+        return db;
+    }
+
+    private void connect(ServerRequest req, ServerResponse res) {
+        DatabaseStore.Database db = database(req);
+        Client client = hub.connect(db.id());
+        try {
+            res.header(HeaderNames.CONTENT_TYPE, "text/event-stream")
+               .header(HeaderNames.CACHE_CONTROL, "no-store")
+               .header("X-Accel-Buffering", "no");
+            try (OutputStream out = res.outputStream()) {
+                write(out, client.id, "PB_CONNECT", Json.mapper().createObjectNode().put("clientId", client.id).toString());
+                out.flush();
+                while (true) {
+                    Client.Message m = client.next(HEARTBEAT.toMillis());
+                    if (m == null) {
+                        out.write(":\n\n".getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                        continue;
+                    }
+                    if (m == Client.Message.CLOSE) {
+                        break;
+                    }
+                    write(out, client.id, m.event(), m.data());
+                    // Drain what else is waiting before one flush: one write for a burst.
+                    for (Client.Message more = client.poll(); more != null; more = client.poll()) {
+                        if (more == Client.Message.CLOSE) {
+                            out.flush();
+                            return;
+                        }
+                        write(out, client.id, more.event(), more.data());
+                    }
+                    out.flush();
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // The client went away: nothing to answer.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            hub.disconnect(client);
+        }
+    }
+
+    private static void write(OutputStream out, String id, String event, String data) throws IOException {
+        StringBuilder frame = new StringBuilder(data.length() + event.length() + 64);
+        frame.append("id:").append(id).append('\n').append("event:").append(event).append('\n');
+        for (String line : data.split("\n", -1)) {
+            frame.append("data:").append(line).append('\n');
+        }
+        frame.append('\n');
+        out.write(frame.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void subscribe(ServerRequest req, ServerResponse res) {
+        DatabaseStore.Database db = database(req);
+        JsonNode body = Bodies.json(req);
+        String clientId = Bodies.text(body, "clientId");
+        if (clientId == null || clientId.isBlank()) {
+            throw ApiException.invalid("clientId", "validation_required", "Cannot be blank.");
+        }
+        List<String> subscriptions = new ArrayList<>();
+        JsonNode subs = body.get("subscriptions");
+        if (subs != null && !subs.isNull()) {
+            if (!subs.isArray()) {
+                throw ApiException.invalid("subscriptions", "validation_invalid_type", "Must be a list of topics.");
+            }
+            if (subs.size() > MAX_SUBSCRIPTIONS) {
+                throw ApiException.invalid("subscriptions", "validation_length_too_long",
+                        "The length must be no more than " + MAX_SUBSCRIPTIONS + ".");
+            }
+            for (JsonNode s : subs) {
+                if (!s.isTextual() || s.asText().length() > Topic.MAX_LENGTH) {
+                    throw ApiException.invalid("subscriptions", "validation_invalid_value",
+                            "Each subscription is a topic of at most " + Topic.MAX_LENGTH + " characters.");
+                }
+                subscriptions.add(s.asText());
+            }
+        }
+        String token = req.headers().first(HeaderNames.AUTHORIZATION)
+                .map(h -> h.trim().regionMatches(true, 0, "bearer ", 0, 7) ? h.trim().substring(7).trim() : h.trim())
+                .orElse("");
+        switch (hub.subscribe(clientId, db.id(), token, subscriptions)) {
+            case OK -> res.status(Status.NO_CONTENT_204).send();
+            case NOT_FOUND -> throw new ApiException.NotFound("Missing or invalid client id.");
+            case FORBIDDEN -> throw new ApiException.Forbidden("The current and the previous request authorization don't match.");
+        }
+    }
+
+    static Map<String, Object> status(RealtimeHub hub) {
+        return Map.of("connections", hub.connections(), "degraded", hub.degraded());
+    }
+}

@@ -1,0 +1,184 @@
+package dev.hivelite.node.realtime;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+import io.helidon.websocket.WsUpgradeException;
+
+import dev.hivelite.node.common.Json;
+import dev.hivelite.node.platform.DatabaseDirectory;
+import dev.hivelite.node.platform.DatabaseStore;
+
+/**
+ * Realtime over one WebSocket, {@code /api/realtime/ws} (and {@code /db/{db}/api/realtime/ws}): the
+ * same topics, rules and events as the SSE protocol, without the second request.
+ *
+ * <p>Client → server: {@code {"type":"auth","token":"…"}}, {@code {"type":"subscribe","topics":[…]}}
+ * (adds), {@code {"type":"unsubscribe","topics":[…]}} (removes; none listed: all).
+ * Server → client: {@code {"type":"connect","clientId"}}, {@code {"type":"subscribed","topics":[…]}},
+ * {@code {"type":"event","topic","action","record"}}, {@code {"type":"error","message"}}; a client
+ * that cannot keep up is closed with status 1008 and the reason. One listener per connection.
+ */
+public final class RealtimeSocket implements WsListener {
+
+    private static final Logger LOG = Logger.getLogger(RealtimeSocket.class.getName());
+
+    private final RealtimeHub hub;
+    private final DatabaseDirectory databases;
+    private volatile String databaseId;
+    private volatile Client client;
+    private final List<Topic> topics = new ArrayList<>();
+
+    RealtimeSocket(RealtimeHub hub, DatabaseDirectory databases) {
+        this.hub = hub;
+        this.databases = databases;
+    }
+
+    /** The WebSocket routes, for {@code main} and for every other database: a listener per connection. */
+    public static io.helidon.webserver.websocket.WsRouting.Builder routing(RealtimeHub hub, DatabaseDirectory databases) {
+        return io.helidon.webserver.websocket.WsRouting.builder()
+                .endpoint("/api/realtime/ws", () -> new RealtimeSocket(hub, databases))
+                .endpoint("/db/{db}/api/realtime/ws", () -> new RealtimeSocket(hub, databases));
+    }
+
+    @Override
+    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
+        String path = prologue.uriPath().path();
+        String name = DatabaseStore.MAIN;
+        if (path.startsWith("/db/")) {
+            int end = path.indexOf('/', 4);
+            name = end < 0 ? path.substring(4) : path.substring(4, end);
+        }
+        Optional<DatabaseStore.Database> db = databases.byName(name);
+        if (db.isEmpty()) {
+            throw new WsUpgradeException("Missing or invalid database.");
+        }
+        databaseId = db.get().id();
+        return Optional.empty();
+    }
+
+    @Override
+    public void onOpen(WsSession session) {
+        Client c = hub.connect(databaseId);
+        client = c;
+        session.send(Json.mapper().createObjectNode().put("type", "connect").put("clientId", c.id).toString(), true);
+        Thread.ofVirtual().name("realtime-ws-" + c.id.substring(0, 8)).start(() -> write(session, c));
+    }
+
+    /** The writer: drains the client's queue to the socket, one sender at a time. */
+    private void write(WsSession session, Client c) {
+        try {
+            while (true) {
+                Client.Message m = c.next(RealtimeService.HEARTBEAT.toMillis());
+                if (m == null) {
+                    session.ping(io.helidon.common.buffers.BufferData.empty());
+                    continue;
+                }
+                if (m == Client.Message.CLOSE) {
+                    session.close(c.closeReason != null && c.closeReason.contains("keep up") ? 1008 : 1001,
+                            c.closeReason == null ? "closing" : c.closeReason);
+                    return;
+                }
+                String data = m.data();
+                String frame = "{\"type\":\"event\",\"topic\":" + Json.mapper().valueToTree(m.event()) + ","
+                        + data.substring(1);
+                session.send(frame, true);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "realtime socket writer ended", e);
+        } finally {
+            hub.disconnect(c);
+        }
+    }
+
+    @Override
+    public void onMessage(WsSession session, String text, boolean last) {
+        Client c = client;
+        if (c == null) {
+            return;
+        }
+        try {
+            JsonNode message = Json.mapper().readTree(text);
+            String type = message.path("type").asText();
+            switch (type) {
+                case "auth" -> {
+                    hub.setLocal(c, message.path("token").asText(""), currentTopics());
+                    reply(session, "auth", null);
+                }
+                case "subscribe" -> {
+                    synchronized (topics) {
+                        message.path("topics").forEach(t -> {
+                            if (t.isTextual() && t.asText().length() <= Topic.MAX_LENGTH
+                                    && topics.stream().noneMatch(x -> x.raw().equals(t.asText()))
+                                    && topics.size() < RealtimeService.MAX_SUBSCRIPTIONS) {
+                                topics.add(Topic.parse(t.asText()));
+                            }
+                        });
+                    }
+                    hub.setLocal(c, null, currentTopics());
+                    reply(session, "subscribed", currentTopics());
+                }
+                case "unsubscribe" -> {
+                    synchronized (topics) {
+                        if (!message.path("topics").isArray() || message.path("topics").isEmpty()) {
+                            topics.clear();
+                        } else {
+                            message.path("topics").forEach(t -> topics.removeIf(x -> x.raw().equals(t.asText())));
+                        }
+                    }
+                    hub.setLocal(c, null, currentTopics());
+                    reply(session, "subscribed", currentTopics());
+                }
+                default -> error(session, "unknown message type \"" + type + "\"");
+            }
+        } catch (Exception e) {
+            error(session, "messages are JSON objects with a type: auth, subscribe or unsubscribe");
+        }
+    }
+
+    private List<Topic> currentTopics() {
+        synchronized (topics) {
+            return List.copyOf(topics);
+        }
+    }
+
+    private static void reply(WsSession session, String type, List<Topic> topics) {
+        ObjectNode out = Json.mapper().createObjectNode().put("type", type);
+        if (topics != null) {
+            topics.forEach(t -> out.withArray("topics").add(t.raw()));
+        }
+        session.send(out.toString(), true);
+    }
+
+    private static void error(WsSession session, String message) {
+        session.send(Json.mapper().createObjectNode().put("type", "error").put("message", message).toString(), true);
+    }
+
+    @Override
+    public void onClose(WsSession session, int status, String reason) {
+        Client c = client;
+        if (c != null) {
+            c.close("closed by the client");
+        }
+    }
+
+    @Override
+    public void onError(WsSession session, Throwable t) {
+        Client c = client;
+        if (c != null) {
+            c.close("socket error");
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package dev.hivelite.node.realtime;
+
+import static dev.hivelite.node.TestWorker.ADMIN_EMAIL;
+import static dev.hivelite.node.TestWorker.ADMIN_PASSWORD;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.hivelite.node.TestWorker;
+import dev.hivelite.node.common.Json;
+
+/** PocketBase's realtime protocol and the WebSocket variant, over real sockets on a real worker. */
+class RealtimeApiTest {
+
+    @TempDir
+    static Path dataDir;
+
+    private static TestWorker worker;
+    private static String token;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        worker = TestWorker.start(dataDir);
+        token = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+        post("/api/collections", "{\"name\":\"notes\",\"listRule\":\"\",\"viewRule\":\"\",\"fields\":[{\"name\":\"text\",\"type\":\"text\"},"
+                + "{\"name\":\"secret\",\"type\":\"bool\"}]}");
+        post("/api/collections", "{\"name\":\"hidden_notes\",\"listRule\":\"secret = false\",\"viewRule\":\"secret = false\","
+                + "\"fields\":[{\"name\":\"text\",\"type\":\"text\"},{\"name\":\"secret\",\"type\":\"bool\"}]}");
+    }
+
+    @AfterAll
+    static void stop() {
+        worker.close();
+    }
+
+    private static JsonNode post(String path, String body) throws Exception {
+        HttpResponse<String> r = worker.send("POST", path, body, Map.of("Authorization", token));
+        assertTrue(r.statusCode() < 300, path + ": " + r.body());
+        return r.body().isEmpty() ? null : Json.mapper().readTree(r.body());
+    }
+
+    private static String base() {
+        return "http://127.0.0.1:" + worker.worker.port();
+    }
+
+    /** An SSE stream read line by line on a background thread: events as (name, data). */
+    record Event(String name, String data) {
+    }
+
+    static final class Stream implements AutoCloseable {
+        final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+        final Thread reader;
+        volatile java.io.InputStream body;
+
+        Stream(String path) throws Exception {
+            HttpResponse<java.io.InputStream> response = HTTP.send(HttpRequest.newBuilder(URI.create(base() + path)).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, response.statusCode());
+            assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
+            body = response.body();
+            reader = Thread.ofVirtual().start(() -> {
+                try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(body))) {
+                    String name = null;
+                    StringBuilder data = new StringBuilder();
+                    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                        if (line.startsWith("event:")) {
+                            name = line.substring(6);
+                        } else if (line.startsWith("data:")) {
+                            data.append(line.substring(5));
+                        } else if (line.isEmpty() && name != null) {
+                            events.add(new Event(name, data.toString()));
+                            name = null;
+                            data.setLength(0);
+                        }
+                    }
+                } catch (Exception ignored) {
+                    // closed
+                }
+            });
+        }
+
+        Event next() throws InterruptedException {
+            Event e = events.poll(10, TimeUnit.SECONDS);
+            if (e == null) {
+                throw new AssertionError("no event within 10 s");
+            }
+            return e;
+        }
+
+        @Override
+        public void close() throws Exception {
+            body.close();
+        }
+    }
+
+    private static int subscribe(String clientId, String auth, String... topics) throws Exception {
+        String body = Json.mapper().writeValueAsString(Map.of("clientId", clientId, "subscriptions", List.of(topics)));
+        return worker.send("POST", "/api/realtime", body, auth == null ? Map.of() : Map.of("Authorization", auth)).statusCode();
+    }
+
+    @Test
+    void subscriberGetsCreateUpdateAndDeleteOfItsCollectionAfterCommit() throws Exception {
+        try (Stream stream = new Stream("/api/realtime")) {
+            Event connect = stream.next();
+            assertEquals("PB_CONNECT", connect.name());
+            String clientId = Json.mapper().readTree(connect.data()).get("clientId").asText();
+            assertEquals(204, subscribe(clientId, null, "notes/*"));
+            JsonNode created = post("/api/collections/notes/records", "{\"text\":\"hello\"}");
+            Event e = stream.next();
+            assertEquals("notes/*", e.name());
+            JsonNode data = Json.mapper().readTree(e.data());
+            assertEquals("create", data.get("action").asText());
+            assertEquals(created.get("id"), data.get("record").get("id"));
+            assertEquals("hello", data.get("record").get("text").asText());
+            worker.send("PATCH", "/api/collections/notes/records/" + created.get("id").asText(), "{\"text\":\"changed\"}",
+                    Map.of("Authorization", token));
+            assertEquals("update", Json.mapper().readTree(stream.next().data()).get("action").asText());
+            worker.send("DELETE", "/api/collections/notes/records/" + created.get("id").asText(), null,
+                    Map.of("Authorization", token));
+            JsonNode deleted = Json.mapper().readTree(stream.next().data());
+            assertEquals("delete", deleted.get("action").asText());
+            assertEquals("changed", deleted.get("record").get("text").asText(), "a delete carries the record as it was");
+        }
+    }
+
+    @Test
+    void rulesAndFiltersDecideWhatASubscriberSees() throws Exception {
+        try (Stream stream = new Stream("/api/realtime")) {
+            String clientId = Json.mapper().readTree(stream.next().data()).get("clientId").asText();
+            String filtered = "notes/*?options=" + java.net.URLEncoder.encode("{\"query\":{\"filter\":\"text ~ 'keep'\"}}",
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(204, subscribe(clientId, null, "hidden_notes/*", filtered));
+            post("/api/collections/hidden_notes/records", "{\"text\":\"secret\",\"secret\":true}");
+            post("/api/collections/notes/records", "{\"text\":\"drop me\"}");
+            post("/api/collections/hidden_notes/records", "{\"text\":\"public\",\"secret\":false}");
+            post("/api/collections/notes/records", "{\"text\":\"keep me\"}");
+            Event first = stream.next();
+            assertEquals("hidden_notes/*", first.name());
+            assertEquals("public", Json.mapper().readTree(first.data()).get("record").get("text").asText());
+            Event second = stream.next();
+            assertEquals(filtered, second.name(), "the event is named by the subscription, options included");
+            assertEquals("keep me", Json.mapper().readTree(second.data()).get("record").get("text").asText());
+            assertTrue(stream.events.poll(300, TimeUnit.MILLISECONDS) == null, "nothing else: " + stream.events);
+        }
+    }
+
+    @Test
+    void subscriptionErrors() throws Exception {
+        assertEquals(404, subscribe("no-such-client", null, "notes/*"));
+        assertEquals(400, worker.send("POST", "/api/realtime", "{}", Map.of()).statusCode());
+        try (Stream stream = new Stream("/api/realtime")) {
+            String clientId = Json.mapper().readTree(stream.next().data()).get("clientId").asText();
+            assertEquals(204, subscribe(clientId, token, "notes/*"));
+            assertEquals(403, subscribe(clientId, null, "notes/*"), "another auth may not take a client over");
+        }
+    }
+
+    @Test
+    void webSocketClientsGetTheSameEvents() throws Exception {
+        BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+        WebSocket ws = HTTP.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + worker.worker.port()
+                + "/api/realtime/ws"), new WebSocket.Listener() {
+                    private final StringBuilder text = new StringBuilder();
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        text.append(data);
+                        if (last) {
+                            try {
+                                messages.add(Json.mapper().readTree(text.toString()));
+                            } catch (Exception ignored) {
+                                // not JSON: the assertions below fail
+                            }
+                            text.setLength(0);
+                        }
+                        webSocket.request(1);
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        try {
+            assertEquals("connect", messages.poll(10, TimeUnit.SECONDS).get("type").asText());
+            ws.sendText("{\"type\":\"subscribe\",\"topics\":[\"notes/*\"]}", true).get(5, TimeUnit.SECONDS);
+            assertEquals("subscribed", messages.poll(10, TimeUnit.SECONDS).get("type").asText());
+            post("/api/collections/notes/records", "{\"text\":\"over ws\"}");
+            JsonNode event = messages.poll(10, TimeUnit.SECONDS);
+            assertEquals("event", event.get("type").asText());
+            assertEquals("notes/*", event.get("topic").asText());
+            assertEquals("create", event.get("action").asText());
+            assertEquals("over ws", event.get("record").get("text").asText());
+        } finally {
+            ws.abort();
+        }
+    }
+}
