@@ -39,13 +39,12 @@ public final class AuthenticationFilter implements Filter {
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        // Anonymous is the default when nothing is registered: most requests skip the context write.
-        req.headers().first(HeaderNames.AUTHORIZATION)
+        // Always set (anonymous too): nothing of an earlier request on this thread may remain.
+        RequestContext.principal(req, req.headers().first(HeaderNames.AUTHORIZATION)
                 .map(AuthenticationFilter::token)
                 .filter(token -> !token.isEmpty())
                 .map(credentials)
-                .filter(principal -> !(principal instanceof Principal.Anonymous))
-                .ifPresent(principal -> RequestContext.principal(req, principal));
+                .orElse(Principal.ANONYMOUS));
         chain.proceed();
     }
 

@@ -60,8 +60,18 @@ public final class PublicRouting {
         routing.addFilter(services.cors());
         routing.addFilter(new AuthenticationFilter(services.credentials()));
         ErrorHandling.register(routing);
+        // Helidon tries routes in registration order: the hot data API first, platform routes after.
+        // _superusers' auth routes precede the auth-collection routes whose pattern also matches them.
         routing.register(new HealthService(state, clock));
+        routing.register(services.records());
+        routing.register(services.files());
         routing.register(new SuperuserAuthService(services.authenticator(), services.audit()));
+        routing.register(services.recordAuth());
+        routing.register(services.collections());
+        routing.register(services.realtime());
+        routing.register(services.batch());
+        routing.register(services.apiHealth());
+        routing.register(services.settings());
         routing.register(new SuperuserService(services.superusers(), services.authenticator(), services.audit()));
         routing.register(new ActivityService(services.audit()));
         routing.register(services.databases());
@@ -70,14 +80,6 @@ public final class PublicRouting {
         routing.register(services.export());
         routing.register(services.imports());
         routing.register(services.analytics());
-        routing.register(services.apiHealth());
-        routing.register(services.settings());
-        routing.register(services.batch());
-        routing.register(services.collections());
-        routing.register(services.records());
-        routing.register(services.recordAuth());
-        routing.register(services.files());
-        routing.register(services.realtime());
         if (debugRoutes) {
             routing.register(new DebugService());
         }

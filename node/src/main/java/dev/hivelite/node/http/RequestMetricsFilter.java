@@ -27,6 +27,7 @@ final class RequestMetricsFilter implements Filter {
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         long start = System.nanoTime();
         metrics.requestStarted();
+        RequestContext.begin();
         try {
             chain.proceed();
         } finally {
@@ -35,6 +36,7 @@ final class RequestMetricsFilter implements Filter {
             long nanos = System.nanoTime() - start;
             metrics.recordRequest(req.prologue().method().text(), route, res.status().code(), nanos);
             RequestContext.database(req).ifPresent(db -> analytics.request(db.id(), db.name(), res.status().code(), nanos));
+            RequestContext.end();
         }
     }
 }

@@ -35,10 +35,30 @@ final class RecordJson {
                 continue;
             }
             Object value = values.containsKey(f.name()) ? values.get(f.name()) : f.zero();
-            sorted.put(f.name(), Json.mapper().valueToTree(f.toJson(value)));
+            sorted.put(f.name(), node(f.toJson(value)));
         }
         ObjectNode out = Json.mapper().createObjectNode();
         sorted.forEach(out::set);
         return out;
+    }
+
+    /** A field's JSON value as a node, without a round trip through Jackson's serializers. */
+    static JsonNode node(Object value) {
+        var f = Json.mapper().getNodeFactory();
+        return switch (value) {
+            case null -> f.nullNode();
+            case JsonNode n -> n;
+            case String s -> f.textNode(s);
+            case Boolean b -> f.booleanNode(b);
+            case Long l -> f.numberNode(l);
+            case Integer i -> f.numberNode(i);
+            case Double d -> f.numberNode(d);
+            case java.util.List<?> list -> {
+                var array = f.arrayNode(list.size());
+                list.forEach(item -> array.add(node(item)));
+                yield array;
+            }
+            default -> Json.mapper().valueToTree(value);
+        };
     }
 }

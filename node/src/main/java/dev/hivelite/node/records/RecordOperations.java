@@ -327,7 +327,7 @@ public final class RecordOperations {
     // ---- files -------------------------------------------------------------------------------------
 
     static Path storage(Scopes.Scope scope) {
-        return scope.folder.resolve("storage");
+        return scope.folder().resolve("storage");
     }
 
     /**

@@ -17,6 +17,7 @@ import dev.hivelite.node.records.filter.FilterCompiler;
 import dev.hivelite.node.records.filter.FilterException;
 import dev.hivelite.node.records.filter.FilterParser;
 import dev.hivelite.node.storage.Sql;
+import dev.hivelite.node.storage.Statements;
 
 /**
  * Reads records: a page of a list (rule, filter, sort, paging) and single records by id, always as
@@ -98,29 +99,33 @@ final class RecordQuery {
         String sql = "SELECT " + columns(collection) + " FROM " + RecordResolver.quote(collection.name()) + " t WHERE "
                 + where.sql() + orderBy + " LIMIT ? OFFSET ?";
         List<Map<String, Object>> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            for (Object p : where.params()) {
-                ps.setObject(i++, p);
+        PreparedStatement ps = Statements.prepare(c, sql);
+        int i = 1;
+        for (Object p : where.params()) {
+            ps.setObject(i++, p);
+        }
+        ps.setInt(i++, limit);
+        ps.setLong(i, offset);
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(row(rs, collection));
             }
-            ps.setInt(i++, limit);
-            ps.setLong(i, offset);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(row(rs, collection));
-                }
-            }
+        } catch (SQLException e) {
+            Statements.evict(c, sql);
+            throw e;
         }
         return out;
     }
 
     static long count(Connection c, Collection collection, Where where) throws SQLException {
         String sql = "SELECT COUNT(*) FROM " + RecordResolver.quote(collection.name()) + " t WHERE " + where.sql();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            Sql.bind(ps, where.params().toArray());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
+        PreparedStatement ps = Statements.prepare(c, sql);
+        Sql.bind(ps, where.params().toArray());
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        } catch (SQLException e) {
+            Statements.evict(c, sql);
+            throw e;
         }
     }
 

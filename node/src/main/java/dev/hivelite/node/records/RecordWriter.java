@@ -271,7 +271,8 @@ final class RecordWriter {
                     + fields.stream().map(f -> RecordResolver.quote(f.name()) + " = ?").collect(Collectors.joining(", "))
                     + " WHERE id = ?";
         }
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        try {
+            PreparedStatement ps = dev.hivelite.node.storage.Statements.prepare(c, sql);
             int i = 1;
             for (Field f : fields) {
                 ps.setObject(i++, f.toDb(values.get(f.name())));
@@ -281,6 +282,7 @@ final class RecordWriter {
             }
             ps.executeUpdate();
         } catch (SQLException e) {
+            dev.hivelite.node.storage.Statements.evict(c, sql);
             throw uniqueViolation(collection, e, creating);
         }
     }

@@ -28,12 +28,19 @@ final class Requests {
     }
 
     static RequestInfo info(ServerRequest req, Scopes.Scope scope, JsonNode body) {
-        Map<String, String> query = new HashMap<>();
-        for (String name : req.query().names()) {
-            query.put(name, req.query().first(name).orElse(""));
-        }
-        Map<String, String> headers = new HashMap<>();
-        req.headers().forEach(h -> headers.put(h.name().toLowerCase(Locale.ROOT).replace('-', '_'), h.get()));
+        // Built on first use: most rules never look at @request.query or @request.headers.
+        Map<String, String> query = new Lazy(() -> {
+            Map<String, String> q = new HashMap<>();
+            for (String name : req.query().names()) {
+                q.put(name, req.query().first(name).orElse(""));
+            }
+            return q;
+        });
+        Map<String, String> headers = new Lazy(() -> {
+            Map<String, String> h = new HashMap<>();
+            req.headers().forEach(x -> h.put(x.name().toLowerCase(Locale.ROOT).replace('-', '_'), x.get()));
+            return h;
+        });
         return new RequestInfo(scope.admin, auth(scope), body == null ? NullNode.getInstance() : body, null, query,
                 headers, req.prologue().method().text(), "default");
     }
@@ -85,6 +92,33 @@ final class Requests {
                     throw new ApiException.Forbidden("Only superusers can filter by " + field);
                 }
             }
+        }
+    }
+
+    /** A read-only map computed on first access (within one request's thread). */
+    private static final class Lazy extends java.util.AbstractMap<String, String> {
+        private final java.util.function.Supplier<Map<String, String>> loader;
+        private Map<String, String> map;
+
+        Lazy(java.util.function.Supplier<Map<String, String>> loader) {
+            this.loader = loader;
+        }
+
+        private Map<String, String> map() {
+            if (map == null) {
+                map = loader.get();
+            }
+            return map;
+        }
+
+        @Override
+        public String get(Object key) {
+            return map().get(key);
+        }
+
+        @Override
+        public java.util.Set<Entry<String, String>> entrySet() {
+            return map().entrySet();
         }
     }
 }

@@ -39,17 +39,21 @@ public final class Scopes {
         final Schema schema;
         final Principal principal;
         final boolean admin;
-        /** The database's folder: data.db and storage/. */
-        final java.nio.file.Path folder;
+        private final DatabasePool pool;
 
         Scope(DatabaseStore.Database db, DatabasePool.Lease lease, Schema schema, Principal principal,
-              java.nio.file.Path folder) {
+              DatabasePool pool, String id) {
             this.db = db;
-            this.folder = folder;
+            this.pool = pool;
             this.lease = lease;
             this.schema = schema;
             this.principal = principal;
             this.admin = principal.mayAdminister(db.id());
+        }
+
+        /** The database's folder: data.db and storage/. */
+        java.nio.file.Path folder() {
+            return pool.folder(db.id());
         }
 
         /** The caller as an auth record of this database, or null. */
@@ -76,7 +80,7 @@ public final class Scopes {
             if (principal instanceof Principal.User u && !u.databaseId().equals(db.id())) {
                 principal = Principal.ANONYMOUS; // another database's user is nobody here
             }
-            return new Scope(db, lease, schema, principal, pool.folder(db.id()));
+            return new Scope(db, lease, schema, principal, pool, db.id());
         } catch (RuntimeException e) {
             lease.close();
             throw e;
