@@ -1,0 +1,219 @@
+package dev.hivelite.coordinator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.hivelite.node.common.Json;
+
+/**
+ * Realtime on the real coordinator with two workers: a stream on each worker, subscriptions set
+ * through either worker, writes on either worker, every event everywhere; a revoked user stops
+ * receiving; streams of a killed worker reconnect and go on.
+ */
+class RealtimeClusterIT {
+
+    @TempDir
+    Path tmp;
+
+    /** An SSE stream on its own connection, with the worker that holds it. */
+    static final class Stream implements AutoCloseable {
+        final String worker;
+        final String clientId;
+        final BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
+        private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        private final InputStream body;
+
+        Stream(int port) throws Exception {
+            HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/api/realtime")).build(), HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, response.statusCode());
+            worker = response.headers().firstValue("x-hivelite-worker").orElseThrow();
+            body = response.body();
+            BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+            String connect = readEvent(lines);
+            clientId = Json.mapper().readTree(connect).get("clientId").asText();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    for (String data = readEvent(lines); data != null; data = readEvent(lines)) {
+                        events.add(Json.mapper().readTree(data));
+                    }
+                } catch (Exception ignored) {
+                    // the stream ended
+                }
+                events.add(Json.mapper().createObjectNode().put("action", "closed"));
+            });
+        }
+
+        private static String readEvent(BufferedReader lines) throws java.io.IOException {
+            StringBuilder data = new StringBuilder();
+            boolean named = false;
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (line.startsWith("event:")) {
+                    named = true;
+                } else if (line.startsWith("data:")) {
+                    data.append(line.substring(5));
+                } else if (line.isEmpty() && named) {
+                    return data.toString();
+                }
+            }
+            return null;
+        }
+
+        JsonNode next() throws InterruptedException {
+            JsonNode e = events.poll(15, TimeUnit.SECONDS);
+            if (e == null) {
+                throw new AssertionError("no event within 15 s on worker " + worker);
+            }
+            return e;
+        }
+
+        @Override
+        public void close() throws Exception {
+            body.close();
+            client.close();
+        }
+    }
+
+    /** One stream on each worker (fresh connections until the kernel has given both). */
+    private static Map<String, Stream> streamOnEachWorker(CoordinatorProcess cluster) throws Exception {
+        Map<String, Stream> byWorker = new HashMap<>();
+        for (int i = 0; i < 100 && byWorker.size() < 2; i++) {
+            Stream s = new Stream(cluster.httpPort);
+            if (byWorker.putIfAbsent(s.worker, s) != null) {
+                s.close();
+            }
+        }
+        assertEquals(2, byWorker.size(), "a stream on each worker");
+        return byWorker;
+    }
+
+    private static CoordinatorProcess.Served subscribe(CoordinatorProcess cluster, Stream stream, String token,
+                                                       String... topics) throws Exception {
+        String body = Json.mapper().writeValueAsString(Map.of("clientId", stream.clientId, "subscriptions", List.of(topics)));
+        return cluster.onFreshConnection("POST", "/api/realtime", body, token);
+    }
+
+    @Test
+    void eventsReachEverySubscriberWhateverWorkerWroteOrTookTheSubscription() throws Exception {
+        Path data = tmp.resolve("data");
+        assertEquals(0, CoordinatorProcess.run(tmp, List.of("superuser", "upsert", "root@example.com", "root-password",
+                "--dir", data.toString())).exitCode());
+        try (CoordinatorProcess cluster = CoordinatorProcess.start(data, 2)) {
+            var login = cluster.onFreshConnection("POST", "/api/collections/_superusers/auth-with-password",
+                    "{\"identity\":\"root@example.com\",\"password\":\"root-password\"}", null);
+            String su = Json.mapper().readTree(login.body()).get("token").asText();
+            assertEquals(200, cluster.onFreshConnection("POST", "/api/collections", "{\"name\":\"notes\",\"listRule\":\"\","
+                    + "\"viewRule\":\"\",\"fields\":[{\"name\":\"text\",\"type\":\"text\"}]}", su).status());
+            assertEquals(200, cluster.onFreshConnection("POST", "/api/collections", "{\"name\":\"users\",\"type\":\"auth\"}",
+                    su).status());
+            assertEquals(200, cluster.onFreshConnection("POST", "/api/collections", "{\"name\":\"mine\","
+                    + "\"listRule\":\"@request.auth.id != ''\",\"viewRule\":\"@request.auth.id != ''\","
+                    + "\"fields\":[{\"name\":\"text\",\"type\":\"text\"}]}", su).status());
+            var user = cluster.onFreshConnection("POST", "/api/collections/users/records",
+                    "{\"email\":\"u@example.com\",\"password\":\"user-password\",\"passwordConfirm\":\"user-password\"}", su);
+            String userId = Json.mapper().readTree(user.body()).get("id").asText();
+            String userToken = Json.mapper().readTree(cluster.onFreshConnection("POST",
+                    "/api/collections/users/auth-with-password", "{\"identity\":\"u@example.com\",\"password\":\"user-password\"}",
+                    null).body()).get("token").asText();
+
+            Map<String, Stream> streams = streamOnEachWorker(cluster);
+            try {
+                // Subscriptions through fresh connections: some land on the other worker and are forwarded.
+                for (Stream s : streams.values()) {
+                    var done = subscribe(cluster, s, null, "notes/*");
+                    assertEquals(204, done.status(), done.body());
+                }
+                // Writes on fresh connections until both workers have written.
+                Set<Long> writers = new HashSet<>();
+                int writes = 0;
+                while (writers.size() < 2 && writes < 40) {
+                    var created = cluster.onFreshConnection("POST", "/api/collections/notes/records",
+                            "{\"text\":\"note " + writes + "\"}", su);
+                    assertEquals(200, created.status(), created.body());
+                    writers.add(created.pid());
+                    writes++;
+                }
+                assertEquals(2, writers.size(), "writes landed on both workers");
+                Set<String> expected = new HashSet<>();
+                for (int i = 0; i < writes; i++) {
+                    expected.add("note " + i);
+                }
+                for (Stream s : streams.values()) {
+                    // Every event on every worker; the order across two writing workers is not guaranteed.
+                    Set<String> seen = new HashSet<>();
+                    for (int i = 0; i < writes; i++) {
+                        JsonNode e = s.next();
+                        assertEquals("create", e.get("action").asText(), "worker " + s.worker + ": " + e);
+                        seen.add(e.get("record").get("text").asText());
+                    }
+                    assertEquals(expected, seen, "worker " + s.worker);
+                }
+
+                // A revoked user (password changed: tokenKey rotated) stops receiving at once, on every worker.
+                Stream userStream = streams.values().iterator().next();
+                Stream suStream = streams.values().stream().filter(s -> s != userStream).findFirst().orElseThrow();
+                assertEquals(204, subscribe(cluster, userStream, userToken, "mine/*").status());
+                assertEquals(204, subscribe(cluster, suStream, su, "mine/*").status());
+                cluster.onFreshConnection("POST", "/api/collections/mine/records", "{\"text\":\"before\"}", su);
+                assertEquals("before", userStream.next().get("record").get("text").asText());
+                assertEquals("before", suStream.next().get("record").get("text").asText());
+                assertEquals(200, cluster.onFreshConnection("PATCH", "/api/collections/users/records/" + userId,
+                        "{\"password\":\"new-password-1\",\"passwordConfirm\":\"new-password-1\"}", su).status());
+                cluster.onFreshConnection("POST", "/api/collections/mine/records", "{\"text\":\"after\"}", su);
+                assertEquals("after", suStream.next().get("record").get("text").asText(), "the event was sent");
+                assertNull(userStream.events.poll(1500, TimeUnit.MILLISECONDS), "the revoked user got nothing");
+
+                // Kill the worker holding suStream: the stream ends; a new one gets later events.
+                long victim = cluster.workerPids().get(Integer.parseInt(suStream.worker) - 1);
+                cluster.signalPid(victim, "KILL");
+                assertEquals("closed", suStream.next().get("action").asText(), "the killed worker's stream ended");
+                Stream again = null;
+                for (int i = 0; i < 100 && again == null; i++) {
+                    try {
+                        again = new Stream(cluster.httpPort);
+                        if (subscribe(cluster, again, null, "notes/*").status() != 204) {
+                            again.close();
+                            again = null;
+                        }
+                    } catch (Exception | AssertionError e) {
+                        Thread.sleep(Duration.ofMillis(200));
+                    }
+                }
+                assertTrue(again != null, "a new stream and subscription after the kill");
+                try (Stream reconnected = again) {
+                    cluster.onFreshConnection("POST", "/api/collections/notes/records", "{\"text\":\"after the kill\"}", su);
+                    assertEquals("after the kill", reconnected.next().get("record").get("text").asText());
+                }
+            } finally {
+                for (Stream s : streams.values()) {
+                    s.close();
+                }
+            }
+        }
+    }
+}
