@@ -243,6 +243,26 @@ class SqlApiTest {
     }
 
     @Test
+    void theDataApiAnswersEveryOriginUntilTheDatabaseListsSome() throws Exception {
+        String app = "https://app.example.com";
+        var main = cors("OPTIONS", "/api/collections/posts/records", "https://anywhere.example", true);
+        assertEquals(204, main.statusCode(), "main's data API is open to every origin, as PocketBase by default");
+        assertEquals("https://anywhere.example", main.headers().firstValue("access-control-allow-origin").orElseThrow());
+        assertTrue(main.headers().firstValue("access-control-allow-methods").orElseThrow().contains("PATCH"));
+        assertTrue(main.headers().firstValue("access-control-allow-headers").orElseThrow().contains("authorization"));
+        assertEquals(204, cors("OPTIONS", "/db/beta/api/collections", "https://anywhere.example", true).statusCode());
+        assertEquals(403, cors("OPTIONS", "/api/superusers", app, true).statusCode(), "platform routes stay closed");
+        assertEquals(200, su("PATCH", "/api/databases/beta", "{\"corsOrigins\":[\"" + app + "\"]}").statusCode());
+        try {
+            assertEquals(204, cors("OPTIONS", "/db/beta/api/collections", app, true).statusCode());
+            assertEquals(403, cors("OPTIONS", "/db/beta/api/collections", "https://evil.example", true).statusCode(),
+                    "once origins are listed, only they");
+        } finally {
+            su("PATCH", "/api/databases/beta", "{\"corsOrigins\":[]}");
+        }
+    }
+
+    @Test
     void aLongStatementIsStoppedByItsTimeout() throws Exception {
         long start = System.nanoTime();
         var answer = query("alpha", "{\"sql\":\"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
