@@ -117,6 +117,38 @@ public final class Invalidations {
         }
     }
 
+    /**
+     * Asks every worker (this one included) and returns their answers (null for a silent one), within
+     * {@link #ACK_TIMEOUT}: for questions whose answerer is not known (a registry entry is missing).
+     */
+    public List<String> askEveryone(String kind, String payload) {
+        List<String> answers = new ArrayList<>();
+        answers.add(localAnswer(kind, payload));
+        var hz = member.instance().filter(h -> h.getLifecycleService().isRunning());
+        if (hz.isEmpty()) {
+            return answers;
+        }
+        Member self = hz.get().getCluster().getLocalMember();
+        Map<Member, Future<String>> futures = new java.util.HashMap<>();
+        for (Member m : hz.get().getCluster().getMembers()) {
+            if (!m.equals(self)) {
+                futures.put(m, hz.get().getExecutorService(EXECUTOR).submitToMember(new Ask(kind, payload), m));
+            }
+        }
+        long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
+        for (Future<String> f : futures.values()) {
+            try {
+                answers.add(f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                answers.add(null);
+            } catch (Exception e) {
+                answers.add(null);
+            }
+        }
+        return answers;
+    }
+
     String localAnswer(String kind, String payload) {
         var handler = answers.get(kind);
         return handler == null ? null : handler.apply(payload);

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -54,9 +53,21 @@ public final class RealtimeHub implements RecordEvents {
     private final Function<String, Principal> authenticate;
     /** By client id; this worker's connections only. */
     private final Map<String, Client> clients = new ConcurrentHashMap<>();
+    /** Events the dispatcher had no room for. */
+    private final AtomicLong droppedBacklog = new AtomicLong();
+    /** Events waiting for the dispatcher, at most; past it they are dropped (counted), never buffered without bound. */
+    static final int BACKLOG = 10_000;
     /** One thread: events are delivered in the order they were received. */
-    private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().name("realtime-dispatch").daemon(true).factory());
+    private final ExecutorService dispatcher = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, java.util.concurrent.TimeUnit.SECONDS,
+            new java.util.concurrent.ArrayBlockingQueue<>(BACKLOG),
+            Thread.ofPlatform().name("realtime-dispatch").daemon(true).factory(),
+            (task, executor) -> {
+                long n = droppedBacklog.incrementAndGet();
+                if (n == 1 || n % 1000 == 0) {
+                    LOG.warning("realtime backlog full (" + BACKLOG + " events): " + n + " events dropped so far");
+                }
+            });
+
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -204,14 +215,24 @@ public final class RealtimeHub implements RecordEvents {
         if (local != null) {
             return apply(local, databaseId, token, subscriptions);
         }
-        Optional<String> member = registry.get(clientId);
-        if (member.isEmpty()) {
-            return Outcome.NOT_FOUND;
-        }
         ObjectNode ask = Json.mapper().createObjectNode();
         ask.put("clientId", clientId).put("db", databaseId).put("token", token);
         subscriptions.forEach(ask.putArray("subscriptions")::add);
-        return cluster.ask(member.get(), SUBSCRIBE, ask.toString()).map(Outcome::valueOf).orElse(Outcome.NOT_FOUND);
+        Optional<String> member = registry.get(clientId);
+        if (member.isPresent()) {
+            Optional<Outcome> answer = cluster.ask(member.get(), SUBSCRIBE, ask.toString()).map(Outcome::valueOf);
+            if (answer.isPresent() && answer.get() != Outcome.NOT_FOUND) {
+                return answer.get();
+            }
+        }
+        // The registry is the fast path only (its write may not have landed yet, or timed out):
+        // ask every worker; the one holding the client applies the subscription.
+        for (String answer : cluster.askEveryone(SUBSCRIBE, ask.toString())) {
+            if (answer != null && !Outcome.NOT_FOUND.name().equals(answer)) {
+                return Outcome.valueOf(answer);
+            }
+        }
+        return Outcome.NOT_FOUND;
     }
 
     private String subscribeHere(String payload) {
@@ -277,7 +298,7 @@ public final class RealtimeHub implements RecordEvents {
     }
 
     public long dropped() {
-        return dropped.get();
+        return dropped.get() + droppedBacklog.get();
     }
 
     /** True while changes reach only this worker's clients (the cluster is not joined). */

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Realtime under load (issue 5), 2 workers: SUBSCRIBERS (10,000) SSE subscribers spread by the kernel,
+# one write, time until all have the event (p50/p99/max); events/s with 1,000 subscribers and 2,000
+# writes; worker memory per connection. Loopback only; every step is bounded.
+. "$(dirname "$0")/lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+SUBSCRIBERS=${SUBSCRIBERS:-10000}
+ulimit -n 65536 2>/dev/null || true
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+rss_total() { # KiB of all workers
+  local pids; pids=$(curl -s "127.0.0.1:$MGMT_PORT/_/health" | json '" ".join(str(w["pid"]) for w in d["workers"])')
+  local t=0; for p in $pids; do t=$((t + $(awk '/VmRSS/ {print $2}' /proc/$p/status))); done; echo $t
+}
+dir=$(mktemp -d)
+"$JAVA_HOME/bin/java" -jar "$JAR" superuser upsert bench@example.com bench-password --dir "$dir/data" >/dev/null
+start_cluster 2 --dir "$dir/data" ${EXTRA_FLAGS:-}
+base="http://127.0.0.1:$HTTP_PORT"
+su=$(curl -s -X POST "$base/api/collections/_superusers/auth-with-password" -H 'Content-Type: application/json' \
+  -d '{"identity":"bench@example.com","password":"bench-password"}' | json 'd["token"]')
+curl -s -o /dev/null -X POST "$base/api/collections" -H "Authorization: $su" -H 'Content-Type: application/json' \
+  -d '{"name":"feed","listRule":"","viewRule":"","fields":[{"name":"title","type":"text"}]}'
+# Warm the write and delivery paths.
+"$JAVA_HOME/bin/java" "$here/RealtimeLoad.java" "$base" "$su" feed 50 rate 500 >/dev/null || true
+before=$(rss_total)
+peak=$before
+( while true; do r=$(rss_total); [ "$r" -gt "$peak" ] && peak=$r && echo "$peak" > "$dir/peak"; sleep 0.5; done ) &
+SAMPLER=$!
+echo "$before" > "$dir/peak"
+fanout=$("$JAVA_HOME/bin/java" -Xss256k "$here/RealtimeLoad.java" "$base" "$su" feed "$SUBSCRIBERS" fanout 1) || true
+kill $SAMPLER 2>/dev/null || true
+peak=$(cat "$dir/peak")
+echo "fanout: $fanout"
+echo "worker RSS: before ${before} KiB, peak ${peak} KiB with $SUBSCRIBERS connections: $(( (peak - before) * 1024 / SUBSCRIBERS )) bytes per connection"
+sleep 2
+rate=$("$JAVA_HOME/bin/java" "$here/RealtimeLoad.java" "$base" "$su" feed 1000 rate 2000) || true
+echo "rate: $rate"
+stop_cluster
+rm -rf "$dir"
