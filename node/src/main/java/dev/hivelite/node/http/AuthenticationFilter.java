@@ -34,7 +34,7 @@ public final class AuthenticationFilter implements Filter {
     public static java.util.function.Function<String, Principal> credentials(Authenticator authenticator, ApiKeys apiKeys,
                                                                               UserTokens userTokens) {
         return token -> ApiKeyStore.looksLikeKey(token) ? apiKeys.principal(token)
-                : UserTokens.isUserToken(token) ? userTokens.principal(token) : authenticator.principal(token);
+                : userTokens.isUserToken(token) ? userTokens.principal(token) : authenticator.principal(token);
     }
 
     @Override

@@ -52,9 +52,26 @@ final class RecordQuery {
         if (expression == null || expression.isBlank()) {
             return Where.ALL;
         }
-        FilterCompiler.Compiled compiled = FilterCompiler.compile(FilterParser.parse(expression),
+        FilterCompiler.Compiled compiled = FilterCompiler.compile(parsed(expression),
                 new RecordResolver(schema, collection, info, allowHidden), clock);
         return new Where(compiled.sql(), compiled.params());
+    }
+
+    /** Parsed rules and filters by text: a rule is parsed once, not per request (the tree is immutable). */
+    private static final java.util.concurrent.ConcurrentHashMap<String, dev.hivelite.node.records.filter.Expr> PARSED =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    static final int MAX_PARSED = 10_000;
+
+    static dev.hivelite.node.records.filter.Expr parsed(String expression) {
+        dev.hivelite.node.records.filter.Expr e = PARSED.get(expression);
+        if (e == null) {
+            e = FilterParser.parse(expression);
+            if (PARSED.size() >= MAX_PARSED) {
+                PARSED.clear();
+            }
+            PARSED.put(expression, e);
+        }
+        return e;
     }
 
     static String columns(Collection collection) {

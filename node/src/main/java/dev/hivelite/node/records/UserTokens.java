@@ -138,19 +138,42 @@ public final class UserTokens {
         }
     }
 
+    /** An auth token whose signature was checked: its claims, until it expires. */
+    private record Verified(DecodedJWT jwt, Principal.User principal, long expiresMillis) {
+    }
+
+    /**
+     * Auth tokens already verified (signature and claims), by token text: the HMAC and two JSON parses
+     * are done once per token, not per request. Whether the token is still current (its record's
+     * tokenKey) is checked on every request regardless.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Verified> verified = new java.util.concurrent.ConcurrentHashMap<>();
+    static final int MAX_VERIFIED = 10_000;
+
     /** The principal of a valid auth token, or anonymous. */
     public Principal principal(String token) {
-        Optional<DecodedJWT> jwt = decode(token, "auth");
-        if (jwt.isEmpty() || !current(jwt.get())) {
-            return Principal.ANONYMOUS;
+        Verified v = verified.get(token);
+        if (v == null || v.expiresMillis() <= clock.millis()) {
+            Optional<DecodedJWT> jwt = decode(token, "auth");
+            if (jwt.isEmpty()) {
+                return Principal.ANONYMOUS;
+            }
+            DecodedJWT t = jwt.get();
+            v = new Verified(t, new Principal.User(t.getClaim("db").asString(), t.getClaim("collectionId").asString(),
+                    t.getClaim("id").asString()), t.getExpiresAt() == null ? Long.MAX_VALUE : t.getExpiresAt().getTime());
+            if (verified.size() >= MAX_VERIFIED) {
+                verified.clear();
+            }
+            verified.put(token, v);
         }
-        DecodedJWT t = jwt.get();
-        return new Principal.User(t.getClaim("db").asString(), t.getClaim("collectionId").asString(),
-                t.getClaim("id").asString());
+        return current(v.jwt()) ? v.principal() : Principal.ANONYMOUS;
     }
 
     /** Whether a token looks like ours for records rather than a superuser's (it names a database). */
-    public static boolean isUserToken(String token) {
+    public boolean isUserToken(String token) {
+        if (verified.containsKey(token)) {
+            return true;
+        }
         try {
             return !JWT.decode(token).getClaim("db").isMissing();
         } catch (JWTVerificationException e) {
