@@ -205,7 +205,7 @@ public final class Worker implements AutoCloseable {
                             java.util.Map<String, String> all = new java.util.HashMap<>(Templates.app(settingsStore.get(db)));
                             all.putAll(values);
                             mailer.sendQuietly(db, new Mailer.Mail(to, Templates.fill(subject, all), Templates.fillHtml(body, all)));
-                        }, clock),
+                        }, recordOperations, clock),
                 userTokens, new SettingsService(directory, pool, settingsStore, mailer), new ApiHealthService(scopes),
                 new BatchService(scopes, recordOperations, settingsStore, clock), new FileService(scopes, userTokens, clock),
                 new RealtimeService(realtime, directory), credentials);

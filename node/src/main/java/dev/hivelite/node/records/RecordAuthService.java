@@ -53,13 +53,17 @@ public final class RecordAuthService implements HttpService {
     private final UserTokens tokens;
     private final SharedCounters failures;
     private final AuthMail mail;
+    /** For sign-ups through OAuth2: a create with the collection's create rule, like any other. */
+    private final RecordOperations operations;
     private final Clock clock;
 
-    public RecordAuthService(Scopes scopes, UserTokens tokens, SharedCounters failures, AuthMail mail, Clock clock) {
+    public RecordAuthService(Scopes scopes, UserTokens tokens, SharedCounters failures, AuthMail mail,
+                             RecordOperations operations, Clock clock) {
         this.scopes = scopes;
         this.tokens = tokens;
         this.failures = failures;
         this.mail = mail;
+        this.operations = operations;
         this.clock = clock;
     }
 
@@ -69,6 +73,7 @@ public final class RecordAuthService implements HttpService {
             String c = p + "/api/collections/{collection}";
             rules.get(c + "/auth-methods", this::authMethods)
                  .post(c + "/auth-with-password", this::authWithPassword)
+                 .post(c + "/auth-with-oauth2", this::authWithOAuth2)
                  .post(c + "/auth-refresh", this::authRefresh)
                  .post(c + "/impersonate/{id}", this::impersonate)
                  .post(c + "/request-verification", this::requestVerification)
@@ -100,7 +105,11 @@ public final class RecordAuthService implements HttpService {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("password", Map.of("enabled", c.option("passwordAuth.enabled").asBoolean(true),
                     "identityFields", c.identityFields()));
-            out.put("oauth2", Map.of("enabled", false, "providers", List.of()));
+            List<Object> providers = new java.util.ArrayList<>();
+            if (OAuth2.enabled(c)) {
+                OAuth2.providers(c).forEach(p -> providers.add(OAuth2.authMethod(p)));
+            }
+            out.put("oauth2", Map.of("enabled", OAuth2.enabled(c) && !providers.isEmpty(), "providers", providers));
             boolean mfa = c.option("mfa.enabled").asBoolean(false);
             out.put("mfa", Map.of("enabled", mfa, "duration", mfa ? c.option("mfa.duration").asLong(0) : 0));
             boolean otp = c.option("otp.enabled").asBoolean(false);
@@ -171,6 +180,11 @@ public final class RecordAuthService implements HttpService {
     /** {@code {token, record}} after the collection's authRule allows the record to authenticate. */
     private void respond(ServerRequest req, ServerResponse res, Scopes.Scope scope, Collection c,
                          Map<String, Object> record, boolean refreshable, Duration ttl) {
+        respond(req, res, scope, c, record, refreshable, ttl, null);
+    }
+
+    private void respond(ServerRequest req, ServerResponse res, Scopes.Scope scope, Collection c,
+                         Map<String, Object> record, boolean refreshable, Duration ttl, Map<String, Object> meta) {
         RequestInfo info = Requests.info(req, scope, null);
         String authRule = c.authRule();
         if (!scope.admin) {
@@ -204,7 +218,135 @@ public final class RecordAuthService implements HttpService {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("token", token);
         out.put("record", json);
+        if (meta != null) {
+            out.put("meta", meta);
+        }
         CollectionService.send(res, out);
+    }
+
+    // ---- OAuth2 --------------------------------------------------------------------------------
+
+    private static void ensureExternalAuths(Connection conn) throws SQLException {
+        CollectionDdl.execute(conn, "CREATE TABLE IF NOT EXISTS _externalAuths (id TEXT PRIMARY KEY NOT NULL,"
+                + " collectionRef TEXT NOT NULL, recordRef TEXT NOT NULL, provider TEXT NOT NULL, providerId TEXT NOT NULL,"
+                + " created TEXT NOT NULL, updated TEXT NOT NULL, UNIQUE (collectionRef, provider, providerId))");
+    }
+
+    /**
+     * {@code POST auth-with-oauth2} {@code {provider, code, codeVerifier, redirectURL, createData}}: the
+     * code is exchanged with the provider, the provider's user is matched to a record (an earlier link,
+     * else the same verified email), or a new record is created through the collection's create rule.
+     */
+    private void authWithOAuth2(ServerRequest req, ServerResponse res) {
+        try (Scopes.Scope scope = scopes.open(req)) {
+            Collection c = authCollection(scope, req);
+            if (!OAuth2.enabled(c)) {
+                throw new ApiException.Forbidden("The collection is not configured to allow OAuth2 authentication.");
+            }
+            JsonNode body = Bodies.json(req);
+            Map<String, FieldError> errors = new LinkedHashMap<>();
+            for (String key : List.of("provider", "code")) {
+                if (Fields.text(body, key).isEmpty()) {
+                    errors.put(key, new FieldError("validation_required", "Cannot be blank."));
+                }
+            }
+            String redirect = Fields.text(body, "redirectURL").isEmpty() ? Fields.text(body, "redirectUrl")
+                    : Fields.text(body, "redirectURL");
+            if (redirect.isEmpty()) {
+                errors.put("redirectURL", new FieldError("validation_required", "Cannot be blank."));
+            }
+            if (!errors.isEmpty()) {
+                throw ApiException.invalid(errors);
+            }
+            OAuth2.Provider provider = OAuth2.find(c, Fields.text(body, "provider"))
+                    .orElseThrow(() -> ApiException.invalid("provider", "validation_invalid_provider",
+                            "Provider with name " + Fields.text(body, "provider") + " is missing or is not enabled."));
+            OAuth2.AuthUser user = OAuth2.exchange(provider, Fields.text(body, "code"), Fields.text(body, "codeVerifier"),
+                    redirect);
+            CollectionService.requireWritable(scope);
+            boolean[] isNew = {false};
+            RecordOperations.FileChanges[] changes = {null};
+            @SuppressWarnings("unchecked")
+            Map<String, Object>[] saved = new Map[1];
+            Map<String, Object> record = scope.lease.db().write(conn -> {
+                ensureExternalAuths(conn);
+                String linked = null;
+                try (PreparedStatement ps = conn.prepareStatement("SELECT recordRef FROM _externalAuths WHERE collectionRef = ?"
+                        + " AND provider = ? AND providerId = ?")) {
+                    ps.setString(1, c.id());
+                    ps.setString(2, provider.name());
+                    ps.setString(3, user.id());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            linked = rs.getString(1);
+                        }
+                    }
+                }
+                Optional<Map<String, Object>> found = linked == null ? Optional.empty()
+                        : RecordQuery.byId(conn, c, linked, RecordQuery.Where.ALL);
+                if (found.isEmpty() && !user.email().isEmpty()) {
+                    found = findByIdentity(conn, c, List.of("email"), user.email());
+                }
+                Map<String, Object> r;
+                if (found.isPresent()) {
+                    r = found.get();
+                } else {
+                    if (c.rules().create() == null) {
+                        throw new ApiException.Forbidden("The collection doesn't allow new OAuth2 users.");
+                    }
+                    com.fasterxml.jackson.databind.node.ObjectNode data = Json.mapper().createObjectNode();
+                    JsonNode createData = body.path("createData");
+                    if (createData.isObject()) {
+                        data.setAll((com.fasterxml.jackson.databind.node.ObjectNode) createData.deepCopy());
+                    }
+                    if (!user.email().isEmpty()) {
+                        data.put("email", user.email());
+                    }
+                    String password = Ids.secret(30);
+                    data.put("password", password).put("passwordConfirm", password);
+                    RequestInfo info = Requests.info(req, scope, data);
+                    operations.createIn(conn, scope, c, new RecordOperations.Submitted(data, Map.of()), info, List.of(),
+                            changes, saved);
+                    r = saved[0];
+                    isNew[0] = true;
+                }
+                if (!user.email().isEmpty() && user.email().equalsIgnoreCase(String.valueOf(r.get("email")))
+                        && !Boolean.TRUE.equals(r.get("verified"))) {
+                    setColumns(conn, c, (String) r.get("id"), Map.of("verified", 1));
+                    r = RecordQuery.byId(conn, c, (String) r.get("id"), RecordQuery.Where.ALL).orElseThrow();
+                }
+                if (linked == null) {
+                    String now = Dates.format(clock.instant());
+                    try (PreparedStatement ps = conn.prepareStatement("INSERT OR IGNORE INTO _externalAuths (id, collectionRef,"
+                            + " recordRef, provider, providerId, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                        ps.setString(1, Ids.newId());
+                        ps.setString(2, c.id());
+                        ps.setString(3, (String) r.get("id"));
+                        ps.setString(4, provider.name());
+                        ps.setString(5, user.id());
+                        ps.setString(6, now);
+                        ps.setString(7, now);
+                        ps.executeUpdate();
+                    }
+                }
+                return r;
+            });
+            if (changes[0] != null) {
+                RecordOperations.afterCommit(changes[0]);
+            }
+            Map<String, Object> meta = new LinkedHashMap<>();
+            meta.put("id", user.id());
+            meta.put("name", user.name());
+            meta.put("username", user.username());
+            meta.put("email", user.email());
+            meta.put("avatarURL", user.avatarUrl());
+            meta.put("accessToken", user.accessToken());
+            meta.put("refreshToken", user.refreshToken());
+            meta.put("expiry", "");
+            meta.put("isNew", isNew[0]);
+            meta.put("rawUser", user.raw());
+            respond(req, res, scope, c, record, true, Duration.ofSeconds(c.tokenDuration("authToken", 604800)), meta);
+        }
     }
 
     private void authRefresh(ServerRequest req, ServerResponse res) {

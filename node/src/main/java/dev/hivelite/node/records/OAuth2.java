@@ -1,0 +1,198 @@
+package dev.hivelite.node.records;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.hivelite.node.common.ApiException;
+import dev.hivelite.node.common.Ids;
+import dev.hivelite.node.common.Json;
+
+/**
+ * OAuth2 providers of an auth collection ({@code oauth2.providers}), as PocketBase configures them:
+ * {@code name}, {@code clientId}, {@code clientSecret}, {@code displayName}, {@code pkce}, and the
+ * endpoints {@code authURL}, {@code tokenURL}, {@code userInfoURL} (the well-known providers below
+ * have defaults; any other name is a generic OAuth2/OIDC provider whose endpoints are configured).
+ * The code exchange and the user-info read are plain HTTPS calls with short timeouts.
+ */
+final class OAuth2 {
+
+    /** Default endpoints of some well-known providers: auth, token, user info. */
+    static final Map<String, List<String>> WELL_KNOWN = Map.of(
+            "google", List.of("https://accounts.google.com/o/oauth2/v2/auth", "https://oauth2.googleapis.com/token",
+                    "https://www.googleapis.com/oauth2/v3/userinfo"),
+            "github", List.of("https://github.com/login/oauth/authorize", "https://github.com/login/oauth/access_token",
+                    "https://api.github.com/user"),
+            "gitlab", List.of("https://gitlab.com/oauth/authorize", "https://gitlab.com/oauth/token",
+                    "https://gitlab.com/api/v4/user"),
+            "discord", List.of("https://discord.com/api/oauth2/authorize", "https://discord.com/api/oauth2/token",
+                    "https://discord.com/api/users/@me"));
+
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+
+    /** One configured provider. */
+    record Provider(String name, String displayName, String clientId, String clientSecret, String authUrl,
+                    String tokenUrl, String userInfoUrl, boolean pkce, String scopes) {
+    }
+
+    private OAuth2() {
+    }
+
+    static boolean enabled(Collection c) {
+        return c.option("oauth2.enabled").asBoolean(false);
+    }
+
+    static List<Provider> providers(Collection c) {
+        List<Provider> out = new ArrayList<>();
+        for (JsonNode p : c.option("oauth2.providers")) {
+            String name = p.path("name").asText("");
+            List<String> defaults = WELL_KNOWN.getOrDefault(name, List.of("", "", ""));
+            String authUrl = text(p, "authURL", text(p, "authUrl", defaults.get(0)));
+            String tokenUrl = text(p, "tokenURL", text(p, "tokenUrl", defaults.get(1)));
+            String userInfoUrl = text(p, "userInfoURL", text(p, "userInfoUrl", defaults.get(2)));
+            if (name.isEmpty() || authUrl.isEmpty() || tokenUrl.isEmpty() || userInfoUrl.isEmpty()) {
+                continue;
+            }
+            out.add(new Provider(name, text(p, "displayName", name), text(p, "clientId", ""), text(p, "clientSecret", ""),
+                    authUrl, tokenUrl, userInfoUrl, !p.has("pkce") || p.path("pkce").isNull() || p.path("pkce").asBoolean(true),
+                    text(p, "scopes", defaultScopes(name))));
+        }
+        return out;
+    }
+
+    private static String defaultScopes(String name) {
+        return switch (name) {
+            case "github" -> "read:user user:email";
+            case "discord" -> "identify email";
+            case "gitlab" -> "read_user";
+            default -> "openid email profile";
+        };
+    }
+
+    private static String text(JsonNode p, String key, String fallback) {
+        JsonNode v = p.get(key);
+        return v == null || v.isNull() || v.asText().isEmpty() ? fallback : v.asText();
+    }
+
+    /** What {@code auth-methods} lists for a provider: a fresh state and PKCE pair each time. */
+    static Map<String, Object> authMethod(Provider p) {
+        String state = Ids.secret(30);
+        String verifier = Ids.secret(43);
+        String challenge = p.pkce() ? challenge(verifier) : "";
+        StringBuilder url = new StringBuilder(p.authUrl()).append(p.authUrl().contains("?") ? "&" : "?")
+                .append("client_id=").append(enc(p.clientId()))
+                .append("&response_type=code")
+                .append("&scope=").append(enc(p.scopes()))
+                .append("&state=").append(enc(state));
+        if (p.pkce()) {
+            url.append("&code_challenge=").append(enc(challenge)).append("&code_challenge_method=S256");
+        }
+        // The SDK appends the redirect URL: PocketBase's authURL ends with "&redirect_uri=".
+        url.append("&redirect_uri=");
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", p.name());
+        out.put("displayName", p.displayName());
+        out.put("state", state);
+        out.put("authURL", url.toString());
+        out.put("codeVerifier", p.pkce() ? verifier : "");
+        out.put("codeChallenge", challenge);
+        out.put("codeChallengeMethod", p.pkce() ? "S256" : "");
+        return out;
+    }
+
+    static String challenge(String verifier) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /** The provider's view of the user after a code exchange. */
+    record AuthUser(String id, String name, String username, String email, String avatarUrl, String accessToken,
+                    String refreshToken, JsonNode raw) {
+    }
+
+    /** Exchanges the code and reads the user; any failure is PocketBase's 400 "Failed to fetch OAuth2 token." */
+    static AuthUser exchange(Provider p, String code, String codeVerifier, String redirectUrl) {
+        try {
+            StringBuilder form = new StringBuilder("grant_type=authorization_code")
+                    .append("&code=").append(enc(code))
+                    .append("&redirect_uri=").append(enc(redirectUrl))
+                    .append("&client_id=").append(enc(p.clientId()))
+                    .append("&client_secret=").append(enc(p.clientSecret()));
+            if (!codeVerifier.isEmpty()) {
+                form.append("&code_verifier=").append(enc(codeVerifier));
+            }
+            HttpResponse<String> token = HTTP.send(HttpRequest.newBuilder(URI.create(p.tokenUrl())).timeout(TIMEOUT)
+                    .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(form.toString())).build(), HttpResponse.BodyHandlers.ofString());
+            if (token.statusCode() / 100 != 2) {
+                throw new ApiException.BadRequest("Failed to fetch OAuth2 token.");
+            }
+            JsonNode t = Json.mapper().readTree(token.body());
+            String accessToken = t.path("access_token").asText("");
+            if (accessToken.isEmpty()) {
+                throw new ApiException.BadRequest("Failed to fetch OAuth2 token.");
+            }
+            HttpResponse<String> info = HTTP.send(HttpRequest.newBuilder(URI.create(p.userInfoUrl())).timeout(TIMEOUT)
+                    .header("Authorization", "Bearer " + accessToken).header("Accept", "application/json").GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (info.statusCode() / 100 != 2) {
+                throw new ApiException.BadRequest("Failed to fetch OAuth2 user.");
+            }
+            JsonNode u = Json.mapper().readTree(info.body());
+            String id = first(u, "sub", "id");
+            if (id.isEmpty()) {
+                throw new ApiException.BadRequest("Failed to fetch OAuth2 user.");
+            }
+            boolean emailVerified = !u.has("email_verified") || u.path("email_verified").asBoolean(false);
+            return new AuthUser(id, first(u, "name", "display_name"), first(u, "preferred_username", "login", "username"),
+                    emailVerified ? first(u, "email") : "", first(u, "picture", "avatar_url", "avatarURL"), accessToken,
+                    t.path("refresh_token").asText(""), u);
+        } catch (IOException e) {
+            throw new ApiException.BadRequest("Failed to fetch OAuth2 token.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException.Unavailable("request interrupted");
+        } catch (IllegalArgumentException e) {
+            throw new ApiException.BadRequest("Failed to fetch OAuth2 token.");
+        }
+    }
+
+    private static String first(JsonNode u, String... keys) {
+        for (String k : keys) {
+            JsonNode v = u.get(k);
+            if (v != null && !v.isNull() && !v.asText().isEmpty()) {
+                return v.asText();
+            }
+        }
+        return "";
+    }
+
+    static Optional<Provider> find(Collection c, String name) {
+        return providers(c).stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+}

@@ -1,0 +1,164 @@
+package dev.hivelite.node.records;
+
+import static dev.hivelite.node.TestWorker.ADMIN_EMAIL;
+import static dev.hivelite.node.TestWorker.ADMIN_PASSWORD;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.hivelite.node.TestWorker;
+import dev.hivelite.node.common.Json;
+
+/**
+ * The OAuth2 code flow against a local fake provider (no external provider is reachable here):
+ * auth-methods lists it with a state and PKCE pair; auth-with-oauth2 exchanges the code, reads the
+ * user, creates the record once, links it, and answers PocketBase's {token, record, meta}.
+ */
+class OAuth2FlowTest {
+
+    @TempDir
+    static Path dataDir;
+
+    private static TestWorker worker;
+    private static String token;
+    private static HttpServer provider;
+    /** Form bodies the fake token endpoint received. */
+    private static final List<Map<String, String>> exchanges = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        provider = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        provider.createContext("/token", OAuth2FlowTest::token);
+        provider.createContext("/userinfo", OAuth2FlowTest::userInfo);
+        provider.start();
+        worker = TestWorker.start(dataDir);
+        token = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+        String base = "http://127.0.0.1:" + provider.getAddress().getPort();
+        HttpResponse<String> created = worker.send("POST", "/api/collections", "{\"name\":\"members\",\"type\":\"auth\","
+                + "\"createRule\":\"\",\"fields\":[{\"name\":\"name\",\"type\":\"text\"}],"
+                + "\"oauth2\":{\"enabled\":true,\"providers\":[{\"name\":\"oidc\",\"displayName\":\"Local\",\"clientId\":\"cid\","
+                + "\"clientSecret\":\"secret\",\"authURL\":\"" + base + "/auth\",\"tokenURL\":\"" + base + "/token\","
+                + "\"userInfoURL\":\"" + base + "/userinfo\"}]}}", Map.of("Authorization", token));
+        assertEquals(200, created.statusCode(), created.body());
+    }
+
+    @AfterAll
+    static void stop() {
+        worker.close();
+        provider.stop(0);
+    }
+
+    private static void token(HttpExchange ex) throws java.io.IOException {
+        Map<String, String> form = new HashMap<>();
+        for (String pair : new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).split("&")) {
+            String[] kv = pair.split("=", 2);
+            form.put(kv[0], kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
+        }
+        exchanges.add(form);
+        boolean ok = form.get("code") != null && form.get("code").startsWith("good") && "secret".equals(form.get("client_secret"));
+        reply(ex, ok ? 200 : 400, ok ? "{\"access_token\":\"at-" + form.get("code") + "\",\"token_type\":\"Bearer\"}"
+                : "{\"error\":\"invalid_grant\"}");
+    }
+
+    private static void userInfo(HttpExchange ex) throws java.io.IOException {
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        String who = auth == null ? "" : auth.replace("Bearer at-good-", "");
+        reply(ex, auth == null ? 401 : 200, "{\"sub\":\"ext-" + who + "\",\"email\":\"" + who + "@example.com\","
+                + "\"email_verified\":true,\"name\":\"User " + who + "\",\"picture\":\"https://img.example/" + who + "\"}");
+    }
+
+    private static void reply(HttpExchange ex, int status, String body) throws java.io.IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, bytes.length);
+        ex.getResponseBody().write(bytes);
+        ex.close();
+    }
+
+    private static JsonNode post(String path, String body, int expected) throws Exception {
+        HttpResponse<String> r = worker.send("POST", path, body, Map.of());
+        assertEquals(expected, r.statusCode(), r.body());
+        return Json.mapper().readTree(r.body());
+    }
+
+    @Test
+    void authMethodsListTheProviderWithStateAndPkce() throws Exception {
+        JsonNode methods = Json.mapper().readTree(worker.send("GET", "/api/collections/members/auth-methods", null, Map.of()).body());
+        assertTrue(methods.at("/oauth2/enabled").asBoolean());
+        JsonNode p = methods.at("/oauth2/providers/0");
+        assertEquals("oidc", p.get("name").asText());
+        assertEquals("Local", p.get("displayName").asText());
+        assertTrue(p.get("authURL").asText().contains("/auth?client_id=cid&response_type=code"), p.toString());
+        assertTrue(p.get("authURL").asText().endsWith("&redirect_uri="), "the SDK appends its redirect URL");
+        assertEquals(OAuth2.challenge(p.get("codeVerifier").asText()), p.get("codeChallenge").asText());
+        assertEquals("S256", p.get("codeChallengeMethod").asText());
+    }
+
+    @Test
+    void aFirstLoginCreatesTheUserAndLaterOnesFindIt() throws Exception {
+        String body = "{\"provider\":\"oidc\",\"code\":\"good-alice\",\"codeVerifier\":\"v-123\",\"redirectURL\":\"http://app/cb\","
+                + "\"createData\":{\"name\":\"Alice\"}}";
+        JsonNode first = post("/api/collections/members/auth-with-oauth2", body, 200);
+        assertTrue(first.at("/meta/isNew").asBoolean());
+        assertEquals("alice@example.com", first.at("/record/email").asText());
+        assertTrue(first.at("/record/verified").asBoolean(), "a provider-verified email verifies the record");
+        assertEquals("Alice", first.at("/record/name").asText(), "createData applies");
+        assertEquals("ext-alice", first.at("/meta/id").asText());
+        assertEquals("at-good-alice", first.at("/meta/accessToken").asText());
+        Map<String, String> exchanged = exchanges.getLast();
+        assertEquals("v-123", exchanged.get("code_verifier"));
+        assertEquals("http://app/cb", exchanged.get("redirect_uri"));
+        assertEquals("authorization_code", exchanged.get("grant_type"));
+
+        JsonNode second = post("/api/collections/members/auth-with-oauth2", body, 200);
+        assertFalse(second.at("/meta/isNew").asBoolean());
+        assertEquals(first.at("/record/id"), second.at("/record/id"));
+        HttpResponse<String> refreshed = worker.send("POST", "/api/collections/members/auth-refresh", null,
+                Map.of("Authorization", second.get("token").asText()));
+        assertEquals(200, refreshed.statusCode(), "the token is a normal auth token: " + refreshed.body());
+    }
+
+    @Test
+    void anExistingAccountWithTheSameEmailIsLinkedNotDuplicated() throws Exception {
+        HttpResponse<String> made = worker.send("POST", "/api/collections/members/records",
+                "{\"email\":\"bob@example.com\",\"password\":\"password-1\",\"passwordConfirm\":\"password-1\"}",
+                Map.of("Authorization", token));
+        assertEquals(200, made.statusCode(), made.body());
+        JsonNode login = post("/api/collections/members/auth-with-oauth2",
+                "{\"provider\":\"oidc\",\"code\":\"good-bob\",\"redirectURL\":\"http://app/cb\"}", 200);
+        assertFalse(login.at("/meta/isNew").asBoolean());
+        assertEquals(Json.mapper().readTree(made.body()).get("id"), login.at("/record/id"));
+    }
+
+    @Test
+    void badCodesAndProvidersAreRefused() throws Exception {
+        JsonNode badCode = post("/api/collections/members/auth-with-oauth2",
+                "{\"provider\":\"oidc\",\"code\":\"bad\",\"redirectURL\":\"http://app/cb\"}", 400);
+        assertEquals("Failed to fetch OAuth2 token.", badCode.get("message").asText());
+        JsonNode badProvider = post("/api/collections/members/auth-with-oauth2",
+                "{\"provider\":\"nope\",\"code\":\"good-x\",\"redirectURL\":\"http://app/cb\"}", 400);
+        assertEquals("validation_invalid_provider", badProvider.at("/data/provider/code").asText());
+        JsonNode missing = post("/api/collections/members/auth-with-oauth2", "{}", 400);
+        assertEquals("validation_required", missing.at("/data/code/code").asText());
+    }
+}
