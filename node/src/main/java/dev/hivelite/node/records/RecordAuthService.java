@@ -156,7 +156,8 @@ public final class RecordAuthService implements HttpService {
                 failures.increment(throttleKey, FAILURE_WINDOW);
                 throw new ApiException.BadRequest("Failed to authenticate.");
             }
-            respond(req, res, scope, c, record.get(), true, Duration.ofSeconds(c.tokenDuration("authToken", 604800)));
+            respond(req, res, scope, c, record.get(), true, Duration.ofSeconds(c.tokenDuration("authToken", 604800)),
+                    null, "password", body);
         }
     }
 
@@ -180,11 +181,12 @@ public final class RecordAuthService implements HttpService {
     /** {@code {token, record}} after the collection's authRule allows the record to authenticate. */
     private void respond(ServerRequest req, ServerResponse res, Scopes.Scope scope, Collection c,
                          Map<String, Object> record, boolean refreshable, Duration ttl) {
-        respond(req, res, scope, c, record, refreshable, ttl, null);
+        respond(req, res, scope, c, record, refreshable, ttl, null, "", null);
     }
 
     private void respond(ServerRequest req, ServerResponse res, Scopes.Scope scope, Collection c,
-                         Map<String, Object> record, boolean refreshable, Duration ttl, Map<String, Object> meta) {
+                         Map<String, Object> record, boolean refreshable, Duration ttl, Map<String, Object> meta,
+                         String method, JsonNode body) {
         RequestInfo info = Requests.info(req, scope, null);
         String authRule = c.authRule();
         if (!scope.admin) {
@@ -205,6 +207,30 @@ public final class RecordAuthService implements HttpService {
                 throw new ApiException.Forbidden("The request doesn't satisfy the collection requirements to authenticate.");
             }
         }
+        if (!method.isEmpty() && c.option("mfa.enabled").asBoolean(false) && mfaWanted(scope, c, record, info)) {
+            String mfaId = req.query().first("mfaId").orElse(body == null ? "" : Fields.text(body, "mfaId"));
+            if (mfaId.isEmpty()) {
+                String id = Ids.newId();
+                scope.lease.db().write(conn -> {
+                    ensureMfaTable(conn);
+                    try (PreparedStatement ps = conn.prepareStatement("INSERT INTO _mfas (id, collectionRef, recordRef, method,"
+                            + " created) VALUES (?, ?, ?, ?, ?)")) {
+                        ps.setString(1, id);
+                        ps.setString(2, c.id());
+                        ps.setString(3, (String) record.get("id"));
+                        ps.setString(4, method);
+                        ps.setString(5, Dates.format(clock.instant()));
+                        ps.executeUpdate();
+                    }
+                    return null;
+                });
+                // PocketBase's answer: a 401 whose body is only the MFA session id.
+                res.status(io.helidon.http.Status.UNAUTHORIZED_401);
+                CollectionService.send(res, Map.of("mfaId", id));
+                return;
+            }
+            checkMfa(scope, c, record, mfaId, method);
+        }
         String token = tokens.sign("auth", scope.db.id(), c, record, ttl, refreshable, Map.of());
         ObjectNode json = RecordJson.export(c, record, scope.admin, true);
         RequestInfo asUser = new RequestInfo(false, new RequestInfo.AuthRecord((String) record.get("id"), c.id(), c.name(),
@@ -222,6 +248,56 @@ public final class RecordAuthService implements HttpService {
             out.put("meta", meta);
         }
         CollectionService.send(res, out);
+    }
+
+    // ---- MFA -----------------------------------------------------------------------------------
+
+    private static void ensureMfaTable(Connection conn) throws SQLException {
+        CollectionDdl.execute(conn, "CREATE TABLE IF NOT EXISTS _mfas (id TEXT PRIMARY KEY NOT NULL, collectionRef TEXT NOT NULL,"
+                + " recordRef TEXT NOT NULL, method TEXT NOT NULL, created TEXT NOT NULL)");
+    }
+
+    /** Whether this record needs a second method: an empty {@code mfa.rule} means every record. */
+    private boolean mfaWanted(Scopes.Scope scope, Collection c, Map<String, Object> record, RequestInfo info) {
+        String rule = c.option("mfa.rule").asText("");
+        if (rule.isBlank()) {
+            return true;
+        }
+        try {
+            RecordQuery.Where where = RecordQuery.compile(rule, scope.schema, c, info, true, clock);
+            return scope.lease.db().read(conn -> RecordQuery.byId(conn, c, (String) record.get("id"), where)).isPresent();
+        } catch (FilterException e) {
+            return true; // a rule that does not compile asks for more, never less
+        }
+    }
+
+    /** The second step: the session exists, is fresh, is this record's, and came from another method. */
+    private void checkMfa(Scopes.Scope scope, Collection c, Map<String, Object> record, String mfaId, String method) {
+        Instant oldest = clock.instant().minusSeconds(c.option("mfa.duration").asLong(1800));
+        String problem = scope.lease.db().write(conn -> {
+            ensureMfaTable(conn);
+            String found = null;
+            try (PreparedStatement ps = conn.prepareStatement("SELECT collectionRef, recordRef, method, created FROM _mfas WHERE id = ?")) {
+                ps.setString(1, mfaId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || rs.getString(4).compareTo(Dates.format(oldest)) < 0) {
+                        found = "Invalid or expired MFA session.";
+                    } else if (!rs.getString(1).equals(c.id()) || !rs.getString(2).equals(record.get("id"))) {
+                        return "Invalid MFA session.";
+                    } else if (rs.getString(3).equals(method)) {
+                        return "A different authentication method is required.";
+                    }
+                }
+            }
+            try (PreparedStatement ps = conn.prepareStatement("DELETE FROM _mfas WHERE id = ?")) {
+                ps.setString(1, mfaId);
+                ps.executeUpdate();
+            }
+            return found;
+        });
+        if (problem != null) {
+            throw new ApiException.BadRequest(problem);
+        }
     }
 
     // ---- OAuth2 --------------------------------------------------------------------------------
@@ -345,7 +421,8 @@ public final class RecordAuthService implements HttpService {
             meta.put("expiry", "");
             meta.put("isNew", isNew[0]);
             meta.put("rawUser", user.raw());
-            respond(req, res, scope, c, record, true, Duration.ofSeconds(c.tokenDuration("authToken", 604800)), meta);
+            respond(req, res, scope, c, record, true, Duration.ofSeconds(c.tokenDuration("authToken", 604800)), meta,
+                    "oauth2", body);
         }
     }
 
@@ -679,7 +756,8 @@ public final class RecordAuthService implements HttpService {
             Map<String, Object> record = scope.lease.db()
                     .read(conn -> RecordQuery.byId(conn, c, recordId, RecordQuery.Where.ALL))
                     .orElseThrow(() -> new ApiException.BadRequest("Failed to authenticate."));
-            respond(req, res, scope, c, record, true, Duration.ofSeconds(c.tokenDuration("authToken", 604800)));
+            respond(req, res, scope, c, record, true, Duration.ofSeconds(c.tokenDuration("authToken", 604800)), null,
+                    "otp", body);
         }
     }
 

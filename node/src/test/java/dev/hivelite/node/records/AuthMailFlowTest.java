@@ -1,0 +1,153 @@
+package dev.hivelite.node.records;
+
+import static dev.hivelite.node.TestWorker.ADMIN_EMAIL;
+import static dev.hivelite.node.TestWorker.ADMIN_PASSWORD;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetupTest;
+
+import jakarta.mail.internet.MimeMessage;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.hivelite.node.TestWorker;
+import dev.hivelite.node.common.Json;
+
+/**
+ * The auth flows that go through mail, end to end over real SMTP (GreenMail in-process): email
+ * verification, password reset, and MFA with a one-time password as the second method.
+ */
+class AuthMailFlowTest {
+
+    @RegisterExtension
+    static final GreenMailExtension SMTP = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
+            .withConfiguration(GreenMailConfiguration.aConfig().withUser("mailer@hive.test", "mailer", "mail-pass"))
+            .withPerMethodLifecycle(false);
+
+    private static final Pattern TOKEN = Pattern.compile("/(eyJ[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+)");
+    private static final Pattern CODE = Pattern.compile("<strong>(\\d{4,20})</strong>");
+
+    @TempDir
+    static Path dataDir;
+
+    private static TestWorker worker;
+    private static String token;
+
+    @BeforeAll
+    static void start() throws Exception {
+        worker = TestWorker.start(dataDir);
+        token = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+        HttpResponse<String> settings = worker.send("PATCH", "/api/settings", """
+                {"meta": {"appName": "Hive", "appURL": "https://hive.test", "senderAddress": "noreply@hive.test"},
+                 "smtp": {"enabled": true, "host": "127.0.0.1", "port": %d, "username": "mailer", "password": "mail-pass"}}"""
+                .formatted(SMTP.getSmtp().getPort()), Map.of("Authorization", token));
+        assertEquals(200, settings.statusCode(), settings.body());
+        HttpResponse<String> users = worker.send("POST", "/api/collections", "{\"name\":\"people\",\"type\":\"auth\","
+                + "\"createRule\":\"\",\"otp\":{\"enabled\":true,\"duration\":180,\"length\":6,"
+                + "\"emailTemplate\":{\"subject\":\"Your code\",\"body\":\"<p>Code: <strong>{OTP}</strong></p>\"}}}",
+                Map.of("Authorization", token));
+        assertEquals(200, users.statusCode(), users.body());
+    }
+
+    @AfterAll
+    static void stop() {
+        worker.close();
+    }
+
+    private static JsonNode call(String method, String path, String body, String auth, int expected) throws Exception {
+        HttpResponse<String> r = worker.send(method, path, body, auth == null ? Map.of() : Map.of("Authorization", auth));
+        assertEquals(expected, r.statusCode(), method + " " + path + ": " + r.body());
+        return r.body().isEmpty() ? null : Json.mapper().readTree(r.body());
+    }
+
+    /** The newest message to {@code to}, waiting for it. */
+    private static String mailTo(String to, int count) throws Exception {
+        assertTrue(SMTP.waitForIncomingEmail(10_000, count), "mail arrived");
+        MimeMessage last = null;
+        for (MimeMessage m : SMTP.getReceivedMessages()) {
+            if (m.getAllRecipients()[0].toString().equals(to)) {
+                last = m;
+            }
+        }
+        assertTrue(last != null, "a mail to " + to);
+        return GreenMailUtil.getBody(last).replace("=\r\n", "").replace("=3D", "=");
+    }
+
+    private static String signUp(String email) throws Exception {
+        return call("POST", "/api/collections/people/records", "{\"email\":\"" + email + "\",\"password\":\"password-1\","
+                + "\"passwordConfirm\":\"password-1\"}", null, 200).get("id").asText();
+    }
+
+    @Test
+    void verificationMailCarriesATokenThatVerifiesTheRecord() throws Exception {
+        String id = signUp("v@example.com");
+        int before = SMTP.getReceivedMessages().length;
+        call("POST", "/api/collections/people/request-verification", "{\"email\":\"v@example.com\"}", null, 204);
+        Matcher m = TOKEN.matcher(mailTo("v@example.com", before + 1));
+        assertTrue(m.find(), "the mail holds the link with the token");
+        call("POST", "/api/collections/people/confirm-verification", "{\"token\":\"" + m.group(1) + "\"}", null, 204);
+        assertTrue(call("GET", "/api/collections/people/records/" + id, null, token, 200).get("verified").asBoolean());
+        call("POST", "/api/collections/people/confirm-verification", "{\"token\":\"garbage\"}", null, 400);
+        call("POST", "/api/collections/people/request-verification", "{\"email\":\"nobody@example.com\"}", null, 204);
+    }
+
+    @Test
+    void passwordResetMailLetsTheOwnerSetANewPasswordAndEndsOldTokens() throws Exception {
+        signUp("r@example.com");
+        String old = call("POST", "/api/collections/people/auth-with-password",
+                "{\"identity\":\"r@example.com\",\"password\":\"password-1\"}", null, 200).get("token").asText();
+        int before = SMTP.getReceivedMessages().length;
+        call("POST", "/api/collections/people/request-password-reset", "{\"email\":\"r@example.com\"}", null, 204);
+        Matcher m = TOKEN.matcher(mailTo("r@example.com", before + 1));
+        assertTrue(m.find());
+        call("POST", "/api/collections/people/confirm-password-reset", "{\"token\":\"" + m.group(1)
+                + "\",\"password\":\"new-password-2\",\"passwordConfirm\":\"other\"}", null, 400);
+        call("POST", "/api/collections/people/confirm-password-reset", "{\"token\":\"" + m.group(1)
+                + "\",\"password\":\"new-password-2\",\"passwordConfirm\":\"new-password-2\"}", null, 204);
+        call("POST", "/api/collections/people/auth-with-password",
+                "{\"identity\":\"r@example.com\",\"password\":\"new-password-2\"}", null, 200);
+        call("POST", "/api/collections/people/auth-refresh", null, old, 401);
+        call("POST", "/api/collections/people/confirm-password-reset", "{\"token\":\"" + m.group(1)
+                + "\",\"password\":\"new-password-3\",\"passwordConfirm\":\"new-password-3\"}", null, 400);
+    }
+
+    @Test
+    void mfaAsksForASecondMethodAndAOneTimePasswordCompletesIt() throws Exception {
+        call("PATCH", "/api/collections/people", "{\"mfa\":{\"enabled\":true,\"duration\":600,\"rule\":\"\"}}", token, 200);
+        try {
+            signUp("m@example.com");
+            JsonNode first = call("POST", "/api/collections/people/auth-with-password",
+                    "{\"identity\":\"m@example.com\",\"password\":\"password-1\"}", null, 401);
+            String mfaId = first.get("mfaId").asText();
+            assertTrue(!mfaId.isEmpty() && !first.has("token"), "no token yet: " + first);
+            call("POST", "/api/collections/people/auth-with-password?mfaId=" + mfaId,
+                    "{\"identity\":\"m@example.com\",\"password\":\"password-1\"}", null, 400);
+            int before = SMTP.getReceivedMessages().length;
+            String otpId = call("POST", "/api/collections/people/request-otp", "{\"email\":\"m@example.com\"}", null, 200)
+                    .get("otpId").asText();
+            Matcher code = CODE.matcher(mailTo("m@example.com", before + 1));
+            assertTrue(code.find(), "the mail holds the code");
+            JsonNode done = call("POST", "/api/collections/people/auth-with-otp", "{\"otpId\":\"" + otpId
+                    + "\",\"password\":\"" + code.group(1) + "\",\"mfaId\":\"" + mfaId + "\"}", null, 200);
+            assertTrue(done.get("token").asText().startsWith("eyJ"));
+            assertEquals("m@example.com", done.at("/record/email").asText());
+        } finally {
+            call("PATCH", "/api/collections/people", "{\"mfa\":{\"enabled\":false,\"duration\":1800,\"rule\":\"\"}}", token, 200);
+        }
+    }
+}
