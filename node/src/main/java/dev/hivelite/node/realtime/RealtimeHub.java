@@ -39,6 +39,7 @@ public final class RealtimeHub implements RecordEvents {
     private static final Logger LOG = Logger.getLogger(RealtimeHub.class.getName());
     static final String EVENTS = "hivelite.realtime.events";
     static final String SUBSCRIBE = "realtime.subscribe";
+    static final String DIRECT = "realtime.direct";
     public static final String REGISTRY = "hivelite.realtime.clients";
     static final Duration REGISTRY_TTL = Duration.ofHours(24);
     /** Messages a client may have waiting before it is dropped as too slow. */
@@ -81,6 +82,7 @@ public final class RealtimeHub implements RecordEvents {
         this.authenticate = authenticate;
         topics.subscribe(EVENTS, message -> dispatcher.execute(() -> deliver(message)));
         cluster.answer(SUBSCRIBE, this::subscribeHere);
+        cluster.answer(DIRECT, this::directHere);
     }
 
     // ---- committed changes ---------------------------------------------------------------------
@@ -269,6 +271,33 @@ public final class RealtimeHub implements RecordEvents {
         }
         client.topics = List.copyOf(parsed);
         return Outcome.OK;
+    }
+
+    /**
+     * Sends one message to one client, wherever it is connected, if it subscribed to {@code topic}
+     * (the OAuth2 popup flow: the provider's redirect reaches any worker, the client's stream one).
+     */
+    public boolean direct(String clientId, String topic, String data) {
+        ObjectNode message = Json.mapper().createObjectNode();
+        message.put("clientId", clientId).put("topic", topic).put("data", data);
+        if ("OK".equals(directHere(message.toString()))) {
+            return true;
+        }
+        return cluster.askEveryone(DIRECT, message.toString()).stream().anyMatch("OK"::equals);
+    }
+
+    private String directHere(String payload) {
+        try {
+            JsonNode m = Json.mapper().readTree(payload);
+            Client client = clients.get(m.path("clientId").asText());
+            String topic = m.path("topic").asText();
+            if (client == null || client.topics.stream().noneMatch(t -> t.raw().equals(topic))) {
+                return Outcome.NOT_FOUND.name();
+            }
+            return client.offer(new Client.Message(topic, m.path("data").asText())) ? "OK" : Outcome.NOT_FOUND.name();
+        } catch (Exception e) {
+            return Outcome.NOT_FOUND.name();
+        }
     }
 
     /** Local WebSocket clients set their own auth and topics (no registry round trip). */

@@ -49,7 +49,9 @@ public final class RealtimeService implements HttpService {
     public void routing(HttpRules rules) {
         for (String p : new String[] {"", "/db/{db}"}) {
             rules.get(p + "/api/realtime", this::connect)
-                 .post(p + "/api/realtime", this::subscribe);
+                 .post(p + "/api/realtime", this::subscribe)
+                 .get(p + "/api/oauth2-redirect", this::oauth2Redirect)
+                 .post(p + "/api/oauth2-redirect", this::oauth2Redirect);
         }
     }
 
@@ -145,6 +147,45 @@ public final class RealtimeService implements HttpService {
             case NOT_FOUND -> throw new ApiException.NotFound("Missing or invalid client id.");
             case FORBIDDEN -> throw new ApiException.Forbidden("The current and the previous request authorization don't match.");
         }
+    }
+
+    /**
+     * Where an OAuth2 provider sends the browser back in the SDK's popup flow: {@code state} is the
+     * realtime client id, which gets {@code {state, code, error}} on its {@code @oauth2} topic and
+     * then exchanges the code itself. GET (query) or POST ({@code response_mode=form_post}).
+     */
+    private void oauth2Redirect(ServerRequest req, ServerResponse res) {
+        Map<String, String> params = new java.util.HashMap<>();
+        req.query().names().forEach(n -> params.put(n, req.query().first(n).orElse("")));
+        if ("POST".equals(req.prologue().method().text()) && req.content().hasEntity()) {
+            try {
+                String form = new String(req.content().inputStream().readNBytes(64 * 1024), StandardCharsets.UTF_8);
+                for (String pair : form.split("&")) {
+                    int eq = pair.indexOf('=');
+                    if (eq > 0) {
+                        params.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                                java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                    }
+                }
+            } catch (IOException e) {
+                throw new ApiException.BadRequest("Failed to read the redirect data.");
+            }
+        }
+        String state = params.getOrDefault("state", "");
+        if (state.isEmpty()) {
+            throw ApiException.invalid("state", "validation_required", "Cannot be blank.");
+        }
+        String data = Json.mapper().createObjectNode().put("state", state).put("code", params.getOrDefault("code", ""))
+                .put("error", params.getOrDefault("error", "")).toString();
+        boolean delivered = hub.direct(state, "@oauth2", data);
+        boolean ok = delivered && params.getOrDefault("error", "").isEmpty();
+        String html = "<!doctype html><html><head><meta charset=\"utf-8\"><title>OAuth2</title></head><body><p>"
+                + (ok ? "Authentication complete. You can close this window."
+                      : "Authentication failed. Close this window and try again.")
+                + "</p><script>window.close()</script></body></html>";
+        res.status(ok ? Status.OK_200 : Status.BAD_REQUEST_400)
+           .header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
+           .send(html.getBytes(StandardCharsets.UTF_8));
     }
 
     static Map<String, Object> status(RealtimeHub hub) {

@@ -176,6 +176,25 @@ class RealtimeApiTest {
     }
 
     @Test
+    void theOAuth2RedirectReachesThePopupsRealtimeClient() throws Exception {
+        try (Stream stream = new Stream("/api/realtime")) {
+            String clientId = Json.mapper().readTree(stream.next().data()).get("clientId").asText();
+            assertEquals(204, subscribe(clientId, null, "@oauth2"));
+            HttpResponse<String> page = worker.send("GET", "/api/oauth2-redirect?state=" + clientId + "&code=the-code", null,
+                    Map.of());
+            assertEquals(200, page.statusCode(), page.body());
+            assertTrue(page.headers().firstValue("content-type").orElse("").startsWith("text/html"));
+            Event e = stream.next();
+            assertEquals("@oauth2", e.name());
+            JsonNode data = Json.mapper().readTree(e.data());
+            assertEquals(clientId, data.get("state").asText());
+            assertEquals("the-code", data.get("code").asText());
+        }
+        assertEquals(400, worker.send("GET", "/api/oauth2-redirect?state=unknown&code=x", null, Map.of()).statusCode());
+        assertEquals(400, worker.send("GET", "/api/oauth2-redirect?code=x", null, Map.of()).statusCode());
+    }
+
+    @Test
     void webSocketClientsGetTheSameEvents() throws Exception {
         BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
         WebSocket ws = HTTP.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + worker.worker.port()
