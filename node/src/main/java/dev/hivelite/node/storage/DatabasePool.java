@@ -40,6 +40,9 @@ public final class DatabasePool implements AutoCloseable {
     private final LinkedHashMap<String, Entry> open = new LinkedHashMap<>(16, 0.75f, true);
     /** Cold opens in flight, by id; at most one per id. Guarded by {@code this}. */
     private final Map<String, Opening> openings = new HashMap<>();
+    /** Closes evicted databases in the background, in order; drained by {@link #close}. */
+    private final java.util.concurrent.ExecutorService closer = java.util.concurrent.Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("sqlite-closer").daemon(true).factory());
     /** Set by {@link #close}; guarded by {@code this}. */
     private boolean closed;
 
@@ -173,7 +176,8 @@ public final class DatabasePool implements AutoCloseable {
             db.close(); // before waking the invalidator: it may remove the files next
         }
         opening.done.complete(null);
-        evicted.forEach(SqliteDatabase::close);
+        // An evicted database closes off the request path: its close may checkpoint the WAL.
+        evicted.forEach(victim -> closer.execute(victim::close));
         return lease;
     }
 
@@ -262,5 +266,11 @@ public final class DatabasePool implements AutoCloseable {
             open.clear();
         }
         all.forEach(e -> e.db.close());
+        closer.shutdown();
+        try {
+            closer.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -40,15 +40,21 @@ public final class SqliteDatabase implements AutoCloseable {
     private final ExecutorService writer;
     /** Idle read connections; a read task takes one and gives it back. */
     private final BlockingQueue<Connection> readConnections;
+    /** Read connections that may exist at once; a reader opens lazily when none is idle. */
+    private final java.util.concurrent.Semaphore readPermits;
+    /** Every read connection opened, for close. Guarded by itself. */
+    private final List<Connection> allReaders = new ArrayList<>();
+    private final SqliteOptions options;
     /** Shared across databases, bounded, platform threads; not owned (not shut down by close). */
     private final ExecutorService readPool;
     private volatile boolean closed;
 
-    private SqliteDatabase(Path file, Connection writeConnection, List<Connection> readers,
-                           ExecutorService readPool) {
+    private SqliteDatabase(Path file, Connection writeConnection, SqliteOptions options, ExecutorService readPool) {
         this.file = file;
         this.writeConnection = writeConnection;
-        this.readConnections = new ArrayBlockingQueue<>(readers.size(), false, readers);
+        this.options = options;
+        this.readConnections = new ArrayBlockingQueue<>(options.readConnections());
+        this.readPermits = new java.util.concurrent.Semaphore(options.readConnections());
         this.readPool = readPool;
         this.writer = Executors.newSingleThreadExecutor(Thread.ofPlatform()
                 .name("sqlite-writer-" + file.getParent().getFileName() + "/" + file.getFileName())
@@ -60,19 +66,10 @@ public final class SqliteDatabase implements AutoCloseable {
      * busy timeout, synchronous NORMAL or FULL.
      */
     public static SqliteDatabase open(Path file, SqliteOptions options, ExecutorService readPool) {
-        List<Connection> opened = new ArrayList<>();
         try {
-            Connection writeConnection = connect(file, options, false);
-            opened.add(writeConnection);
-            List<Connection> readers = new ArrayList<>();
-            for (int i = 0; i < options.readConnections(); i++) {
-                Connection reader = connect(file, options, true);
-                opened.add(reader);
-                readers.add(reader);
-            }
-            return new SqliteDatabase(file, writeConnection, readers, readPool);
+            // Read connections open on first use: a cold database costs one connection, not five.
+            return new SqliteDatabase(file, connect(file, options, false), options, readPool);
         } catch (SQLException e) {
-            opened.forEach(SqliteDatabase::closeQuietly);
             throw new StorageException("cannot open " + file, e);
         }
     }
@@ -95,11 +92,22 @@ public final class SqliteDatabase implements AutoCloseable {
     /** Runs {@code work} on a read connection (no writes possible: {@code query_only}). */
     public <T> T read(SqlWork<T> work) {
         return await(submit(readPool, () -> {
-            Connection connection = readConnections.take();
+            readPermits.acquire();
+            Connection connection = null;
             try {
+                connection = readConnections.poll();
+                if (connection == null) {
+                    connection = connect(file, options, true);
+                    synchronized (allReaders) {
+                        allReaders.add(connection);
+                    }
+                }
                 return work.run(connection);
             } finally {
-                readConnections.add(connection);
+                if (connection != null) {
+                    readConnections.add(connection);
+                }
+                readPermits.release();
             }
         }));
     }
@@ -198,9 +206,11 @@ public final class SqliteDatabase implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         closeQuietly(writeConnection);
-        List<Connection> readers = new ArrayList<>();
-        readConnections.drainTo(readers);
-        readers.forEach(SqliteDatabase::closeQuietly);
+        readConnections.clear();
+        synchronized (allReaders) {
+            allReaders.forEach(SqliteDatabase::closeQuietly);
+            allReaders.clear();
+        }
     }
 
     private static void closeQuietly(Connection connection) {
