@@ -39,8 +39,12 @@ final class Autogenerate {
                 count = Integer.parseInt(pattern.substring(i + 1, end).split(",")[0].trim());
                 i = end + 1;
             }
+            // One call to the (slow, locked) SecureRandom per run of characters, not per character.
+            byte[] bytes = new byte[count * 2];
+            RANDOM.nextBytes(bytes);
             for (int n = 0; n < count; n++) {
-                out.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+                int r = ((bytes[2 * n] & 0xff) << 8) | (bytes[2 * n + 1] & 0xff);
+                out.append(alphabet.charAt(r % alphabet.length()));
             }
         }
         return out.toString();

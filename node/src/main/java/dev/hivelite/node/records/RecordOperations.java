@@ -183,18 +183,37 @@ public final class RecordOperations {
         }
         FileChanges[] changes = {null};
         Map<String, Object>[] saved = new Map[1];
-        ObjectNode json = scope.lease.db().write(c -> {
-            ObjectNode out = createIn(c, scope, collection, submitted, info, expand, changes, saved);
-            return out;
-        });
+        scope.lease.db().write(c -> createRow(c, scope, collection, submitted, info, changes, saved));
         afterCommit(changes[0]);
         events.created(scope.db.id(), collection, saved[0]);
+        return render(scope, collection, saved[0], info, expand);
+    }
+
+    /** A committed record's JSON, off the writer thread (expand reads on the read pool only when asked). */
+    private ObjectNode render(Scopes.Scope scope, Collection collection, Map<String, Object> row, RequestInfo info,
+                              List<String> expand) {
+        ObjectNode json = export(scope, collection, List.of(row), info).getFirst();
+        if (!expand.isEmpty()) {
+            scope.lease.db().read(c -> {
+                new Expander(c, scope.schema, info, scope.admin, clock).expand(collection, List.of(row), List.of(json), expand, 1);
+                return null;
+            });
+        }
         return json;
     }
 
     /** The create inside a transaction: shared with batch. */
     ObjectNode createIn(Connection c, Scopes.Scope scope, Collection collection, Submitted submitted, RequestInfo info,
                         List<String> expand, FileChanges[] changes, Map<String, Object>[] saved) throws SQLException {
+        Map<String, Object> row = createRow(c, scope, collection, submitted, info, changes, saved);
+        ObjectNode json = export(scope, collection, List.of(row), info).getFirst();
+        new Expander(c, scope.schema, info, scope.admin, clock).expand(collection, List.of(row), List.of(json), expand, 1);
+        return json;
+    }
+
+    /** The create inside a transaction, up to the committed row (no JSON: the writer thread stays short). */
+    Map<String, Object> createRow(Connection c, Scopes.Scope scope, Collection collection, Submitted submitted,
+                                  RequestInfo info, FileChanges[] changes, Map<String, Object>[] saved) throws SQLException {
         RecordWriter writer = new RecordWriter(c, scope.schema, clock);
         RecordWriter.Input input = new RecordWriter.Input(submitted.data(), scope.admin, false);
         Map<String, Object> values = writer.prepareCreate(collection, input);
@@ -212,9 +231,7 @@ public final class RecordOperations {
         Map<String, Object> row = RecordQuery.byId(c, collection, (String) values.get("id"), RecordQuery.Where.ALL).orElseThrow();
         changes[0] = files;
         saved[0] = row;
-        ObjectNode json = export(scope, collection, List.of(row), info).getFirst();
-        new Expander(c, scope.schema, info, scope.admin, clock).expand(collection, List.of(row), List.of(json), expand, 1);
-        return json;
+        return row;
     }
 
     ObjectNode update(Scopes.Scope scope, Collection collection, String id, Submitted submitted, RequestInfo info,

@@ -133,6 +133,22 @@ final class Values {
         return value instanceof List<?> l ? (List<String>) l : List.of();
     }
 
+    /** Compiled field patterns, by source: a field's pattern is compiled once, not per value. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, java.util.regex.Pattern> PATTERNS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    static java.util.regex.Pattern pattern(String regex) {
+        java.util.regex.Pattern p = PATTERNS.get(regex);
+        if (p == null) {
+            if (PATTERNS.size() > 10_000) {
+                PATTERNS.clear();
+            }
+            p = java.util.regex.Pattern.compile(regex);
+            PATTERNS.put(regex, p);
+        }
+        return p;
+    }
+
     static FieldError requiredError() {
         return new FieldError("validation_required", "Cannot be blank.");
     }

@@ -139,10 +139,10 @@ public final class SqliteDatabase implements AutoCloseable {
         return await(submit(writer, () -> {
             // Explicit statements rather than setAutoCommit(false): sqlite-jdbc would open the next
             // transaction right after each commit, and an IMMEDIATE one holds the write lock while idle.
-            execute(writeConnection, "BEGIN IMMEDIATE");
+            Statements.prepare(writeConnection, "BEGIN IMMEDIATE").execute();
             try {
                 T result = work.run(writeConnection);
-                execute(writeConnection, "COMMIT");
+                Statements.prepare(writeConnection, "COMMIT").execute();
                 return result;
             } catch (Throwable t) {
                 rollbackQuietly();
