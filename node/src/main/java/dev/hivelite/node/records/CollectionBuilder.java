@@ -56,7 +56,19 @@ final class CollectionBuilder {
         }
         String id = Fields.text(body, "id");
         if (!id.isEmpty()) {
+            if (schema.find(id).isPresent()) {
+                throw failed("create", Map.of("id", new FieldError("validation_invalid_id",
+                        "The model id is invalid or already exists.")));
+            }
             scaffold = withId(scaffold, id);
+        } else {
+            // As PocketBase: a checksum of type and name, with a number added when it is taken.
+            String base = scaffold.id();
+            String candidate = base;
+            for (int i = 2; schema.find(candidate).isPresent() && i < 1000; i++) {
+                candidate = base + i;
+            }
+            scaffold = withId(scaffold, candidate);
         }
         return build(scaffold, body, true);
     }

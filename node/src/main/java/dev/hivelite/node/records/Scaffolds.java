@@ -1,6 +1,5 @@
 package dev.hivelite.node.records;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,18 +12,14 @@ import dev.hivelite.node.common.Json;
 /** What a new collection of each type starts with, and the system fields and indexes it always keeps. */
 final class Scaffolds {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private Scaffolds() {
     }
 
-    static String newCollectionId() {
-        StringBuilder id = new StringBuilder("pbc_");
-        id.append(1 + RANDOM.nextInt(9));
-        for (int i = 0; i < 9; i++) {
-            id.append(RANDOM.nextInt(10));
-        }
-        return id.toString();
+    /** PocketBase's id of a new collection: {@code pbc_} and a checksum of its type and name. */
+    static String newCollectionId(String type, String name) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update((type + name).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return "pbc_" + crc.getValue();
     }
 
     static Field idField() {
@@ -81,8 +76,8 @@ final class Scaffolds {
                 return null;
             }
         }
-        return new Collection(newCollectionId(), name, type, false, fields, List.of(), Collection.Rules.LOCKED, options,
-                now, now);
+        return new Collection(newCollectionId(type, name), name, type, false, fields, List.of(), Collection.Rules.LOCKED,
+                options, now, now);
     }
 
     private static void authOptions(ObjectNode o) {

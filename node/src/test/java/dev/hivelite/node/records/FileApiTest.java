@@ -359,8 +359,11 @@ class FileApiTest {
     private static Path storage() throws Exception {
         Map<String, Object> docs = TestWorker.json(worker.send("GET", "/api/collections/docs", null, auth(values.get("admin"))));
         try (Stream<Path> found = Files.walk(dataDir)) {
+            // Collection ids are a checksum of type and name (as PocketBase's), so another database's
+            // "docs" has the same id: the folder is the one that holds main's records.
             return found.filter(p -> p.getFileName().toString().equals(docs.get("id"))
-                    && p.getParent().getFileName().toString().equals("storage")).findFirst().orElseThrow();
+                    && p.getParent().getFileName().toString().equals("storage")
+                    && Files.isDirectory(p.resolve(values.get("rec1")))).findFirst().orElseThrow();
         }
     }
 
