@@ -156,24 +156,10 @@ public final class DatabaseService implements HttpService {
         store.delete(name).orElseThrow(DatabaseService::notFound);
         keys.revoke(keyHashes);
         List<String> silent = invalidations.everywhere(DatabaseDirectory.KIND, existing.id());
-        removeFolder(pool.folder(existing.id()));
+        dev.hivelite.node.common.Folders.delete(pool.folder(existing.id()));
         audit.record(AuditTrail.actor(caller), "database.delete", existing.id(), null,
                 silent.isEmpty() ? Map.of("name", name) : Map.of("name", name, "workersNotAcknowledged", silent));
         res.status(Status.NO_CONTENT_204).send();
-    }
-
-    static void removeFolder(Path folder) {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(folder)) {
-            List<Path> all = new ArrayList<>(files.sorted(Comparator.reverseOrder()).toList());
-            for (Path p : all) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + folder, e);
-        }
     }
 
     DatabaseStore.Database existing(ServerRequest req) {

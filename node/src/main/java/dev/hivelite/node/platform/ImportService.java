@@ -88,7 +88,7 @@ public final class ImportService implements HttpService {
                     Map.of("name", created.name(), "bytes", upload.bytes()));
             DatabaseService.send(res, databases.view(created));
         } finally {
-            DatabaseService.removeFolder(staging);
+            dev.hivelite.node.common.Folders.delete(staging);
         }
     }
 

@@ -187,8 +187,4 @@ public final class RealtimeService implements HttpService {
            .header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
            .send(html.getBytes(StandardCharsets.UTF_8));
     }
-
-    static Map<String, Object> status(RealtimeHub hub) {
-        return Map.of("connections", hub.connections(), "degraded", hub.degraded());
-    }
 }

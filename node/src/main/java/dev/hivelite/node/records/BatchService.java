@@ -299,8 +299,4 @@ public final class BatchService implements HttpService {
         }
         return items;
     }
-
-    static URI uri(String s) {
-        return URI.create(s);
-    }
 }

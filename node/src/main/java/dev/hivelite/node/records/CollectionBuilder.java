@@ -277,8 +277,4 @@ final class CollectionBuilder {
     static ApiException failed(String verb, Map<String, ?> errors) {
         return ApiException.BadRequest.nested("Failed to " + verb + " collection.", errors);
     }
-
-    static ObjectNode object() {
-        return Json.mapper().createObjectNode();
-    }
 }

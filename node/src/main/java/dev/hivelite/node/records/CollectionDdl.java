@@ -166,7 +166,7 @@ final class CollectionDdl {
             } catch (SQLException e) {
                 throw CollectionBuilder.failed("save", Map.of("indexes", Map.of(Integer.toString(i),
                         new FieldError("validation_invalid_index_expression", "Invalid CREATE INDEX expression: "
-                                + Objects.requireNonNullElse(e.getMessage(), "").replaceFirst("^\\[SQLITE_[A-Z_]+\\][^(]*\\(", "").replaceFirst("\\)$", "")))));
+                                + sqliteMessage(e)))));
             }
         }
     }
@@ -182,8 +182,7 @@ final class CollectionDdl {
         try {
             execute(c, "CREATE VIEW " + RecordResolver.quote(col.name()) + " AS " + query);
         } catch (SQLException e) {
-            throw invalidView(Objects.requireNonNullElse(e.getMessage(), "invalid query")
-                    .replaceFirst("^\\[SQLITE_[A-Z_]+\\][^(]*\\(", "").replaceFirst("\\)$", ""));
+            throw invalidView(sqliteMessage(e));
         }
         List<Field> fields = new ArrayList<>();
         try (Statement s = c.createStatement();
@@ -193,8 +192,7 @@ final class CollectionDdl {
             }
         } catch (SQLException e) {
             // SQLite checks a view's tables only when the view is first used.
-            throw invalidView(Objects.requireNonNullElse(e.getMessage(), "invalid query")
-                    .replaceFirst("^\\[SQLITE_[A-Z_]+\\][^(]*\\(", "").replaceFirst("\\)$", ""));
+            throw invalidView(sqliteMessage(e));
         }
         if (fields.stream().noneMatch(f -> "id".equals(f.name()))) {
             throw invalidView("missing required id column (you can use `(ROW_NUMBER() OVER()) as id` if you don't have one)");
@@ -224,6 +222,12 @@ final class CollectionDdl {
     private static ApiException invalidView(String why) {
         return CollectionBuilder.failed("save", Map.of("viewQuery",
                 new FieldError("validation_invalid_view_query", "Invalid query - " + why)));
+    }
+
+    /** SQLite's own words from sqlite-jdbc's "[SQLITE_ERROR] SQL error or missing database (…)". */
+    static String sqliteMessage(SQLException e) {
+        return Objects.requireNonNullElse(e.getMessage(), "").replaceFirst("^\\[SQLITE_[A-Z_]+\\][^(]*\\(", "")
+                .replaceFirst("\\)$", "");
     }
 
     static void execute(Connection c, String sql) throws SQLException {

@@ -253,9 +253,7 @@ public final class CollectionService implements HttpService {
         try {
             return work.run();
         } catch (SQLException e) {
-            String message = e.getMessage() == null ? "" : e.getMessage()
-                    .replaceFirst("^\\[SQLITE_[A-Z_]+\\][^(]*\\(", "").replaceFirst("\\)$", "");
-            throw new ApiException.BadRequest("Failed to " + verb + " collection. Raw error: " + message);
+            throw new ApiException.BadRequest("Failed to " + verb + " collection. Raw error: " + CollectionDdl.sqliteMessage(e));
         }
     }
 

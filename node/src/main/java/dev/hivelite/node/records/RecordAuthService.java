@@ -56,6 +56,7 @@ public final class RecordAuthService implements HttpService {
     /** For sign-ups through OAuth2: a create with the collection's create rule, like any other. */
     private final RecordOperations operations;
     private final Clock clock;
+    private final MfaSessions mfa;
 
     public RecordAuthService(Scopes scopes, UserTokens tokens, SharedCounters failures, AuthMail mail,
                              RecordOperations operations, Clock clock) {
@@ -65,6 +66,7 @@ public final class RecordAuthService implements HttpService {
         this.mail = mail;
         this.operations = operations;
         this.clock = clock;
+        this.mfa = new MfaSessions(clock);
     }
 
     @Override
@@ -207,29 +209,15 @@ public final class RecordAuthService implements HttpService {
                 throw new ApiException.Forbidden("The request doesn't satisfy the collection requirements to authenticate.");
             }
         }
-        if (!method.isEmpty() && c.option("mfa.enabled").asBoolean(false) && mfaWanted(scope, c, record, info)) {
+        if (!method.isEmpty() && c.option("mfa.enabled").asBoolean(false) && mfa.wanted(scope, c, record, info)) {
             String mfaId = req.query().first("mfaId").orElse(body == null ? "" : Fields.text(body, "mfaId"));
             if (mfaId.isEmpty()) {
-                String id = Ids.newId();
-                scope.lease.db().write(conn -> {
-                    ensureMfaTable(conn);
-                    try (PreparedStatement ps = conn.prepareStatement("INSERT INTO _mfas (id, collectionRef, recordRef, method,"
-                            + " created) VALUES (?, ?, ?, ?, ?)")) {
-                        ps.setString(1, id);
-                        ps.setString(2, c.id());
-                        ps.setString(3, (String) record.get("id"));
-                        ps.setString(4, method);
-                        ps.setString(5, Dates.format(clock.instant()));
-                        ps.executeUpdate();
-                    }
-                    return null;
-                });
                 // PocketBase's answer: a 401 whose body is only the MFA session id.
                 res.status(io.helidon.http.Status.UNAUTHORIZED_401);
-                CollectionService.send(res, Map.of("mfaId", id));
+                CollectionService.send(res, Map.of("mfaId", mfa.start(scope, c, record, method)));
                 return;
             }
-            checkMfa(scope, c, record, mfaId, method);
+            mfa.complete(scope, c, record, mfaId, method);
         }
         String token = tokens.sign("auth", scope.db.id(), c, record, ttl, refreshable, Map.of());
         ObjectNode json = RecordJson.export(c, record, scope.admin, true);
@@ -248,56 +236,6 @@ public final class RecordAuthService implements HttpService {
             out.put("meta", meta);
         }
         CollectionService.send(res, out);
-    }
-
-    // ---- MFA -----------------------------------------------------------------------------------
-
-    private static void ensureMfaTable(Connection conn) throws SQLException {
-        CollectionDdl.execute(conn, "CREATE TABLE IF NOT EXISTS _mfas (id TEXT PRIMARY KEY NOT NULL, collectionRef TEXT NOT NULL,"
-                + " recordRef TEXT NOT NULL, method TEXT NOT NULL, created TEXT NOT NULL)");
-    }
-
-    /** Whether this record needs a second method: an empty {@code mfa.rule} means every record. */
-    private boolean mfaWanted(Scopes.Scope scope, Collection c, Map<String, Object> record, RequestInfo info) {
-        String rule = c.option("mfa.rule").asText("");
-        if (rule.isBlank()) {
-            return true;
-        }
-        try {
-            RecordQuery.Where where = RecordQuery.compile(rule, scope.schema, c, info, true, clock);
-            return scope.lease.db().read(conn -> RecordQuery.byId(conn, c, (String) record.get("id"), where)).isPresent();
-        } catch (FilterException e) {
-            return true; // a rule that does not compile asks for more, never less
-        }
-    }
-
-    /** The second step: the session exists, is fresh, is this record's, and came from another method. */
-    private void checkMfa(Scopes.Scope scope, Collection c, Map<String, Object> record, String mfaId, String method) {
-        Instant oldest = clock.instant().minusSeconds(c.option("mfa.duration").asLong(1800));
-        String problem = scope.lease.db().write(conn -> {
-            ensureMfaTable(conn);
-            String found = null;
-            try (PreparedStatement ps = conn.prepareStatement("SELECT collectionRef, recordRef, method, created FROM _mfas WHERE id = ?")) {
-                ps.setString(1, mfaId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next() || rs.getString(4).compareTo(Dates.format(oldest)) < 0) {
-                        found = "Invalid or expired MFA session.";
-                    } else if (!rs.getString(1).equals(c.id()) || !rs.getString(2).equals(record.get("id"))) {
-                        return "Invalid MFA session.";
-                    } else if (rs.getString(3).equals(method)) {
-                        return "A different authentication method is required.";
-                    }
-                }
-            }
-            try (PreparedStatement ps = conn.prepareStatement("DELETE FROM _mfas WHERE id = ?")) {
-                ps.setString(1, mfaId);
-                ps.executeUpdate();
-            }
-            return found;
-        });
-        if (problem != null) {
-            throw new ApiException.BadRequest(problem);
-        }
     }
 
     // ---- OAuth2 --------------------------------------------------------------------------------
@@ -776,9 +714,5 @@ public final class RecordAuthService implements HttpService {
             ps.setString(p, id);
             ps.executeUpdate();
         }
-    }
-
-    static ObjectNode json() {
-        return Json.mapper().createObjectNode();
     }
 }

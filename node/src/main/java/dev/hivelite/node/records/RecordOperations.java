@@ -215,7 +215,7 @@ public final class RecordOperations {
     Map<String, Object> createRow(Connection c, Scopes.Scope scope, Collection collection, Submitted submitted,
                                   RequestInfo info, FileChanges[] changes, Map<String, Object>[] saved) throws SQLException {
         RecordWriter writer = new RecordWriter(c, scope.schema, clock);
-        RecordWriter.Input input = new RecordWriter.Input(submitted.data(), scope.admin, false);
+        RecordWriter.Input input = new RecordWriter.Input(submitted.data(), scope.admin);
         Map<String, Object> values = writer.prepareCreate(collection, input);
         FileChanges files = files(scope, collection, values, Map.of(), submitted, true);
         validateFilesAfterMerge(collection, values, "create");
@@ -261,7 +261,7 @@ public final class RecordOperations {
         Map<String, Object> current = RecordQuery.byId(c, collection, id, RecordQuery.Where.ALL)
                 .orElseThrow(ApiException::notFound);
         RecordWriter writer = new RecordWriter(c, scope.schema, clock);
-        RecordWriter.Input input = new RecordWriter.Input(submitted.data(), scope.admin, false);
+        RecordWriter.Input input = new RecordWriter.Input(submitted.data(), scope.admin);
         Map<String, Object> values = writer.prepareUpdate(collection, current, input);
         RequestInfo withBody = info.withBody(RecordWriter.resolvedBody(collection, submitted.data(), values),
                 RecordJson.export(collection, current, true, true));
@@ -482,20 +482,6 @@ public final class RecordOperations {
     }
 
     static void removeRecordFolder(Scopes.Scope scope, Collection collection, String id) {
-        Path folder = storage(scope).resolve(collection.id()).resolve(id);
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (var walk = Files.walk(folder)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static JsonNode text(String s) {
-        return TextNode.valueOf(s);
+        dev.hivelite.node.common.Folders.delete(storage(scope).resolve(collection.id()).resolve(id));
     }
 }

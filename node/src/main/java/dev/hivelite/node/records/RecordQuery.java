@@ -168,8 +168,4 @@ final class RecordQuery {
         return new ApiException.BadRequest("Something went wrong while processing your request. Invalid filter or sort: "
                 + e.getMessage());
     }
-
-    static FilterException unwrap(RuntimeException e) {
-        return e instanceof FilterException f ? f : null;
-    }
 }

@@ -282,8 +282,4 @@ final class RecordResolver implements Resolver {
         }
         throw new FilterException("invalid sort field " + key);
     }
-
-    Optional<Collection> collection() {
-        return Optional.of(collection);
-    }
 }

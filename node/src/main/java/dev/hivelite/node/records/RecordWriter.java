@@ -48,7 +48,7 @@ final class RecordWriter {
     }
 
     /** What a create or update is asked to do, and who asks. */
-    record Input(ObjectNode data, boolean admin, boolean owner) {
+    record Input(ObjectNode data, boolean admin) {
     }
 
     /** The body as rules see it ({@code @request.body}): modifier keys resolved to the resulting values. */
