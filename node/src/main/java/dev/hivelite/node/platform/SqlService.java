@@ -115,7 +115,8 @@ public final class SqlService implements HttpService {
             }
         }
         try {
-            return db.write(c -> execute(c, steps, timeout));
+            // Alone: a statement stopped at its deadline aborts its whole transaction in SQLite.
+            return db.writeAlone(c -> execute(c, steps, timeout));
         } catch (StorageException e) {
             throw translate(e);
         }

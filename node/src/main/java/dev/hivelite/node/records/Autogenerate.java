@@ -1,14 +1,10 @@
 package dev.hivelite.node.records;
 
-import java.security.SecureRandom;
-
 /**
  * Random text from the simple patterns PocketBase's {@code autogeneratePattern} uses: literals and
  * character classes ({@code [a-z0-9]}) with an optional {@code {n}} count, e.g. {@code [a-z0-9]{15}}.
  */
 final class Autogenerate {
-
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private Autogenerate() {
     }
@@ -39,13 +35,7 @@ final class Autogenerate {
                 count = Integer.parseInt(pattern.substring(i + 1, end).split(",")[0].trim());
                 i = end + 1;
             }
-            // One call to the (slow, locked) SecureRandom per run of characters, not per character.
-            byte[] bytes = new byte[count * 2];
-            RANDOM.nextBytes(bytes);
-            for (int n = 0; n < count; n++) {
-                int r = ((bytes[2 * n] & 0xff) << 8) | (bytes[2 * n + 1] & 0xff);
-                out.append(alphabet.charAt(r % alphabet.length()));
-            }
+            out.append(dev.hivelite.node.common.Ids.random(count, alphabet));
         }
         return out.toString();
     }

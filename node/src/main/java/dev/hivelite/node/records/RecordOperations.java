@@ -219,7 +219,7 @@ public final class RecordOperations {
         Map<String, Object> values = writer.prepareCreate(collection, input);
         FileChanges files = files(scope, collection, values, Map.of(), submitted, true);
         validateFilesAfterMerge(collection, values, "create");
-        writer.insert(collection, values, true);
+        Map<String, Object> row = writer.insert(collection, values, true);
         String createRule = collection.rules().create();
         if (!scope.admin && createRule != null && !createRule.isBlank()) {
             RequestInfo withBody = info.withBody(RecordWriter.resolvedBody(collection, submitted.data(), values), null);
@@ -228,7 +228,6 @@ public final class RecordOperations {
                 throw new ApiException.BadRequest("Failed to create record.");
             }
         }
-        Map<String, Object> row = RecordQuery.byId(c, collection, (String) values.get("id"), RecordQuery.Where.ALL).orElseThrow();
         changes[0] = files;
         saved[0] = row;
         return row;
@@ -243,41 +242,52 @@ public final class RecordOperations {
         FileChanges[] changes = {null};
         Map<String, Object>[] saved = new Map[1];
         Map<String, Object>[] before = new Map[1];
-        ObjectNode json = scope.lease.db().write(c -> {
-            before[0] = RecordQuery.byId(c, collection, id, RecordQuery.Where.ALL).orElse(Map.of());
-            return updateIn(c, scope, collection, id, submitted, info, expand, changes, saved);
-        });
+        scope.lease.db().write(c -> updateRow(c, scope, collection, id, submitted, info, changes, saved, before));
         afterCommit(changes[0]);
         if (collection.isAuth() && !java.util.Objects.equals(before[0].get("tokenKey"), saved[0].get("tokenKey"))) {
             tokens.changed(scope.db.id(), collection.id(), id);
         }
         events.updated(scope.db.id(), collection, saved[0]);
-        return json;
+        return render(scope, collection, saved[0], info, expand);
     }
 
     ObjectNode updateIn(Connection c, Scopes.Scope scope, Collection collection, String id, Submitted submitted,
                         RequestInfo info, List<String> expand, FileChanges[] changes, Map<String, Object>[] saved)
             throws SQLException {
-        Map<String, Object> current = RecordQuery.byId(c, collection, id, RecordQuery.Where.ALL)
-                .orElseThrow(ApiException::notFound);
-        RecordWriter writer = new RecordWriter(c, scope.schema, clock);
-        RecordWriter.Input input = new RecordWriter.Input(submitted.data(), scope.admin);
-        Map<String, Object> values = writer.prepareUpdate(collection, current, input);
-        RequestInfo withBody = info.withBody(RecordWriter.resolvedBody(collection, submitted.data(), values),
-                RecordJson.export(collection, current, true, true));
-        RecordQuery.Where rule = rule(scope, collection, collection.rules().update(), withBody);
-        if (RecordQuery.byId(c, collection, id, rule).isEmpty()) {
-            throw ApiException.notFound();
-        }
-        FileChanges files = files(scope, collection, values, current, submitted, false);
-        validateFilesAfterMerge(collection, values, "update");
-        writer.insert(collection, values, false);
-        Map<String, Object> row = RecordQuery.byId(c, collection, id, RecordQuery.Where.ALL).orElseThrow();
-        changes[0] = files;
-        saved[0] = row;
+        Map<String, Object> row = updateRow(c, scope, collection, id, submitted, info, changes, saved, new Map[1]);
         ObjectNode json = export(scope, collection, List.of(row), info).getFirst();
         new Expander(c, scope.schema, info, scope.admin, clock).expand(collection, List.of(row), List.of(json), expand, 1);
         return json;
+    }
+
+    /** The update inside a transaction, up to the committed row; {@code before} gets the row as it was. */
+    private Map<String, Object> updateRow(Connection c, Scopes.Scope scope, Collection collection, String id,
+                                          Submitted submitted, RequestInfo info, FileChanges[] changes,
+                                          Map<String, Object>[] saved, Map<String, Object>[] before) throws SQLException {
+        Map<String, Object> current = RecordQuery.byId(c, collection, id, RecordQuery.Where.ALL)
+                .orElseThrow(ApiException::notFound);
+        before[0] = current;
+        RecordWriter writer = new RecordWriter(c, scope.schema, clock);
+        RecordWriter.Input input = new RecordWriter.Input(submitted.data(), scope.admin);
+        Map<String, Object> values = writer.prepareUpdate(collection, current, input);
+        String updateRule = collection.rules().update();
+        if (!scope.admin && updateRule == null) {
+            throw new ApiException.Forbidden(RecordService.ONLY_SUPERUSERS);
+        }
+        if (!scope.admin && !updateRule.isBlank()) {
+            RequestInfo withBody = info.withBody(RecordWriter.resolvedBody(collection, submitted.data(), values),
+                    RecordJson.export(collection, current, true, true));
+            RecordQuery.Where rule = rule(scope, collection, updateRule, withBody);
+            if (RecordQuery.byId(c, collection, id, rule).isEmpty()) {
+                throw ApiException.notFound();
+            }
+        }
+        FileChanges files = files(scope, collection, values, current, submitted, false);
+        validateFilesAfterMerge(collection, values, "update");
+        Map<String, Object> row = writer.insert(collection, values, false);
+        changes[0] = files;
+        saved[0] = row;
+        return row;
     }
 
     void delete(Scopes.Scope scope, Collection collection, String id, RequestInfo info) {

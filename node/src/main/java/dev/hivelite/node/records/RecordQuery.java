@@ -78,6 +78,11 @@ final class RecordQuery {
         return collection.fields().stream().map(f -> "t." + RecordResolver.quote(f.name())).collect(Collectors.joining(", "));
     }
 
+    /** The columns of {@link #columns} for an {@code INSERT}/{@code UPDATE … RETURNING}, in the same order. */
+    static String returning(Collection collection) {
+        return collection.fields().stream().map(f -> RecordResolver.quote(f.name())).collect(Collectors.joining(", "));
+    }
+
     static Map<String, Object> row(ResultSet rs, Collection collection) throws SQLException {
         Map<String, Object> values = new LinkedHashMap<>();
         int i = 1;

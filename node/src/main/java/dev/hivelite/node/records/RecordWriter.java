@@ -259,18 +259,10 @@ final class RecordWriter {
         }
     }
 
-    void insert(Collection collection, Map<String, Object> values, boolean creating) throws SQLException {
+    /** Inserts or updates the row and returns it as stored (one statement: {@code RETURNING}). */
+    Map<String, Object> insert(Collection collection, Map<String, Object> values, boolean creating) throws SQLException {
         List<Field> fields = collection.fields();
-        String sql;
-        if (creating) {
-            sql = "INSERT INTO " + RecordResolver.quote(collection.name()) + " ("
-                    + fields.stream().map(f -> RecordResolver.quote(f.name())).collect(Collectors.joining(", "))
-                    + ") VALUES (" + fields.stream().map(f -> "?").collect(Collectors.joining(", ")) + ")";
-        } else {
-            sql = "UPDATE " + RecordResolver.quote(collection.name()) + " SET "
-                    + fields.stream().map(f -> RecordResolver.quote(f.name()) + " = ?").collect(Collectors.joining(", "))
-                    + " WHERE id = ?";
-        }
+        String sql = creating ? INSERT_SQL.apply(collection) : UPDATE_SQL.apply(collection);
         try {
             PreparedStatement ps = dev.hivelite.node.storage.Statements.prepare(c, sql);
             int i = 1;
@@ -280,11 +272,42 @@ final class RecordWriter {
             if (!creating) {
                 ps.setString(i, (String) values.get("id"));
             }
-            ps.executeUpdate();
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw ApiException.notFound();
+                }
+                return RecordQuery.row(rs, collection);
+            }
         } catch (SQLException e) {
             dev.hivelite.node.storage.Statements.evict(c, sql);
             throw uniqueViolation(collection, e, creating);
         }
+    }
+
+    /** The statements of a collection, built once per schema version (a Collection never changes). */
+    private static final java.util.function.Function<Collection, String> INSERT_SQL = perCollection(collection ->
+            "INSERT INTO " + RecordResolver.quote(collection.name()) + " ("
+                    + collection.fields().stream().map(f -> RecordResolver.quote(f.name())).collect(Collectors.joining(", "))
+                    + ") VALUES (" + collection.fields().stream().map(f -> "?").collect(Collectors.joining(", "))
+                    + ") RETURNING " + RecordQuery.returning(collection));
+    private static final java.util.function.Function<Collection, String> UPDATE_SQL = perCollection(collection ->
+            "UPDATE " + RecordResolver.quote(collection.name()) + " SET "
+                    + collection.fields().stream().map(f -> RecordResolver.quote(f.name()) + " = ?")
+                    .collect(Collectors.joining(", "))
+                    + " WHERE id = ? RETURNING " + RecordQuery.returning(collection));
+
+    /** Memoises by identity, forgetting old schema versions with the garbage collector. */
+    private static java.util.function.Function<Collection, String> perCollection(
+            java.util.function.Function<Collection, String> build) {
+        Map<Collection, String> cache = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+        return collection -> {
+            String sql = cache.get(collection);
+            if (sql == null) {
+                sql = build.apply(collection);
+                cache.put(collection, sql);
+            }
+            return sql;
+        };
     }
 
     private static SQLException uniqueViolation(Collection collection, SQLException e, boolean creating) {

@@ -1,18 +1,26 @@
 package dev.hivelite.node.storage;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -24,10 +32,19 @@ import dev.hivelite.node.common.ApiException;
  * One SQLite file with its writer and its read connections.
  *
  * <p>Writes are serialised in-process on a single platform thread that owns the only write
- * connection; each runs in its own {@code BEGIN IMMEDIATE} transaction, so a writer from another
- * process makes ours wait for the lock at the start instead of failing half-way. Reads borrow one
- * of {@link SqliteOptions#readConnections()} {@code query_only} connections and run on the shared
- * read pool given to the constructor.
+ * connection. It commits in groups: the writes waiting when it becomes free run in one
+ * {@code BEGIN IMMEDIATE} transaction, each inside its own savepoint, so one that fails is undone
+ * alone and the rest commit together with a single WAL append. A write's caller returns only after
+ * the commit. Across processes (the other workers), writers queue on an OS lock on a file beside the
+ * database ({@code <file>-writer}) before {@code BEGIN IMMEDIATE}: the kernel wakes the next one the
+ * moment the lock is free, where SQLite's busy handler would sleep and retry. Reads borrow one of
+ * {@link SqliteOptions#readConnections()} {@code query_only} connections and run on the shared read
+ * pool given to the constructor.
+ *
+ * <p>The writer never checkpoints: SQLite's automatic checkpoint would copy the WAL into the file and
+ * fsync both on the writer thread, every thousand pages, stalling every write queued behind it. A
+ * passive checkpoint runs instead on a read connection, at most every {@link #CHECKPOINT_EVERY}
+ * while writes go on and once more when they stop.
  *
  * <p>Lifecycle: {@link #open} → {@link #read}/{@link #write} from any thread → {@link #close}.
  */
@@ -36,8 +53,12 @@ public final class SqliteDatabase implements AutoCloseable {
     private final Path file;
     /** Owned by the writer thread after open; never touched by any other thread. */
     private final Connection writeConnection;
-    /** Single platform thread: the in-process queue that serialises writers. */
-    private final ExecutorService writer;
+    /** Writes waiting for the writer thread, in arrival order. */
+    private final BlockingQueue<PendingWrite<?>> pendingWrites = new LinkedBlockingQueue<>(MAX_QUEUED_WRITES);
+    /** The single platform thread that runs every write. */
+    private final Thread writer;
+    /** Locked for the length of each write transaction: orders writers across processes. */
+    private final FileChannel writerLock;
     /** Idle read connections; a read task takes one and gives it back. */
     private final BlockingQueue<Connection> readConnections;
     /** Read connections that may exist at once; a reader opens lazily when none is idle. */
@@ -48,17 +69,34 @@ public final class SqliteDatabase implements AutoCloseable {
     /** Shared across databases, bounded, platform threads; not owned (not shut down by close). */
     private final ExecutorService readPool;
     private volatile boolean closed;
+    /** Set by the writer thread as it ends, before it refuses what is still queued. */
+    private volatile boolean writerDone;
 
-    private SqliteDatabase(Path file, Connection writeConnection, SqliteOptions options, ExecutorService readPool) {
+    /** Writes that may wait at once; past this a write is refused with 503 rather than queued. */
+    static final int MAX_QUEUED_WRITES = 10_000;
+    /** Writes committed together at most: bounds how long the first of a group waits for the last. */
+    static final int MAX_GROUP = 128;
+
+    /** How often a busy database is checkpointed at most. */
+    static final java.time.Duration CHECKPOINT_EVERY = java.time.Duration.ofMillis(250);
+    /** A checkpoint is queued or running; another is not asked for until it ends. */
+    private final java.util.concurrent.atomic.AtomicBoolean checkpointing = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Commits since the last checkpoint began. */
+    private final java.util.concurrent.atomic.AtomicBoolean uncheckpointed = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile long lastCheckpointNanos = System.nanoTime();
+
+    private SqliteDatabase(Path file, Connection writeConnection, FileChannel writerLock, SqliteOptions options,
+                           ExecutorService readPool) {
         this.file = file;
         this.writeConnection = writeConnection;
+        this.writerLock = writerLock;
         this.options = options;
         this.readConnections = new ArrayBlockingQueue<>(options.readConnections());
         this.readPermits = new java.util.concurrent.Semaphore(options.readConnections());
         this.readPool = readPool;
-        this.writer = Executors.newSingleThreadExecutor(Thread.ofPlatform()
+        this.writer = Thread.ofPlatform()
                 .name("sqlite-writer-" + file.getParent().getFileName() + "/" + file.getFileName())
-                .daemon(true).factory());
+                .daemon(true).start(this::writeLoop);
     }
 
     /**
@@ -68,7 +106,18 @@ public final class SqliteDatabase implements AutoCloseable {
     public static SqliteDatabase open(Path file, SqliteOptions options, ExecutorService readPool) {
         try {
             // Read connections open on first use: a cold database costs one connection, not five.
-            return new SqliteDatabase(file, connect(file, options, false), options, readPool);
+            Connection writeConnection = connect(file, options, false);
+            // Checkpoints run on a read connection, off the writer thread (see checkpointSoon).
+            execute(writeConnection, "PRAGMA wal_autocheckpoint = 0");
+            FileChannel lock;
+            try {
+                lock = FileChannel.open(file.resolveSibling(file.getFileName() + "-writer"),
+                        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            } catch (IOException e) {
+                closeQuietly(writeConnection);
+                throw new StorageException("cannot open the writer lock of " + file, e);
+            }
+            return new SqliteDatabase(file, writeConnection, lock, options, readPool);
         } catch (SQLException e) {
             throw new StorageException("cannot open " + file, e);
         }
@@ -91,25 +140,28 @@ public final class SqliteDatabase implements AutoCloseable {
 
     /** Runs {@code work} on a read connection (no writes possible: {@code query_only}). */
     public <T> T read(SqlWork<T> work) {
-        return await(submit(readPool, () -> {
-            readPermits.acquire();
-            Connection connection = null;
-            try {
-                connection = readConnections.poll();
-                if (connection == null) {
-                    connection = connect(file, options, true);
-                    synchronized (allReaders) {
-                        allReaders.add(connection);
-                    }
+        return await(submit(readPool, () -> withReader(work)));
+    }
+
+    /** Runs {@code work} on a read connection, on the calling thread. */
+    private <T> T withReader(SqlWork<T> work) throws SQLException, InterruptedException {
+        readPermits.acquire();
+        Connection connection = null;
+        try {
+            connection = readConnections.poll();
+            if (connection == null) {
+                connection = connect(file, options, true);
+                synchronized (allReaders) {
+                    allReaders.add(connection);
                 }
-                return work.run(connection);
-            } finally {
-                if (connection != null) {
-                    readConnections.add(connection);
-                }
-                readPermits.release();
             }
-        }));
+            return work.run(connection);
+        } finally {
+            if (connection != null) {
+                readConnections.add(connection);
+            }
+            readPermits.release();
+        }
     }
 
     /**
@@ -132,23 +184,226 @@ public final class SqliteDatabase implements AutoCloseable {
     }
 
     /**
-     * Runs {@code work} in one {@code BEGIN IMMEDIATE} transaction on the writer thread: committed
-     * when it returns, rolled back when it throws, so nothing is half-written.
+     * Runs {@code work} on the writer thread inside a {@code BEGIN IMMEDIATE} transaction, possibly
+     * shared with other writes waiting at the same time (see the class comment). Returns once its
+     * changes are committed; when it throws, none of its changes stay, and the others' do.
      */
     public <T> T write(SqlWork<T> work) {
-        return await(submit(writer, () -> {
-            // Explicit statements rather than setAutoCommit(false): sqlite-jdbc would open the next
-            // transaction right after each commit, and an IMMEDIATE one holds the write lock while idle.
-            Statements.prepare(writeConnection, "BEGIN IMMEDIATE").execute();
-            try {
-                T result = work.run(writeConnection);
-                Statements.prepare(writeConnection, "COMMIT").execute();
-                return result;
-            } catch (Throwable t) {
-                rollbackQuietly();
-                throw t;
+        return await(enqueue(work, false));
+    }
+
+    /**
+     * Like {@link #write}, in a transaction of its own. For work that SQLite may abort as a whole
+     * transaction (an interrupted statement rolls back every statement of it, not only its own),
+     * so that it never takes other writes down with it.
+     */
+    public <T> T writeAlone(SqlWork<T> work) {
+        return await(enqueue(work, true));
+    }
+
+    private <T> Future<T> enqueue(SqlWork<T> work, boolean alone) {
+        if (closed) {
+            throw new ApiException.Unavailable("database is closing");
+        }
+        PendingWrite<T> pending = new PendingWrite<>(work, alone);
+        if (!pendingWrites.offer(pending)) {
+            throw new ApiException.Unavailable("storage is busy, retry later");
+        }
+        if (writerDone && pendingWrites.remove(pending)) {
+            throw new ApiException.Unavailable("database is closing");
+        }
+        return pending.result;
+    }
+
+    /** One write waiting for, or run by, the writer thread. */
+    private static final class PendingWrite<T> {
+        final SqlWork<T> work;
+        final boolean alone;
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        T value;
+        Throwable failure;
+
+        PendingWrite(SqlWork<T> work, boolean alone) {
+            this.work = work;
+            this.alone = alone;
+        }
+
+        void run(Connection c) throws SQLException {
+            value = work.run(c);
+        }
+
+        void complete() {
+            if (failure == null) {
+                result.complete(value);
+            } else {
+                result.completeExceptionally(failure);
             }
-        }));
+        }
+    }
+
+    /** Writes waiting for the writer thread (not counting the one it runs). */
+    int queuedWrites() {
+        return pendingWrites.size();
+    }
+
+    /** Marks the end of the queue for the writer thread (see {@link #close}). */
+    private static final PendingWrite<Void> STOP = new PendingWrite<>(c -> null, true);
+
+    private void writeLoop() {
+        List<PendingWrite<?>> group = new ArrayList<>(MAX_GROUP);
+        try {
+            while (true) {
+                PendingWrite<?> first = pendingWrites.take();
+                if (first == STOP) {
+                    return;
+                }
+                group.add(first);
+                if (!first.alone) {
+                    PendingWrite<?> next;
+                    while (group.size() < MAX_GROUP && (next = pendingWrites.peek()) != null
+                            && !next.alone && next != STOP) {
+                        group.add(pendingWrites.poll());
+                    }
+                }
+                runGroup(group);
+                group.forEach(PendingWrite::complete);
+                group.clear();
+                uncheckpointed.set(true);
+                if (pendingWrites.isEmpty() || System.nanoTime() - lastCheckpointNanos > CHECKPOINT_EVERY.toNanos()) {
+                    checkpointSoon();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            // Whatever is still queued (a write that raced close) is refused, never left waiting; one
+            // queued after this drain sees writerDone and takes itself back.
+            writerDone = true;
+            group.addAll(pendingWrites);
+            pendingWrites.clear();
+            for (PendingWrite<?> p : group) {
+                p.result.completeExceptionally(new ApiException.Unavailable("database is closing"));
+            }
+        }
+    }
+
+    /** Runs a group in one transaction; each write's outcome is left in it, completed by the caller. */
+    private void runGroup(List<PendingWrite<?>> group) {
+        boolean savepoints = group.size() > 1;
+        // The OS lock is per process; in this JVM, two instances on one file (an evicted one still
+        // finishing while its successor opens) take turns through the JVM lock first.
+        ReentrantLock inProcess = IN_PROCESS_WRITERS.computeIfAbsent(file.toAbsolutePath().normalize(),
+                k -> new ReentrantLock());
+        inProcess.lock();
+        try (FileLock ignored = writerLock.lock()) {
+            try {
+                // Explicit statements rather than setAutoCommit(false): sqlite-jdbc would open the next
+                // transaction right after each commit, and an IMMEDIATE one holds the write lock while idle.
+                Statements.prepare(writeConnection, "BEGIN IMMEDIATE").execute();
+            } catch (SQLException e) {
+                group.forEach(p -> p.failure = e);
+                return;
+            }
+            boolean anyDone = false;
+            for (int i = 0; i < group.size(); i++) {
+                PendingWrite<?> p = group.get(i);
+                try {
+                    if (savepoints) {
+                        Statements.prepare(writeConnection, "SAVEPOINT w").execute();
+                    }
+                    p.run(writeConnection);
+                    if (savepoints) {
+                        Statements.prepare(writeConnection, "RELEASE w").execute();
+                    }
+                    anyDone = true;
+                } catch (Throwable t) {
+                    p.failure = t;
+                    if (!savepoints || !undoSavepoint()) {
+                        // SQLite ended the whole transaction (an interrupt, a full disk): the writes
+                        // before this one are gone with it, and the ones after have not run.
+                        rollbackQuietly();
+                        for (int j = 0; j < group.size(); j++) {
+                            if (j != i) {
+                                group.get(j).failure = new ApiException.Unavailable(
+                                        "the write was undone with another in its transaction; retry it");
+                            }
+                        }
+                        return;
+                    }
+                }
+            }
+            if (!anyDone) {
+                rollbackQuietly();
+                return;
+            }
+            try {
+                Statements.prepare(writeConnection, "COMMIT").execute();
+            } catch (SQLException e) {
+                rollbackQuietly();
+                group.forEach(p -> {
+                    if (p.failure == null) {
+                        p.failure = e;
+                    }
+                });
+            }
+        } catch (IOException e) {
+            group.forEach(p -> p.failure = new StorageException("cannot take the writer lock of " + file, e));
+        } finally {
+            inProcess.unlock();
+        }
+    }
+
+    /** One lock per database file in this JVM, for {@link #runGroup}. */
+    private static final Map<Path, ReentrantLock> IN_PROCESS_WRITERS = new ConcurrentHashMap<>();
+
+    /**
+     * Asks for a passive checkpoint on the read pool unless one is under way: it copies committed
+     * WAL frames into the database file without blocking writers or readers, so the WAL starts over
+     * from its beginning instead of growing.
+     */
+    private void checkpointSoon() {
+        if (closed || !uncheckpointed.get() || !checkpointing.compareAndSet(false, true)) {
+            return;
+        }
+        lastCheckpointNanos = System.nanoTime();
+        try {
+            readPool.execute(this::checkpoint);
+        } catch (RejectedExecutionException e) {
+            checkpointing.set(false);
+        }
+    }
+
+    private void checkpoint() {
+        try {
+            uncheckpointed.set(false);
+            if (!closed) {
+                withReader(c -> {
+                    execute(c, "PRAGMA wal_checkpoint(PASSIVE)");
+                    return null;
+                });
+            }
+        } catch (Exception e) {
+            // A failed checkpoint loses nothing: the next one copies the same frames, and close checkpoints.
+        } finally {
+            checkpointing.set(false);
+        }
+        // Commits that came while this ran (the writer found a checkpoint under way and did not ask):
+        // one more, a little later, so that the last writes before a pause are copied too.
+        if (uncheckpointed.get() && !closed) {
+            CompletableFuture.delayedExecutor(CHECKPOINT_EVERY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .execute(this::checkpointSoon);
+        }
+    }
+
+    /** Undoes the current write's savepoint; false when the transaction itself is gone. */
+    private boolean undoSavepoint() {
+        try {
+            Statements.prepare(writeConnection, "ROLLBACK TO w").execute();
+            Statements.prepare(writeConnection, "RELEASE w").execute();
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     private <T> Future<T> submit(ExecutorService executor, Callable<T> task) {
@@ -199,13 +454,18 @@ public final class SqliteDatabase implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        writer.shutdown();
         try {
-            writer.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+            pendingWrites.put(STOP);
+            writer.join(java.time.Duration.ofSeconds(30));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         closeQuietly(writeConnection);
+        try {
+            writerLock.close();
+        } catch (IOException ignored) {
+            // the lock is released with the descriptor either way
+        }
         readConnections.clear();
         synchronized (allReaders) {
             allReaders.forEach(SqliteDatabase::closeQuietly);
@@ -214,6 +474,7 @@ public final class SqliteDatabase implements AutoCloseable {
     }
 
     private static void closeQuietly(Connection connection) {
+        Statements.release(connection);
         try {
             connection.close();
         } catch (SQLException ignored) {

@@ -142,4 +142,104 @@ class SqliteDatabaseTest {
         }
         assertEquals(2L, db.read(SqliteDatabaseTest::count));
     }
+
+    @Test
+    void writesWaitingTogetherCommitTogetherAndAFailingOneIsUndoneAlone() throws Exception {
+        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            // The writer is busy with this one while the next three queue up behind it.
+            Future<Integer> blocker = callers.submit(() -> db.write(c -> {
+                holding.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return update(c, "INSERT INTO t (v) VALUES ('blocker')");
+            }));
+            holding.await();
+            Future<Integer> good1 = callers.submit(() -> db.write(c -> update(c, "INSERT INTO t (v) VALUES ('good1')")));
+            Future<Integer> bad = callers.submit(() -> db.write(c -> {
+                update(c, "INSERT INTO t (v) VALUES ('half')");
+                return update(c, "INSERT INTO t (v) VALUES (NULL)");
+            }));
+            Future<Integer> good2 = callers.submit(() -> db.write(c -> update(c, "INSERT INTO t (v) VALUES ('good2')")));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> db.queuedWrites() == 3);
+            release.countDown();
+            assertEquals(1, blocker.get());
+            assertEquals(1, good1.get());
+            assertEquals(1, good2.get());
+            java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class, bad::get);
+            assertTrue(failed.getCause() instanceof StorageException, failed.getCause().toString());
+        }
+        assertEquals(List.of("blocker", "good1", "good2"), db.read(c -> {
+            List<String> values = new ArrayList<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT v FROM t ORDER BY id")) {
+                while (rs.next()) {
+                    values.add(rs.getString(1));
+                }
+            }
+            return values;
+        }), "the failed write's first insert is undone, the others all stay");
+    }
+
+    @Test
+    void anInterruptedWriteAloneTakesNoOtherWriteWithIt() throws Exception {
+        db.write(c -> update(c, "INSERT INTO t (v) VALUES ('kept')"));
+        assertThrows(StorageException.class, () -> db.writeAlone(c -> {
+            update(c, "INSERT INTO t (v) VALUES ('gone')");
+            org.sqlite.ProgressHandler.setHandler(c, 1, new org.sqlite.ProgressHandler() {
+                @Override
+                protected int progress() {
+                    return 1;
+                }
+            });
+            try {
+                return update(c, "INSERT INTO t (v) SELECT 'x' FROM t");
+            } finally {
+                org.sqlite.ProgressHandler.clearHandler(c);
+            }
+        }));
+        db.write(c -> update(c, "INSERT INTO t (v) VALUES ('after')"));
+        assertEquals(2L, db.read(SqliteDatabaseTest::count), "the interrupted transaction left nothing; the writer goes on");
+    }
+
+    @Test
+    void twoInstancesOnOneFileTakeTurnsWithoutErrors() throws Exception {
+        // As the workers of a cluster do across processes, and an evicted instance with its successor in one.
+        try (SqliteDatabase second = SqliteDatabase.open(dir.resolve("data.db"), SqliteOptions.defaults(), readPool);
+             ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Integer>> futures = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                SqliteDatabase target = i % 2 == 0 ? db : second;
+                int n = i;
+                futures.add(callers.submit(() -> target.write(c -> update(c, "INSERT INTO t (v) VALUES ('" + n + "')"))));
+            }
+            for (Future<Integer> f : futures) {
+                assertEquals(1, f.get());
+            }
+        }
+        assertEquals(400L, db.read(SqliteDatabaseTest::count));
+    }
+
+    @Test
+    void aWriteAfterCloseIsRefusedNotLeftWaiting() {
+        db.close();
+        assertThrows(dev.hivelite.node.common.ApiException.Unavailable.class,
+                () -> db.write(c -> update(c, "INSERT INTO t (v) VALUES ('late')")));
+    }
+
+    @Test
+    void committedPagesReachTheDatabaseFileWithoutTheWriterCheckpointing() throws Exception {
+        Path file = dir.resolve("data.db");
+        long before = java.nio.file.Files.size(file);
+        assertEquals("0", db.write(c -> pragma(c, "wal_autocheckpoint")), "the writer leaves checkpoints to a reader");
+        for (int i = 0; i < 50; i++) {
+            db.write(c -> update(c, "INSERT INTO t (v) VALUES (printf('%.2000c', 'x'))"));
+        }
+        // 50 rows of 2 kB only live in the WAL until a checkpoint copies them into the file.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> java.nio.file.Files.size(file) >= before + 50 * 2000);
+    }
 }
