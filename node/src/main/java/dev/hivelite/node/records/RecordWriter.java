@@ -262,7 +262,7 @@ final class RecordWriter {
     /** Inserts or updates the row and returns it as stored (one statement: {@code RETURNING}). */
     Map<String, Object> insert(Collection collection, Map<String, Object> values, boolean creating) throws SQLException {
         List<Field> fields = collection.fields();
-        String sql = creating ? INSERT_SQL.apply(collection) : UPDATE_SQL.apply(collection);
+        String sql = creating ? INSERT_SQL.get(collection) : UPDATE_SQL.get(collection);
         try {
             PreparedStatement ps = dev.hivelite.node.storage.Statements.prepare(c, sql);
             int i = 1;
@@ -284,31 +284,18 @@ final class RecordWriter {
         }
     }
 
-    /** The statements of a collection, built once per schema version (a Collection never changes). */
-    private static final java.util.function.Function<Collection, String> INSERT_SQL = perCollection(collection ->
+    /** The statements of a collection, built once per schema version. */
+    private static final PerCollection<String> INSERT_SQL = new PerCollection<>(collection ->
             "INSERT INTO " + RecordResolver.quote(collection.name()) + " ("
                     + collection.fields().stream().map(f -> RecordResolver.quote(f.name())).collect(Collectors.joining(", "))
                     + ") VALUES (" + collection.fields().stream().map(f -> "?").collect(Collectors.joining(", "))
                     + ") RETURNING " + RecordQuery.returning(collection));
-    private static final java.util.function.Function<Collection, String> UPDATE_SQL = perCollection(collection ->
+    private static final PerCollection<String> UPDATE_SQL = new PerCollection<>(collection ->
             "UPDATE " + RecordResolver.quote(collection.name()) + " SET "
                     + collection.fields().stream().map(f -> RecordResolver.quote(f.name()) + " = ?")
                     .collect(Collectors.joining(", "))
                     + " WHERE id = ? RETURNING " + RecordQuery.returning(collection));
 
-    /** Memoises by identity, forgetting old schema versions with the garbage collector. */
-    private static java.util.function.Function<Collection, String> perCollection(
-            java.util.function.Function<Collection, String> build) {
-        Map<Collection, String> cache = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
-        return collection -> {
-            String sql = cache.get(collection);
-            if (sql == null) {
-                sql = build.apply(collection);
-                cache.put(collection, sql);
-            }
-            return sql;
-        };
-    }
 
     private static SQLException uniqueViolation(Collection collection, SQLException e, boolean creating) {
         Matcher m = UNIQUE.matcher(Objects.toString(e.getMessage(), ""));

@@ -78,7 +78,7 @@ public final class SqliteDatabase implements AutoCloseable {
     static final int MAX_GROUP = 128;
 
     /** How often a busy database is checkpointed at most. */
-    static final java.time.Duration CHECKPOINT_EVERY = java.time.Duration.ofMillis(250);
+    static final java.time.Duration CHECKPOINT_EVERY = java.time.Duration.ofSeconds(1);
     /** A checkpoint is queued or running; another is not asked for until it ends. */
     private final java.util.concurrent.atomic.AtomicBoolean checkpointing = new java.util.concurrent.atomic.AtomicBoolean();
     /** Commits since the last checkpoint began. */
@@ -258,13 +258,6 @@ public final class SqliteDatabase implements AutoCloseable {
                     return;
                 }
                 group.add(first);
-                if (!first.alone) {
-                    PendingWrite<?> next;
-                    while (group.size() < MAX_GROUP && (next = pendingWrites.peek()) != null
-                            && !next.alone && next != STOP) {
-                        group.add(pendingWrites.poll());
-                    }
-                }
                 runGroup(group);
                 group.forEach(PendingWrite::complete);
                 group.clear();
@@ -287,15 +280,31 @@ public final class SqliteDatabase implements AutoCloseable {
         }
     }
 
-    /** Runs a group in one transaction; each write's outcome is left in it, completed by the caller. */
+    /** Adds the writes queued behind the group's first, unless it must run alone. */
+    private void gather(List<PendingWrite<?>> group) {
+        if (group.getFirst().alone) {
+            return;
+        }
+        PendingWrite<?> next;
+        while (group.size() < MAX_GROUP && (next = pendingWrites.peek()) != null && !next.alone && next != STOP) {
+            group.add(pendingWrites.poll());
+        }
+    }
+
+    /**
+     * Runs a group in one transaction; each write's outcome is left in it, completed by the caller.
+     * The group is gathered once the lock is held: while another worker held it, more writes queued
+     * here, and they share this transaction instead of waiting for the next turn.
+     */
     private void runGroup(List<PendingWrite<?>> group) {
-        boolean savepoints = group.size() > 1;
         // The OS lock is per process; in this JVM, two instances on one file (an evicted one still
         // finishing while its successor opens) take turns through the JVM lock first.
         ReentrantLock inProcess = IN_PROCESS_WRITERS.computeIfAbsent(file.toAbsolutePath().normalize(),
                 k -> new ReentrantLock());
         inProcess.lock();
         try (FileLock ignored = writerLock.lock()) {
+            gather(group);
+            boolean savepoints = group.size() > 1;
             try {
                 // Explicit statements rather than setAutoCommit(false): sqlite-jdbc would open the next
                 // transaction right after each commit, and an IMMEDIATE one holds the write lock while idle.
