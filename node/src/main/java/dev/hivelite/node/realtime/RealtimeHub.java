@@ -8,6 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -69,6 +72,13 @@ public final class RealtimeHub implements RecordEvents {
                 }
             });
 
+    /**
+     * Queues a heartbeat to each connection idle for {@link RealtimeService#HEARTBEAT}: one scan a
+     * second for all of them, so a writer waits for its next message without a timer of its own.
+     */
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("realtime-heartbeat").daemon(true).factory());
+
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -83,6 +93,13 @@ public final class RealtimeHub implements RecordEvents {
         topics.subscribe(EVENTS, message -> dispatcher.execute(() -> deliver(message)));
         cluster.answer(SUBSCRIBE, this::subscribeHere);
         cluster.answer(DIRECT, this::directHere);
+        heartbeats.scheduleWithFixedDelay(this::heartbeat, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private void heartbeat() {
+        long now = System.nanoTime();
+        long idle = RealtimeService.HEARTBEAT.toNanos();
+        clients.values().forEach(c -> c.heartbeatIfIdle(now, idle));
     }
 
     // ---- committed changes ---------------------------------------------------------------------
@@ -138,28 +155,34 @@ public final class RealtimeHub implements RecordEvents {
             ObjectNode record = (ObjectNode) event.path("record");
             String recordId = record.path("id").asText();
             String action = event.path("action").asText();
-            Map<String, Principal> principals = new HashMap<>();
-            Map<String, Optional<String>> renders = new HashMap<>();
+            Map<String, Auth> auths = new HashMap<>();
+            // One message per (auth, topic), shared by every subscriber it goes to: rendered and
+            // encoded once.
+            Map<RenderKey, Optional<Client.Message>> messages = new HashMap<>();
+            long queued = 0;
+            long notQueued = 0;
             for (Client client : audience) {
-                Principal principal = client.token == null ? Principal.ANONYMOUS
-                        : principals.computeIfAbsent(client.token, authenticate);
+                Auth auth = client.token == null ? Auth.ANONYMOUS
+                        : auths.computeIfAbsent(client.token, token -> Auth.of(authenticate.apply(token)));
                 for (Topic topic : client.topics) {
                     if (!matches(topic, collection.get(), recordId)) {
                         continue;
                     }
-                    Optional<String> data = renders.computeIfAbsent(key(principal, topic), k ->
-                            access.render(db, collection.get(), record, new RealtimeAccess.Viewer(principal,
+                    Optional<Client.Message> shared = messages.computeIfAbsent(new RenderKey(auth.identity(), topic.raw()), k ->
+                            access.render(db, collection.get(), record, new RealtimeAccess.Viewer(auth.principal(),
                                     topic.recordId() != null, topic.query(), topic.headers()))
-                                    .map(json -> envelope(action, json)));
-                    if (data.isPresent()) {
-                        if (client.offer(new Client.Message(topic.raw(), data.get()))) {
-                            delivered.incrementAndGet();
+                                    .map(json -> new Client.Message(topic.raw(), envelope(action, json))));
+                    if (shared.isPresent()) {
+                        if (client.offer(shared.get())) {
+                            queued++;
                         } else {
-                            dropped.incrementAndGet();
+                            notQueued++;
                         }
                     }
                 }
             }
+            delivered.addAndGet(queued);
+            dropped.addAndGet(notQueued);
         } catch (Exception e) {
             LOG.log(Level.WARNING, "realtime delivery failed", e);
         }
@@ -179,8 +202,20 @@ public final class RealtimeHub implements RecordEvents {
         };
     }
 
-    private static String key(Principal principal, Topic topic) {
-        return identity(principal) + "|" + (topic.recordId() != null ? "view" : "list") + "|" + topic.query() + "|" + topic.headers();
+    /** A subscriber's auth for one event, with its identity computed once per token rather than per subscriber. */
+    private record Auth(Principal principal, String identity) {
+        static final Auth ANONYMOUS = of(Principal.ANONYMOUS);
+
+        static Auth of(Principal principal) {
+            return new Auth(principal, RealtimeHub.identity(principal));
+        }
+    }
+
+    /**
+     * What a render depends on: the auth and the topic (its record id or list, query and headers all
+     * come from the raw topic, which is also the event name).
+     */
+    private record RenderKey(String identity, String topic) {
     }
 
     private static String envelope(String action, ObjectNode record) {
@@ -338,5 +373,6 @@ public final class RealtimeHub implements RecordEvents {
     public void close() {
         closeAll("the server is stopping");
         dispatcher.shutdown();
+        heartbeats.shutdown();
     }
 }

@@ -36,6 +36,7 @@ public final class RealtimeService implements HttpService {
 
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
     static final int MAX_SUBSCRIPTIONS = 1000;
+    private static final byte[] HEARTBEAT_COMMENT = ":\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final RealtimeHub hub;
     private final DatabaseDirectory databases;
@@ -71,28 +72,27 @@ public final class RealtimeService implements HttpService {
                .header(HeaderNames.CACHE_CONTROL, "no-store")
                .header("X-Accel-Buffering", "no");
             try (OutputStream out = res.outputStream()) {
-                write(out, client.id, "PB_CONNECT", Json.mapper().createObjectNode().put("clientId", client.id).toString());
+                // Written by hand: the id is alphanumeric (nothing to escape), and Jackson here would
+                // leave its thread-local buffers (~8 KiB) on this connection's thread for its lifetime.
+                write(out, client, new Client.Message("PB_CONNECT", "{\"clientId\":\"" + client.id + "\"}"));
                 out.flush();
+                client.wrote();
                 while (true) {
-                    Client.Message m = client.next(HEARTBEAT.toMillis());
-                    if (m == null) {
-                        out.write(":\n\n".getBytes(StandardCharsets.US_ASCII));
-                        out.flush();
-                        continue;
-                    }
+                    Client.Message m = client.next();
                     if (m == Client.Message.CLOSE) {
                         break;
                     }
-                    write(out, client.id, m.event(), m.data());
+                    write(out, client, m);
                     // Drain what else is waiting before one flush: one write for a burst.
                     for (Client.Message more = client.poll(); more != null; more = client.poll()) {
                         if (more == Client.Message.CLOSE) {
                             out.flush();
                             return;
                         }
-                        write(out, client.id, more.event(), more.data());
+                        write(out, client, more);
                     }
                     out.flush();
+                    client.wrote();
                 }
             }
         } catch (IOException | UncheckedIOException e) {
@@ -104,14 +104,17 @@ public final class RealtimeService implements HttpService {
         }
     }
 
-    private static void write(OutputStream out, String id, String event, String data) throws IOException {
-        StringBuilder frame = new StringBuilder(data.length() + event.length() + 64);
-        frame.append("id:").append(id).append('\n').append("event:").append(event).append('\n');
-        for (String line : data.split("\n", -1)) {
-            frame.append("data:").append(line).append('\n');
+    /**
+     * One SSE event, {@code id:<clientId>\n} then the message's {@code event:}/{@code data:} lines,
+     * which are encoded once per message (not per connection); a heartbeat is a comment line.
+     */
+    static void write(OutputStream out, Client client, Client.Message m) throws IOException {
+        if (m == Client.Message.HEARTBEAT) {
+            out.write(HEARTBEAT_COMMENT);
+            return;
         }
-        frame.append('\n');
-        out.write(frame.toString().getBytes(StandardCharsets.UTF_8));
+        out.write(client.sseIdLine);
+        out.write(m.sseLines());
     }
 
     private void subscribe(ServerRequest req, ServerResponse res) {

@@ -79,9 +79,10 @@ public final class RealtimeSocket implements WsListener {
     private void write(WsSession session, Client c) {
         try {
             while (true) {
-                Client.Message m = c.next(RealtimeService.HEARTBEAT.toMillis());
-                if (m == null) {
+                Client.Message m = c.next();
+                if (m == Client.Message.HEARTBEAT) {
                     session.ping(io.helidon.common.buffers.BufferData.empty());
+                    c.wrote();
                     continue;
                 }
                 if (m == Client.Message.CLOSE) {
@@ -93,6 +94,7 @@ public final class RealtimeSocket implements WsListener {
                 String frame = "{\"type\":\"event\",\"topic\":" + Json.mapper().valueToTree(m.event()) + ","
                         + data.substring(1);
                 session.send(frame, true);
+                c.wrote();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -20,7 +20,7 @@ class ClientQueueTest {
         assertFalse(client.offer(new Client.Message("t", "{}")), "the fifth message does not fit");
         assertNotNull(client.closeReason);
         assertTrue(client.closeReason.contains("keep up"), client.closeReason);
-        assertSame(Client.Message.CLOSE, client.next(100), "queued events are dropped; the writer is told to close");
+        assertSame(Client.Message.CLOSE, client.next(), "queued events are dropped; the writer is told to close");
         assertFalse(client.offer(new Client.Message("t", "{}")), "a closed client takes nothing more");
         assertEquals(0, client.queued());
     }

@@ -1,0 +1,53 @@
+package dev.hivelite.node.realtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+/** The bytes on the wire stay PocketBase's SSE format although each message is encoded once for all its subscribers. */
+class RealtimeFrameTest {
+
+    private static String frame(Client client, Client.Message m) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        RealtimeService.write(out, client, m);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void anEventIsItsConnectionsIdThenTheSharedEventAndDataLines() throws Exception {
+        Client.Message shared = new Client.Message("posts/*", "{\"action\":\"create\",\"record\":{\"title\":\"é\"}}");
+        assertEquals("id:c1\nevent:posts/*\ndata:{\"action\":\"create\",\"record\":{\"title\":\"é\"}}\n\n",
+                frame(new Client("c1", "db", 4), shared));
+        assertEquals("id:c2\nevent:posts/*\ndata:{\"action\":\"create\",\"record\":{\"title\":\"é\"}}\n\n",
+                frame(new Client("c2", "db", 4), shared));
+    }
+
+    @Test
+    void eachLineOfTheDataIsADataLine() throws Exception {
+        Client client = new Client("c1", "db", 4);
+        assertEquals("id:c1\nevent:e\ndata:a\ndata:b\n\n", frame(client, new Client.Message("e", "a\nb")));
+        assertEquals("id:c1\nevent:e\ndata:a\ndata:\n\n", frame(client, new Client.Message("e", "a\n")));
+        assertEquals("id:c1\nevent:e\ndata:\n\n", frame(client, new Client.Message("e", "")));
+    }
+
+    @Test
+    void anIdleConnectionGetsOneHeartbeatComment() throws Exception {
+        Client client = new Client("c1", "db", 4);
+        long idle = RealtimeService.HEARTBEAT.toNanos();
+        long now = System.nanoTime();
+        client.heartbeatIfIdle(now, idle);
+        assertNull(client.poll(), "not idle yet");
+        client.heartbeatIfIdle(now + idle + TimeUnit.SECONDS.toNanos(1), idle);
+        client.heartbeatIfIdle(now + idle + TimeUnit.SECONDS.toNanos(2), idle);
+        Client.Message m = client.poll();
+        assertSame(Client.Message.HEARTBEAT, m);
+        assertNull(client.poll(), "one heartbeat per idle period");
+        assertEquals(":\n\n", frame(client, m));
+    }
+}
