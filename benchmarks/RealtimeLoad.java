@@ -1,10 +1,14 @@
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,9 +19,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Realtime load client (loopback only, bounded): opens N SSE subscribers on /api/realtime (the kernel
@@ -26,10 +27,16 @@ import java.util.regex.Pattern;
  *   mode "rate":   W writes from 16 writers, and events per second delivered to all subscribers.
  * Usage: java RealtimeLoad.java BASE_URL TOKEN COLLECTION SUBSCRIBERS fanout|rate [WRITES]
  * Prints one line of key=value results. Exits non-zero when events are missing.
+ *
+ * The client shares the cores with the server it measures, so it must cost far less: each stream is
+ * set up on a virtual thread (blocking), then read by one selector thread, without a thread wake-up
+ * per event, by a byte-level parser (chunked framing, and a count of "action" keys in the data)
+ * that allocates nothing per event.
  */
 public final class RealtimeLoad {
 
-    private static final Pattern CLIENT_ID = Pattern.compile("\"clientId\":\"([^\"]+)\"");
+    /** Each event's data is {"action":…,"record":…}: one of these per event, whatever the chunking. */
+    private static final byte[] EVENT_MARK = "\"action\"".getBytes(StandardCharsets.US_ASCII);
 
     public static void main(String[] args) throws Exception {
         String base = args[0];
@@ -40,89 +47,64 @@ public final class RealtimeLoad {
         int writes = args.length > 5 ? Integer.parseInt(args[5]) : 1;
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5); // the whole run is bounded
         URI baseUri = URI.create(base);
-        String host = baseUri.getHost();
-        int port = baseUri.getPort();
+        InetSocketAddress address = new InetSocketAddress(baseUri.getHost(), baseUri.getPort());
+        boolean fanout = "fanout".equals(mode);
 
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
                 .connectTimeout(Duration.ofSeconds(10)).build();
-        AtomicLong firstWriteAt = new AtomicLong();
         AtomicInteger received = new AtomicInteger();
-        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
-        List<InputStream> bodies = new ArrayList<>();
+        Selector selector = Selector.open();
+        ConcurrentLinkedQueue<Stream> streams = new ConcurrentLinkedQueue<>();
         CountDownLatch connected = new CountDownLatch(subscribers);
+        AtomicInteger failedSubscriptions = new AtomicInteger();
         Semaphore opening = new Semaphore(200); // bounded connection setup
-        List<Thread> readers = new ArrayList<>();
         for (int i = 0; i < subscribers; i++) {
             opening.acquire();
-            readers.add(Thread.ofVirtual().start(() -> {
-                // A raw socket per stream: the load client must cost far less than the server it measures.
-                try (java.net.Socket socket = new java.net.Socket(host, port)) {
-                    socket.getOutputStream().write(("GET /api/realtime HTTP/1.1\r\nHost: " + host + "\r\n\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
-                    synchronized (bodies) {
-                        bodies.add(socket.getInputStream());
+            Thread.ofVirtual().start(() -> {
+                SocketChannel channel = null;
+                try {
+                    channel = SocketChannel.open(address);
+                    Stream stream = new Stream(channel, received, fanout ? writes : 0);
+                    channel.write(ByteBuffer.wrap(("GET /api/realtime HTTP/1.1\r\nHost: " + address.getHostString()
+                            + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
+                    ByteBuffer buffer = ByteBuffer.allocate(4096);
+                    while (stream.clientId == null) {
+                        buffer.clear();
+                        if (channel.read(buffer) < 0) {
+                            throw new EOFException("the stream ended before PB_CONNECT");
+                        }
+                        stream.parse(buffer.array(), buffer.position(), 0);
                     }
-                    java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
-                    String header;
-                    while (!(header = line(in)).isEmpty()) {
-                        // status line and headers: the body is chunked
+                    HttpResponse<String> sub = client.send(HttpRequest.newBuilder(URI.create(base + "/api/realtime"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"clientId\":\"" + stream.clientId
+                                    + "\",\"subscriptions\":[\"" + collection + "/*\"]}")).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    if (sub.statusCode() != 204) {
+                        throw new IllegalStateException("subscribe: " + sub.statusCode() + " " + sub.body());
                     }
-                    String clientId = null;
-                    StringBuilder pending = new StringBuilder();
-                    while (true) {
-                        int size = Integer.parseInt(line(in).trim(), 16);
-                        if (size == 0) {
-                            break;
-                        }
-                        byte[] chunk = new byte[size];
-                        in.readFully(chunk);
-                        line(in);
-                        pending.append(new String(chunk, StandardCharsets.UTF_8));
-                        if (clientId == null) {
-                            Matcher m = CLIENT_ID.matcher(pending);
-                            if (m.find()) {
-                                clientId = m.group(1);
-                                pending.setLength(0);
-                                HttpResponse<String> sub = client.send(HttpRequest.newBuilder(URI.create(base + "/api/realtime"))
-                                        .header("Content-Type", "application/json")
-                                        .POST(HttpRequest.BodyPublishers.ofString("{\"clientId\":\"" + clientId
-                                                + "\",\"subscriptions\":[\"" + collection + "/*\"]}")).build(),
-                                        HttpResponse.BodyHandlers.ofString());
-                                if (sub.statusCode() != 204) {
-                                    throw new IllegalStateException("subscribe: " + sub.statusCode() + " " + sub.body());
-                                }
-                                opening.release();
-                                connected.countDown();
-                            }
-                            continue;
-                        }
-                        int at;
-                        while ((at = pending.indexOf("\"action\"")) >= 0) {
-                            latencies.add(System.nanoTime() - firstWriteAt.get());
-                            received.incrementAndGet();
-                            pending.delete(0, at + 8);
-                        }
-                        if (pending.length() > 4096) {
-                            pending.setLength(0);
-                        }
-                    }
+                    // From here on the selector thread reads it (select below picks the key up).
+                    channel.configureBlocking(false);
+                    channel.register(selector, SelectionKey.OP_READ, stream);
+                    streams.add(stream);
+                    connected.countDown();
                 } catch (Exception e) {
+                    failedSubscriptions.incrementAndGet();
+                    closeQuietly(channel);
+                } finally {
                     opening.release();
                 }
-            }));
+            });
         }
-        AtomicInteger failedSubscriptions = new AtomicInteger();
-        while (connected.getCount() > 0 && System.nanoTime() < deadline
-                && connected.getCount() > failedSubscriptions.get()) {
+        Thread reader = Thread.ofPlatform().name("sse-reader").daemon(true).start(() -> read(selector));
+        while (connected.getCount() > failedSubscriptions.get() && System.nanoTime() < deadline) {
             Thread.sleep(50);
-            failedSubscriptions.set((int) readers.stream().filter(t -> !t.isAlive()).count());
         }
         int subscribed = (int) (subscribers - connected.getCount());
         Thread.sleep(500); // let the last subscriptions settle on every worker
         int expected = subscribed * writes;
         long start = System.nanoTime();
-        firstWriteAt.set(start);
         Semaphore writers = new Semaphore(16);
         AtomicInteger failedWrites = new AtomicInteger();
         for (int w = 0; w < writes; w++) {
@@ -148,41 +130,167 @@ public final class RealtimeLoad {
             Thread.sleep(5);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        long[] sorted = latencies.stream().mapToLong(Long::longValue).toArray();
-        Arrays.sort(sorted);
+        int total = received.get(); // read before the arrival times: the reader wrote them first
         String result = "subscribers=" + subscribers + " subscribed=" + subscribed + " writes=" + writes + " expected=" + expected
-                + " received=" + received.get() + " failedWrites=" + failedWrites.get();
-        if ("fanout".equals(mode) && sorted.length > 0) {
+                + " received=" + total + " failedWrites=" + failedWrites.get();
+        if (fanout && total > 0) {
+            long[] sorted = new long[total];
+            int at = 0;
+            for (Stream s : streams) {
+                for (int i = 0; i < s.events && i < s.arrivals.length && at < sorted.length; i++) {
+                    sorted[at++] = s.arrivals[i] - start;
+                }
+            }
+            sorted = Arrays.copyOf(sorted, at);
+            Arrays.sort(sorted);
             result += String.format(" p50_ms=%.1f p99_ms=%.1f max_ms=%.1f", sorted[sorted.length / 2] / 1e6,
                     sorted[(int) Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)] / 1e6,
                     sorted[sorted.length - 1] / 1e6);
         } else {
-            result += String.format(" seconds=%.2f events_per_second=%.0f", seconds, received.get() / seconds);
+            result += String.format(" seconds=%.2f events_per_second=%.0f", seconds, total / seconds);
         }
         System.out.println(result);
-        synchronized (bodies) {
-            for (InputStream b : bodies) {
-                try {
-                    b.close();
-                } catch (Exception ignored) {
-                    // closing
+        reader.interrupt();
+        streams.forEach(s -> closeQuietly(s.channel));
+        System.exit(total >= expected && subscribed == subscribers ? 0 : 1);
+    }
+
+    /** The selector thread: one read per ready stream, parsed in place. */
+    private static void read(Selector selector) {
+        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                // A timeout, so streams registered while it waits are picked up soon.
+                selector.select(key -> {
+                    Stream stream = (Stream) key.attachment();
+                    buffer.clear();
+                    try {
+                        int n = stream.channel.read(buffer);
+                        if (n < 0) {
+                            key.cancel();
+                            closeQuietly(stream.channel);
+                            return;
+                        }
+                        stream.parse(buffer.array(), n, System.nanoTime());
+                    } catch (IOException e) {
+                        key.cancel();
+                        closeQuietly(stream.channel);
+                    }
+                }, 50);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
+    }
+
+    /**
+     * One SSE response, parsed as its bytes arrive: the status line and headers, then chunks (size
+     * line, data, CRLF). Data up to the end of the first event (PB_CONNECT) is kept to read the
+     * clientId; after that only event marks are counted.
+     */
+    static final class Stream {
+        private static final int HEADERS = 0, SIZE = 1, DATA = 2, DATA_END = 3;
+
+        final SocketChannel channel;
+        private final AtomicInteger received;
+        /** Arrival times (System.nanoTime) of the first events, in fanout mode. */
+        final long[] arrivals;
+        /** Events seen; written by the reader before it counts them in {@code received}. */
+        int events;
+        volatile String clientId;
+        private final StringBuilder connect = new StringBuilder();
+        private int state = HEADERS;
+        private int headerEnd; // how much of "\r\n\r\n" was just seen
+        private int size;
+        private int remaining;
+        private int marked; // how much of EVENT_MARK was just seen
+
+        Stream(SocketChannel channel, AtomicInteger received, int recorded) {
+            this.channel = channel;
+            this.received = received;
+            this.arrivals = new long[recorded];
+        }
+
+        void parse(byte[] bytes, int length, long now) {
+            for (int i = 0; i < length; i++) {
+                byte b = bytes[i];
+                switch (state) {
+                    case HEADERS -> {
+                        headerEnd = b == (headerEnd % 2 == 0 ? '\r' : '\n') ? headerEnd + 1 : (b == '\r' ? 1 : 0);
+                        if (headerEnd == 4) {
+                            state = SIZE;
+                        }
+                    }
+                    case SIZE -> {
+                        if (b == '\n') {
+                            if (size == 0) {
+                                return; // the last chunk: the server ended the stream
+                            }
+                            remaining = size;
+                            size = 0;
+                            state = DATA;
+                        } else if (b != '\r') {
+                            size = size * 16 + Character.digit(b, 16);
+                        }
+                    }
+                    case DATA -> {
+                        // The chunk's data in bulk: up to its end or the end of what was read.
+                        int end = Math.min(length, i + remaining);
+                        data(bytes, i, end, now);
+                        remaining -= end - i;
+                        i = end - 1;
+                        if (remaining == 0) {
+                            state = DATA_END;
+                            size = 2;
+                        }
+                    }
+                    case DATA_END -> {
+                        if (--size == 0) {
+                            state = SIZE;
+                        }
+                    }
+                    default -> throw new IllegalStateException();
                 }
             }
         }
-        readers.forEach(Thread::interrupt);
-        System.exit(received.get() >= expected && subscribed == subscribers ? 0 : 1);
-    }
 
-    /** One CRLF-terminated line, without the CRLF. */
-    private static String line(java.io.DataInputStream in) throws java.io.IOException {
-        StringBuilder out = new StringBuilder();
-        for (int c = in.read(); c >= 0; c = in.read()) {
-            if (c == '\n') {
-                int end = out.length();
-                return end > 0 && out.charAt(end - 1) == '\r' ? out.substring(0, end - 1) : out.toString();
+        private void data(byte[] bytes, int from, int to, long now) {
+            if (clientId == null) {
+                // PB_CONNECT, once per stream: text is cheap enough here.
+                connect.append(new String(bytes, from, to - from, StandardCharsets.UTF_8));
+                int key = connect.indexOf("\"clientId\":\"");
+                int end = key < 0 ? -1 : connect.indexOf("\"", key + 12);
+                if (end > 0) {
+                    clientId = connect.substring(key + 12, end);
+                }
+                return;
             }
-            out.append((char) c);
+            for (int i = from; i < to; i++) {
+                byte b = bytes[i];
+                if (b == EVENT_MARK[marked]) {
+                    if (++marked == EVENT_MARK.length) {
+                        marked = 0;
+                        if (events < arrivals.length) {
+                            arrivals[events] = now;
+                        }
+                        events++;
+                        received.incrementAndGet();
+                    }
+                } else {
+                    // The mark's only proper prefix that is also a suffix is its opening quote.
+                    marked = b == EVENT_MARK[0] ? 1 : 0;
+                }
+            }
         }
-        throw new java.io.EOFException();
     }
 }
