@@ -33,7 +33,8 @@ import dev.hivelite.node.common.Json;
 /**
  * Realtime on the real coordinator with two workers: a stream on each worker, subscriptions set
  * through either worker, writes on either worker, every event everywhere; a revoked user stops
- * receiving; streams of a killed worker reconnect and go on.
+ * receiving; streams of a killed worker reconnect and go on; a rolling restart closes each stream at
+ * most once per replaced worker, and the clients that reconnect get every later event.
  */
 class RealtimeClusterIT {
 
@@ -215,5 +216,113 @@ class RealtimeClusterIT {
                 }
             }
         }
+    }
+
+    /**
+     * A client that behaves as the SDK does: when its stream ends it connects again and resubscribes.
+     * Counts the {@code PB_CONNECT}s it got, and keeps the texts of the events it received.
+     */
+    static final class Reconnecting implements AutoCloseable {
+        final java.util.concurrent.atomic.AtomicInteger connects = new java.util.concurrent.atomic.AtomicInteger();
+        final Set<String> texts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private volatile boolean stopped;
+        private volatile Stream current;
+        private final Thread loop;
+
+        Reconnecting(CoordinatorProcess cluster) {
+            loop = Thread.ofVirtual().start(() -> {
+                while (!stopped) {
+                    try (Stream s = new Stream(cluster.httpPort)) {
+                        connects.incrementAndGet();
+                        if (subscribe(cluster, s, null, "notes/*").status() != 204) {
+                            continue;
+                        }
+                        current = s;
+                        for (JsonNode e = s.events.take(); !stopped; e = s.events.take()) {
+                            if ("closed".equals(e.get("action").asText())) {
+                                break;
+                            }
+                            texts.add(e.get("record").get("text").asText());
+                        }
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (Exception | AssertionError e) {
+                        // refused while a worker drains, or the connection failed: try again shortly
+                        try {
+                            Thread.sleep(Duration.ofMillis(100));
+                        } catch (InterruptedException stop) {
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+
+        @Override
+        public void close() throws Exception {
+            stopped = true;
+            Stream s = current;
+            if (s != null) {
+                s.close();
+            }
+            loop.interrupt();
+        }
+    }
+
+    @Test
+    void aRollingRestartClosesEachStreamAtMostOncePerWorkerAndTheClientsMissNothingAfter() throws Exception {
+        Path data = tmp.resolve("data");
+        assertEquals(0, CoordinatorProcess.run(tmp, List.of("superuser", "upsert", "root@example.com", "root-password",
+                "--dir", data.toString())).exitCode());
+        try (CoordinatorProcess cluster = CoordinatorProcess.start(data, 2)) {
+            var login = cluster.onFreshConnection("POST", "/api/collections/_superusers/auth-with-password",
+                    "{\"identity\":\"root@example.com\",\"password\":\"root-password\"}", null);
+            String su = Json.mapper().readTree(login.body()).get("token").asText();
+            assertEquals(200, cluster.onFreshConnection("POST", "/api/collections", "{\"name\":\"notes\",\"listRule\":\"\","
+                    + "\"viewRule\":\"\",\"fields\":[{\"name\":\"text\",\"type\":\"text\"}]}", su).status());
+            List<Reconnecting> clients = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 12; i++) {
+                    clients.add(new Reconnecting(cluster));
+                }
+                awaitEveryClientReceives(cluster, su, clients, "before");
+                List<Long> before = cluster.workerPids();
+                assertEquals(202, cluster.managementPost("/_/workers/restart").statusCode());
+                RollingRestartIT.awaitAllReplaced(cluster, before);
+                awaitEveryClientReceives(cluster, su, clients, "after");
+                for (Reconnecting c : clients) {
+                    // One connection at the start, then at most one more per replaced worker (a client
+                    // that moved to the second old worker is closed again when that one drains). A
+                    // stream closed by a draining worker must not land on it again and again.
+                    assertTrue(c.connects.get() <= 3, "PB_CONNECTs of one client over a rolling restart of 2 workers: "
+                            + c.connects.get());
+                }
+            } finally {
+                for (Reconnecting c : clients) {
+                    c.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * Writes probes until every client has one, then one more that every client must get: no event
+     * written after a client is back is lost.
+     */
+    private static void awaitEveryClientReceives(CoordinatorProcess cluster, String su, List<Reconnecting> clients,
+                                                 String label) throws Exception {
+        int[] probe = {0};
+        org.awaitility.Awaitility.await(label + ": every client subscribed").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500)).until(() -> {
+                    String text = label + " probe " + probe[0]++;
+                    cluster.onFreshConnection("POST", "/api/collections/notes/records", "{\"text\":\"" + text + "\"}", su);
+                    Thread.sleep(300);
+                    return clients.stream().allMatch(c -> c.texts.stream().anyMatch(t -> t.startsWith(label + " probe")));
+                });
+        String last = label + " last";
+        assertEquals(200, cluster.onFreshConnection("POST", "/api/collections/notes/records", "{\"text\":\"" + last + "\"}",
+                su).status());
+        org.awaitility.Awaitility.await(label + ": every client got the last event").atMost(Duration.ofSeconds(15))
+                .until(() -> clients.stream().allMatch(c -> c.texts.contains(last)));
     }
 }

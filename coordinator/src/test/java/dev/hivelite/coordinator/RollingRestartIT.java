@@ -70,7 +70,7 @@ class RollingRestartIT {
         }
     }
 
-    private static List<Long> awaitAllReplaced(CoordinatorProcess cluster, List<Long> before) {
+    static List<Long> awaitAllReplaced(CoordinatorProcess cluster, List<Long> before) {
         await("every worker replaced").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
             Map<String, Object> health = cluster.health();
             if (!"ok".equals(health.get("status")) || Boolean.TRUE.equals(health.get("rollingRestart"))) {

@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hivelite.node.cluster.Invalidations;
 import dev.hivelite.node.cluster.SharedStrings;
 import dev.hivelite.node.cluster.Topics;
+import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.common.Ids;
 import dev.hivelite.node.common.Json;
 import dev.hivelite.node.common.Principal;
@@ -79,6 +80,8 @@ public final class RealtimeHub implements RecordEvents {
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("realtime-heartbeat").daemon(true).factory());
 
+    /** Set when this worker drains; read by every connect. */
+    private volatile boolean closed;
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -227,11 +230,32 @@ public final class RealtimeHub implements RecordEvents {
 
     // ---- connections and subscriptions ---------------------------------------------------------
 
+    /**
+     * Registers a new connection. Refused (503) once this worker drains: a stream accepted during the
+     * drain notice would be closed again moments later, and its client would reconnect twice.
+     */
     Client connect(String databaseId) {
+        if (closed) {
+            throw draining();
+        }
         Client client = new Client(Ids.secret(40), databaseId, QUEUE);
         clients.put(client.id, client);
+        if (closed) {
+            // close() ran between the check and the put, and its closeAll may have missed this one.
+            clients.remove(client.id);
+            throw draining();
+        }
         cluster.localMemberId().ifPresent(member -> registry.put(client.id, member, REGISTRY_TTL));
         return client;
+    }
+
+    /** True once this worker stopped taking realtime connections (it drains). */
+    boolean closed() {
+        return closed;
+    }
+
+    private static ApiException draining() {
+        return new ApiException.Unavailable("This worker is stopping; connect again.");
     }
 
     void disconnect(Client client) {
@@ -371,6 +395,7 @@ public final class RealtimeHub implements RecordEvents {
     }
 
     public void close() {
+        closed = true;
         closeAll("the server is stopping");
         dispatcher.shutdown();
         heartbeats.shutdown();

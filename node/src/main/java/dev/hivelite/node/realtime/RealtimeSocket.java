@@ -63,6 +63,9 @@ public final class RealtimeSocket implements WsListener {
         if (db.isEmpty()) {
             throw new WsUpgradeException("Missing or invalid database.");
         }
+        if (hub.closed()) {
+            throw new WsUpgradeException("This worker is stopping; connect again.");
+        }
         databaseId = db.get().id();
         return Optional.empty();
     }

@@ -48,4 +48,34 @@ class RealtimeDrainTest {
             assertTrue(stopMillis < 4_500, "stop took " + stopMillis + " ms");
         }
     }
+
+    @Test
+    void aDrainingWorkerRefusesNewStreamsWhileItsListenerIsStillOpen() throws Exception {
+        TestWorker worker = TestWorker.start(dataDir);
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            CompletableFuture<Void> stopping = CompletableFuture.runAsync(worker::close);
+            // For the drain notice the listener still accepts (keep-alive clients move away); a new
+            // stream there would be closed again within the second, so it is refused with a retry.
+            boolean refused = false;
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!refused && System.nanoTime() < until && !stopping.isDone()) {
+                try {
+                    HttpResponse<InputStream> r = client.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + worker.worker.port() + "/api/realtime")).build(),
+                            HttpResponse.BodyHandlers.ofInputStream());
+                    if (r.statusCode() == 503) {
+                        refused = true;
+                        String body = new String(r.body().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                        assertTrue(body.contains("\"status\":503"), body);
+                        break;
+                    }
+                    r.body().close();
+                } catch (java.io.IOException e) {
+                    break; // the listener closed
+                }
+            }
+            stopping.get(10, TimeUnit.SECONDS);
+            assertTrue(refused, "a stream opened during the drain notice was refused with 503");
+        }
+    }
 }
