@@ -116,8 +116,18 @@ public final class ClusterMember implements AutoCloseable {
         return userContext;
     }
 
+    /**
+     * Where the member stands. A joined member whose Hazelcast instance stopped under it (terminated,
+     * or shut itself down after a failed merge) reports FAILED: health and the realtime flag must
+     * say what the topics see, not what the join once achieved.
+     */
     public State state() {
-        return state;
+        State s = state;
+        HazelcastInstance hz = instance;
+        if (s == State.JOINED && (hz == null || !hz.getLifecycleService().isRunning())) {
+            return State.FAILED;
+        }
+        return s;
     }
 
     /** Runs {@code callback} once the join completes (at once if it already has). */
