@@ -119,17 +119,32 @@ class RealtimeClusterIT {
         return cluster.onFreshConnection("POST", "/api/realtime", body, token);
     }
 
-    @Test
-    void eventsReachEverySubscriberWhateverWorkerWroteOrTookTheSubscription() throws Exception {
+    /** Two workers, a superuser, and a public collection {@code notes} with a text field. */
+    private CoordinatorProcess clusterWithNotes() throws Exception {
         Path data = tmp.resolve("data");
         assertEquals(0, CoordinatorProcess.run(tmp, List.of("superuser", "upsert", "root@example.com", "root-password",
                 "--dir", data.toString())).exitCode());
-        try (CoordinatorProcess cluster = CoordinatorProcess.start(data, 2)) {
-            var login = cluster.onFreshConnection("POST", "/api/collections/_superusers/auth-with-password",
-                    "{\"identity\":\"root@example.com\",\"password\":\"root-password\"}", null);
-            String su = Json.mapper().readTree(login.body()).get("token").asText();
+        CoordinatorProcess cluster = CoordinatorProcess.start(data, 2);
+        try {
             assertEquals(200, cluster.onFreshConnection("POST", "/api/collections", "{\"name\":\"notes\",\"listRule\":\"\","
-                    + "\"viewRule\":\"\",\"fields\":[{\"name\":\"text\",\"type\":\"text\"}]}", su).status());
+                    + "\"viewRule\":\"\",\"fields\":[{\"name\":\"text\",\"type\":\"text\"}]}", superuserToken(cluster)).status());
+            return cluster;
+        } catch (Exception | AssertionError e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    private static String superuserToken(CoordinatorProcess cluster) throws Exception {
+        var login = cluster.onFreshConnection("POST", "/api/collections/_superusers/auth-with-password",
+                "{\"identity\":\"root@example.com\",\"password\":\"root-password\"}", null);
+        return Json.mapper().readTree(login.body()).get("token").asText();
+    }
+
+    @Test
+    void eventsReachEverySubscriberWhateverWorkerWroteOrTookTheSubscription() throws Exception {
+        try (CoordinatorProcess cluster = clusterWithNotes()) {
+            String su = superuserToken(cluster);
             assertEquals(200, cluster.onFreshConnection("POST", "/api/collections", "{\"name\":\"users\",\"type\":\"auth\"}",
                     su).status());
             assertEquals(200, cluster.onFreshConnection("POST", "/api/collections", "{\"name\":\"mine\","
@@ -271,15 +286,8 @@ class RealtimeClusterIT {
 
     @Test
     void aRollingRestartClosesEachStreamAtMostOncePerWorkerAndTheClientsMissNothingAfter() throws Exception {
-        Path data = tmp.resolve("data");
-        assertEquals(0, CoordinatorProcess.run(tmp, List.of("superuser", "upsert", "root@example.com", "root-password",
-                "--dir", data.toString())).exitCode());
-        try (CoordinatorProcess cluster = CoordinatorProcess.start(data, 2)) {
-            var login = cluster.onFreshConnection("POST", "/api/collections/_superusers/auth-with-password",
-                    "{\"identity\":\"root@example.com\",\"password\":\"root-password\"}", null);
-            String su = Json.mapper().readTree(login.body()).get("token").asText();
-            assertEquals(200, cluster.onFreshConnection("POST", "/api/collections", "{\"name\":\"notes\",\"listRule\":\"\","
-                    + "\"viewRule\":\"\",\"fields\":[{\"name\":\"text\",\"type\":\"text\"}]}", su).status());
+        try (CoordinatorProcess cluster = clusterWithNotes()) {
+            String su = superuserToken(cluster);
             List<Reconnecting> clients = new java.util.ArrayList<>();
             try {
                 for (int i = 0; i < 12; i++) {

@@ -268,19 +268,27 @@ public final class RecordOperations {
                 .orElseThrow(ApiException::notFound);
         before[0] = current;
         RecordWriter writer = new RecordWriter(c, scope.schema, clock);
-        RecordWriter.Input input = new RecordWriter.Input(submitted.data(), scope.admin);
-        Map<String, Object> values = writer.prepareUpdate(collection, current, input);
+        RecordWriter.Input input = new RecordWriter.Input(submitted.data(),
+                scope.admin || manages(c, scope, collection, id, info));
         String updateRule = collection.rules().update();
         if (!scope.admin && updateRule == null) {
             throw new ApiException.Forbidden(RecordService.ONLY_SUPERUSERS);
         }
-        if (!scope.admin && !updateRule.isBlank()) {
-            RequestInfo withBody = info.withBody(RecordWriter.resolvedBody(collection, submitted.data(), values),
-                    RecordJson.export(collection, current, true, true));
-            RecordQuery.Where rule = rule(scope, collection, updateRule, withBody);
-            if (RecordQuery.byId(c, collection, id, rule).isEmpty()) {
+        Map<String, Object> values;
+        try {
+            values = writer.prepareUpdate(collection, current, input);
+        } catch (ApiException.BadRequest invalid) {
+            // A record the caller may not update is 404 whatever the body holds: its field errors
+            // would tell that it exists. The rule sees the body resolved against the record as it is.
+            if (!scope.admin && !updateRule.isBlank()
+                    && !allowedToUpdate(c, scope, collection, id, info, submitted, current, current)) {
                 throw ApiException.notFound();
             }
+            throw invalid;
+        }
+        if (!scope.admin && !updateRule.isBlank()
+                && !allowedToUpdate(c, scope, collection, id, info, submitted, values, current)) {
+            throw ApiException.notFound();
         }
         FileChanges files = files(scope, collection, values, current, submitted, false);
         validateFilesAfterMerge(collection, values, "update");
@@ -288,6 +296,29 @@ public final class RecordOperations {
         changes[0] = files;
         saved[0] = row;
         return row;
+    }
+
+    private boolean allowedToUpdate(Connection c, Scopes.Scope scope, Collection collection, String id, RequestInfo info,
+                                    Submitted submitted, Map<String, Object> values, Map<String, Object> current)
+            throws SQLException {
+        RequestInfo withBody = info.withBody(RecordWriter.resolvedBody(collection, submitted.data(), values),
+                RecordJson.export(collection, current, true, true));
+        return RecordQuery.byId(c, collection, id, rule(scope, collection, collection.rules().update(), withBody))
+                .isPresent();
+    }
+
+    /**
+     * Whether a caller who is not a superuser manages this auth record through the collection's
+     * {@code manageRule}: a manager sets its email, verified flag and password directly (no old
+     * password), as a superuser would. Evaluated against the record as it is, before the change.
+     */
+    private boolean manages(Connection c, Scopes.Scope scope, Collection collection, String id, RequestInfo info)
+            throws SQLException {
+        String manageRule = collection.isAuth() ? collection.manageRule() : null;
+        if (manageRule == null) {
+            return false;
+        }
+        return RecordQuery.byId(c, collection, id, rule(scope, collection, manageRule, info)).isPresent();
     }
 
     void delete(Scopes.Scope scope, Collection collection, String id, RequestInfo info) {

@@ -1,0 +1,82 @@
+package dev.hivelite.node.records;
+
+import static dev.hivelite.node.TestWorker.ADMIN_EMAIL;
+import static dev.hivelite.node.TestWorker.ADMIN_PASSWORD;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.hivelite.node.TestWorker;
+import dev.hivelite.node.common.Json;
+
+/**
+ * An auth collection's {@code manageRule}: a user it matches changes another user's email, verified
+ * flag and password directly (no old password), as a superuser would; anyone else still cannot.
+ */
+class ManageRuleTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void aManagerSetsAnotherUsersAuthFieldsAndOthersStillCannot() throws Exception {
+        try (TestWorker worker = TestWorker.start(dataDir)) {
+            Map<String, String> su = Map.of("Authorization", worker.login(ADMIN_EMAIL, ADMIN_PASSWORD));
+            HttpResponse<String> created = worker.send("POST", "/api/collections", """
+                    {"name":"staff","type":"auth","listRule":"","viewRule":"",
+                     "updateRule":"id = @request.auth.id || @request.auth.role = 'admin'",
+                     "manageRule":"@request.auth.role = 'admin'",
+                     "fields":[{"name":"role","type":"text"}]}""", su);
+            assertEquals(200, created.statusCode(), created.body());
+            String alice = user(worker, su, "alice@example.com", "admin");
+            String bob = user(worker, su, "bob@example.com", "");
+            Map<String, String> asAlice = Map.of("Authorization", login(worker, "alice@example.com", "password-1234"));
+            Map<String, String> asBob = Map.of("Authorization", login(worker, "bob@example.com", "password-1234"));
+
+            // Bob may update himself, but not as a manager: no verified flag, no new email, an old password.
+            HttpResponse<String> self = worker.send("PATCH", "/api/collections/staff/records/" + bob,
+                    "{\"verified\":true,\"password\":\"new-password-1\",\"passwordConfirm\":\"new-password-1\"}", asBob);
+            assertEquals(400, self.statusCode(), self.body());
+            JsonNode errors = Json.mapper().readTree(self.body()).get("data");
+            assertTrue(errors.has("verified") && errors.has("oldPassword"), self.body());
+
+            // Alice manages Bob: all three at once, no old password.
+            HttpResponse<String> managed = worker.send("PATCH", "/api/collections/staff/records/" + bob,
+                    "{\"verified\":true,\"email\":\"robert@example.com\",\"password\":\"set-by-alice-1\","
+                            + "\"passwordConfirm\":\"set-by-alice-1\"}", asAlice);
+            assertEquals(200, managed.statusCode(), managed.body());
+            assertTrue(Json.mapper().readTree(managed.body()).get("verified").asBoolean());
+            assertEquals(200, worker.send("POST", "/api/collections/staff/auth-with-password",
+                    "{\"identity\":\"robert@example.com\",\"password\":\"set-by-alice-1\"}", Map.of()).statusCode());
+            // Bob's old token ended with his password: he is anonymous now, and may not refresh.
+            assertEquals(401, worker.send("POST", "/api/collections/staff/auth-refresh", null, asBob).statusCode());
+
+            // Bob does not manage Alice (the update rule already hides her record from him).
+            HttpResponse<String> notManager = worker.send("PATCH", "/api/collections/staff/records/" + alice,
+                    "{\"verified\":true}", Map.of("Authorization", login(worker, "robert@example.com", "set-by-alice-1")));
+            assertEquals(404, notManager.statusCode(), notManager.body());
+        }
+    }
+
+    private static String user(TestWorker worker, Map<String, String> su, String email, String role) throws Exception {
+        HttpResponse<String> r = worker.send("POST", "/api/collections/staff/records", "{\"email\":\"" + email
+                + "\",\"password\":\"password-1234\",\"passwordConfirm\":\"password-1234\",\"role\":\"" + role + "\"}", su);
+        assertEquals(200, r.statusCode(), r.body());
+        return Json.mapper().readTree(r.body()).get("id").asText();
+    }
+
+    private static String login(TestWorker worker, String email, String password) throws Exception {
+        HttpResponse<String> r = worker.send("POST", "/api/collections/staff/auth-with-password",
+                "{\"identity\":\"" + email + "\",\"password\":\"" + password + "\"}", Map.of());
+        assertEquals(200, r.statusCode(), r.body());
+        return Json.mapper().readTree(r.body()).get("token").asText();
+    }
+}
