@@ -1,5 +1,11 @@
 package dev.hivelite.node.records;
 
+import static dev.hivelite.node.records.AuthRecords.authCollection;
+import static dev.hivelite.node.records.AuthRecords.byEmail;
+import static dev.hivelite.node.records.AuthRecords.email;
+import static dev.hivelite.node.records.AuthRecords.findByIdentity;
+import static dev.hivelite.node.records.AuthRecords.setColumns;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import com.auth0.jwt.interfaces.DecodedJWT;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -33,10 +38,11 @@ import dev.hivelite.node.common.Principal;
 import dev.hivelite.node.records.filter.FilterException;
 
 /**
- * The auth routes of an auth collection, as PocketBase has them: auth-methods, auth-with-password,
- * auth-refresh, impersonate, verification, password reset, email change and one-time passwords.
- * Requests that send a mail answer 204 whether or not the address is known, so they reveal nothing.
- * Failed logins are throttled per client IP across the cluster.
+ * The sign-in routes of an auth collection, as PocketBase has them: auth-methods, auth-with-password,
+ * auth-with-oauth2, auth-refresh, impersonate and one-time passwords, with MFA between two of them.
+ * The mailed-token routes (verification, password reset, email change) are {@link AccountMails},
+ * registered here on the same paths. A request for an OTP answers 204 whether or not the address is
+ * known. Failed logins are throttled per client IP across the cluster.
  */
 public final class RecordAuthService implements HttpService {
 
@@ -57,6 +63,7 @@ public final class RecordAuthService implements HttpService {
     private final RecordOperations operations;
     private final Clock clock;
     private final MfaSessions mfa;
+    private final AccountMails accountMails;
 
     public RecordAuthService(Scopes scopes, UserTokens tokens, SharedCounters failures, AuthMail mail,
                              RecordOperations operations, Clock clock) {
@@ -67,6 +74,7 @@ public final class RecordAuthService implements HttpService {
         this.operations = operations;
         this.clock = clock;
         this.mfa = new MfaSessions(clock);
+        this.accountMails = new AccountMails(scopes, tokens, mail);
     }
 
     @Override
@@ -78,27 +86,10 @@ public final class RecordAuthService implements HttpService {
                  .post(c + "/auth-with-oauth2", this::authWithOAuth2)
                  .post(c + "/auth-refresh", this::authRefresh)
                  .post(c + "/impersonate/{id}", this::impersonate)
-                 .post(c + "/request-verification", this::requestVerification)
-                 .post(c + "/confirm-verification", this::confirmVerification)
-                 .post(c + "/request-password-reset", this::requestPasswordReset)
-                 .post(c + "/confirm-password-reset", this::confirmPasswordReset)
-                 .post(c + "/request-email-change", this::requestEmailChange)
-                 .post(c + "/confirm-email-change", this::confirmEmailChange)
                  .post(c + "/request-otp", this::requestOtp)
                  .post(c + "/auth-with-otp", this::authWithOtp);
+            accountMails.routing(rules, c);
         }
-    }
-
-    private static Collection authCollection(Scopes.Scope scope, ServerRequest req) {
-        Collection collection = Requests.collection(scope, req);
-        if (Scaffolds.isSuperusers(collection)) {
-            throw new ApiException.BadRequest("Superusers authenticate at /api/collections/_superusers/auth-with-password"
-                    + " and are managed at /api/superusers.");
-        }
-        if (!collection.isAuth()) {
-            throw new ApiException.BadRequest("The collection is not an auth collection.");
-        }
-        return collection;
     }
 
     private void authMethods(ServerRequest req, ServerResponse res) {
@@ -161,23 +152,6 @@ public final class RecordAuthService implements HttpService {
             respond(req, res, scope, c, record.get(), true, Duration.ofSeconds(c.tokenDuration("authToken", 604800)),
                     null, "password", body);
         }
-    }
-
-    private static Optional<Map<String, Object>> findByIdentity(Connection conn, Collection c, List<String> fields,
-                                                                String identity) throws SQLException {
-        for (String field : fields) {
-            if (c.field(field).isEmpty()) {
-                continue;
-            }
-            String collate = "email".equals(field) ? " COLLATE NOCASE" : "";
-            RecordQuery.Where where = new RecordQuery.Where("t." + RecordResolver.quote(field) + " = ?" + collate,
-                    List.of(identity));
-            List<Map<String, Object>> rows = RecordQuery.select(conn, c, where, "", 1, 0);
-            if (!rows.isEmpty()) {
-                return Optional.of(rows.getFirst());
-            }
-        }
-        return Optional.empty();
     }
 
     /** {@code {token, record}} after the collection's authRule allows the record to authenticate. */
@@ -405,204 +379,6 @@ public final class RecordAuthService implements HttpService {
         }
     }
 
-    // ---- verification, password reset, email change -------------------------------------------
-
-    private Optional<Map<String, Object>> byEmail(Scopes.Scope scope, Collection c, String email) {
-        if (email.isEmpty()) {
-            return Optional.empty();
-        }
-        return scope.lease.db().read(conn -> findByIdentity(conn, c, List.of("email"), email));
-    }
-
-    private void sendMail(Scopes.Scope scope, Collection c, String to, String templateKey, String token,
-                          Map<String, Object> record) {
-        JsonNode template = c.option(templateKey);
-        Map<String, String> values = new LinkedHashMap<>();
-        values.put("TOKEN", token);
-        values.put("RECORD:id", (String) record.get("id"));
-        values.put("RECORD:email", String.valueOf(record.get("email")));
-        mail.send(scope.db.id(), to, template.path("subject").asText(""), template.path("body").asText(""), values);
-    }
-
-    private static String email(JsonNode body, String key) {
-        String email = Fields.text(body, key).trim();
-        if (email.isEmpty()) {
-            throw ApiException.invalid(key, "validation_required", "Cannot be blank.");
-        }
-        if (!EmailField.EMAIL.matcher(email).matches()) {
-            throw ApiException.invalid(key, "validation_is_email", "Must be a valid email address.");
-        }
-        return email;
-    }
-
-    private void requestVerification(ServerRequest req, ServerResponse res) {
-        try (Scopes.Scope scope = scopes.open(req)) {
-            Collection c = authCollection(scope, req);
-            String email = email(Bodies.json(req), "email");
-            byEmail(scope, c, email).filter(r -> !Boolean.TRUE.equals(r.get("verified"))).ifPresent(r -> {
-                String token = tokens.sign("verification", scope.db.id(), c, r,
-                        Duration.ofSeconds(c.tokenDuration("verificationToken", 259200)), false, Map.of("email", email));
-                sendMail(scope, c, (String) r.get("email"), "verificationTemplate", token, r);
-            });
-            res.status(Status.NO_CONTENT_204).send();
-        }
-    }
-
-    /** A token of this kind for a record of this collection, still current; else PocketBase's 400 on {@code token}. */
-    private DecodedJWT checkToken(Scopes.Scope scope, Collection c, String token, String type, String message) {
-        Optional<DecodedJWT> jwt = tokens.decode(token, type)
-                .filter(j -> scope.db.id().equals(j.getClaim("db").asString()))
-                .filter(j -> c.id().equals(j.getClaim("collectionId").asString()))
-                .filter(tokens::current);
-        if (jwt.isEmpty()) {
-            throw ApiException.invalid("token", "validation_invalid_token", message);
-        }
-        return jwt.get();
-    }
-
-    private static String token(JsonNode body) {
-        String token = Fields.text(body, "token");
-        if (token.isEmpty()) {
-            throw ApiException.invalid("token", "validation_required", "Cannot be blank.");
-        }
-        return token;
-    }
-
-    private void confirmVerification(ServerRequest req, ServerResponse res) {
-        try (Scopes.Scope scope = scopes.open(req)) {
-            Collection c = authCollection(scope, req);
-            CollectionService.requireWritable(scope);
-            DecodedJWT jwt = checkToken(scope, c, token(Bodies.json(req)), "verification",
-                    "Invalid or expired verification token.");
-            String id = jwt.getClaim("id").asString();
-            String email = jwt.getClaim("email").asString();
-            scope.lease.db().write(conn -> {
-                Map<String, Object> r = RecordQuery.byId(conn, c, id, RecordQuery.Where.ALL).orElseThrow(
-                        () -> ApiException.invalid("token", "validation_invalid_token", "Invalid or expired verification token."));
-                if (email == null || !email.equalsIgnoreCase((String) r.get("email"))) {
-                    throw ApiException.invalid("token", "validation_token_email_mismatch", "The token email doesn't match the record email.");
-                }
-                setColumns(conn, c, id, Map.of("verified", 1));
-                return null;
-            });
-            res.status(Status.NO_CONTENT_204).send();
-        }
-    }
-
-    private void requestPasswordReset(ServerRequest req, ServerResponse res) {
-        try (Scopes.Scope scope = scopes.open(req)) {
-            Collection c = authCollection(scope, req);
-            String email = email(Bodies.json(req), "email");
-            byEmail(scope, c, email).ifPresent(r -> {
-                String token = tokens.sign("passwordReset", scope.db.id(), c, r,
-                        Duration.ofSeconds(c.tokenDuration("passwordResetToken", 1800)), false, Map.of("email", email));
-                sendMail(scope, c, (String) r.get("email"), "resetPasswordTemplate", token, r);
-            });
-            res.status(Status.NO_CONTENT_204).send();
-        }
-    }
-
-    private void confirmPasswordReset(ServerRequest req, ServerResponse res) {
-        try (Scopes.Scope scope = scopes.open(req)) {
-            Collection c = authCollection(scope, req);
-            CollectionService.requireWritable(scope);
-            JsonNode body = Bodies.json(req);
-            DecodedJWT jwt = checkToken(scope, c, token(body), "passwordReset", "Invalid or expired password reset token.");
-            String password = newPassword(c, body);
-            String id = jwt.getClaim("id").asString();
-            String email = jwt.getClaim("email").asString();
-            scope.lease.db().write(conn -> {
-                Map<String, Object> r = RecordQuery.byId(conn, c, id, RecordQuery.Where.ALL).orElseThrow(
-                        () -> ApiException.invalid("token", "validation_invalid_token", "Invalid or expired password reset token."));
-                Map<String, Object> set = new LinkedHashMap<>();
-                set.put("password", PasswordHasher.hash(password));
-                set.put("tokenKey", Ids.secret(50));
-                if (email != null && email.equalsIgnoreCase((String) r.get("email"))) {
-                    set.put("verified", 1);
-                }
-                setColumns(conn, c, id, set);
-                return null;
-            });
-            tokens.changed(scope.db.id(), c.id(), id);
-            res.status(Status.NO_CONTENT_204).send();
-        }
-    }
-
-    /** {@code password} and {@code passwordConfirm}, validated by the collection's password field. */
-    private static String newPassword(Collection c, JsonNode body) {
-        String password = Fields.text(body, "password");
-        Map<String, FieldError> errors = new LinkedHashMap<>();
-        c.field("password").ifPresent(f -> {
-            FieldError e = f.validate(new PasswordField.Plain(password));
-            if (e == null && password.isEmpty()) {
-                e = Values.requiredError();
-            }
-            if (e != null) {
-                errors.put("password", e);
-            }
-        });
-        if (!password.equals(Fields.text(body, "passwordConfirm"))) {
-            errors.put("passwordConfirm", new FieldError("validation_values_mismatch", "Values don't match."));
-        }
-        if (!errors.isEmpty()) {
-            throw ApiException.invalid(errors);
-        }
-        return password;
-    }
-
-    private void requestEmailChange(ServerRequest req, ServerResponse res) {
-        try (Scopes.Scope scope = scopes.open(req)) {
-            Collection c = authCollection(scope, req);
-            Principal.User user = scope.user();
-            if (user == null || !user.collectionId().equals(c.id())) {
-                throw new ApiException.Unauthorized("The request requires valid record authorization token.");
-            }
-            String newEmail = email(Bodies.json(req), "newEmail");
-            if (byEmail(scope, c, newEmail).isPresent()) {
-                throw ApiException.invalid("newEmail", "validation_invalid_new_email", "Invalid new email address.");
-            }
-            Map<String, Object> r = scope.lease.db()
-                    .read(conn -> RecordQuery.byId(conn, c, user.recordId(), RecordQuery.Where.ALL))
-                    .orElseThrow(() -> new ApiException.Unauthorized("The request requires valid record authorization token."));
-            String token = tokens.sign("emailChange", scope.db.id(), c, r,
-                    Duration.ofSeconds(c.tokenDuration("emailChangeToken", 1800)), false,
-                    Map.of("email", String.valueOf(r.get("email")), "newEmail", newEmail));
-            sendMail(scope, c, newEmail, "confirmEmailChangeTemplate", token, r);
-            res.status(Status.NO_CONTENT_204).send();
-        }
-    }
-
-    private void confirmEmailChange(ServerRequest req, ServerResponse res) {
-        try (Scopes.Scope scope = scopes.open(req)) {
-            Collection c = authCollection(scope, req);
-            CollectionService.requireWritable(scope);
-            JsonNode body = Bodies.json(req);
-            DecodedJWT jwt = checkToken(scope, c, token(body), "emailChange", "Invalid or expired token.");
-            String password = Fields.text(body, "password");
-            String id = jwt.getClaim("id").asString();
-            String newEmail = jwt.getClaim("newEmail").asString();
-            scope.lease.db().write(conn -> {
-                Map<String, Object> r = RecordQuery.byId(conn, c, id, RecordQuery.Where.ALL).orElseThrow(
-                        () -> ApiException.invalid("token", "validation_invalid_token", "Invalid or expired token."));
-                if (password.isEmpty() || !PasswordHasher.verify(password, (String) r.get("password"))) {
-                    throw ApiException.invalid("password", "validation_invalid_password", "Missing or invalid auth record password.");
-                }
-                Map<String, Object> set = new LinkedHashMap<>();
-                set.put("email", newEmail);
-                set.put("verified", 1);
-                set.put("tokenKey", Ids.secret(50));
-                try {
-                    setColumns(conn, c, id, set);
-                } catch (SQLException e) {
-                    throw ApiException.invalid("token", "validation_invalid_new_email", "The new email address is already in use.");
-                }
-                return null;
-            });
-            tokens.changed(scope.db.id(), c.id(), id);
-            res.status(Status.NO_CONTENT_204).send();
-        }
-    }
-
     // ---- one-time passwords --------------------------------------------------------------------
 
     private static void ensureOtpTable(Connection conn) throws SQLException {
@@ -696,23 +472,6 @@ public final class RecordAuthService implements HttpService {
                     .orElseThrow(() -> new ApiException.BadRequest("Failed to authenticate."));
             respond(req, res, scope, c, record, true, Duration.ofSeconds(c.tokenDuration("authToken", 604800)), null,
                     "otp", body);
-        }
-    }
-
-    private static void setColumns(Connection conn, Collection c, String id, Map<String, Object> set) throws SQLException {
-        StringBuilder sql = new StringBuilder("UPDATE ").append(RecordResolver.quote(c.name())).append(" SET ");
-        int i = 0;
-        for (String column : set.keySet()) {
-            sql.append(i++ == 0 ? "" : ", ").append(RecordResolver.quote(column)).append(" = ?");
-        }
-        sql.append(" WHERE id = ?");
-        try (PreparedStatement ps = conn.prepareStatement(sql.toString())) {
-            int p = 1;
-            for (Object v : set.values()) {
-                ps.setObject(p++, v);
-            }
-            ps.setString(p, id);
-            ps.executeUpdate();
         }
     }
 }

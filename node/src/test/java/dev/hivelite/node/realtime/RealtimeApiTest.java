@@ -73,7 +73,11 @@ class RealtimeApiTest {
         volatile java.io.InputStream body;
 
         Stream(String path) throws Exception {
-            HttpResponse<java.io.InputStream> response = HTTP.send(HttpRequest.newBuilder(URI.create(base() + path)).build(),
+            this(URI.create(base() + path));
+        }
+
+        Stream(URI uri) throws Exception {
+            HttpResponse<java.io.InputStream> response = HTTP.send(HttpRequest.newBuilder(uri).build(),
                     HttpResponse.BodyHandlers.ofInputStream());
             assertEquals(200, response.statusCode());
             assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));

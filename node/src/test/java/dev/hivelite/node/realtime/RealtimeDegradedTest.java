@@ -51,13 +51,14 @@ class RealtimeDegradedTest {
             assertEquals("failed", health.get("hazelcast").asText(), health.toString());
             assertTrue(metrics(http, worker).contains("hivelite_realtime_degraded 1"));
 
-            try (RealtimeApiTestStream stream = new RealtimeApiTestStream(worker)) {
-                String clientId = stream.clientId();
+            try (RealtimeApiTest.Stream stream = new RealtimeApiTest.Stream(
+                    URI.create("http://127.0.0.1:" + worker.worker.port() + "/api/realtime"))) {
+                String clientId = Json.mapper().readTree(stream.next().data()).get("clientId").asText();
                 String body = Json.mapper().writeValueAsString(Map.of("clientId", clientId, "subscriptions", List.of("notes/*")));
                 assertEquals(204, worker.send("POST", "/api/realtime", body, Map.of()).statusCode());
                 HttpResponse<String> created = worker.send("POST", "/api/collections/notes/records", "{\"text\":\"alone\"}", su);
                 assertEquals(200, created.statusCode(), created.body());
-                JsonNode event = Json.mapper().readTree(stream.nextData());
+                JsonNode event = Json.mapper().readTree(stream.next().data());
                 assertEquals("create", event.get("action").asText());
                 assertEquals("alone", event.get("record").get("text").asText());
             }
@@ -71,48 +72,5 @@ class RealtimeDegradedTest {
     private static String metrics(HttpClient http, TestWorker worker) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + worker.worker.privatePort() + "/metrics"))
                 .build(), HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    /** An SSE stream on the worker: its clientId, then the data of each named event. */
-    static final class RealtimeApiTestStream implements AutoCloseable {
-        private final java.io.InputStream body;
-        private final java.io.BufferedReader lines;
-        private final HttpClient client = HttpClient.newHttpClient();
-
-        RealtimeApiTestStream(TestWorker worker) throws Exception {
-            HttpResponse<java.io.InputStream> response = client.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + worker.worker.port() + "/api/realtime")).build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-            assertEquals(200, response.statusCode());
-            body = response.body();
-            lines = new java.io.BufferedReader(new java.io.InputStreamReader(body, java.nio.charset.StandardCharsets.UTF_8));
-        }
-
-        String clientId() throws Exception {
-            return Json.mapper().readTree(nextData()).get("clientId").asText();
-        }
-
-        /** The next event's data; the read is bounded by the test's own timeout on the worker side. */
-        String nextData() throws Exception {
-            java.util.concurrent.Future<String> next = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()
-                    .submit(() -> {
-                        StringBuilder data = new StringBuilder();
-                        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                            if (line.startsWith("data:")) {
-                                data.append(line.substring(5));
-                            } else if (line.isEmpty() && !data.isEmpty()) {
-                                return data.toString();
-                            }
-                        }
-                        return null;
-                    });
-            return next.get(10, java.util.concurrent.TimeUnit.SECONDS);
-        }
-
-        @Override
-        public void close() throws Exception {
-            body.close();
-            client.close();
-        }
     }
 }

@@ -1,0 +1,86 @@
+package dev.hivelite.node.records;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.helidon.webserver.http.ServerRequest;
+
+import dev.hivelite.node.common.ApiException;
+
+/** What the sign-in routes and the account mail routes of auth collections share. */
+final class AuthRecords {
+
+    private AuthRecords() {
+    }
+
+    static Collection authCollection(Scopes.Scope scope, ServerRequest req) {
+        Collection collection = Requests.collection(scope, req);
+        if (Scaffolds.isSuperusers(collection)) {
+            throw new ApiException.BadRequest("Superusers authenticate at /api/collections/_superusers/auth-with-password"
+                    + " and are managed at /api/superusers.");
+        }
+        if (!collection.isAuth()) {
+            throw new ApiException.BadRequest("The collection is not an auth collection.");
+        }
+        return collection;
+    }
+
+    static Optional<Map<String, Object>> findByIdentity(Connection conn, Collection c, List<String> fields,
+                                                                String identity) throws SQLException {
+        for (String field : fields) {
+            if (c.field(field).isEmpty()) {
+                continue;
+            }
+            String collate = "email".equals(field) ? " COLLATE NOCASE" : "";
+            RecordQuery.Where where = new RecordQuery.Where("t." + RecordResolver.quote(field) + " = ?" + collate,
+                    List.of(identity));
+            List<Map<String, Object>> rows = RecordQuery.select(conn, c, where, "", 1, 0);
+            if (!rows.isEmpty()) {
+                return Optional.of(rows.getFirst());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The record with this email, case-insensitively; empty for a blank one. */
+    static Optional<Map<String, Object>> byEmail(Scopes.Scope scope, Collection c, String email) {
+        if (email.isEmpty()) {
+            return Optional.empty();
+        }
+        return scope.lease.db().read(conn -> findByIdentity(conn, c, List.of("email"), email));
+    }
+
+    static String email(JsonNode body, String key) {
+        String email = Fields.text(body, key).trim();
+        if (email.isEmpty()) {
+            throw ApiException.invalid(key, "validation_required", "Cannot be blank.");
+        }
+        if (!EmailField.EMAIL.matcher(email).matches()) {
+            throw ApiException.invalid(key, "validation_is_email", "Must be a valid email address.");
+        }
+        return email;
+    }
+
+    static void setColumns(Connection conn, Collection c, String id, Map<String, Object> set) throws SQLException {
+        StringBuilder sql = new StringBuilder("UPDATE ").append(RecordResolver.quote(c.name())).append(" SET ");
+        int i = 0;
+        for (String column : set.keySet()) {
+            sql.append(i++ == 0 ? "" : ", ").append(RecordResolver.quote(column)).append(" = ?");
+        }
+        sql.append(" WHERE id = ?");
+        try (PreparedStatement ps = conn.prepareStatement(sql.toString())) {
+            int p = 1;
+            for (Object v : set.values()) {
+                ps.setObject(p++, v);
+            }
+            ps.setString(p, id);
+            ps.executeUpdate();
+        }
+    }
+}
