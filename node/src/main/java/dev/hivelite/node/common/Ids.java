@@ -38,7 +38,7 @@ public final class Ids {
     }
 
     /** Fills {@code bytes} from a cryptographically strong generator. */
-    public static void randomBytes(byte[] bytes) {
+    private static void randomBytes(byte[] bytes) {
         STRIPES[(int) (Thread.currentThread().threadId() & (STRIPES.length - 1))].nextBytes(bytes);
     }
 
@@ -56,5 +56,4 @@ public final class Ids {
         }
         return new String(out);
     }
-
 }
