@@ -148,6 +148,10 @@ public final class SqliteDatabase implements AutoCloseable {
         readPermits.acquire();
         Connection connection = null;
         try {
+            if (closed) {
+                // Queued before close; close waits for the reads under way, not for this one.
+                throw new ApiException.Unavailable("database is closing");
+            }
             connection = readConnections.poll();
             if (connection == null) {
                 connection = connect(file, options, true);
@@ -470,6 +474,15 @@ public final class SqliteDatabase implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         closeQuietly(writeConnection);
+        // Reads under way (a checkpoint among them) end before their connections close: a reader
+        // opened or used after close would recreate the -wal and -shm files of a file being removed.
+        int permits = options.readConnections();
+        boolean drained = false;
+        try {
+            drained = readPermits.tryAcquire(permits, 30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             writerLock.close();
         } catch (IOException ignored) {
@@ -479,6 +492,9 @@ public final class SqliteDatabase implements AutoCloseable {
         synchronized (allReaders) {
             allReaders.forEach(SqliteDatabase::closeQuietly);
             allReaders.clear();
+        }
+        if (drained) {
+            readPermits.release(permits); // reads queued behind close find it closed and fail fast
         }
     }
 

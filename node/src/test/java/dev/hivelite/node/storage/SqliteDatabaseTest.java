@@ -231,6 +231,32 @@ class SqliteDatabaseTest {
     }
 
     @Test
+    void closeWaitsForAReadUnderWayAndLeavesNoFilesOpen() throws Exception {
+        java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Future<Long> read = Executors.newSingleThreadExecutor().submit(() -> db.read(c -> {
+            reading.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return count(c);
+        }));
+        reading.await();
+        Future<?> closing = Executors.newSingleThreadExecutor().submit(db::close);
+        Thread.sleep(200);
+        assertTrue(!closing.isDone(), "close returned while a read was using its connection");
+        release.countDown();
+        assertEquals(0L, read.get());
+        closing.get();
+        assertThrows(dev.hivelite.node.common.ApiException.Unavailable.class, () -> db.read(SqliteDatabaseTest::count));
+        // Every connection is closed: the last one removed the WAL and shared-memory files.
+        assertTrue(!java.nio.file.Files.exists(dir.resolve("data.db-wal")), "the WAL is left behind");
+        assertTrue(!java.nio.file.Files.exists(dir.resolve("data.db-shm")), "the shm file is left behind");
+    }
+
+    @Test
     void committedPagesReachTheDatabaseFileWithoutTheWriterCheckpointing() throws Exception {
         Path file = dir.resolve("data.db");
         long before = java.nio.file.Files.size(file);
