@@ -215,18 +215,37 @@ public final class RecordOperations {
     Map<String, Object> createRow(Connection c, Scopes.Scope scope, Collection collection, Submitted submitted,
                                   RequestInfo info, FileChanges[] changes, Map<String, Object>[] saved) throws SQLException {
         RecordWriter writer = new RecordWriter(c, scope.schema, clock);
-        RecordWriter.Input input = new RecordWriter.Input(submitted.data(), scope.admin);
+        // A caller who may create the record and whom the manageRule names as its manager may also
+        // create it verified. The rules judge the new record unverified, as PocketBase does, so a rule
+        // that trusts the verified flag cannot be satisfied by the body that sets it.
+        boolean mayManage = !scope.admin && collection.isAuth() && collection.manageRule() != null
+                && submitted.data().path("verified").asBoolean(false);
+        RecordWriter.Input input = new RecordWriter.Input(submitted.data(), scope.admin || mayManage);
         Map<String, Object> values = writer.prepareCreate(collection, input);
+        boolean verifiedByManager = mayManage && Boolean.TRUE.equals(values.get("verified"));
+        if (verifiedByManager) {
+            values.put("verified", false);
+        }
         FileChanges files = files(scope, collection, values, Map.of(), submitted, true);
         validateFilesAfterMerge(collection, values, "create");
         Map<String, Object> row = writer.insert(collection, values, true);
         String createRule = collection.rules().create();
+        String id = (String) values.get("id");
+        RequestInfo withBody = scope.admin ? info
+                : info.withBody(RecordWriter.resolvedBody(collection, submitted.data(), values), null);
         if (!scope.admin && createRule != null && !createRule.isBlank()) {
-            RequestInfo withBody = info.withBody(RecordWriter.resolvedBody(collection, submitted.data(), values), null);
             RecordQuery.Where rule = rule(scope, collection, createRule, withBody);
-            if (RecordQuery.byId(c, collection, (String) values.get("id"), rule).isEmpty()) {
+            if (RecordQuery.byId(c, collection, id, rule).isEmpty()) {
                 throw new ApiException.BadRequest("Failed to create record.");
             }
+        }
+        if (verifiedByManager) {
+            if (RecordQuery.byId(c, collection, id, rule(scope, collection, collection.manageRule(), withBody)).isEmpty()) {
+                throw ApiException.BadRequest.nested("Failed to create record.", Map.of("verified",
+                        new FieldError("validation_in_invalid", "Must be a valid value.")));
+            }
+            values.put("verified", true);
+            row = writer.insert(collection, values, false);
         }
         changes[0] = files;
         saved[0] = row;

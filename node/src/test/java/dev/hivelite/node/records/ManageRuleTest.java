@@ -66,6 +66,55 @@ class ManageRuleTest {
         }
     }
 
+    @Test
+    void aManagerCreatesVerifiedUsersAndOthersCannot() throws Exception {
+        try (TestWorker worker = TestWorker.start(dataDir)) {
+            Map<String, String> su = Map.of("Authorization", worker.login(ADMIN_EMAIL, ADMIN_PASSWORD));
+            HttpResponse<String> created = worker.send("POST", "/api/collections", """
+                    {"name":"staff","type":"auth","listRule":"","viewRule":"","createRule":"",
+                     "manageRule":"@request.auth.role = 'admin' || verified = true",
+                     "fields":[{"name":"role","type":"text"}]}""", su);
+            assertEquals(200, created.statusCode(), created.body());
+            user(worker, su, "alice@example.com", "admin");
+            user(worker, su, "bob@example.com", "");
+            Map<String, String> asAlice = Map.of("Authorization", login(worker, "alice@example.com", "password-1234"));
+            Map<String, String> asBob = Map.of("Authorization", login(worker, "bob@example.com", "password-1234"));
+            String body = "{\"email\":\"%s\",\"password\":\"password-1234\",\"passwordConfirm\":\"password-1234\","
+                    + "\"verified\":true}";
+
+            HttpResponse<String> byManager = worker.send("POST", "/api/collections/staff/records",
+                    body.formatted("carol@example.com"), asAlice);
+            assertEquals(200, byManager.statusCode(), byManager.body());
+            JsonNode carol = Json.mapper().readTree(byManager.body());
+            assertTrue(carol.get("verified").asBoolean(), byManager.body());
+            JsonNode stored = Json.mapper().readTree(worker.send("GET",
+                    "/api/collections/staff/records/" + carol.get("id").asText(), null, su).body());
+            assertTrue(stored.get("verified").asBoolean(), "the verified flag is stored, not only answered");
+
+            // Bob is no manager; the rule's "verified = true" is judged on the new record unverified,
+            // so the body that sets the flag cannot satisfy it. Nothing is written.
+            HttpResponse<String> byBob = worker.send("POST", "/api/collections/staff/records",
+                    body.formatted("dave@example.com"), asBob);
+            assertEquals(400, byBob.statusCode(), byBob.body());
+            assertTrue(Json.mapper().readTree(byBob.body()).get("data").has("verified"), byBob.body());
+            HttpResponse<String> anonymous = worker.send("POST", "/api/collections/staff/records",
+                    body.formatted("erin@example.com"), Map.of());
+            assertEquals(400, anonymous.statusCode(), anonymous.body());
+            JsonNode list = Json.mapper().readTree(worker.send("GET",
+                    "/api/collections/staff/records?filter=" + java.net.URLEncoder.encode(
+                            "email = 'dave@example.com' || email = 'erin@example.com'",
+                            java.nio.charset.StandardCharsets.UTF_8), null, su).body());
+            assertEquals(0, list.get("totalItems").asInt(), list.toString());
+
+            // Without the flag anyone may sign up, unverified.
+            HttpResponse<String> signUp = worker.send("POST", "/api/collections/staff/records",
+                    "{\"email\":\"frank@example.com\",\"password\":\"password-1234\",\"passwordConfirm\":\"password-1234\"}",
+                    Map.of());
+            assertEquals(200, signUp.statusCode(), signUp.body());
+            assertTrue(!Json.mapper().readTree(signUp.body()).get("verified").asBoolean());
+        }
+    }
+
     private static String user(TestWorker worker, Map<String, String> su, String email, String role) throws Exception {
         HttpResponse<String> r = worker.send("POST", "/api/collections/staff/records", "{\"email\":\"" + email
                 + "\",\"password\":\"password-1234\",\"passwordConfirm\":\"password-1234\",\"role\":\"" + role + "\"}", su);
