@@ -185,10 +185,9 @@ final class CollectionDdl {
             throw invalidView(sqliteMessage(e));
         }
         List<Field> fields = new ArrayList<>();
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("PRAGMA table_info(" + RecordResolver.quote(col.name()) + ")")) {
-            while (rs.next()) {
-                fields.add(viewField(rs.getString("name"), rs.getString("type"), col));
+        try {
+            for (ViewFields.Column column : ViewFields.infer(c, col.name(), query)) {
+                fields.add(column.field());
             }
         } catch (SQLException e) {
             // SQLite checks a view's tables only when the view is first used.
@@ -199,24 +198,6 @@ final class CollectionDdl {
         }
         return new Collection(col.id(), col.name(), col.type(), col.system(), fields, List.of(), col.rules(),
                 col.options(), col.created(), col.updated());
-    }
-
-    private static Field viewField(String name, String declared, Collection col) {
-        Field.Common common = new Field.Common(Fields.newId("view", name), name, false, false, false);
-        if ("id".equals(name)) {
-            return new TextField(common, 0, 0, "", "", false, false);
-        }
-        String type = declared == null ? "" : declared.toUpperCase(java.util.Locale.ROOT);
-        if (type.contains("BOOL")) {
-            return new BoolField(common, false);
-        }
-        if (type.contains("INT") || type.contains("NUM") || type.contains("REAL") || type.contains("FLOA") || type.contains("DOUB")) {
-            return new NumberField(common, null, null, false, false);
-        }
-        if (type.contains("TEXT") || type.contains("CHAR")) {
-            return new TextField(common, 0, 0, "", "", false, false);
-        }
-        return new JsonField(common, 0, false);
     }
 
     private static ApiException invalidView(String why) {

@@ -6,6 +6,10 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -117,7 +121,11 @@ public final class FileService implements HttpService {
             if (field.protectedFiles() && !mayView(scope, req, collection, id)) {
                 throw ApiException.notFound();
             }
-            Path original = RecordOperations.storage(scope).resolve(collection.id()).resolve(id).resolve(filename);
+            Path directory = collection.isView()
+                    ? scope.lease.db().read(c -> viewFileDirectory(c, scope, collection, field, filename))
+                    .orElseThrow(ApiException::notFound)
+                    : RecordOperations.storage(scope).resolve(collection.id()).resolve(id);
+            Path original = directory.resolve(filename);
             if (!Files.isRegularFile(original)) {
                 throw ApiException.notFound();
             }
@@ -125,6 +133,29 @@ public final class FileService implements HttpService {
                     FileTypes.detect(original, filename, null));
             String servedName = served.equals(original) ? filename : served.getFileName().toString();
             send(req, res, served, servedName, field.protectedFiles());
+        }
+    }
+
+    /**
+     * Where a file a view shows is stored: with the record of the collection its column comes from
+     * (the view's own id need not be that record's), found by the file's name in that column.
+     */
+    private static Optional<Path> viewFileDirectory(Connection c, Scopes.Scope scope, Collection view, FileField field,
+                                                    String filename) throws SQLException {
+        ViewFields.Origin origin = ViewFields.origin(c, view, field.name()).orElse(null);
+        Collection source = origin == null ? null : scope.schema.find(origin.table()).orElse(null);
+        if (source == null || source.isView() || !(source.field(origin.column()).orElse(null) instanceof FileField)) {
+            return Optional.empty();
+        }
+        String column = RecordResolver.quote(origin.column());
+        String sql = "SELECT id FROM " + RecordResolver.quote(source.name()) + " WHERE " + column + " = ?1 OR ("
+                + column + " LIKE '[%' AND EXISTS (SELECT 1 FROM json_each(" + column + ") WHERE value = ?1)) LIMIT 1";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, filename);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(RecordOperations.storage(scope).resolve(source.id()).resolve(rs.getString(1)))
+                        : Optional.empty();
+            }
         }
     }
 

@@ -91,6 +91,7 @@ class FileApiTest {
 
         String alice = user("users", "alice@example.com", admin);
         String bob = user("users", "bob@example.com", admin);
+        values.put("bob", bob);
         String carol = user("brief", "carol@example.com", admin);
         values.put("aliceId", id(alice));
 
@@ -131,6 +132,14 @@ class FileApiTest {
         values.put("forged", aliceFile.substring(0, aliceFile.lastIndexOf('.') + 1) + "AAAA" + aliceFile.substring(
                 aliceFile.lastIndexOf('.') + 5));
 
+        // A view over docs whose ids are not the records': its file columns stay file fields.
+        ok(worker.send("POST", "/api/collections", """
+                {"name":"gallery","type":"view","listRule":"","viewRule":"",
+                 "viewQuery":"SELECT 'g' || d.id AS id, d.image AS picture, d.attachments, d.owner AS who, d.id AS doc FROM docs d"}""",
+                auth(admin)));
+        values.put("g1", "g" + values.get("rec1"));
+        values.put("g2", "g" + values.get("rec2"));
+
         // A second database: its own users and files; its tokens mean nothing in main.
         ok(worker.send("POST", "/api/databases", "{\"name\":\"other\"}", auth(admin)));
         ok(worker.send("POST", "/db/other/api/collections", """
@@ -165,6 +174,16 @@ class FileApiTest {
                         "txt"),
                 new FileScenario("svg gets its forced type", "GET", docs + "{rec2}/{svg}", Map.of(), 200,
                         "image/svg+xml", null),
+                new FileScenario("a view's file, stored with the record it comes from", "GET",
+                        "/api/files/gallery/{g1}/{png}", Map.of(), 200, "image/png", "png"),
+                new FileScenario("one of many files through a view", "GET", "/api/files/gallery/{g2}/{attachTxt}",
+                        Map.of(), 200, "text/plain", "txt"),
+                new FileScenario("a thumb through a view", "GET", "/api/files/gallery/{g1}/{png}?thumb=100x100", Map.of(),
+                        200, "image/png", null),
+                new FileScenario("a view row's file is not another row's", "GET", "/api/files/gallery/{g1}/{png2}",
+                        Map.of(), 404, null, null),
+                new FileScenario("a view's id is not the record's", "GET", "/api/files/gallery/{rec1}/{png}", Map.of(),
+                        404, null, null),
                 new FileScenario("unknown collection", "GET", "/api/files/missing/{rec1}/{png}", Map.of(), 404, null, null),
                 new FileScenario("unknown record", "GET", docs + "missing00000000/{png}", Map.of(), 404, null, null),
                 new FileScenario("unknown filename", "GET", docs + "{rec1}/missing.png", Map.of(), 404, null, null),
@@ -240,6 +259,30 @@ class FileApiTest {
         if (s.expectedBody() != null) {
             assertArrayEquals(contents.get(s.expectedBody()), res.body(), s.name());
         }
+    }
+
+    @Test
+    void aViewKeepsTheTypesAndOptionsOfTheColumnsItSelects() throws Exception {
+        Map<String, Object> gallery = TestWorker.json(worker.send("GET", "/api/collections/gallery", null,
+                auth(values.get("admin"))));
+        Map<String, Map<String, Object>> fields = new HashMap<>();
+        for (Object f : (List<?>) gallery.get("fields")) {
+            Map<String, Object> field = (Map<String, Object>) f;
+            fields.put((String) field.get("name"), field);
+        }
+        assertEquals("file", fields.get("picture").get("type"));
+        assertEquals(List.of("0x50", "20x10f", "30x30t"), fields.get("picture").get("thumbs"));
+        assertEquals("file", fields.get("attachments").get("type"));
+        assertEquals(5, fields.get("attachments").get("maxSelect"));
+        assertEquals("text", fields.get("who").get("type"));
+        // Another collection's id becomes a relation to it, which expands (docs' view rule applies: Bob's own).
+        assertEquals("relation", fields.get("doc").get("type"));
+        assertEquals(values.get("docsId"), fields.get("doc").get("collectionId"));
+        Map<String, Object> row = TestWorker.json(worker.send("GET",
+                fill("/api/collections/gallery/records/{g2}?expand=doc"), null, auth(values.get("bob"))));
+        assertEquals(List.of(values.get("attachTxt"), values.get("svg")), row.get("attachments"));
+        Map<String, Object> expanded = (Map<String, Object>) ((Map<String, Object>) row.get("expand")).get("doc");
+        assertEquals(values.get("rec2"), expanded.get("id"));
     }
 
     @Test
