@@ -188,4 +188,22 @@ describe('files', () => {
     // PocketBase binds RequireAuth() to POST /api/files/token: 401 without credentials.
     await expectError(anonClient().files.getToken(), 401);
   });
+
+  test('a view keeps a file column a file field, and pb.files.getURL serves it through the view', async () => {
+    await setup();
+    const r = await su.collection(docs.name).create({ title: 'in a view', doc: textFile('viewed.txt') });
+    const view = await createCollection(su, cleanup, {
+      name: uniqueName('docview'),
+      type: 'view',
+      listRule: '', viewRule: '',
+      viewQuery: `SELECT 'v' || d.id AS id, d.doc AS document, d.title FROM ${docs.name} d`,
+    });
+    const field = view.fields.find((f) => f.name === 'document');
+    assert.equal(field.type, 'file', JSON.stringify(view.fields));
+    const row = await anonClient().collection(view.name).getOne('v' + r.id);
+    assert.equal(row.document, r.doc);
+    const got = await download(anonClient().files.getURL(row, row.document));
+    assert.equal(got.status, 200);
+    assert.equal(got.bytes.toString(), TEXT);
+  });
 });
