@@ -162,6 +162,15 @@ final class ViewFields {
         int n = query.length();
         while (i < n) {
             char ch = query.charAt(i);
+            char next = i + 1 < n ? query.charAt(i + 1) : 0;
+            if (ch == '-' && next == '-' || ch == '/' && next == '*') { // a comment: skipped, read as a space
+                int end = ch == '-' ? query.indexOf('\n', i) : query.indexOf("*/", i + 2);
+                i = end < 0 ? n : end + (ch == '-' ? 1 : 2);
+                if (item != null) {
+                    item.append(' ');
+                }
+                continue;
+            }
             if (ch == '\'' || ch == '"' || ch == '`' || ch == '[') {
                 char close = ch == '[' ? ']' : ch;
                 int end = query.indexOf(close, i + 1);

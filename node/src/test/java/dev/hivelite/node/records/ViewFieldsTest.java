@@ -30,6 +30,12 @@ class ViewFieldsTest {
     }
 
     @Test
+    void commentsAreNotPartOfTheList() {
+        assertEquals(List.of("id", "title"), ViewFields.selectedColumns(
+                "/* select a, b, c from x */ SELECT id, -- the key, then from here\n title FROM posts"));
+    }
+
+    @Test
     void aStarCannotBeMatchedByPosition() {
         assertNull(ViewFields.selectedColumns("SELECT p.*, u.id AS owner FROM posts p JOIN users u"));
         assertNull(ViewFields.selectedColumns("SELECT * FROM posts"));
