@@ -60,11 +60,18 @@ public final class SqliteDatabase implements AutoCloseable {
     /** Locked for the length of each write transaction: orders writers across processes. */
     private final FileChannel writerLock;
     /** Idle read connections; a read task takes one and gives it back. */
-    private final BlockingQueue<Connection> readConnections;
+    private final BlockingQueue<Reader> readConnections;
     /** Read connections that may exist at once; a reader opens lazily when none is idle. */
     private final java.util.concurrent.Semaphore readPermits;
     /** Every read connection opened, for close. Guarded by itself. */
-    private final List<Connection> allReaders = new ArrayList<>();
+    private final List<Reader> allReaders = new ArrayList<>();
+    /** The shared-memory index header, mapped after the first read; null until then, or if it cannot be. */
+    private volatile WalIndex walIndex;
+    private final java.util.concurrent.atomic.AtomicBoolean walIndexTried = new java.util.concurrent.atomic.AtomicBoolean();
+    /** A sweep of idle snapshots is scheduled. */
+    private final java.util.concurrent.atomic.AtomicBoolean sweeping = new java.util.concurrent.atomic.AtomicBoolean();
+    /** An idle snapshot older than this is ended by the sweep even when nothing changed. */
+    static final java.time.Duration SNAPSHOT_IDLE = java.time.Duration.ofSeconds(1);
     private final SqliteOptions options;
     /** Shared across databases, bounded, platform threads; not owned (not shut down by close). */
     private final ExecutorService readPool;
@@ -145,26 +152,138 @@ public final class SqliteDatabase implements AutoCloseable {
 
     /** Runs {@code work} on a read connection, on the calling thread. */
     private <T> T withReader(SqlWork<T> work) throws SQLException, InterruptedException {
+        return withReader(work, true);
+    }
+
+    /**
+     * Runs {@code work} on an idle read connection. With {@code snapshot}, the connection keeps its
+     * read transaction open afterwards, and the next read reuses it as long as the WAL index says
+     * nothing was committed since it began: opening and closing a read transaction (file and index
+     * locks, several system calls) cost more than a point query itself. A commit by anyone, in any
+     * process, ends it before the next read, which so always sees every write that returned before
+     * it started. Idle snapshots are ended by {@link #sweep} so that they never hold checkpoints back.
+     */
+    private <T> T withReader(SqlWork<T> work, boolean snapshot) throws SQLException, InterruptedException {
         readPermits.acquire();
-        Connection connection = null;
+        Reader reader = null;
         try {
             if (closed) {
                 // Queued before close; close waits for the reads under way, not for this one.
                 throw new ApiException.Unavailable("database is closing");
             }
-            connection = readConnections.poll();
-            if (connection == null) {
-                connection = connect(file, options, true);
+            reader = readConnections.poll();
+            if (reader == null) {
+                reader = new Reader(connect(file, options, true));
                 synchronized (allReaders) {
-                    allReaders.add(connection);
+                    allReaders.add(reader);
                 }
             }
-            return work.run(connection);
+            begin(reader, snapshot);
+            T result = work.run(reader.connection);
+            if (walIndex == null && walIndexTried.compareAndSet(false, true)) {
+                walIndex = WalIndex.open(file); // the index exists once a connection has read
+            }
+            return result;
         } finally {
-            if (connection != null) {
-                readConnections.add(connection);
+            if (reader != null) {
+                reader.lastUsed = System.nanoTime();
+                readConnections.add(reader);
             }
             readPermits.release();
+        }
+    }
+
+    /** Ends the reader's snapshot if it is stale (or unwanted), and opens one if wanted and possible. */
+    private void begin(Reader reader, boolean snapshot) throws SQLException {
+        WalIndex index = walIndex;
+        if (reader.snapshot && (!snapshot || index == null || index.changedSince(reader.seen))) {
+            end(reader);
+        }
+        if (!reader.snapshot && snapshot && index != null && index.read(reader.seen)) {
+            // Read before BEGIN: the snapshot the next statement takes is at least this recent.
+            Statements.prepare(reader.connection, "BEGIN").execute();
+            reader.snapshot = true;
+            sweepLater();
+        }
+    }
+
+    private static void end(Reader reader) {
+        reader.snapshot = false;
+        try {
+            Statements.prepare(reader.connection, "ROLLBACK").execute();
+        } catch (SQLException e) {
+            // SQLite already ended it (an error inside it): the connection is in autocommit again.
+        }
+    }
+
+    /** Schedules a {@link #sweep} a little later, unless one is scheduled. */
+    private void sweepLater() {
+        if (closed || !sweeping.compareAndSet(false, true)) {
+            return;
+        }
+        CompletableFuture.delayedExecutor(SNAPSHOT_IDLE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .execute(() -> {
+                    try {
+                        readPool.execute(this::sweep);
+                    } catch (RejectedExecutionException e) {
+                        sweeping.set(false); // shutting down
+                    }
+                });
+    }
+
+    /**
+     * Ends the snapshots of idle connections that are stale or idle for {@link #SNAPSHOT_IDLE}: an
+     * open snapshot keeps a checkpoint (this worker's or another's) from copying what was committed
+     * after it, and the WAL would grow. Runs only when no read is under way (it takes every permit), so
+     * no connection it touches is in use; otherwise, and while snapshots stay open, it comes back later.
+     */
+    private void sweep() {
+        boolean again = false;
+        int permits = options.readConnections();
+        if (!closed && readPermits.tryAcquire(permits)) {
+            try {
+                WalIndex index = walIndex;
+                long now = System.nanoTime();
+                for (Reader reader : readConnections) {
+                    if (!reader.snapshot) {
+                        continue;
+                    }
+                    if (index == null || index.changedSince(reader.seen) || now - reader.lastUsed >= SNAPSHOT_IDLE.toNanos()) {
+                        end(reader);
+                    } else {
+                        again = true;
+                    }
+                }
+            } finally {
+                readPermits.release(permits);
+            }
+        } else {
+            again = !closed;
+        }
+        sweeping.set(false);
+        if (again) {
+            sweepLater();
+        }
+    }
+
+    /** Read connections holding a snapshot now (for tests). */
+    int openSnapshots() {
+        synchronized (allReaders) {
+            return (int) allReaders.stream().filter(r -> r.snapshot).count();
+        }
+    }
+
+    /** A pooled read connection, and the read transaction it may keep open between reads. */
+    private static final class Reader {
+        final Connection connection;
+        /** A read transaction is open on it (only ever touched by the thread holding the reader). */
+        volatile boolean snapshot;
+        /** The WAL index header read just before that transaction began. */
+        final long[] seen = new long[WalIndex.LONGS];
+        volatile long lastUsed = System.nanoTime();
+
+        Reader(Connection connection) {
+            this.connection = connection;
         }
     }
 
@@ -390,10 +509,16 @@ public final class SqliteDatabase implements AutoCloseable {
         try {
             uncheckpointed.set(false);
             if (!closed) {
-                withReader(c -> {
-                    execute(c, "PRAGMA wal_checkpoint(PASSIVE)");
-                    return null;
-                });
+                boolean complete = withReader(c -> {
+                    // (busy, frames in the WAL, frames copied); refused inside a transaction
+                    try (Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+                        return !rs.next() || rs.getLong(3) >= rs.getLong(2);
+                    }
+                }, false);
+                if (!complete) {
+                    // A reader (here or in another process) still needed older pages: try again later.
+                    uncheckpointed.set(true);
+                }
             }
         } catch (Exception e) {
             // A failed checkpoint loses nothing: the next one copies the same frames, and close checkpoints.
@@ -490,7 +615,7 @@ public final class SqliteDatabase implements AutoCloseable {
         }
         readConnections.clear();
         synchronized (allReaders) {
-            allReaders.forEach(SqliteDatabase::closeQuietly);
+            allReaders.forEach(reader -> closeQuietly(reader.connection));
             allReaders.clear();
         }
         if (drained) {

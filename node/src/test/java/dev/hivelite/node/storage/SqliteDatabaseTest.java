@@ -224,6 +224,42 @@ class SqliteDatabaseTest {
     }
 
     @Test
+    void aReadKeepsItsSnapshotOnlyUntilAnotherInstanceCommits() throws Exception {
+        // Another instance on the same file shares only the file and its WAL index with this one, as
+        // another worker process does: every read must see what it committed before the read began.
+        try (SqliteDatabase other = SqliteDatabase.open(dir.resolve("data.db"), SqliteOptions.defaults(), readPool)) {
+            db.read(SqliteDatabaseTest::count); // the first read maps the WAL index; the next keeps its transaction
+            assertEquals(0L, db.read(SqliteDatabaseTest::count));
+            assertTrue(db.openSnapshots() >= 1, "a read connection keeps its read transaction between reads");
+            for (int i = 1; i <= 200; i++) {
+                other.write(c -> update(c, "INSERT INTO t (v) VALUES ('other')"));
+                assertEquals(i, (long) db.read(SqliteDatabaseTest::count), "read " + i + " missed a commit");
+            }
+            db.write(c -> update(c, "INSERT INTO t (v) VALUES ('own')"));
+            assertEquals(201L, db.read(SqliteDatabaseTest::count), "and its own writer's");
+        }
+    }
+
+    @Test
+    void idleSnapshotsEndSoTheyHoldNoCheckpointBack() throws Exception {
+        Path file = dir.resolve("data.db");
+        try (SqliteDatabase other = SqliteDatabase.open(file, SqliteOptions.defaults(), readPool)) {
+            db.read(SqliteDatabaseTest::count); // the first read maps the WAL index; the next keeps its transaction
+            assertEquals(0L, db.read(SqliteDatabaseTest::count));
+            assertTrue(db.openSnapshots() >= 1);
+            long before = java.nio.file.Files.size(file);
+            // Only the other instance writes and checkpoints; this one's snapshot sits idle, and would
+            // keep every page committed after it out of the database file if it stayed open.
+            for (int i = 0; i < 50; i++) {
+                other.write(c -> update(c, "INSERT INTO t (v) VALUES (printf('%.2000c', 'x'))"));
+            }
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> db.openSnapshots() == 0);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> java.nio.file.Files.size(file) >= before + 50 * 2000);
+        }
+    }
+
+    @Test
     void aWriteAfterCloseIsRefusedNotLeftWaiting() {
         db.close();
         assertThrows(dev.hivelite.node.common.ApiException.Unavailable.class,

@@ -1,0 +1,89 @@
+package dev.hivelite.node.storage;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The header of a WAL database's shared-memory index ({@code <file>-shm}), mapped read-only: it
+ * tells, in a few loads and without a system call, whether any connection of any process has
+ * committed since a given moment.
+ *
+ * <p>SQLite's documented WAL-index format (walformat.html, stable since 3.7.0) starts with two copies
+ * of a 48-byte header holding, among others, a counter incremented by every commit, the last valid
+ * frame and the WAL's salts. A committing writer rewrites both copies before its commit returns, so a
+ * commit that finished before {@link #read} is in what it returns, and one that finishes after makes
+ * {@link #changedSince} true. A checkpoint that restarts the WAL changes it too (a harmless extra
+ * change).
+ *
+ * <p>The mapping is taken while this process holds connections to the file: SQLite only truncates
+ * the index when it opens it with no other connection anywhere, so it never shrinks under us. Should
+ * a read fault anyway (the JVM turns the signal into an {@link InternalError}), the index is given up
+ * and every read goes back to its own transaction.
+ */
+final class WalIndex {
+
+    /** Both copies of the header: 2 × 48 bytes. */
+    static final int LONGS = 12;
+    private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+
+    private final MappedByteBuffer header;
+    private volatile boolean broken;
+
+    private WalIndex(MappedByteBuffer header) {
+        this.header = header;
+    }
+
+    /** The index of {@code database}, or null when it does not exist yet or cannot be mapped. */
+    static WalIndex open(Path database) {
+        Path shm = database.resolveSibling(database.getFileName() + "-shm");
+        try (FileChannel channel = FileChannel.open(shm, StandardOpenOption.READ)) {
+            // The header and the checkpoint information after it: 136 bytes of a 32 KiB first region.
+            if (channel.size() < 136) {
+                return null;
+            }
+            return new WalIndex(channel.map(FileChannel.MapMode.READ_ONLY, 0, LONGS * Long.BYTES));
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
+    }
+
+    /** Copies the header into {@code into}; false when the index can no longer be trusted. */
+    boolean read(long[] into) {
+        if (broken) {
+            return false;
+        }
+        try {
+            for (int i = 0; i < LONGS; i++) {
+                into[i] = (long) LONG.getAcquire(header, i * Long.BYTES);
+            }
+            return true;
+        } catch (InternalError e) {
+            broken = true;
+            return false;
+        }
+    }
+
+    /** Whether anything committed since {@code seen} was read (true too when that cannot be known). */
+    boolean changedSince(long[] seen) {
+        if (broken) {
+            return true;
+        }
+        try {
+            for (int i = 0; i < LONGS; i++) {
+                if ((long) LONG.getAcquire(header, i * Long.BYTES) != seen[i]) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (InternalError e) {
+            broken = true;
+            return true;
+        }
+    }
+}
