@@ -194,16 +194,21 @@ public final class SqliteDatabase implements AutoCloseable {
     }
 
     /** Ends the reader's snapshot if it is stale (or unwanted), and opens one if wanted and possible. */
-    private void begin(Reader reader, boolean snapshot) throws SQLException {
+    private void begin(Reader reader, boolean snapshot) {
         WalIndex index = walIndex;
         if (reader.snapshot && (!snapshot || index == null || index.changedSince(reader.seen))) {
             end(reader);
         }
         if (!reader.snapshot && snapshot && index != null && index.read(reader.seen)) {
             // Read before BEGIN: the snapshot the next statement takes is at least this recent.
-            Statements.prepare(reader.connection, "BEGIN").execute();
-            reader.snapshot = true;
-            sweepLater();
+            try {
+                Statements.prepare(reader.connection, "BEGIN").execute();
+                reader.snapshot = true;
+                sweepLater();
+            } catch (SQLException e) {
+                // The read runs in autocommit, as without a kept transaction: slower, never stale.
+                end(reader);
+            }
         }
     }
 
