@@ -55,7 +55,33 @@ final class CollectionDdl {
             createIndexes(c, neu);
         }
         CollectionStore.update(c, updated);
+        resyncViews(c, updated.id());
         return updated;
+    }
+
+    /**
+     * Derives the fields of every other view again, as PocketBase does after a collection changes: a
+     * view keeps the type and options of the columns it selects, so a changed source changes it too.
+     * A view whose query no longer compiles keeps its fields; reading it reports SQLite's error.
+     */
+    private static void resyncViews(Connection c, String changedId) throws SQLException {
+        for (Collection view : CollectionStore.load(c)) {
+            if (!view.isView() || view.id().equals(changedId)) {
+                continue;
+            }
+            List<Field> fields = new ArrayList<>();
+            try {
+                for (ViewFields.Column column : ViewFields.infer(c, view.name(), Fields.text(view.options(), "viewQuery"))) {
+                    fields.add(column.field());
+                }
+            } catch (SQLException e) {
+                continue;
+            }
+            if (!fields.stream().map(Fields::toJson).toList().equals(view.fields().stream().map(Fields::toJson).toList())) {
+                CollectionStore.update(c, new Collection(view.id(), view.name(), view.type(), view.system(), fields,
+                        view.indexes(), view.rules(), view.options(), view.created(), view.updated()));
+            }
+        }
     }
 
     static void delete(Connection c, Collection col, Schema schema) throws SQLException {

@@ -1,0 +1,69 @@
+package dev.hivelite.node.records;
+
+import static dev.hivelite.node.TestWorker.ADMIN_EMAIL;
+import static dev.hivelite.node.TestWorker.ADMIN_PASSWORD;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.hivelite.node.TestWorker;
+import dev.hivelite.node.common.Json;
+
+/** A view's fields follow the collections it selects from, when it is saved and when they change. */
+class ViewCollectionTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void aViewFollowsTheFieldsOfItsSourceWhenTheSourceChanges() throws Exception {
+        try (TestWorker worker = TestWorker.start(dataDir)) {
+            Map<String, String> su = Map.of("Authorization", worker.login(ADMIN_EMAIL, ADMIN_PASSWORD));
+            ok(worker.send("POST", "/api/collections", """
+                    {"name":"posts","listRule":"","viewRule":"","fields":[
+                      {"name":"title","type":"text"},
+                      {"name":"status","type":"select","maxSelect":1,"values":["draft","live"]}]}""", su));
+            ok(worker.send("POST", "/api/collections", """
+                    {"name":"board","type":"view","listRule":"","viewRule":"",
+                     "viewQuery":"SELECT p.id, p.status AS state, CAST(upper(p.title) AS TEXT) AS loud, CAST(length(p.title) AS INTEGER) AS size FROM posts p"}""", su));
+            JsonNode board = field(worker, su, "board", "state");
+            assertEquals("select", board.get("type").asText());
+            assertEquals(List.of("draft", "live"), Json.mapper().convertValue(board.get("values"), List.class));
+            assertEquals("text", field(worker, su, "board", "loud").get("type").asText(), "a cast expression takes its type");
+            assertEquals("number", field(worker, su, "board", "size").get("type").asText());
+
+            // A new option on the source reaches the view, and a record using it reads back through it.
+            JsonNode posts = Json.mapper().readTree(worker.send("GET", "/api/collections/posts", null, su).body());
+            String fields = posts.get("fields").toString().replace("[\"draft\",\"live\"]", "[\"draft\",\"live\",\"archived\"]");
+            ok(worker.send("PATCH", "/api/collections/posts", "{\"fields\":" + fields + "}", su));
+            assertEquals(List.of("draft", "live", "archived"),
+                    Json.mapper().convertValue(field(worker, su, "board", "state").get("values"), List.class));
+            ok(worker.send("POST", "/api/collections/posts/records", "{\"title\":\"old\",\"status\":\"archived\"}", su));
+            JsonNode rows = Json.mapper().readTree(worker.send("GET", "/api/collections/board/records", null, Map.of()).body());
+            assertEquals("archived", rows.get("items").get(0).get("state").asText(), rows.toString());
+            assertEquals("OLD", rows.get("items").get(0).get("loud").asText());
+        }
+    }
+
+    private static JsonNode field(TestWorker worker, Map<String, String> su, String collection, String name) throws Exception {
+        JsonNode c = Json.mapper().readTree(worker.send("GET", "/api/collections/" + collection, null, su).body());
+        for (JsonNode f : c.get("fields")) {
+            if (f.get("name").asText().equals(name)) {
+                return f;
+            }
+        }
+        throw new AssertionError("no field " + name + " in " + c);
+    }
+
+    private static void ok(HttpResponse<String> res) {
+        assertEquals(200, res.statusCode(), res.uri() + ": " + res.body());
+    }
+}
