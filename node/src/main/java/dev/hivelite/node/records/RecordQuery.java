@@ -1,5 +1,6 @@
 package dev.hivelite.node.records;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -87,19 +88,37 @@ final class RecordQuery {
         Columns columns = COLUMNS.get(collection);
         Map<String, Object> values = LinkedHashMap.newLinkedHashMap(columns.fields.length);
         for (int i = 0; i < columns.fields.length; i++) {
-            values.put(columns.names[i], columns.fields[i].fromDb(rs.getObject(i + 1)));
+            Object raw;
+            if (columns.text[i]) {
+                // A TEXT column holds text (or NULL): its UTF-8 bytes decoded here cost a third less
+                // than sqlite-jdbc's getString, and a list reads dozens of them per request.
+                byte[] bytes = rs.getBytes(i + 1);
+                raw = bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+            } else {
+                raw = rs.getObject(i + 1);
+            }
+            values.put(columns.names[i], columns.fields[i].fromDb(raw));
         }
         return values;
     }
 
-    /** A collection's fields and their names as arrays, for reading rows without a call per name. */
-    private record Columns(Field[] fields, String[] names, String list) {
+    /**
+     * A collection's fields and their names as arrays, for reading rows without a call per name;
+     * {@code text} marks the columns of a table declared TEXT (a view's columns hold whatever its
+     * query yields, so they are read as they come).
+     */
+    private record Columns(Field[] fields, String[] names, boolean[] text, String list) {
     }
 
-    private static final PerCollection<Columns> COLUMNS = new PerCollection<>(collection -> new Columns(
-            collection.fields().toArray(Field[]::new),
-            collection.fields().stream().map(Field::name).toArray(String[]::new),
-            collection.fields().stream().map(f -> "t." + RecordResolver.quote(f.name())).collect(Collectors.joining(", "))));
+    private static final PerCollection<Columns> COLUMNS = new PerCollection<>(collection -> {
+        Field[] fields = collection.fields().toArray(Field[]::new);
+        boolean[] text = new boolean[fields.length];
+        for (int i = 0; i < fields.length; i++) {
+            text[i] = !collection.isView() && fields[i].columnDefinition().startsWith("TEXT");
+        }
+        return new Columns(fields, collection.fields().stream().map(Field::name).toArray(String[]::new), text,
+                collection.fields().stream().map(f -> "t." + RecordResolver.quote(f.name())).collect(Collectors.joining(", ")));
+    });
 
     /** The ORDER BY of PocketBase's {@code sort}: keys, {@code -} for descending, {@code @random}, {@code @rowid}. */
     static String orderBy(String sort, Schema schema, Collection collection, RequestInfo info, boolean allowHidden) {
