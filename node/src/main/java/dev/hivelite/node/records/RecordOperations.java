@@ -231,9 +231,11 @@ public final class RecordOperations {
         Map<String, Object> row = writer.insert(collection, values, true);
         String createRule = collection.rules().create();
         String id = (String) values.get("id");
-        RequestInfo withBody = scope.admin ? info
-                : info.withBody(RecordWriter.resolvedBody(collection, submitted.data(), values), null);
-        if (!scope.admin && createRule != null && !createRule.isBlank()) {
+        boolean checkRule = !scope.admin && createRule != null && !createRule.isBlank();
+        // The body as the rules see it is built only when a rule is evaluated (not on a public create).
+        RequestInfo withBody = checkRule || verifiedByManager
+                ? info.withBody(RecordWriter.resolvedBody(collection, submitted.data(), values), null) : info;
+        if (checkRule) {
             RecordQuery.Where rule = rule(scope, collection, createRule, withBody);
             if (RecordQuery.byId(c, collection, id, rule).isEmpty()) {
                 throw new ApiException.BadRequest("Failed to create record.");

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -37,9 +36,8 @@ import dev.hivelite.node.common.ApiException;
  * alone and the rest commit together with a single WAL append. A write's caller returns only after
  * the commit. Across processes (the other workers), writers queue on an OS lock on a file beside the
  * database ({@code <file>-writer}) before {@code BEGIN IMMEDIATE}: the kernel wakes the next one the
- * moment the lock is free, where SQLite's busy handler would sleep and retry. Reads borrow one of
- * {@link SqliteOptions#readConnections()} {@code query_only} connections and run on the shared read
- * pool given to the constructor.
+ * moment the lock is free, where SQLite's busy handler would sleep and retry. Reads run on the
+ * shared read pool given to the constructor, on {@link ReadConnections}.
  *
  * <p>The writer never checkpoints: SQLite's automatic checkpoint would copy the WAL into the file and
  * fsync both on the writer thread, every thousand pages, stalling every write queued behind it. A
@@ -59,19 +57,8 @@ public final class SqliteDatabase implements AutoCloseable {
     private final Thread writer;
     /** Locked for the length of each write transaction: orders writers across processes. */
     private final FileChannel writerLock;
-    /** Idle read connections; a read task takes one and gives it back. */
-    private final BlockingQueue<Reader> readConnections;
-    /** Read connections that may exist at once; a reader opens lazily when none is idle. */
-    private final java.util.concurrent.Semaphore readPermits;
-    /** Every read connection opened, for close. Guarded by itself. */
-    private final List<Reader> allReaders = new ArrayList<>();
-    /** The shared-memory index header, mapped after the first read; null until then, or if it cannot be. */
-    private volatile WalIndex walIndex;
-    private final java.util.concurrent.atomic.AtomicBoolean walIndexTried = new java.util.concurrent.atomic.AtomicBoolean();
-    /** A sweep of idle snapshots is scheduled. */
-    private final java.util.concurrent.atomic.AtomicBoolean sweeping = new java.util.concurrent.atomic.AtomicBoolean();
-    /** An idle snapshot older than this is ended by the sweep even when nothing changed. */
-    static final java.time.Duration SNAPSHOT_IDLE = java.time.Duration.ofSeconds(1);
+    /** The read connections, and the read transactions they keep between reads. */
+    private final ReadConnections readers;
     private final SqliteOptions options;
     /** Shared across databases, bounded, platform threads; not owned (not shut down by close). */
     private final ExecutorService readPool;
@@ -98,8 +85,7 @@ public final class SqliteDatabase implements AutoCloseable {
         this.writeConnection = writeConnection;
         this.writerLock = writerLock;
         this.options = options;
-        this.readConnections = new ArrayBlockingQueue<>(options.readConnections());
-        this.readPermits = new java.util.concurrent.Semaphore(options.readConnections());
+        this.readers = new ReadConnections(file, options, readPool);
         this.readPool = readPool;
         this.writer = Thread.ofPlatform()
                 .name("sqlite-writer-" + file.getParent().getFileName() + "/" + file.getFileName())
@@ -130,7 +116,7 @@ public final class SqliteDatabase implements AutoCloseable {
         }
     }
 
-    private static Connection connect(Path file, SqliteOptions options, boolean reader) throws SQLException {
+    static Connection connect(Path file, SqliteOptions options, boolean reader) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         // Order matters: busy_timeout first so that switching to WAL waits for a concurrent opener.
         config.setBusyTimeout((int) options.busyTimeout().toMillis());
@@ -147,149 +133,12 @@ public final class SqliteDatabase implements AutoCloseable {
 
     /** Runs {@code work} on a read connection (no writes possible: {@code query_only}). */
     public <T> T read(SqlWork<T> work) {
-        return await(submit(readPool, () -> withReader(work)));
+        return await(submit(readPool, () -> readers.run(work, true)));
     }
 
-    /** Runs {@code work} on a read connection, on the calling thread. */
-    private <T> T withReader(SqlWork<T> work) throws SQLException, InterruptedException {
-        return withReader(work, true);
-    }
-
-    /**
-     * Runs {@code work} on an idle read connection. With {@code snapshot}, the connection keeps its
-     * read transaction open afterwards, and the next read reuses it as long as the WAL index says
-     * nothing was committed since it began: opening and closing a read transaction (file and index
-     * locks, several system calls) cost more than a point query itself. A commit by anyone, in any
-     * process, ends it before the next read, which so always sees every write that returned before
-     * it started. Idle snapshots are ended by {@link #sweep} so that they never hold checkpoints back.
-     */
-    private <T> T withReader(SqlWork<T> work, boolean snapshot) throws SQLException, InterruptedException {
-        readPermits.acquire();
-        Reader reader = null;
-        try {
-            if (closed) {
-                // Queued before close; close waits for the reads under way, not for this one.
-                throw new ApiException.Unavailable("database is closing");
-            }
-            reader = readConnections.poll();
-            if (reader == null) {
-                reader = new Reader(connect(file, options, true));
-                synchronized (allReaders) {
-                    allReaders.add(reader);
-                }
-            }
-            begin(reader, snapshot);
-            T result = work.run(reader.connection);
-            if (walIndex == null && walIndexTried.compareAndSet(false, true)) {
-                walIndex = WalIndex.open(file); // the index exists once a connection has read
-            }
-            return result;
-        } finally {
-            if (reader != null) {
-                reader.lastUsed = System.nanoTime();
-                readConnections.add(reader);
-            }
-            readPermits.release();
-        }
-    }
-
-    /** Ends the reader's snapshot if it is stale (or unwanted), and opens one if wanted and possible. */
-    private void begin(Reader reader, boolean snapshot) {
-        WalIndex index = walIndex;
-        if (reader.snapshot && (!snapshot || index == null || index.changedSince(reader.seen))) {
-            end(reader);
-        }
-        if (!reader.snapshot && snapshot && index != null && index.read(reader.seen)) {
-            // Read before BEGIN: the snapshot the next statement takes is at least this recent.
-            try {
-                Statements.prepare(reader.connection, "BEGIN").execute();
-                reader.snapshot = true;
-                sweepLater();
-            } catch (SQLException e) {
-                // The read runs in autocommit, as without a kept transaction: slower, never stale.
-                end(reader);
-            }
-        }
-    }
-
-    private static void end(Reader reader) {
-        reader.snapshot = false;
-        try {
-            Statements.prepare(reader.connection, "ROLLBACK").execute();
-        } catch (SQLException e) {
-            // SQLite already ended it (an error inside it): the connection is in autocommit again.
-        }
-    }
-
-    /** Schedules a {@link #sweep} a little later, unless one is scheduled. */
-    private void sweepLater() {
-        if (closed || !sweeping.compareAndSet(false, true)) {
-            return;
-        }
-        CompletableFuture.delayedExecutor(SNAPSHOT_IDLE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                .execute(() -> {
-                    try {
-                        readPool.execute(this::sweep);
-                    } catch (RejectedExecutionException e) {
-                        sweeping.set(false); // shutting down
-                    }
-                });
-    }
-
-    /**
-     * Ends the snapshots of idle connections that are stale or idle for {@link #SNAPSHOT_IDLE}: an
-     * open snapshot keeps a checkpoint (this worker's or another's) from copying what was committed
-     * after it, and the WAL would grow. Runs only when no read is under way (it takes every permit), so
-     * no connection it touches is in use; otherwise, and while snapshots stay open, it comes back later.
-     */
-    private void sweep() {
-        boolean again = false;
-        int permits = options.readConnections();
-        if (!closed && readPermits.tryAcquire(permits)) {
-            try {
-                WalIndex index = walIndex;
-                long now = System.nanoTime();
-                for (Reader reader : readConnections) {
-                    if (!reader.snapshot) {
-                        continue;
-                    }
-                    if (index == null || index.changedSince(reader.seen) || now - reader.lastUsed >= SNAPSHOT_IDLE.toNanos()) {
-                        end(reader);
-                    } else {
-                        again = true;
-                    }
-                }
-            } finally {
-                readPermits.release(permits);
-            }
-        } else {
-            again = !closed;
-        }
-        sweeping.set(false);
-        if (again) {
-            sweepLater();
-        }
-    }
-
-    /** Read connections holding a snapshot now (for tests). */
+    /** Read connections holding a read transaction now (for tests). */
     int openSnapshots() {
-        synchronized (allReaders) {
-            return (int) allReaders.stream().filter(r -> r.snapshot).count();
-        }
-    }
-
-    /** A pooled read connection, and the read transaction it may keep open between reads. */
-    private static final class Reader {
-        final Connection connection;
-        /** A read transaction is open on it (only ever touched by the thread holding the reader). */
-        volatile boolean snapshot;
-        /** The WAL index header read just before that transaction began. */
-        final long[] seen = new long[WalIndex.LONGS];
-        volatile long lastUsed = System.nanoTime();
-
-        Reader(Connection connection) {
-            this.connection = connection;
-        }
+        return readers.openSnapshots();
     }
 
     /**
@@ -514,7 +363,7 @@ public final class SqliteDatabase implements AutoCloseable {
         try {
             uncheckpointed.set(false);
             if (!closed) {
-                boolean complete = withReader(c -> {
+                boolean complete = readers.run(c -> {
                     // (busy, frames in the WAL, frames copied); refused inside a transaction
                     try (Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
                         return !rs.next() || rs.getLong(3) >= rs.getLong(2);
@@ -597,6 +446,7 @@ public final class SqliteDatabase implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        readers.closing();
         try {
             pendingWrites.put(STOP);
             writer.join(java.time.Duration.ofSeconds(30));
@@ -604,31 +454,15 @@ public final class SqliteDatabase implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         closeQuietly(writeConnection);
-        // Reads under way (a checkpoint among them) end before their connections close: a reader
-        // opened or used after close would recreate the -wal and -shm files of a file being removed.
-        int permits = options.readConnections();
-        boolean drained = false;
-        try {
-            drained = readPermits.tryAcquire(permits, 30, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        readers.close();
         try {
             writerLock.close();
         } catch (IOException ignored) {
             // the lock is released with the descriptor either way
         }
-        readConnections.clear();
-        synchronized (allReaders) {
-            allReaders.forEach(reader -> closeQuietly(reader.connection));
-            allReaders.clear();
-        }
-        if (drained) {
-            readPermits.release(permits); // reads queued behind close find it closed and fail fast
-        }
     }
 
-    private static void closeQuietly(Connection connection) {
+    static void closeQuietly(Connection connection) {
         Statements.release(connection);
         try {
             connection.close();

@@ -71,19 +71,7 @@ final class WalIndex {
 
     /** Whether anything committed since {@code seen} was read (true too when that cannot be known). */
     boolean changedSince(long[] seen) {
-        if (broken) {
-            return true;
-        }
-        try {
-            for (int i = 0; i < LONGS; i++) {
-                if ((long) LONG.getAcquire(header, i * Long.BYTES) != seen[i]) {
-                    return true;
-                }
-            }
-            return false;
-        } catch (InternalError e) {
-            broken = true;
-            return true;
-        }
+        long[] now = new long[LONGS];
+        return !read(now) || !java.util.Arrays.equals(now, seen);
     }
 }
