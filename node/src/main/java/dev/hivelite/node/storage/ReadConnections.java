@@ -28,6 +28,7 @@ final class ReadConnections {
     static final Duration SNAPSHOT_IDLE = Duration.ofSeconds(1);
 
     private final Path file;
+    private final SideFiles sideFiles;
     private final SqliteOptions options;
     /** Shared across databases; runs the sweeps. Not owned. */
     private final ExecutorService readPool;
@@ -44,8 +45,9 @@ final class ReadConnections {
     private final AtomicBoolean sweeping = new AtomicBoolean();
     private volatile boolean closed;
 
-    ReadConnections(Path file, SqliteOptions options, ExecutorService readPool) {
+    ReadConnections(Path file, SideFiles sideFiles, SqliteOptions options, ExecutorService readPool) {
         this.file = file;
+        this.sideFiles = sideFiles;
         this.options = options;
         this.readPool = readPool;
         this.idle = new ArrayBlockingQueue<>(options.readConnections());
@@ -78,7 +80,7 @@ final class ReadConnections {
             begin(reader, snapshot);
             T result = work.run(reader.connection);
             if (walIndex == null && walIndexTried.compareAndSet(false, true)) {
-                walIndex = WalIndex.open(file); // the index exists once a connection has read
+                walIndex = sideFiles.walIndex(); // the index exists once a connection has read
             }
             return result;
         } finally {

@@ -1,19 +1,13 @@
 package dev.hivelite.node.storage;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -55,8 +49,8 @@ public final class SqliteDatabase implements AutoCloseable {
     private final BlockingQueue<PendingWrite<?>> pendingWrites = new LinkedBlockingQueue<>(MAX_QUEUED_WRITES);
     /** The single platform thread that runs every write. */
     private final Thread writer;
-    /** Locked for the length of each write transaction: orders writers across processes. */
-    private final FileChannel writerLock;
+    /** Its writer lock, locked for the length of each write transaction, orders writers across processes. */
+    private final SideFiles sideFiles;
     /** The read connections, and the read transactions they keep between reads. */
     private final ReadConnections readers;
     private final SqliteOptions options;
@@ -79,13 +73,13 @@ public final class SqliteDatabase implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean uncheckpointed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile long lastCheckpointNanos = System.nanoTime();
 
-    private SqliteDatabase(Path file, Connection writeConnection, FileChannel writerLock, SqliteOptions options,
+    private SqliteDatabase(Path file, Connection writeConnection, SideFiles sideFiles, SqliteOptions options,
                            ExecutorService readPool) {
         this.file = file;
         this.writeConnection = writeConnection;
-        this.writerLock = writerLock;
+        this.sideFiles = sideFiles;
         this.options = options;
-        this.readers = new ReadConnections(file, options, readPool);
+        this.readers = new ReadConnections(file, sideFiles, options, readPool);
         this.readPool = readPool;
         this.writer = Thread.ofPlatform()
                 .name("sqlite-writer-" + file.getParent().getFileName() + "/" + file.getFileName())
@@ -97,21 +91,25 @@ public final class SqliteDatabase implements AutoCloseable {
      * busy timeout, synchronous NORMAL or FULL.
      */
     public static SqliteDatabase open(Path file, SqliteOptions options, ExecutorService readPool) {
+        SideFiles sideFiles;
+        try {
+            sideFiles = SideFiles.acquire(file);
+        } catch (IOException e) {
+            throw new StorageException("cannot open the writer lock of " + file, e);
+        }
         try {
             // Read connections open on first use: a cold database costs one connection, not five.
             Connection writeConnection = connect(file, options, false);
-            // Checkpoints run on a read connection, off the writer thread (see checkpointSoon).
-            execute(writeConnection, "PRAGMA wal_autocheckpoint = 0");
-            FileChannel lock;
             try {
-                lock = FileChannel.open(file.resolveSibling(file.getFileName() + "-writer"),
-                        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            } catch (IOException e) {
+                // Checkpoints run on a read connection, off the writer thread (see checkpointSoon).
+                execute(writeConnection, "PRAGMA wal_autocheckpoint = 0");
+            } catch (SQLException e) {
                 closeQuietly(writeConnection);
-                throw new StorageException("cannot open the writer lock of " + file, e);
+                throw e;
             }
-            return new SqliteDatabase(file, writeConnection, lock, options, readPool);
+            return new SqliteDatabase(file, writeConnection, sideFiles, options, readPool);
         } catch (SQLException e) {
+            sideFiles.release();
             throw new StorageException("cannot open " + file, e);
         }
     }
@@ -274,12 +272,7 @@ public final class SqliteDatabase implements AutoCloseable {
      * here, and they share this transaction instead of waiting for the next turn.
      */
     private void runGroup(List<PendingWrite<?>> group) {
-        // The OS lock is per process; in this JVM, two instances on one file (an evicted one still
-        // finishing while its successor opens) take turns through the JVM lock first.
-        ReentrantLock inProcess = IN_PROCESS_WRITERS.computeIfAbsent(file.toAbsolutePath().normalize(),
-                k -> new ReentrantLock());
-        inProcess.lock();
-        try (FileLock ignored = writerLock.lock()) {
+        try (SideFiles.WriterTurn ignored = sideFiles.lockWriter()) {
             gather(group);
             boolean savepoints = group.size() > 1;
             try {
@@ -334,13 +327,8 @@ public final class SqliteDatabase implements AutoCloseable {
             }
         } catch (IOException e) {
             group.forEach(p -> p.failure = new StorageException("cannot take the writer lock of " + file, e));
-        } finally {
-            inProcess.unlock();
         }
     }
-
-    /** One lock per database file in this JVM, for {@link #runGroup}. */
-    private static final Map<Path, ReentrantLock> IN_PROCESS_WRITERS = new ConcurrentHashMap<>();
 
     /**
      * Asks for a passive checkpoint on the read pool unless one is under way: it copies committed
@@ -455,11 +443,7 @@ public final class SqliteDatabase implements AutoCloseable {
         }
         closeQuietly(writeConnection);
         readers.close();
-        try {
-            writerLock.close();
-        } catch (IOException ignored) {
-            // the lock is released with the descriptor either way
-        }
+        sideFiles.release(); // after every connection of this instance is closed
     }
 
     static void closeQuietly(Connection connection) {

@@ -6,8 +6,6 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * The header of a WAL database's shared-memory index ({@code <file>-shm}), mapped read-only: it
@@ -22,7 +20,8 @@ import java.nio.file.StandardOpenOption;
  * change).
  *
  * <p>The mapping is taken while this process holds connections to the file: SQLite only truncates
- * the index when it opens it with no other connection anywhere, so it never shrinks under us. Should
+ * the index when it opens it with no other connection anywhere, so it never shrinks under us. The
+ * descriptor it is mapped from stays open as long as SQLite uses the file here (see {@link SideFiles}). Should
  * a read fault anyway (the JVM turns the signal into an {@link InternalError}), the index is given up
  * and every read goes back to its own transaction.
  */
@@ -39,18 +38,13 @@ final class WalIndex {
         this.header = header;
     }
 
-    /** The index of {@code database}, or null when it does not exist yet or cannot be mapped. */
-    static WalIndex open(Path database) {
-        Path shm = database.resolveSibling(database.getFileName() + "-shm");
-        try (FileChannel channel = FileChannel.open(shm, StandardOpenOption.READ)) {
-            // The header and the checkpoint information after it: 136 bytes of a 32 KiB first region.
-            if (channel.size() < 136) {
-                return null;
-            }
-            return new WalIndex(channel.map(FileChannel.MapMode.READ_ONLY, 0, LONGS * Long.BYTES));
-        } catch (IOException | UnsupportedOperationException e) {
+    /** The index whose {@code -shm} file is {@code shm} (left open), or null when it is too short yet. */
+    static WalIndex map(FileChannel shm) throws IOException {
+        // The header and the checkpoint information after it: 136 bytes of a 32 KiB first region.
+        if (shm.size() < 136) {
             return null;
         }
+        return new WalIndex(shm.map(FileChannel.MapMode.READ_ONLY, 0, LONGS * Long.BYTES));
     }
 
     /** Copies the header into {@code into}; false when the index can no longer be trusted. */

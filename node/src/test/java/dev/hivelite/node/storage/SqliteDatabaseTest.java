@@ -241,6 +241,38 @@ class SqliteDatabaseTest {
     }
 
     @Test
+    void readingTheWalIndexLeavesSqlitesLocksOnItInPlace() throws Exception {
+        // POSIX record locks belong to the process: closing any descriptor of a file drops every lock
+        // the process holds on it, SQLite's among them ("How To Corrupt", 2.2). The shared-memory
+        // file's dead-man-switch lock (byte 128) tells other processes that this one uses the index:
+        // without it, another process opening the file truncates and rebuilds the index under this
+        // one's connections, and its checkpoints ignore this one's readers.
+        assertTrue(holdsShmDeadManSwitch(), "SQLite holds it from the first connection on");
+        for (int i = 0; i < 3; i++) {
+            db.read(SqliteDatabaseTest::count); // maps the WAL index, then reads with it
+        }
+        assertTrue(holdsShmDeadManSwitch(), "still held once the index is mapped");
+        try (SqliteDatabase other = SqliteDatabase.open(dir.resolve("data.db"), SqliteOptions.defaults(), readPool)) {
+            other.read(SqliteDatabaseTest::count);
+            other.read(SqliteDatabaseTest::count);
+            other.write(c -> update(c, "INSERT INTO t (v) VALUES ('other')"));
+        }
+        assertTrue(holdsShmDeadManSwitch(), "still held after another instance on the file closed");
+        assertEquals(1L, db.read(SqliteDatabaseTest::count));
+    }
+
+    /** Whether this process holds a POSIX lock on byte 128 of data.db-shm, as /proc/locks lists it. */
+    private boolean holdsShmDeadManSwitch() throws java.io.IOException {
+        long inode = (long) java.nio.file.Files.getAttribute(dir.resolve("data.db-shm"), "unix:ino");
+        String pid = String.valueOf(ProcessHandle.current().pid());
+        return java.nio.file.Files.readAllLines(Path.of("/proc/locks")).stream()
+                .map(line -> line.trim().split("\\s+"))
+                // "1: POSIX  ADVISORY  READ 1234 08:01:5678 128 128"
+                .anyMatch(f -> f.length >= 8 && f[1].equals("POSIX") && f[4].equals(pid) && f[5].endsWith(":" + inode)
+                        && Long.parseLong(f[6]) <= 128 && (f[7].equals("EOF") || Long.parseLong(f[7]) >= 128));
+    }
+
+    @Test
     void idleSnapshotsEndSoTheyHoldNoCheckpointBack() throws Exception {
         Path file = dir.resolve("data.db");
         try (SqliteDatabase other = SqliteDatabase.open(file, SqliteOptions.defaults(), readPool)) {
