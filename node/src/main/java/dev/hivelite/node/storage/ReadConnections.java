@@ -6,8 +6,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -32,8 +30,11 @@ final class ReadConnections {
     private final SqliteOptions options;
     /** Shared across databases; runs the sweeps. Not owned. */
     private final ExecutorService readPool;
-    /** Idle read connections; a read takes one and gives it back. */
-    private final BlockingQueue<Reader> idle;
+    /**
+     * Idle read connections, the most recently used first: a read takes the one whose pages and
+     * snapshot are warmest, and the others go idle (and are swept) rather than taking turns.
+     */
+    private final java.util.Deque<Reader> idle = new java.util.concurrent.ConcurrentLinkedDeque<>();
     /** Read connections that may be in use at once; a reader opens lazily when none is idle. */
     private final Semaphore readPermits;
     /** Every read connection opened, for close. Guarded by itself. */
@@ -50,7 +51,6 @@ final class ReadConnections {
         this.sideFiles = sideFiles;
         this.options = options;
         this.readPool = readPool;
-        this.idle = new ArrayBlockingQueue<>(options.readConnections());
         this.readPermits = new Semaphore(options.readConnections());
     }
 
@@ -70,7 +70,7 @@ final class ReadConnections {
                 // Queued before close; close waits for the reads under way, not for this one.
                 throw new ApiException.Unavailable("database is closing");
             }
-            reader = idle.poll();
+            reader = idle.pollFirst();
             if (reader == null) {
                 reader = new Reader(SqliteDatabase.connect(file, options, true));
                 synchronized (allReaders) {
@@ -86,7 +86,7 @@ final class ReadConnections {
         } finally {
             if (reader != null) {
                 reader.lastUsed = System.nanoTime();
-                idle.add(reader);
+                idle.offerFirst(reader);
             }
             readPermits.release();
         }
