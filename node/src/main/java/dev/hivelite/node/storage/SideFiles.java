@@ -67,10 +67,12 @@ final class SideFiles {
                 return;
             }
             OPEN.remove(database);
-        }
-        closeQuietly(writerLock);
-        synchronized (this) {
-            closeQuietly(shm);
+            // Still under the registry's lock: an instance opening the file meanwhile must not get its
+            // descriptors before these are closed, or their closing would drop its connections' locks.
+            closeQuietly(writerLock);
+            synchronized (this) {
+                closeQuietly(shm);
+            }
         }
     }
 
