@@ -97,6 +97,7 @@ public final class SqliteDatabase implements AutoCloseable {
         } catch (IOException e) {
             throw new StorageException("cannot open the writer lock of " + file, e);
         }
+        boolean opened = false;
         try {
             // Read connections open on first use: a cold database costs one connection, not five.
             Connection writeConnection = connect(file, options, false);
@@ -107,10 +108,15 @@ public final class SqliteDatabase implements AutoCloseable {
                 closeQuietly(writeConnection);
                 throw e;
             }
-            return new SqliteDatabase(file, writeConnection, sideFiles, options, readPool);
+            SqliteDatabase db = new SqliteDatabase(file, writeConnection, sideFiles, options, readPool);
+            opened = true;
+            return db;
         } catch (SQLException e) {
-            sideFiles.release();
             throw new StorageException("cannot open " + file, e);
+        } finally {
+            if (!opened) {
+                sideFiles.release(); // whatever failed, after the connection it may have opened is closed
+            }
         }
     }
 

@@ -263,6 +263,23 @@ class SqliteDatabaseTest {
         assertEquals(1L, db.read(SqliteDatabaseTest::count));
     }
 
+    @Test
+    void aFileThatCannotBeOpenedLeavesNoDescriptorBehind() throws Exception {
+        Path notADatabase = dir.resolve("garbage.db");
+        java.nio.file.Files.writeString(notADatabase, "this is not an SQLite database, ".repeat(200));
+        assertThrows(StorageException.class, () -> SqliteDatabase.open(notADatabase, SqliteOptions.defaults(), readPool));
+        try (var fds = java.nio.file.Files.list(Path.of("/proc/self/fd"))) {
+            List<String> open = fds.map(fd -> {
+                try {
+                    return java.nio.file.Files.readSymbolicLink(fd).toString();
+                } catch (java.io.IOException e) {
+                    return ""; // closed while listed
+                }
+            }).filter(target -> target.contains("garbage.db")).toList();
+            assertEquals(List.of(), open, "descriptors of the failed open");
+        }
+    }
+
     /** Whether this process holds a POSIX lock on byte 128 of data.db-shm, as /proc/locks lists it. */
     private boolean holdsShmDeadManSwitch() throws java.io.IOException {
         long inode = (long) java.nio.file.Files.getAttribute(dir.resolve("data.db-shm"), "unix:ino");
