@@ -69,11 +69,9 @@ final class CollectionDdl {
             if (!view.isView() || view.id().equals(changedId)) {
                 continue;
             }
-            List<Field> fields = new ArrayList<>();
+            List<Field> fields;
             try {
-                for (ViewFields.Column column : ViewFields.infer(c, view.name(), Fields.text(view.options(), "viewQuery"))) {
-                    fields.add(column.field());
-                }
+                fields = ViewFields.fields(c, view.name(), Fields.text(view.options(), "viewQuery"));
             } catch (SQLException e) {
                 continue;
             }
@@ -210,11 +208,9 @@ final class CollectionDdl {
         } catch (SQLException e) {
             throw invalidView(sqliteMessage(e));
         }
-        List<Field> fields = new ArrayList<>();
+        List<Field> fields;
         try {
-            for (ViewFields.Column column : ViewFields.infer(c, col.name(), query)) {
-                fields.add(column.field());
-            }
+            fields = ViewFields.fields(c, col.name(), query);
         } catch (SQLException e) {
             // SQLite checks a view's tables only when the view is first used.
             throw invalidView(sqliteMessage(e));

@@ -43,6 +43,11 @@ final class ViewFields {
     private ViewFields() {
     }
 
+    /** The fields of the view {@code view} (created from {@code query}), in column order. */
+    static List<Field> fields(Connection c, String view, String query) throws SQLException {
+        return infer(c, view, query).stream().map(Column::field).toList();
+    }
+
     static List<Column> infer(Connection c, String view, String query) throws SQLException {
         List<String[]> declared = new ArrayList<>();
         try (Statement s = c.createStatement();
