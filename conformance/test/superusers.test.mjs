@@ -94,3 +94,74 @@ test('superusers: authRefresh with a garbage token → 401', async () => {
   pb.authStore.save('not.a.jwt', null);
   await expectError(pb.collection('_superusers').authRefresh(), 401);
 });
+
+// PocketBase's SDK manages superusers as records of _superusers (its docs: "pb.collection('_superusers').create").
+test('superusers: create, log in as, change the password of and delete a superuser through the records API', async () => {
+  const su = await superuserClient();
+  const email = `su_${Date.now().toString(36)}@example.com`;
+  const created = await su.collection('_superusers').create({
+    email, password: 'first-password-1', passwordConfirm: 'first-password-1',
+  });
+  assert.equal(created.email, email);
+  assert.equal(created.collectionName, '_superusers');
+  for (const f of SECRET_FIELDS) assert.equal(f in created, false, `record must not expose "${f}"`);
+  try {
+    const listed = await su.collection('_superusers').getFullList();
+    assert.ok(listed.some((r) => r.id === created.id), 'the new superuser is listed');
+
+    const other = anonClient();
+    await other.collection('_superusers').authWithPassword(email, 'first-password-1');
+    assert.equal(other.authStore.isSuperuser, true);
+
+    const updated = await su.collection('_superusers').update(created.id, {
+      password: 'second-password-2', passwordConfirm: 'second-password-2',
+    });
+    assert.equal(updated.id, created.id);
+    await expectError(other.collection('_superusers').authRefresh(), 401);
+    await expectError(anonClient().collection('_superusers').authWithPassword(email, 'first-password-1'), 400);
+    await anonClient().collection('_superusers').authWithPassword(email, 'second-password-2');
+  } finally {
+    await su.collection('_superusers').delete(created.id);
+  }
+  await expectError(su.collection('_superusers').getOne(created.id), 404);
+  await expectError(anonClient().collection('_superusers').authWithPassword(email, 'second-password-2'), 400);
+});
+
+test('superusers: a records-API create with bad input is 400 with every field error and creates nothing', async () => {
+  const su = await superuserClient();
+  const before = (await su.collection('_superusers').getFullList()).length;
+  let body = await expectError(su.collection('_superusers').create({
+    email: 'not-an-email', password: 'short', passwordConfirm: 'other',
+  }), 400);
+  assertErrorShape(body, 400);
+  assert.equal(body.data.email.code, 'validation_is_email');
+  assert.equal(body.data.password.code, 'validation_length_out_of_range');
+  assert.equal(body.data.passwordConfirm.code, 'validation_values_mismatch');
+  body = await expectError(su.collection('_superusers').create({
+    email: ADMIN_EMAIL, password: 'a-long-password', passwordConfirm: 'a-long-password',
+  }), 400);
+  assert.equal(body.data.email.code, 'validation_not_unique');
+  body = await expectError(su.collection('_superusers').create({ email: 'x@example.com', password: 'a-long-password' }), 400);
+  assert.equal(body.data.passwordConfirm.code, 'validation_required');
+  assert.equal((await su.collection('_superusers').getFullList()).length, before);
+});
+
+test('superusers: only a superuser may create one: a guest and a database key get 403', async () => {
+  const su = await superuserClient();
+  const name = `su_keys_${Date.now().toString(36)}`;
+  await su.send('/api/databases', { method: 'POST', body: { name } });
+  try {
+    const { key } = await su.send(`/api/databases/${name}/keys`, { method: 'POST', body: { label: 'k' } });
+    const keyed = anonClient(`${su.baseURL}/db/${name}`);
+    keyed.authStore.save(key, null);
+    const attempt = { email: 'intruder@example.com', password: 'a-long-password', passwordConfirm: 'a-long-password' };
+    const body = await expectError(keyed.collection('_superusers').create(attempt), 403);
+    assertErrorShape(body, 403);
+    await expectError(anonClient().collection('_superusers').create(attempt), 403);
+    const list = await su.collection('_superusers').getFullList();
+    assert.equal(list.some((r) => r.email === attempt.email), false, 'nothing was created');
+    await expectError(keyed.collection('_superusers').delete(list[0].id), 403);
+  } finally {
+    await su.send(`/api/databases/${name}`, { method: 'DELETE' });
+  }
+});

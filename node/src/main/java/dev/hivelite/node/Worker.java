@@ -196,10 +196,8 @@ public final class Worker implements AutoCloseable {
                         config.importMax(), audit),
                 new AnalyticsService(directory, databases, analyticsStore, invalidations, pool::folder, clock),
                 analytics, new CollectionService(scopes, schemas, clock),
-                new RecordService(scopes, recordOperations, () -> superusers.list().stream()
-                        .<java.util.Map<String, Object>>map(s -> java.util.Map.of("id", s.id(), "email", s.email(),
-                                "emailVisibility", false, "verified", true, "created", s.created(), "updated", s.updated()))
-                        .toList(), clock),
+                new RecordService(scopes, recordOperations,
+                        dev.hivelite.node.auth.SuperuserService.records(superusers, authenticator, audit), clock),
                 new RecordAuthService(scopes, userTokens, new SharedCounters(cluster, "hivelite.throttle.record-logins"),
                         (db, to, subject, body, values) -> {
                             java.util.Map<String, String> all = new java.util.HashMap<>(Templates.app(settingsStore.get(db)));

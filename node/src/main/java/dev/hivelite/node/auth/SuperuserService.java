@@ -79,21 +79,36 @@ public final class SuperuserService implements HttpService {
     }
 
     private void create(ServerRequest req, ServerResponse res) {
-        Principal caller = RequestContext.principal(req).requireSuperuser();
+        Principal.Superuser caller = RequestContext.principal(req).requireSuperuser();
         JsonNode body = Bodies.json(req);
-        SuperuserInput input = new SuperuserInput(trim(Bodies.text(body, "email")), Bodies.text(body, "password"));
-        input.validate(true);
-        Superuser created = store.create(input.email(), input.password()).orElseThrow(SuperuserService::emailTaken);
-        audit(req, caller, "superuser.create", Map.of("id", created.id(), "email", created.email()));
-        res.header(HeaderValues.CONTENT_TYPE_JSON).send(Json.bytes(SuperuserRecord.of(created)));
+        res.header(HeaderValues.CONTENT_TYPE_JSON).send(Json.bytes(SuperuserRecord.of(
+                create(caller, Bodies.text(body, "email"), Bodies.text(body, "password"), ClientIp.of(req)))));
     }
 
     private void update(ServerRequest req, ServerResponse res) {
-        Principal caller = RequestContext.principal(req).requireSuperuser();
-        String id = req.path().pathParameters().get("id");
+        Principal.Superuser caller = RequestContext.principal(req).requireSuperuser();
         JsonNode body = Bodies.json(req);
-        String email = trim(Bodies.text(body, "email"));
-        String password = Bodies.text(body, "password");
+        res.header(HeaderValues.CONTENT_TYPE_JSON).send(Json.bytes(SuperuserRecord.of(update(caller,
+                req.path().pathParameters().get("id"), Bodies.text(body, "email"), Bodies.text(body, "password"),
+                ClientIp.of(req)))));
+    }
+
+    private void delete(ServerRequest req, ServerResponse res) {
+        delete(RequestContext.principal(req).requireSuperuser(), req.path().pathParameters().get("id"), ClientIp.of(req));
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    private Superuser create(Principal.Superuser caller, String email, String password, String clientIp) {
+        SuperuserInput input = new SuperuserInput(trim(email), password);
+        input.validate(true);
+        Superuser created = store.create(input.email(), input.password()).orElseThrow(SuperuserService::emailTaken);
+        audit.record(AuditTrail.actor(caller), "superuser.create", null, clientIp,
+                Map.of("id", created.id(), "email", created.email()));
+        return created;
+    }
+
+    private Superuser update(Principal.Superuser caller, String id, String newEmail, String password, String clientIp) {
+        String email = trim(newEmail);
         Superuser current = store.byId(id).orElseThrow(SuperuserService::notFound);
         SuperuserInput input = new SuperuserInput(email == null ? current.email() : email, password);
         input.validate(false);
@@ -102,20 +117,49 @@ public final class SuperuserService implements HttpService {
         }
         List<String> revoked = store.update(id, email, password).orElseThrow(SuperuserService::notFound);
         authenticator.revoke(revoked);
-        audit(req, caller, "superuser.update", Map.of("id", id, "emailChanged", email != null,
-                "passwordChanged", password != null, "sessionsRevoked", revoked.size()));
-        res.header(HeaderValues.CONTENT_TYPE_JSON).send(Json.bytes(SuperuserRecord.of(store.byId(id).orElseThrow())));
+        audit.record(AuditTrail.actor(caller), "superuser.update", null, clientIp, Map.of("id", id,
+                "emailChanged", email != null, "passwordChanged", password != null, "sessionsRevoked", revoked.size()));
+        return store.byId(id).orElseThrow(SuperuserService::notFound);
     }
 
-    private void delete(ServerRequest req, ServerResponse res) {
-        Principal caller = RequestContext.principal(req).requireSuperuser();
-        String id = req.path().pathParameters().get("id");
+    private void delete(Principal.Superuser caller, String id, String clientIp) {
         if (store.byId(id).isPresent() && store.count() <= 1) {
             throw new ApiException.BadRequest("You can't delete the only existing superuser.");
         }
         authenticator.revoke(store.delete(id).orElseThrow(SuperuserService::notFound));
-        audit(req, caller, "superuser.delete", Map.of("id", id));
-        res.status(Status.NO_CONTENT_204).send();
+        audit.record(AuditTrail.actor(caller), "superuser.delete", null, clientIp, Map.of("id", id));
+    }
+
+    /** The same operations for the records API of {@code _superusers} (what PocketBase's SDK calls). */
+    public static SuperuserRecords records(SuperuserStore store, Authenticator authenticator, AuditTrail audit) {
+        SuperuserService service = new SuperuserService(store, authenticator, audit);
+        return new SuperuserRecords() {
+            @Override
+            public List<Map<String, Object>> list() {
+                return store.list().stream().map(SuperuserService::asRecord).toList();
+            }
+
+            @Override
+            public Map<String, Object> create(Principal.Superuser caller, String email, String password, String clientIp) {
+                return asRecord(service.create(caller, email, password, clientIp));
+            }
+
+            @Override
+            public Map<String, Object> update(Principal.Superuser caller, String id, String email, String password,
+                                              String clientIp) {
+                return asRecord(service.update(caller, id, email, password, clientIp));
+            }
+
+            @Override
+            public void delete(Principal.Superuser caller, String id, String clientIp) {
+                service.delete(caller, id, clientIp);
+            }
+        };
+    }
+
+    private static Map<String, Object> asRecord(Superuser s) {
+        return Map.of("id", s.id(), "email", s.email(), "emailVisibility", false, "verified", true,
+                "created", s.created(), "updated", s.updated());
     }
 
     /** Revokes every session of a superuser (all its tokens), on every worker. */

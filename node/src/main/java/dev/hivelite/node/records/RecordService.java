@@ -15,7 +15,11 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import dev.hivelite.node.auth.ClientIp;
+import dev.hivelite.node.auth.SuperuserInput;
+import dev.hivelite.node.auth.SuperuserRecords;
 import dev.hivelite.node.common.ApiException;
+import dev.hivelite.node.common.Principal;
 import dev.hivelite.node.records.filter.FilterException;
 
 /**
@@ -31,11 +35,11 @@ public final class RecordService implements HttpService {
     private final Scopes scopes;
     private final RecordOperations operations;
     /** The platform's superusers as records of {@code _superusers} (they live in system.db). */
-    private final java.util.function.Supplier<List<Map<String, Object>>> superusers;
+    private final SuperuserRecords superusers;
     private final Clock clock;
 
     public RecordService(Scopes scopes, RecordOperations operations,
-                         java.util.function.Supplier<List<Map<String, Object>>> superusers, Clock clock) {
+                         SuperuserRecords superusers, Clock clock) {
         this.scopes = scopes;
         this.operations = operations;
         this.superusers = superusers;
@@ -44,7 +48,7 @@ public final class RecordService implements HttpService {
 
     /**
      * {@code _superusers} through the records API: superusers and keys may list and view it (its
-     * rules are null, so everyone else gets 403); it is changed at {@code /api/superusers}.
+     * rules are null, so everyone else gets 403); only superusers may change it (see {@link #superuserWrite}).
      */
     private boolean superusersCollection(Scopes.Scope scope, Collection collection, ServerRequest req, ServerResponse res,
                                          boolean list) {
@@ -55,7 +59,7 @@ public final class RecordService implements HttpService {
             throw new ApiException.Forbidden(ONLY_SUPERUSERS);
         }
         List<ObjectNode> items = new ArrayList<>();
-        for (Map<String, Object> row : superusers.get()) {
+        for (Map<String, Object> row : superusers.list()) {
             items.add(RecordJson.export(collection, row, true, true));
         }
         if (list) {
@@ -69,10 +73,48 @@ public final class RecordService implements HttpService {
         return true;
     }
 
-    private static void refuseSuperusersWrite(Collection collection) {
-        if (Scaffolds.isSuperusers(collection)) {
-            throw new ApiException.BadRequest("Superusers are managed at /api/superusers.");
+    /**
+     * A create, update or delete of {@code _superusers}: superusers are the platform's, global to the
+     * instance, so a database's API key (superuser rights in that database only) may not change them.
+     * Returns false for any other collection.
+     */
+    private boolean superuserWrite(Scopes.Scope scope, Collection collection, ServerRequest req, ServerResponse res,
+                                   String action) {
+        if (!Scaffolds.isSuperusers(collection)) {
+            return false;
         }
+        if (!(scope.principal instanceof Principal.Superuser caller)) {
+            throw new ApiException.Forbidden(ONLY_SUPERUSERS);
+        }
+        String ip = ClientIp.of(req);
+        String id = req.path().pathParameters().first("id").orElse("");
+        if (action.equals("delete")) {
+            superusers.delete(caller, id, ip);
+            res.status(Status.NO_CONTENT_204).send();
+            return true;
+        }
+        RecordOperations.Submitted submitted = operations.submitted(req, collection);
+        submitted.discard();
+        ObjectNode data = submitted.data();
+        String email = data.hasNonNull("email") ? Fields.text(data, "email") : null;
+        String password = data.hasNonNull("password") ? Fields.text(data, "password") : null;
+        Map<String, ApiException.FieldError> errors = new java.util.LinkedHashMap<>(action.equals("create")
+                ? new SuperuserInput(email == null ? null : email.trim(), password).errors(true) : Map.of());
+        String confirm = Fields.text(data, "passwordConfirm");
+        if (password != null && !password.isEmpty() && !password.equals(confirm)) {
+            errors.put("passwordConfirm", confirm == null || confirm.isEmpty() ? Values.requiredError()
+                    : new ApiException.FieldError("validation_values_mismatch", "Values don't match."));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        Map<String, Object> row = action.equals("create")
+                ? superusers.create(caller, email, password, ip)
+                : superusers.update(caller, id, email, password == null || password.isEmpty() ? null : password, ip);
+        ObjectNode json = RecordJson.export(collection, row, true, true);
+        pick(req, List.of(json));
+        CollectionService.send(res, json);
+        return true;
     }
 
     @Override
@@ -144,10 +186,9 @@ public final class RecordService implements HttpService {
     private void create(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
             Collection collection = Requests.collection(scope, req);
-            if (!scope.admin && Scaffolds.isSuperusers(collection)) {
-                throw new ApiException.Forbidden(ONLY_SUPERUSERS);
+            if (superuserWrite(scope, collection, req, res, "create")) {
+                return;
             }
-            refuseSuperusersWrite(collection);
             RecordOperations.Submitted submitted = operations.submitted(req, collection);
             try {
                 ObjectNode json = operations.create(scope, collection, submitted, Requests.info(req, scope, submitted.data()),
@@ -163,10 +204,9 @@ public final class RecordService implements HttpService {
     private void update(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
             Collection collection = Requests.collection(scope, req);
-            if (!scope.admin && Scaffolds.isSuperusers(collection)) {
-                throw new ApiException.Forbidden(ONLY_SUPERUSERS);
+            if (superuserWrite(scope, collection, req, res, "update")) {
+                return;
             }
-            refuseSuperusersWrite(collection);
             RecordOperations.Submitted submitted = operations.submitted(req, collection);
             try {
                 ObjectNode json = operations.update(scope, collection, req.path().pathParameters().get("id"), submitted,
@@ -182,10 +222,9 @@ public final class RecordService implements HttpService {
     private void delete(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
             Collection collection = Requests.collection(scope, req);
-            if (!scope.admin && Scaffolds.isSuperusers(collection)) {
-                throw new ApiException.Forbidden(ONLY_SUPERUSERS);
+            if (superuserWrite(scope, collection, req, res, "delete")) {
+                return;
             }
-            refuseSuperusersWrite(collection);
             operations.delete(scope, collection, req.path().pathParameters().get("id"), Requests.info(req, scope, null));
             res.status(Status.NO_CONTENT_204).send();
         }
