@@ -100,6 +100,15 @@ public final class TestWorker implements AutoCloseable {
         return (String) json(response).get("token");
     }
 
+    /**
+     * Waits until this worker has joined its (one-member) Hazelcast cluster, which it does in the
+     * background after it starts serving: shared state (counters, caches) is per worker until then.
+     */
+    public void awaitCluster() {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> send("GET", "/_/health", null, Map.of()).body().contains("\"hazelcast\":\"joined\""));
+    }
+
     public static Map<String, Object> json(HttpResponse<String> response) throws IOException {
         return Json.mapper().readValue(response.body(), new TypeReference<>() { });
     }

@@ -26,7 +26,7 @@ final class AuthRecords {
                     + " and are managed at /api/superusers.");
         }
         if (!collection.isAuth()) {
-            throw new ApiException.BadRequest("The collection is not an auth collection.");
+            throw new ApiException.NotFound("Missing or invalid auth collection context.");
         }
         return collection;
     }
@@ -37,7 +37,7 @@ final class AuthRecords {
             if (c.field(field).isEmpty()) {
                 continue;
             }
-            String collate = "email".equals(field) ? " COLLATE NOCASE" : "";
+            String collate = c.caseInsensitiveUnique(field) ? " COLLATE NOCASE" : "";
             RecordQuery.Where where = new RecordQuery.Where("t." + RecordResolver.quote(field) + " = ?" + collate,
                     List.of(identity));
             List<Map<String, Object>> rows = RecordQuery.select(conn, c, where, "", 1, 0);
@@ -48,7 +48,7 @@ final class AuthRecords {
         return Optional.empty();
     }
 
-    /** The record with this email, case-insensitively; empty for a blank one. */
+    /** The record with this email (ignoring case only when its unique index does); empty for a blank one. */
     static Optional<Map<String, Object>> byEmail(Scopes.Scope scope, Collection c, String email) {
         if (email.isEmpty()) {
             return Optional.empty();

@@ -48,6 +48,8 @@ public final class RecordAuthService implements HttpService {
 
     static final int MAX_FAILURES = 10;
     static final Duration FAILURE_WINDOW = Duration.ofMinutes(5);
+    static final int OTP_ATTEMPTS = 5;
+    static final Duration OTP_WINDOW = Duration.ofMinutes(3);
 
     /** Sends a templated mail of a database (subject and body templates, placeholder values). */
     @FunctionalInterface
@@ -128,6 +130,9 @@ public final class RecordAuthService implements HttpService {
             if (password.isEmpty()) {
                 errors.put("password", new FieldError("validation_required", "Cannot be blank."));
             }
+            if (!identityField.isEmpty() && !c.identityFields().contains(identityField)) {
+                errors.put("identityField", new FieldError("validation_in_invalid", "Must be a valid value."));
+            }
             if (!errors.isEmpty()) {
                 throw ApiException.invalid(errors);
             }
@@ -156,13 +161,20 @@ public final class RecordAuthService implements HttpService {
 
     /** {@code {token, record}} after the collection's authRule allows the record to authenticate. */
     private void respond(ServerRequest req, ServerResponse res, Scopes.Scope scope, Collection c,
-                         Map<String, Object> record, boolean refreshable, Duration ttl) {
-        respond(req, res, scope, c, record, refreshable, ttl, null, "", null);
+                         Map<String, Object> record, Duration ttl, String staticToken) {
+        respond(req, res, scope, c, record, true, ttl, null, "", null, staticToken);
     }
 
     private void respond(ServerRequest req, ServerResponse res, Scopes.Scope scope, Collection c,
                          Map<String, Object> record, boolean refreshable, Duration ttl, Map<String, Object> meta,
                          String method, JsonNode body) {
+        respond(req, res, scope, c, record, refreshable, ttl, meta, method, body, null);
+    }
+
+    /** {@code staticToken}: a token that is not refreshable, answered as it is instead of a new one. */
+    private void respond(ServerRequest req, ServerResponse res, Scopes.Scope scope, Collection c,
+                         Map<String, Object> record, boolean refreshable, Duration ttl, Map<String, Object> meta,
+                         String method, JsonNode body, String staticToken) {
         RequestInfo info = Requests.info(req, scope, null);
         String authRule = c.authRule();
         if (!scope.admin) {
@@ -193,7 +205,8 @@ public final class RecordAuthService implements HttpService {
             }
             mfa.complete(scope, c, record, mfaId, method);
         }
-        String token = tokens.sign("auth", scope.db.id(), c, record, ttl, refreshable, Map.of());
+        String token = staticToken != null ? staticToken
+                : tokens.sign("auth", scope.db.id(), c, record, ttl, refreshable, Map.of());
         ObjectNode json = RecordJson.export(c, record, scope.admin, true);
         RequestInfo asUser = new RequestInfo(false, new RequestInfo.AuthRecord((String) record.get("id"), c.id(), c.name(),
                 Map::of), info.body(), null, info.query(), info.headers(), info.method(), info.context());
@@ -354,7 +367,10 @@ public final class RecordAuthService implements HttpService {
             Map<String, Object> record = scope.lease.db()
                     .read(conn -> RecordQuery.byId(conn, c, user.recordId(), RecordQuery.Where.ALL))
                     .orElseThrow(() -> new ApiException.Unauthorized("The request requires valid record authorization token."));
-            respond(req, res, scope, c, record, true, Duration.ofSeconds(c.tokenDuration("authToken", 604800)));
+            // A static token (impersonation) is never exchanged for a refreshable one: PocketBase answers it as it is.
+            String sent = UserTokens.bearer(req.headers().first(io.helidon.http.HeaderNames.AUTHORIZATION).orElse(""));
+            respond(req, res, scope, c, record, Duration.ofSeconds(c.tokenDuration("authToken", 604800)),
+                    UserTokens.refreshable(sent) ? null : sent);
         }
     }
 
@@ -390,7 +406,7 @@ public final class RecordAuthService implements HttpService {
         try (Scopes.Scope scope = scopes.open(req)) {
             Collection c = authCollection(scope, req);
             if (!c.option("otp.enabled").asBoolean(false)) {
-                throw new ApiException.BadRequest("The collection is not configured to allow OTP authentication.");
+                throw new ApiException.Forbidden("The collection is not configured to allow OTP authentication.");
             }
             String email = email(Bodies.json(req), "email");
             String otpId = Ids.newId();
@@ -433,26 +449,50 @@ public final class RecordAuthService implements HttpService {
         try (Scopes.Scope scope = scopes.open(req)) {
             Collection c = authCollection(scope, req);
             if (!c.option("otp.enabled").asBoolean(false)) {
-                throw new ApiException.BadRequest("The collection is not configured to allow OTP authentication.");
+                throw new ApiException.Forbidden("The collection is not configured to allow OTP authentication.");
             }
             JsonNode body = Bodies.json(req);
             String otpId = Fields.text(body, "otpId");
             String password = Fields.text(body, "password");
-            if (otpId.isEmpty() || password.isEmpty()) {
-                throw ApiException.invalid(otpId.isEmpty() ? "otpId" : "password", "validation_required", "Cannot be blank.");
+            Map<String, FieldError> errors = new LinkedHashMap<>();
+            for (Map.Entry<String, String> e : Map.of("otpId", otpId, "password", password).entrySet()) {
+                if (e.getValue().isEmpty()) {
+                    errors.put(e.getKey(), new FieldError("validation_required", "Cannot be blank."));
+                } else if (e.getValue().length() > 255) {
+                    errors.put(e.getKey(), new FieldError("validation_length_out_of_range", "The length must be between 1 and 255."));
+                }
+            }
+            if (!errors.isEmpty()) {
+                throw ApiException.invalid(new java.util.TreeMap<>(errors));
             }
             Instant oldest = clock.instant().minusSeconds(c.option("otp.duration").asLong(180));
-            String recordId = scope.lease.db().write(conn -> {
+            String owner = scope.lease.db().write(conn -> {
                 ensureOtpTable(conn);
+                try (PreparedStatement ps = conn.prepareStatement("SELECT recordRef FROM _otps WHERE id = ? AND collectionRef = ?")) {
+                    ps.setString(1, otpId);
+                    ps.setString(2, c.id());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return rs.next() ? rs.getString(1) : null;
+                    }
+                }
+            });
+            // PocketBase's fixed guard against guessing: 5 attempts per record within 3 minutes, right or wrong.
+            if (owner != null && failures.increment("otp|" + scope.db.id() + "|" + c.id() + "|" + owner, OTP_WINDOW)
+                    > OTP_ATTEMPTS) {
+                throw new ApiException.TooManyRequests("Too many requests.");
+            }
+            String recordId = scope.lease.db().write(conn -> {
                 String found = null;
+                String sentTo = "";
                 try (PreparedStatement ps = conn.prepareStatement(
-                        "SELECT recordRef, password, created FROM _otps WHERE id = ? AND collectionRef = ?")) {
+                        "SELECT recordRef, password, created, sentTo FROM _otps WHERE id = ? AND collectionRef = ?")) {
                     ps.setString(1, otpId);
                     ps.setString(2, c.id());
                     try (ResultSet rs = ps.executeQuery()) {
                         if (rs.next() && PasswordHasher.verify(password, rs.getString(2))
                                 && rs.getString(3).compareTo(Dates.format(oldest)) >= 0) {
                             found = rs.getString(1);
+                            sentTo = rs.getString(4);
                         }
                     }
                 }
@@ -460,6 +500,12 @@ public final class RecordAuthService implements HttpService {
                     try (PreparedStatement ps = conn.prepareStatement("DELETE FROM _otps WHERE id = ?")) {
                         ps.setString(1, otpId);
                         ps.executeUpdate();
+                    }
+                    // The code reached the record's own address: that proves the address, as a verification does.
+                    Optional<Map<String, Object>> r = RecordQuery.byId(conn, c, found, RecordQuery.Where.ALL);
+                    if (r.isPresent() && !sentTo.isEmpty() && sentTo.equals(r.get().get("email"))
+                            && !Boolean.TRUE.equals(r.get().get("verified"))) {
+                        setColumns(conn, c, found, Map.of("verified", 1));
                     }
                 }
                 return found;

@@ -61,6 +61,25 @@ public final class UserTokens {
         }
     }
 
+    /** The token of an {@code Authorization} header value ({@code Bearer } optional). */
+    static String bearer(String header) {
+        String h = header.trim();
+        return h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).trim() : h;
+    }
+
+    /**
+     * Whether an auth token (already verified by the authentication filter) may be exchanged for a new
+     * one: false for the static tokens of impersonation.
+     */
+    static boolean refreshable(String token) {
+        try {
+            Boolean refreshable = JWT.decode(token).getClaim("refreshable").asBoolean();
+            return refreshable == null || refreshable;
+        } catch (com.auth0.jwt.exceptions.JWTDecodeException e) {
+            return true;
+        }
+    }
+
     /** A token of {@code type} ("auth", "file", "verification", "passwordReset", "emailChange"). */
     String sign(String type, String databaseId, Collection collection, Map<String, Object> record, Duration ttl,
                 boolean refreshable, Map<String, String> extra) {

@@ -51,6 +51,7 @@ class AuthMailFlowTest {
     @BeforeAll
     static void start() throws Exception {
         worker = TestWorker.start(dataDir);
+        worker.awaitCluster(); // the OTP attempts are counted in the cluster
         token = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
         HttpResponse<String> settings = worker.send("PATCH", "/api/settings", """
                 {"meta": {"appName": "Hive", "appURL": "https://hive.test", "senderAddress": "noreply@hive.test"},
@@ -149,5 +150,43 @@ class AuthMailFlowTest {
         } finally {
             call("PATCH", "/api/collections/people", "{\"mfa\":{\"enabled\":false,\"duration\":1800,\"rule\":\"\"}}", token, 200);
         }
+    }
+
+    @Test
+    void aOneTimePasswordVerifiesTheAddressItReachedAndARecordGetsFiveAttemptsThenTooManyRequests() throws Exception {
+        String id = signUp("o@example.com");
+        int before = SMTP.getReceivedMessages().length;
+        String otpId = call("POST", "/api/collections/people/request-otp", "{\"email\":\"o@example.com\"}", null, 200)
+                .get("otpId").asText();
+        Matcher code = CODE.matcher(mailTo("o@example.com", before + 1));
+        assertTrue(code.find(), "the mail holds the code");
+        String wrong = code.group(1).equals("000000") ? "111111" : "000000";
+        for (int i = 0; i < 4; i++) {
+            call("POST", "/api/collections/people/auth-with-otp", "{\"otpId\":\"" + otpId + "\",\"password\":\""
+                    + wrong + "\"}", null, 400);
+        }
+        JsonNode done = call("POST", "/api/collections/people/auth-with-otp", "{\"otpId\":\"" + otpId
+                + "\",\"password\":\"" + code.group(1) + "\"}", null, 200);
+        assertTrue(done.at("/record/verified").asBoolean(), "the code reached the record's address: " + done);
+        assertTrue(call("GET", "/api/collections/people/records/" + id, null, token, 200).get("verified").asBoolean());
+
+        before = SMTP.getReceivedMessages().length;
+        String next = call("POST", "/api/collections/people/request-otp", "{\"email\":\"o@example.com\"}", null, 200)
+                .get("otpId").asText();
+        Matcher again = CODE.matcher(mailTo("o@example.com", before + 1));
+        assertTrue(again.find());
+        JsonNode refused = call("POST", "/api/collections/people/auth-with-otp", "{\"otpId\":\"" + next
+                + "\",\"password\":\"" + again.group(1) + "\"}", null, 429);
+        assertEquals(429, refused.get("status").asInt(), "a sixth attempt within three minutes, even a right one");
+    }
+
+    @Test
+    void oneTimePasswordsOfACollectionWithoutThemAre403AndAnswersListEveryMissingField() throws Exception {
+        call("POST", "/api/collections", "{\"name\":\"no_otp\",\"type\":\"auth\"}", token, 200);
+        call("POST", "/api/collections/no_otp/request-otp", "{\"email\":\"a@example.com\"}", null, 403);
+        call("POST", "/api/collections/no_otp/auth-with-otp", "{\"otpId\":\"x\",\"password\":\"y\"}", null, 403);
+        JsonNode empty = call("POST", "/api/collections/people/auth-with-otp", "{}", null, 400);
+        assertEquals("validation_required", empty.at("/data/otpId/code").asText(), empty.toString());
+        assertEquals("validation_required", empty.at("/data/password/code").asText(), empty.toString());
     }
 }

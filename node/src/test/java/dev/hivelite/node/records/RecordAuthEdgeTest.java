@@ -1,0 +1,122 @@
+package dev.hivelite.node.records;
+
+import static dev.hivelite.node.TestWorker.ADMIN_EMAIL;
+import static dev.hivelite.node.TestWorker.ADMIN_PASSWORD;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.hivelite.node.TestWorker;
+import dev.hivelite.node.common.Json;
+
+/**
+ * Edges of the sign-in routes, as PocketBase's API tests have them: a static (impersonation) token is
+ * never exchanged for a refreshable one, identities match exactly unless the unique index ignores
+ * case, a bad identityField is a field error, and the routes of a collection that is not an auth
+ * collection are 404.
+ */
+class RecordAuthEdgeTest {
+
+    @TempDir
+    static Path dataDir;
+
+    private static TestWorker worker;
+    private static String token;
+
+    @BeforeAll
+    static void start() throws Exception {
+        worker = TestWorker.start(dataDir);
+        token = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+        call("POST", "/api/collections", "{\"name\":\"members\",\"type\":\"auth\",\"createRule\":\"\"}", token, 200);
+        call("POST", "/api/collections", "{\"name\":\"notes\",\"type\":\"base\"}", token, 200);
+    }
+
+    @AfterAll
+    static void stop() {
+        worker.close();
+    }
+
+    private static JsonNode call(String method, String path, String body, String auth, int expected) throws Exception {
+        HttpResponse<String> r = worker.send(method, path, body, auth == null ? Map.of() : Map.of("Authorization", auth));
+        assertEquals(expected, r.statusCode(), method + " " + path + ": " + r.body());
+        return r.body().isEmpty() ? null : Json.mapper().readTree(r.body());
+    }
+
+    private static String signUp(String email, String password) throws Exception {
+        return call("POST", "/api/collections/members/records", "{\"email\":\"" + email + "\",\"password\":\"" + password
+                + "\",\"passwordConfirm\":\"" + password + "\"}", null, 200).get("id").asText();
+    }
+
+    private static JsonNode claims(String jwt) throws Exception {
+        return Json.mapper().readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
+    }
+
+    @Test
+    void refreshingAnImpersonationTokenAnswersThatSameTokenNeverARefreshableOne() throws Exception {
+        String id = signUp("imp@example.com", "password-1");
+        String impersonated = call("POST", "/api/collections/members/impersonate/" + id, "{\"duration\":100}", token, 200)
+                .get("token").asText();
+        assertFalse(claims(impersonated).get("refreshable").asBoolean());
+        JsonNode refreshed = call("POST", "/api/collections/members/auth-refresh", null, impersonated, 200);
+        assertEquals(impersonated, refreshed.get("token").asText());
+        assertEquals(id, refreshed.at("/record/id").asText());
+
+        String normal = call("POST", "/api/collections/members/auth-with-password",
+                "{\"identity\":\"imp@example.com\",\"password\":\"password-1\"}", null, 200).get("token").asText();
+        JsonNode renewed = call("POST", "/api/collections/members/auth-refresh", null, "Bearer " + normal, 200);
+        assertEquals(true, claims(renewed.get("token").asText()).get("refreshable").asBoolean());
+    }
+
+    @Test
+    void emailsDifferingInCaseAreTwoAccountsAndEachLogsInAsItself() throws Exception {
+        String lower = signUp("case@example.com", "lower-password");
+        String upper = signUp("CASE@example.com", "upper-password");
+        assertEquals(upper, call("POST", "/api/collections/members/auth-with-password",
+                "{\"identity\":\"CASE@example.com\",\"password\":\"upper-password\"}", null, 200).at("/record/id").asText());
+        assertEquals(lower, call("POST", "/api/collections/members/auth-with-password",
+                "{\"identity\":\"case@example.com\",\"password\":\"lower-password\"}", null, 200).at("/record/id").asText());
+        call("POST", "/api/collections/members/auth-with-password",
+                "{\"identity\":\"Case@Example.com\",\"password\":\"lower-password\"}", null, 400);
+    }
+
+    @Test
+    void aUniqueIndexWithCollateNocaseMakesTheLookupIgnoreCase() throws Exception {
+        JsonNode created = call("POST", "/api/collections", "{\"name\":\"nocase_members\",\"type\":\"auth\",\"createRule\":\"\","
+                + "\"indexes\":[\"CREATE UNIQUE INDEX idx_nocase_email ON nocase_members (email COLLATE NOCASE) WHERE email != ''\"]}",
+                token, 200);
+        assertEquals("nocase_members", created.get("name").asText());
+        String id = call("POST", "/api/collections/nocase_members/records",
+                "{\"email\":\"mixed@example.com\",\"password\":\"password-1\",\"passwordConfirm\":\"password-1\"}", null, 200)
+                .get("id").asText();
+        assertEquals(id, call("POST", "/api/collections/nocase_members/auth-with-password",
+                "{\"identity\":\"MIXED@example.com\",\"password\":\"password-1\"}", null, 200).at("/record/id").asText());
+    }
+
+    @Test
+    void anIdentityFieldThatIsNotOneOfTheCollectionsIsAFieldError() throws Exception {
+        JsonNode body = call("POST", "/api/collections/members/auth-with-password",
+                "{\"identityField\":\"created\",\"identity\":\"a@example.com\",\"password\":\"password-1\"}", null, 400);
+        assertEquals("validation_in_invalid", body.at("/data/identityField/code").asText(), body.toString());
+    }
+
+    @Test
+    void theAuthRoutesOfACollectionThatIsNotAnAuthCollectionAre404() throws Exception {
+        for (String route : new String[] {"auth-with-password", "request-otp", "request-verification",
+                "confirm-password-reset"}) {
+            JsonNode body = call("POST", "/api/collections/notes/" + route, "{}", null, 404);
+            assertEquals(404, body.get("status").asInt());
+        }
+        call("GET", "/api/collections/notes/auth-methods", null, null, 404);
+    }
+}
