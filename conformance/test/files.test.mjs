@@ -117,7 +117,7 @@ describe('files', () => {
     assert.equal(kept.bytes.toString(), 'B');
 
     const tooMany = await expectError(R.update(r.id, { 'attachments+': [textFile('d.txt'), textFile('e.txt')] }), 400);
-    assertFieldError(tooMany, 'attachments', 'validation_too_many_values');
+    assertFieldError(tooMany, 'attachments', 'validation_too_many_files');
   });
 
   test('replacing or clearing a single file deletes the old one (doc- / empty value)', async () => {
@@ -205,5 +205,47 @@ describe('files', () => {
     const got = await download(anonClient().files.getURL(row, row.document));
     assert.equal(got.status, 200);
     assert.equal(got.bytes.toString(), TEXT);
+  });
+
+  test('a required file field is filled by an upload, on create and on update; without one it is validation_required', async () => {
+    await setup();
+    const col = await createCollection(su, cleanup, {
+      name: uniqueName('needs_file'), type: 'base',
+      listRule: '', viewRule: '', createRule: '', updateRule: '',
+      fields: [
+        { name: 'title', type: 'text', required: true },
+        { name: 'one', type: 'file', maxSelect: 1, required: true },
+        { name: 'many', type: 'file', maxSelect: 3, required: true },
+      ],
+    });
+    const R = anonClient().collection(col.name);
+    const r = await R.create({ title: 't', one: textFile('one.txt', '1'), many: [textFile('m.txt', 'm')] });
+    assert.match(r.one, /^one_[a-zA-Z0-9]{10}\.txt$/);
+    assert.equal(r.many.length, 1);
+
+    const missing = await expectError(R.create({ title: '' }), 400);
+    assertFieldError(missing, 'title', 'validation_required');
+    assertFieldError(missing, 'one', 'validation_required');
+    assertFieldError(missing, 'many', 'validation_required');
+
+    const replaced = await R.update(r.id, { one: textFile('two.txt', '2') });
+    assert.match(replaced.one, /^two_/);
+    assertFieldError(await expectError(R.update(r.id, { 'many-': r.many }), 400), 'many', 'validation_required');
+  });
+
+  test('file names in the body can only keep files the record has: others are validation_invalid_file', async () => {
+    await setup();
+    const R = su.collection(docs.name);
+    for (const bogus of [{ doc: 'never_uploaded.txt' }, { attachments: ['../../../../.secret'] }, { attachments: { a: 1 } }]) {
+      assertFieldError(await expectError(R.create({ title: 'bogus', ...bogus }), 400),
+        Object.keys(bogus)[0], 'validation_invalid_file');
+    }
+    const r = await R.create({ attachments: [textFile('x.txt', 'X'), textFile('y.txt', 'Y')] });
+    const reordered = await R.update(r.id, { attachments: [r.attachments[1], r.attachments[0]] });
+    assert.deepEqual(reordered.attachments, [r.attachments[1], r.attachments[0]], 'kept names may be reordered');
+    const other = await R.create({ doc: textFile('z.txt', 'Z') });
+    assertFieldError(await expectError(R.update(r.id, { attachments: [r.attachments[0], other.doc] }), 400),
+      'attachments', 'validation_invalid_file');
+    assert.deepEqual((await R.getOne(r.id)).attachments, reordered.attachments, 'nothing changed');
   });
 });

@@ -58,6 +58,17 @@ public final class RecordOperations {
 
     /** A request's data: the fields, and the files of multipart forms by form key (e.g. {@code documents+}). */
     public record Submitted(ObjectNode data, Map<String, List<Upload>> files) {
+        /** The file fields that get uploads ({@code f}, {@code f+} and {@code +f} all name {@code f}). */
+        java.util.Set<String> uploading() {
+            java.util.Set<String> out = new java.util.HashSet<>();
+            files.forEach((key, list) -> {
+                if (!list.isEmpty()) {
+                    out.add(key.replaceAll("^\\+|\\+$", ""));
+                }
+            });
+            return out;
+        }
+
         public void discard() {
             for (List<Upload> list : files.values()) {
                 for (Upload u : list) {
@@ -220,7 +231,7 @@ public final class RecordOperations {
         // that trusts the verified flag cannot be satisfied by the body that sets it.
         boolean mayManage = !scope.admin && collection.isAuth() && collection.manageRule() != null
                 && submitted.data().path("verified").asBoolean(false);
-        RecordWriter.Input input = new RecordWriter.Input(submitted.data(), scope.admin || mayManage);
+        RecordWriter.Input input = new RecordWriter.Input(submitted.data(), scope.admin || mayManage, submitted.uploading());
         Map<String, Object> values = writer.prepareCreate(collection, input);
         boolean verifiedByManager = mayManage && Boolean.TRUE.equals(values.get("verified"));
         if (verifiedByManager) {
@@ -290,7 +301,7 @@ public final class RecordOperations {
         before[0] = current;
         RecordWriter writer = new RecordWriter(c, scope.schema, clock);
         RecordWriter.Input input = new RecordWriter.Input(submitted.data(),
-                scope.admin || manages(c, scope, collection, id, info));
+                scope.admin || manages(c, scope, collection, id, info), submitted.uploading());
         String updateRule = collection.rules().update();
         if (!scope.admin && updateRule == null) {
             throw new ApiException.Forbidden(RecordService.ONLY_SUPERUSERS);
@@ -424,6 +435,14 @@ public final class RecordOperations {
                 continue;
             }
             List<String> names = new ArrayList<>(file.names(values.get(f.name())));
+            // Names in the body can only keep (or reorder) files the record already has; a file is new
+            // only through an upload. Anything else would point the record at a file it does not own.
+            List<String> owned = creating ? List.of() : file.names(current.get(f.name()));
+            List<String> unknown = names.stream().filter(n -> !owned.contains(n)).toList();
+            if (!unknown.isEmpty()) {
+                errors.put(f.name(), new FieldError("validation_invalid_file", "Invalid new files: " + unknown + "."));
+                continue;
+            }
             List<Upload> replace = submitted.files().getOrDefault(f.name(), List.of());
             List<Upload> append = new ArrayList<>(submitted.files().getOrDefault(f.name() + "+", List.of()));
             List<Upload> prepend = submitted.files().getOrDefault("+" + f.name(), List.of());

@@ -48,7 +48,11 @@ final class RecordWriter {
     }
 
     /** What a create or update is asked to do, and who asks. */
-    record Input(ObjectNode data, boolean admin) {
+    /** {@code uploading}: the file fields that get uploads in this request (judged once they are merged). */
+    record Input(ObjectNode data, boolean admin, java.util.Set<String> uploading) {
+        Input(ObjectNode data, boolean admin) {
+            this(data, admin, java.util.Set.of());
+        }
     }
 
     /** The body as rules see it ({@code @request.body}): modifier keys resolved to the resulting values. */
@@ -128,7 +132,7 @@ final class RecordWriter {
             authFields(values, input, creating, storedHash, before, errors);
         }
         for (Field f : collection.fields()) {
-            if (errors.containsKey(f.name())) {
+            if (errors.containsKey(f.name()) || f instanceof FileField && input.uploading().contains(f.name())) {
                 continue;
             }
             FieldError error = f.validate(values.get(f.name()));

@@ -179,7 +179,7 @@ class DataApiScenarioTest {
                 ApiScenario.of("auth: missing fields", "POST", "/api/collections/users/auth-with-password", "{}", none, 400,
                         List.of("\"identity\":{\"code\":\"validation_required\"")),
                 ApiScenario.of("auth: not an auth collection", "POST", "/api/collections/posts/auth-with-password",
-                        "{\"identity\":\"a\",\"password\":\"b\"}", none, 400, List.of("\"status\":400")),
+                        "{\"identity\":\"a\",\"password\":\"b\"}", none, 404, List.of("\"status\":404")),
                 ApiScenario.of("auth: refresh without token", "POST", "/api/collections/users/auth-refresh", null, none, 401,
                         List.of("\"status\":401")),
                 ApiScenario.of("auth: methods", "GET", "/api/collections/users/auth-methods", null, none, 200,
