@@ -113,7 +113,13 @@ public record Collection(String id, String name, String type, boolean system, Li
         ArrayNode indexArray = out.putArray("indexes");
         indexes.forEach(indexArray::add);
         out.put("created", created).put("updated", updated).put("system", system);
-        out.setAll(options);
+        out.setAll(options.deepCopy());
+        // As PocketBase: a provider's client secret is written, never shown.
+        for (JsonNode provider : out.path("oauth2").path("providers")) {
+            if (provider instanceof ObjectNode p) {
+                p.remove("clientSecret");
+            }
+        }
         return out;
     }
 

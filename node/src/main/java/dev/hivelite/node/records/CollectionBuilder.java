@@ -97,8 +97,9 @@ final class CollectionBuilder {
         List<String> indexes = body.has("indexes") ? Fields.list(body, "indexes") : base.indexes();
         ObjectNode options = base.options().deepCopy();
         body.fields().forEachRemaining(e -> {
-            if (base.isAuth() && AUTH_OPTIONS.contains(e.getKey())
-                    || base.isView() && "viewQuery".equals(e.getKey())) {
+            if (base.isAuth() && AUTH_OPTIONS.contains(e.getKey())) {
+                options.set(e.getKey(), merged(options.get(e.getKey()), e.getValue()));
+            } else if (base.isView() && "viewQuery".equals(e.getKey())) {
                 options.set(e.getKey(), e.getValue());
             }
         });
@@ -210,16 +211,60 @@ final class CollectionBuilder {
         }
         if (!creating) {
             for (Field old : base.fields()) {
-                if (old.common().system() && out.stream().noneMatch(f -> f.id().equals(old.id()) && f.name().equals(old.name()))
+                // Left out: PocketBase puts the default system fields back (below); a rename, or leaving
+                // out another system field, is refused.
+                boolean renamed = out.stream().anyMatch(f -> f.id().equals(old.id()) && !f.name().equals(old.name()));
+                boolean missing = out.stream().noneMatch(f -> f.id().equals(old.id()));
+                if (old.common().system() && (renamed || missing && !Scaffolds.restoredWhenMissing(base.type(), old.name())
+                        || missing && out.stream().anyMatch(f -> f.name().equals(old.name())))
                         && perField.isEmpty()) {
                     errors.put("fields", new FieldError("validation_system_field_change", "System fields cannot be deleted or renamed."));
                     return base.fields();
+                }
+                if (old.common().system() && missing) {
+                    if ("id".equals(old.name())) {
+                        out.addFirst(old);
+                    } else {
+                        out.add(old);
+                    }
                 }
             }
         }
         if (!perField.isEmpty()) {
             errors.put("fields", perField);
         }
+        return out;
+    }
+
+    /**
+     * A submitted option onto the current one, as PocketBase decodes JSON onto the collection it has:
+     * an object keeps the keys it does not mention ({@code {"otp":{"enabled":true}}} keeps the OTP
+     * length, duration and template), other values replace. An OAuth2 provider sent without its
+     * {@code clientSecret} (responses never show it) keeps the one it has.
+     */
+    static JsonNode merged(JsonNode current, JsonNode submitted) {
+        if (current == null || !current.isObject() || !submitted.isObject()) {
+            return submitted.deepCopy();
+        }
+        ObjectNode out = ((ObjectNode) current).deepCopy();
+        submitted.fields().forEachRemaining(e -> {
+            if ("providers".equals(e.getKey()) && e.getValue().isArray() && current.path("providers").isArray()) {
+                com.fasterxml.jackson.databind.node.ArrayNode providers = out.putArray("providers");
+                for (JsonNode p : e.getValue()) {
+                    ObjectNode provider = p.isObject() ? ((ObjectNode) p).deepCopy() : null;
+                    if (provider != null && Fields.text(provider, "clientSecret").isEmpty()) {
+                        for (JsonNode old : current.path("providers")) {
+                            if (Fields.text(old, "name").equals(Fields.text(provider, "name"))) {
+                                provider.put("clientSecret", Fields.text(old, "clientSecret"));
+                            }
+                        }
+                    }
+                    providers.add(provider == null ? p : provider);
+                }
+            } else {
+                out.set(e.getKey(), merged(current.get(e.getKey()), e.getValue()));
+            }
+        });
         return out;
     }
 

@@ -83,8 +83,19 @@ final class CollectionDdl {
     }
 
     static void delete(Connection c, Collection col, Schema schema) throws SQLException {
+        delete(c, col, schema, java.util.Set.of());
+    }
+
+    /**
+     * Drops a collection's table (or view) and its definition. Refused (400) while another collection
+     * relates to it or a view reads from it, except collections in {@code alsoDeleted} (an import that
+     * deletes them in the same transaction). A view's dependency is SQLite's own judgement: once the
+     * table is gone, every remaining view must still prepare; the caller's transaction undoes the drop
+     * when one does not.
+     */
+    static void delete(Connection c, Collection col, Schema schema, java.util.Set<String> alsoDeleted) throws SQLException {
         List<String> referencing = schema.collections().stream()
-                .filter(other -> !other.id().equals(col.id()))
+                .filter(other -> !other.id().equals(col.id()) && !alsoDeleted.contains(other.id()))
                 .filter(other -> other.fields().stream().anyMatch(f -> f instanceof RelationField r
                         && r.collectionId().equals(col.id())))
                 .map(Collection::name).toList();
@@ -93,6 +104,16 @@ final class CollectionDdl {
                     + String.join(", ", referencing) + ".");
         }
         execute(c, (col.isView() ? "DROP VIEW IF EXISTS " : "DROP TABLE IF EXISTS ") + RecordResolver.quote(col.name()));
+        for (Collection view : schema.collections()) {
+            if (view.isView() && !view.id().equals(col.id()) && !alsoDeleted.contains(view.id())) {
+                try (var ps = c.prepareStatement("SELECT * FROM " + RecordResolver.quote(view.name()) + " LIMIT 0")) {
+                    ps.getMetaData();
+                } catch (SQLException e) {
+                    throw new ApiException.BadRequest("Failed to delete collection due to existing view dependency in "
+                            + view.name() + ".");
+                }
+            }
+        }
         CollectionStore.delete(c, col.id());
     }
 
@@ -202,6 +223,9 @@ final class CollectionDdl {
         }
         if (query.contains(";")) {
             throw invalidView("only one SELECT statement is allowed");
+        }
+        if (ViewFields.selectsEverything(query)) {
+            throw invalidView("dynamic column names are not supported (list the columns instead of *)");
         }
         try {
             execute(c, "CREATE VIEW " + RecordResolver.quote(col.name()) + " AS " + query);

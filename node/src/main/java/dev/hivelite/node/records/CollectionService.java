@@ -17,6 +17,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import dev.hivelite.node.common.ApiException;
+import dev.hivelite.node.common.ApiException.FieldError;
 import dev.hivelite.node.common.Bodies;
 import dev.hivelite.node.common.Json;
 import dev.hivelite.node.common.Principal;
@@ -184,6 +185,17 @@ public final class CollectionService implements HttpService {
                 throw ApiException.invalid("collections", "validation_required", "Cannot be blank.");
             }
             boolean deleteMissing = Fields.bool(body, "deleteMissing");
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (JsonNode def : list) {
+                for (String key : List.of("id", "name")) {
+                    String value = Fields.text(def, key).toLowerCase(java.util.Locale.ROOT);
+                    if (!value.isEmpty() && !seen.add(key + ":" + value)) {
+                        throw ApiException.BadRequest.nested("Failed to import collections.", Map.of("collections",
+                                new FieldError("validation_collections_import_failure",
+                                        "The " + key + " \"" + Fields.text(def, key) + "\" appears more than once.")));
+                    }
+                }
+            }
             scope.lease.db().write(c -> {
                 List<String> kept = new ArrayList<>();
                 for (JsonNode def : list) {
@@ -201,26 +213,36 @@ public final class CollectionService implements HttpService {
                     try {
                         if (existing.isPresent()) {
                             Collection current = existing.get();
-                            Collection built = builder.update(current, def);
+                            Collection built = builder.update(current, deleteMissing ? def : keepingFields(current, def));
                             saved = ddl("import", () -> CollectionDdl.update(c, current, built));
                         } else {
                             Collection built = builder.create(def);
                             saved = ddl("import", () -> CollectionDdl.create(c, built));
                         }
                     } catch (ApiException e) {
-                        throw ApiException.BadRequest.nested("Failed to import collections.",
-                                Map.of("collections", Map.of(Integer.toString(kept.size()), e.data())));
+                        throw importFailure(existing.orElse(null), Fields.text(def, "name"), e);
                     }
                     kept.add(saved.id());
                 }
                 if (deleteMissing) {
                     Schema fresh = new Schema(CollectionStore.load(c));
+                    java.util.Set<String> doomed = new java.util.HashSet<>();
                     for (Collection other : fresh.collections()) {
                         if (!kept.contains(other.id()) && !other.system()) {
+                            doomed.add(other.id());
+                        }
+                    }
+                    // Views first: they read from tables, nothing reads from them.
+                    List<Collection> order = fresh.collections().stream().filter(o -> doomed.contains(o.id()))
+                            .sorted(java.util.Comparator.comparing((Collection o) -> !o.isView())).toList();
+                    for (Collection other : order) {
+                        try {
                             ddl("import", () -> {
-                                CollectionDdl.delete(c, other, new Schema(CollectionStore.load(c)));
+                                CollectionDdl.delete(c, other, new Schema(CollectionStore.load(c)), doomed);
                                 return null;
                             });
+                        } catch (ApiException e) {
+                            throw importFailure(other, e);
                         }
                     }
                 }
@@ -229,6 +251,48 @@ public final class CollectionService implements HttpService {
             schemas.changed(scope.db.id());
             res.status(Status.NO_CONTENT_204).send();
         }
+    }
+
+    /**
+     * An import that does not delete what is missing keeps the fields of an existing collection that
+     * the imported definition leaves out (matched by id, else by name), as PocketBase does.
+     */
+    private static JsonNode keepingFields(Collection current, JsonNode def) {
+        JsonNode submitted = def.get("fields");
+        if (submitted == null || !submitted.isArray()) {
+            return def;
+        }
+        ObjectNode merged = ((ObjectNode) def).deepCopy();
+        com.fasterxml.jackson.databind.node.ArrayNode fields = merged.putArray("fields");
+        fields.addAll((com.fasterxml.jackson.databind.node.ArrayNode) submitted);
+        for (Field f : current.fields()) {
+            boolean listed = false;
+            for (JsonNode s : submitted) {
+                String id = Fields.text(s, "id");
+                if (!id.isEmpty() ? id.equals(f.id()) : Fields.text(s, "name").equals(f.name())) {
+                    listed = true;
+                    break;
+                }
+            }
+            if (!listed) {
+                fields.add(Fields.toJson(f));
+            }
+        }
+        return merged;
+    }
+
+    /** PocketBase's answer to an import that fails: one error on {@code collections} naming the collection. */
+    private static ApiException importFailure(Collection collection, ApiException cause) {
+        return importFailure(collection, collection.name(), cause);
+    }
+
+    private static ApiException importFailure(Collection existing, String name, ApiException cause) {
+        String detail = cause.data() == null || cause.data().isEmpty() ? cause.getMessage()
+                : Json.mapper().valueToTree(cause.data()).toString();
+        String which = existing != null ? "\"" + existing.name() + "\" (" + existing.id() + ")" : "\"" + name + "\"";
+        return ApiException.BadRequest.nested("Failed to import collections.", Map.of("collections",
+                new FieldError("validation_collections_import_failure",
+                        "Data validations failed for collection " + which + ": " + detail)));
     }
 
     private void scaffolds(ServerRequest req, ServerResponse res) {

@@ -106,12 +106,22 @@ final class Scaffolds {
                 .put("body", "<p>Click on the link to confirm your new email address: <a href=\"{APP_URL}/_/#/auth/confirm-email-change/{TOKEN}\">confirm</a></p>");
     }
 
-    /** The id field first (added when missing), and an auth collection's system fields. */
+    /**
+     * The id field first (added when missing), and an auth collection's system fields (added when
+     * missing), each with the flags PocketBase always gives it whatever was submitted: the id is the
+     * required primary key; password and tokenKey stay hidden and required (a weakened tokenKey would
+     * leak through a view, a weakened password would allow accounts without one). Options that are
+     * the owner's choice (password length and cost, email domains and whether it is required, id
+     * pattern and length) are kept.
+     */
     static List<Field> withSystemFields(String type, List<Field> fields) {
         if (Collection.VIEW.equals(type)) {
             return fields;
         }
-        List<Field> out = new ArrayList<>(fields);
+        List<Field> out = new ArrayList<>();
+        for (Field f : fields) {
+            out.add(enforced(type, f));
+        }
         if (out.stream().noneMatch(f -> "id".equals(f.name()))) {
             out.addFirst(idField());
         }
@@ -123,6 +133,60 @@ final class Scaffolds {
             }
         }
         return out;
+    }
+
+    private static Field enforced(String type, Field f) {
+        Field.Common c = f.common();
+        if ("id".equals(f.name())) {
+            return f instanceof TextField t
+                    ? new TextField(system(c, false), t.min(), t.max(), t.pattern(),
+                            t.autogeneratePattern().isEmpty() ? "[a-z0-9]{15}" : t.autogeneratePattern(), true, true)
+                    : withId(idField(), c.id());
+        }
+        if (!Collection.AUTH.equals(type)) {
+            return f;
+        }
+        return switch (f.name()) {
+            case "password" -> f instanceof PasswordField p
+                    ? new PasswordField(system(c, true), Math.max(1, p.min()), p.max(), p.pattern(), p.cost(), true)
+                    : withId(authField("password"), c.id());
+            case "tokenKey" -> withId(authField("tokenKey"), c.id());
+            case "email" -> f instanceof EmailField e
+                    ? new EmailField(system(c, false), e.exceptDomains(), e.onlyDomains(), e.required())
+                    : withId(authField("email"), c.id());
+            case "emailVisibility", "verified" -> f instanceof BoolField b
+                    ? new BoolField(system(c, false), b.required())
+                    : withId(authField(f.name()), c.id());
+            default -> f;
+        };
+    }
+
+    private static Field.Common system(Field.Common c, boolean hidden) {
+        return new Field.Common(c.id(), c.name(), true, hidden, c.presentable());
+    }
+
+    private static Field authField(String name) {
+        return authFields().stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static Field withId(Field f, String id) {
+        Field.Common c = f.common();
+        Field.Common renamed = new Field.Common(id == null || id.isEmpty() ? c.id() : id, c.name(), c.system(), c.hidden(),
+                c.presentable());
+        return switch (f) {
+            case TextField t -> new TextField(renamed, t.min(), t.max(), t.pattern(), t.autogeneratePattern(), t.required(),
+                    t.primaryKey());
+            case PasswordField p -> new PasswordField(renamed, p.min(), p.max(), p.pattern(), p.cost(), p.required());
+            case EmailField e -> new EmailField(renamed, e.exceptDomains(), e.onlyDomains(), e.required());
+            case BoolField b -> new BoolField(renamed, b.required());
+            default -> f;
+        };
+    }
+
+    /** The names PocketBase puts back when a change leaves them out: the id, and an auth collection's fields. */
+    static boolean restoredWhenMissing(String type, String name) {
+        return "id".equals(name) || Collection.AUTH.equals(type)
+                && authFields().stream().anyMatch(f -> f.name().equals(name));
     }
 
     /** An auth collection keeps unique indexes on tokenKey and (non-empty) email. */

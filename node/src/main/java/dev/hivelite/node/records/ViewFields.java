@@ -134,6 +134,16 @@ final class ViewFields {
     private static final Pattern COLUMN = Pattern.compile("(?s)^(?:" + IDENT + "\\s*\\.\\s*)?(" + IDENT + ")$");
 
     /**
+     * Whether the outermost select list has a {@code *} or {@code t.*}: refused, as PocketBase does,
+     * because such a view would show every column of its tables, hidden ones included, under types
+     * that no longer know they are hidden.
+     */
+    static boolean selectsEverything(String query) {
+        List<String> items = selectList(query);
+        return items != null && items.stream().anyMatch(item -> item.endsWith("*"));
+    }
+
+    /**
      * The column name each item of the outermost select list refers to (null for an expression), or
      * null when the list cannot be matched to the result by position (a {@code *}, or no select list).
      */

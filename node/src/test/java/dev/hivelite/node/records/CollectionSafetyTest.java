@@ -1,0 +1,168 @@
+package dev.hivelite.node.records;
+
+import static dev.hivelite.node.TestWorker.ADMIN_EMAIL;
+import static dev.hivelite.node.TestWorker.ADMIN_PASSWORD;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.hivelite.node.TestWorker;
+import dev.hivelite.node.common.Json;
+
+/**
+ * Changes of collections that must not lose data or weaken an auth collection, as PocketBase guards
+ * them: imports keep fields they leave out, system auth fields keep their flags, option objects
+ * merge, secrets stay unseen, a view never selects {@code *}, and a table a view reads stays.
+ */
+class CollectionSafetyTest {
+
+    @TempDir
+    static Path dataDir;
+
+    private static TestWorker worker;
+    private static Map<String, String> su;
+
+    @BeforeAll
+    static void start() throws Exception {
+        worker = TestWorker.start(dataDir);
+        su = Map.of("Authorization", worker.login(ADMIN_EMAIL, ADMIN_PASSWORD));
+    }
+
+    @AfterAll
+    static void stop() {
+        worker.close();
+    }
+
+    private static JsonNode call(String method, String path, String body, int expected) throws Exception {
+        HttpResponse<String> r = worker.send(method, path, body, su);
+        assertEquals(expected, r.statusCode(), method + " " + path + ": " + r.body());
+        return r.body().isEmpty() ? null : Json.mapper().readTree(r.body());
+    }
+
+    private static JsonNode field(JsonNode collection, String name) {
+        for (JsonNode f : collection.get("fields")) {
+            if (f.get("name").asText().equals(name)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void anImportWithoutDeleteMissingKeepsTheFieldsItLeavesOutAndTheirData() throws Exception {
+        call("POST", "/api/collections", """
+                {"name":"kept","fields":[{"name":"heading","type":"text"},{"name":"score","type":"number"}]}""", 200);
+        String id = call("POST", "/api/collections/kept/records", "{\"heading\":\"h\",\"score\":7}", 200).get("id").asText();
+        call("PUT", "/api/collections/import", """
+                {"collections":[{"name":"kept","fields":[{"name":"extra","type":"text"}]}]}""", 204);
+        JsonNode record = call("GET", "/api/collections/kept/records/" + id, null, 200);
+        assertEquals("h", record.get("heading").asText(), record.toString());
+        assertEquals(7, record.get("score").asInt());
+        assertEquals("", record.get("extra").asText());
+
+        JsonNode failed = call("PUT", "/api/collections/import", """
+                {"collections":[{"name":"import_ok"},{"name":"import_bad","fields":[{"name":"expand","type":"text"}]}]}""", 400);
+        assertEquals("validation_collections_import_failure", failed.at("/data/collections/code").asText(), failed.toString());
+        call("GET", "/api/collections/import_ok", null, 404); // all or nothing
+    }
+
+    @Test
+    void deleteMissingRemovesCollectionsThatReferToEachOther() throws Exception {
+        call("POST", "/api/collections", "{\"name\":\"stay\"}", 200);
+        call("POST", "/api/collections", "{\"name\":\"ring_a\"}", 200);
+        JsonNode b = call("POST", "/api/collections", "{\"name\":\"ring_b\",\"fields\":[{\"name\":\"a\",\"type\":\"relation\","
+                + "\"collectionId\":\"ring_a\",\"maxSelect\":1}]}", 200);
+        call("PATCH", "/api/collections/ring_a", "{\"fields\":[{\"name\":\"b\",\"type\":\"relation\",\"collectionId\":\""
+                + b.get("id").asText() + "\",\"maxSelect\":1}]}", 200);
+        JsonNode all = call("GET", "/api/collections?perPage=500", null, 200);
+        StringBuilder keep = new StringBuilder();
+        for (JsonNode c : all.get("items")) {
+            if (!c.get("name").asText().startsWith("ring_") && !c.get("system").asBoolean()) {
+                keep.append(keep.isEmpty() ? "" : ",").append(c);
+            }
+        }
+        call("PUT", "/api/collections/import", "{\"deleteMissing\":true,\"collections\":[" + keep + "]}", 204);
+        call("GET", "/api/collections/ring_a", null, 404);
+        call("GET", "/api/collections/ring_b", null, 404);
+        call("GET", "/api/collections/stay", null, 200);
+    }
+
+    @Test
+    void theSystemFieldsOfAnAuthCollectionKeepTheirFlagsWhateverIsSubmitted() throws Exception {
+        JsonNode created = call("POST", "/api/collections", """
+                {"name":"weak","type":"auth","createRule":"","listRule":"","fields":[
+                  {"name":"tokenKey","type":"text","system":true,"hidden":false,"required":false,"min":0},
+                  {"name":"password","type":"password","hidden":false,"required":false,"min":10}]}""", 200);
+        assertTrue(field(created, "tokenKey").get("hidden").asBoolean(), created.toString());
+        assertTrue(field(created, "tokenKey").get("required").asBoolean());
+        assertTrue(field(created, "password").get("hidden").asBoolean());
+        assertTrue(field(created, "password").get("required").asBoolean());
+        assertEquals(10, field(created, "password").get("min").asInt(), "the owner's password length stays");
+
+        JsonNode noPassword = Json.mapper().readTree(worker.send("POST", "/api/collections/weak/records",
+                "{\"email\":\"p@example.com\"}", Map.of()).body());
+        assertEquals("validation_required", noPassword.at("/data/password/code").asText(), noPassword.toString());
+
+        // A change that sends only its own fields keeps the system ones, and cannot weaken them either.
+        JsonNode patched = call("PATCH", "/api/collections/weak", """
+                {"fields":[{"name":"nick","type":"text"},{"name":"email","type":"email","system":false,"required":false}]}""",
+                200);
+        for (String name : new String[] {"id", "password", "tokenKey", "email", "emailVisibility", "verified", "nick"}) {
+            assertTrue(field(patched, name) != null, name + " in " + patched);
+        }
+        assertTrue(field(patched, "email").get("system").asBoolean());
+        assertEquals(field(created, "password").get("id"), field(patched, "password").get("id"), "the same field, kept");
+        call("PATCH", "/api/collections/weak", """
+                {"fields":[{"id":"%s","name":"secret","type":"password"}]}""".formatted(
+                field(created, "password").get("id").asText()), 400);
+    }
+
+    @Test
+    void anAuthOptionObjectMergesIntoTheCurrentOneAndClientSecretsAreNeverShown() throws Exception {
+        call("POST", "/api/collections", "{\"name\":\"merging\",\"type\":\"auth\"}", 200);
+        JsonNode otp = call("PATCH", "/api/collections/merging", "{\"otp\":{\"enabled\":true}}", 200).get("otp");
+        assertTrue(otp.get("enabled").asBoolean());
+        assertEquals(180, otp.get("duration").asInt(), otp.toString());
+        assertEquals(8, otp.get("length").asInt());
+        assertFalse(otp.at("/emailTemplate/body").asText().isEmpty());
+
+        JsonNode withProvider = call("PATCH", "/api/collections/merging", """
+                {"oauth2":{"enabled":true,"providers":[{"name":"github","clientId":"cid","clientSecret":"csecret"}]}}""", 200);
+        assertFalse(withProvider.toString().contains("csecret"), withProvider.toString());
+        assertFalse(call("GET", "/api/collections", null, 200).toString().contains("csecret"));
+        // The dashboard sends the providers back as it got them (no secret): the secret stays.
+        call("PATCH", "/api/collections/merging", "{\"oauth2\":" + withProvider.get("oauth2") + "}", 200);
+        JsonNode stored = call("POST", "/api/databases/main/query",
+                "{\"sql\":\"SELECT options FROM _collections WHERE name = 'merging'\"}", 200);
+        assertTrue(stored.toString().contains("csecret"), stored.toString());
+    }
+
+    @Test
+    void aViewSelectingEverythingIsRefusedAndATableAViewReadsCannotBeDeleted() throws Exception {
+        call("POST", "/api/collections", "{\"name\":\"src\",\"fields\":[{\"name\":\"a\",\"type\":\"text\"}]}", 200);
+        JsonNode star = call("POST", "/api/collections", """
+                {"name":"v_star","type":"view","viewQuery":"select * from src"}""", 400);
+        assertEquals("validation_invalid_view_query", star.at("/data/viewQuery/code").asText(), star.toString());
+        call("POST", "/api/collections", """
+                {"name":"v_src","type":"view","listRule":"","viewQuery":"select id, a from src"}""", 200);
+        call("POST", "/api/collections", """
+                {"name":"v_count","type":"view","listRule":"","viewQuery":"select (ROW_NUMBER() OVER()) as id, count(*) as n from src"}""", 200);
+        JsonNode refused = call("DELETE", "/api/collections/src", null, 400);
+        assertTrue(refused.get("message").asText().contains("v_"), refused.toString());
+        call("GET", "/api/collections/v_src/records", null, 200);
+        call("DELETE", "/api/collections/v_src", null, 204);
+        call("DELETE", "/api/collections/v_count", null, 204);
+        call("DELETE", "/api/collections/src", null, 204);
+    }
+}
