@@ -172,6 +172,27 @@ describe('batch', () => {
     assert.ok(body.data.requests, JSON.stringify(body));
   });
 
+  test('every item is validated before any runs: method and url, each reported under its index', async () => {
+    await setup();
+    const { a } = await pair();
+    const body = await expectError(su.send('/api/batch', {
+      method: 'POST',
+      body: { requests: [
+        {},
+        { method: 'POST', url: `/api/collections/${a.name}/records`, body: { title: 'valid' } },
+        { method: 'post', url: `/api/collections/${a.name}/records` },
+        { method: 'POST', url: `/api/collections/${a.name}/records?x=${'a'.repeat(2001)}` },
+      ] },
+    }), 400);
+    assert.equal(body.message, 'Invalid batch request data.');
+    assert.equal(body.data.requests['0'].method.code, 'validation_required');
+    assert.equal(body.data.requests['0'].url.code, 'validation_required');
+    assert.equal('1' in body.data.requests, false, 'a valid item is not reported');
+    assert.equal(body.data.requests['2'].method.code, 'validation_in_invalid');
+    assert.equal(body.data.requests['3'].url.code, 'validation_length_too_long');
+    assert.equal((await su.collection(a.name).getList()).totalItems, 0, 'nothing ran');
+  });
+
   test('batch disabled in settings → 403 "Batch requests are not allowed."', async () => {
     await setup();
     const { a } = await pair();

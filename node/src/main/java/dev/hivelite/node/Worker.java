@@ -215,7 +215,12 @@ public final class Worker implements AutoCloseable {
                 .putListenerSocketOption(StandardSocketOptions.SO_REUSEPORT, true)
                 // Host-header validation is a regex per request (~5% of a point read) and guards only
                 // host-based routing, which this server does not do.
-                .addProtocol(io.helidon.webserver.http1.Http1Config.builder().validateRequestHostHeader(false).build())
+                .addProtocol(io.helidon.webserver.http1.Http1Config.builder().validateRequestHostHeader(false)
+                        // PocketBase (Go) takes long filters in the query (up to 3,500 characters, more once
+                        // encoded) and the characters fetch() leaves unencoded (| { } [ ] ^ ` \ < > ").
+                        .maxPrologueLength(64 * 1024)
+                        .validatePrologue(false)
+                        .build())
                 .shutdownGracePeriod(config.gracePeriod())
                 // One shutdown hook (NodeMain's) orders drain → Hazelcast → SQLite; Helidon's would race it.
                 .shutdownHook(false)

@@ -89,6 +89,7 @@ public final class BatchService implements HttpService {
                             new ApiException.FieldError("validation_length_too_long",
                                     "The length must be no more than " + s.batchMaxRequests() + ".")));
                 }
+                validate(items);
                 long deadline = System.nanoTime() + Math.max(1, s.batchTimeoutSeconds() > 0 ? s.batchTimeoutSeconds() : 3)
                         * 1_000_000_000L;
                 List<RecordOperations.Done> done = new ArrayList<>();
@@ -111,6 +112,35 @@ public final class BatchService implements HttpService {
             } finally {
                 items.forEach(item -> new RecordOperations.Submitted(item.body(), item.files()).discard());
             }
+        }
+    }
+
+    /**
+     * Every item checked before any runs, as PocketBase's form does: a method of its five (exact
+     * case) and a url of at most 2,000 characters, each required. The answer names each bad item.
+     */
+    private static void validate(List<Item> items) {
+        Map<String, Object> bad = new LinkedHashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            Map<String, Object> errors = new LinkedHashMap<>();
+            Item item = items.get(i);
+            if (item.method().isEmpty()) {
+                errors.put("method", new ApiException.FieldError("validation_required", "Cannot be blank."));
+            } else if (!List.of("GET", "POST", "PUT", "PATCH", "DELETE").contains(item.method())) {
+                errors.put("method", new ApiException.FieldError("validation_in_invalid", "Must be a valid value."));
+            }
+            if (item.url().isEmpty()) {
+                errors.put("url", new ApiException.FieldError("validation_required", "Cannot be blank."));
+            } else if (item.url().length() > 2000) {
+                errors.put("url", new ApiException.FieldError("validation_length_too_long",
+                        "The length must be no more than 2000."));
+            }
+            if (!errors.isEmpty()) {
+                bad.put(Integer.toString(i), errors);
+            }
+        }
+        if (!bad.isEmpty()) {
+            throw ApiException.BadRequest.nested("Invalid batch request data.", Map.of("requests", bad));
         }
     }
 

@@ -79,6 +79,8 @@ final class Expander {
         if (target == null) {
             return;
         }
+        // As PocketBase: a path that resolves gives every record an "expand" object, empty or not.
+        jsons.forEach(Expander::expandObject);
         Set<String> ids = new LinkedHashSet<>();
         rows.forEach(r -> ids.addAll(relation.ids(r.get(relation.name()))));
         Map<String, ObjectNode> found = fetch(target, new ArrayList<>(ids), rest, depth);
@@ -104,6 +106,7 @@ final class Expander {
                 || !relation.collectionId().equals(owner.id())) {
             return;
         }
+        jsons.forEach(Expander::expandObject);
         List<String> ownerIds = rows.stream().map(r -> (String) r.get("id")).toList();
         String column = "t." + RecordResolver.quote(relation.name());
         String match = relation.multi()
@@ -156,7 +159,7 @@ final class Expander {
             return null;
         }
         try {
-            return RecordQuery.compile(target.rules().view(), schema, target, info, false, clock);
+            return RecordQuery.compile(target.rules().view(), schema, target, info, true, clock);
         } catch (FilterException e) {
             return null; // a rule that no longer compiles hides, never shows
         }

@@ -237,6 +237,9 @@ public final class RecordOperations {
         if (verifiedByManager) {
             values.put("verified", false);
         }
+        if (collection.isAuth() && !Fields.text(submitted.data(), "id").isEmpty()) {
+            refuseIdOfAnotherAuthCollection(c, scope.schema, collection, (String) values.get("id"));
+        }
         FileChanges files = files(scope, collection, values, Map.of(), submitted, true);
         validateFilesAfterMerge(collection, values, "create");
         Map<String, Object> row = writer.insert(collection, values, true);
@@ -263,6 +266,22 @@ public final class RecordOperations {
         changes[0] = files;
         saved[0] = row;
         return row;
+    }
+
+    /**
+     * An auth record's id is unique across the auth collections of its database, as PocketBase has
+     * it: rules compare {@code @request.auth.id} with stored ids, so a sign-up that chose the id of a
+     * user of another auth collection would pass that user's rules.
+     */
+    private static void refuseIdOfAnotherAuthCollection(Connection c, Schema schema, Collection collection, String id)
+            throws SQLException {
+        for (Collection other : schema.collections()) {
+            if (other.isAuth() && !other.id().equals(collection.id()) && !Scaffolds.isSuperusers(other)
+                    && RecordQuery.byId(c, other, id, RecordQuery.Where.ALL).isPresent()) {
+                throw ApiException.BadRequest.nested("Failed to create record.", Map.of("id",
+                        new FieldError("validation_invalid_auth_id", "Invalid auth record id.")));
+            }
+        }
     }
 
     ObjectNode update(Scopes.Scope scope, Collection collection, String id, Submitted submitted, RequestInfo info,

@@ -121,6 +121,9 @@ final class RecordQuery {
     });
 
     /** The ORDER BY of PocketBase's {@code sort}: keys, {@code -} for descending, {@code @random}, {@code @rowid}. */
+    /** PocketBase's limit on the keys of one {@code sort}. */
+    static final int MAX_SORT_KEYS = 8;
+
     static String orderBy(String sort, Schema schema, Collection collection, RequestInfo info, boolean allowHidden) {
         if (sort == null || sort.isBlank()) {
             return "";
@@ -140,6 +143,9 @@ final class RecordQuery {
                 default -> resolver.sortExpression(key);
             };
             keys.add(expr + (desc ? " DESC" : " ASC"));
+            if (keys.size() > MAX_SORT_KEYS) {
+                throw new FilterException("too many sort expressions (at most " + MAX_SORT_KEYS + ")");
+            }
         }
         return keys.isEmpty() ? "" : " ORDER BY " + String.join(", ", keys);
     }

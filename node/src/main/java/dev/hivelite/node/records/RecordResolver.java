@@ -44,6 +44,12 @@ final class RecordResolver implements Resolver {
     }
 
     @Override
+    public String guard(String identifier) {
+        return !allowHidden && collection.isAuth() && identifier.matches("email(:lower)?")
+                ? "t." + quote("emailVisibility") + " = TRUE" : null;
+    }
+
+    @Override
     public Resolved resolve(String identifier) {
         // "@collection.users:alias.name": every occurrence gets its own join here, so the alias adds nothing.
         String path = identifier.replaceFirst("^(@collection\\.\\w+):\\w+", "$1");

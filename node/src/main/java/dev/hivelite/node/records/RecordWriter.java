@@ -105,6 +105,9 @@ final class RecordWriter {
                 continue;
             }
             if ("id".equals(f.name()) && !creating) {
+                if (!Objects.equals(f.fromInput(e.getValue()), values.get("id"))) {
+                    errors.put("id", new FieldError("validation_pk_change", "The record primary key cannot be changed."));
+                }
                 continue;
             }
             values.put(f.name(), f.fromInput(e.getValue()));
@@ -306,16 +309,14 @@ final class RecordWriter {
         if (!m.find()) {
             if (Objects.toString(e.getMessage(), "").contains("PRIMARYKEY") || Objects.toString(e.getMessage(), "").contains(".id")) {
                 throw ApiException.BadRequest.nested(creating ? "Failed to create record." : "Failed to update record.",
-                        Map.of("id", new FieldError("validation_invalid_id", "The model id is invalid or already exists.")));
+                        Map.of("id", new FieldError("validation_not_unique", "Value must be unique.")));
             }
             return e;
         }
         Map<String, Object> errors = new LinkedHashMap<>();
         for (String column : m.group(1).split(",")) {
             String name = column.trim().substring(column.trim().indexOf('.') + 1);
-            errors.put(name, "id".equals(name)
-                    ? new FieldError("validation_invalid_id", "The model id is invalid or already exists.")
-                    : new FieldError("validation_not_unique", "Value must be unique."));
+            errors.put(name, new FieldError("validation_not_unique", "Value must be unique."));
         }
         throw ApiException.BadRequest.nested(creating ? "Failed to create record." : "Failed to update record.", errors);
     }

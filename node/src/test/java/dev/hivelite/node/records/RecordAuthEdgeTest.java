@@ -119,4 +119,21 @@ class RecordAuthEdgeTest {
         }
         call("GET", "/api/collections/notes/auth-methods", null, null, 404);
     }
+
+    @Test
+    void aGuestFiltersOnEmailOnlyAmongRecordsThatShowTheirEmail() throws Exception {
+        call("POST", "/api/collections", "{\"name\":\"listed\",\"type\":\"auth\",\"createRule\":\"\",\"listRule\":\"\"}",
+                token, 200);
+        for (String[] user : new String[][] {{"hidden@example.com", "false"}, {"shown@example.com", "true"}}) {
+            call("POST", "/api/collections/listed/records", "{\"email\":\"" + user[0] + "\",\"emailVisibility\":" + user[1]
+                    + ",\"password\":\"password-1\",\"passwordConfirm\":\"password-1\"}", null, 200);
+        }
+        String hidden = "/api/collections/listed/records?filter=" + java.net.URLEncoder.encode("email='hidden@example.com'",
+                java.nio.charset.StandardCharsets.UTF_8);
+        String shown = "/api/collections/listed/records?filter=" + java.net.URLEncoder.encode("email:lower='shown@example.com'",
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, call("GET", hidden, null, null, 200).get("totalItems").asInt(), "a hidden email cannot be probed");
+        assertEquals(1, call("GET", shown, null, null, 200).get("totalItems").asInt());
+        assertEquals(1, call("GET", hidden, null, token, 200).get("totalItems").asInt(), "superusers see every email");
+    }
 }

@@ -66,6 +66,23 @@ public final class FilterCompiler {
     }
 
     private Sql compare(Expr.Compare cmp) {
+        Sql compared = compareValues(cmp);
+        List<String> guards = new ArrayList<>();
+        for (Operand operand : List.of(cmp.left(), cmp.right())) {
+            String guard = operand instanceof Operand.Identifier id ? resolver.guard(id.name()) : null;
+            if (guard != null && !guards.contains(guard)) {
+                guards.add(guard);
+            }
+        }
+        if (guards.isEmpty()) {
+            return compared;
+        }
+        Sql out = new Sql().append("(").append(compared).append(")");
+        guards.forEach(g -> out.append(" AND ").append(g));
+        return out;
+    }
+
+    private Sql compareValues(Expr.Compare cmp) {
         Side left = side(cmp.left());
         Side right = side(cmp.right());
         if (left instanceof Term l && right instanceof Term r) {

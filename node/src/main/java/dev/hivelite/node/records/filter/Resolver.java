@@ -11,4 +11,13 @@ public interface Resolver {
      * throws FilterException for an unknown or forbidden field.
      */
     Resolved resolve(String identifier);
+
+    /**
+     * A condition every comparison using {@code identifier} must also meet, or null: PocketBase lets
+     * callers who cannot see hidden values match an auth record's {@code email} only where the record
+     * shows it ({@code emailVisibility}), so a filter cannot tell whether an address is registered.
+     */
+    default String guard(String identifier) {
+        return null;
+    }
 }

@@ -1,0 +1,100 @@
+// Edges of the records API that PocketBase's API tests pin down: ids, paging and sort limits,
+// long and raw query strings, and the "expand" key.
+import { test, describe, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  BASE_URL, anonClient, superuserClient, uniqueName, expectError, assertErrorShape, assertFieldError,
+  createCollection, runCleanup, once,
+} from './helpers.mjs';
+
+let su;
+const cleanup = [];
+const fx = {};
+const open = { listRule: '', viewRule: '', createRule: '', updateRule: '', deleteRule: '' };
+
+const setup = once(async () => {
+  su = await superuserClient();
+  fx.people = await createCollection(su, cleanup, {
+    name: uniqueName('people'), type: 'base', ...open, fields: [{ name: 'name', type: 'text' }],
+  });
+  fx.items = await createCollection(su, cleanup, {
+    name: uniqueName('items'), type: 'base', ...open,
+    fields: [
+      { name: 'n', type: 'number' },
+      { name: 'owner', type: 'relation', collectionId: fx.people.id, maxSelect: 1 },
+    ],
+  });
+  fx.created = [];
+  for (let i = 0; i < 5; i++) fx.created.push(await su.collection(fx.items.name).create({ n: i }));
+});
+
+after(async () => {
+  await runCleanup(cleanup);
+});
+
+describe('records: edges', () => {
+  test('a create with an id that exists is validation_not_unique; a PATCH changing the id is validation_pk_change', async () => {
+    await setup();
+    const I = su.collection(fx.items.name);
+    const body = await expectError(I.create({ id: fx.created[0].id, n: 9 }), 400);
+    assertFieldError(body, 'id', 'validation_not_unique');
+    const pk = await expectError(I.update(fx.created[0].id, { id: 'abcdefghijklmno' }), 400);
+    assertFieldError(pk, 'id', 'validation_pk_change');
+    await I.update(fx.created[0].id, { id: fx.created[0].id, n: 0 }); // the same id is no change
+    await expectError(I.getOne('abcdefghijklmno'), 404);
+  });
+
+  test('an auth record cannot take the id of a record of another auth collection', async () => {
+    await setup();
+    const members = await createCollection(su, cleanup, { name: uniqueName('members'), type: 'auth', ...open });
+    const guests = await createCollection(su, cleanup, { name: uniqueName('guests'), type: 'auth', ...open });
+    const victim = await su.collection(members.name).create({
+      email: `v_${Date.now()}@example.com`, password: 'password-123', passwordConfirm: 'password-123',
+    });
+    const body = await expectError(anonClient().collection(guests.name).create({
+      id: victim.id, email: `i_${Date.now()}@example.com`, password: 'password-123', passwordConfirm: 'password-123',
+    }), 400);
+    assertFieldError(body, 'id', 'validation_invalid_auth_id');
+    assert.equal((await su.collection(guests.name).getList(1, 1)).totalItems, 0, 'nothing was created');
+  });
+
+  test('page, perPage and skipTotal that do not parse are 400; more than 8 sort keys is 400', async () => {
+    await setup();
+    const I = anonClient().collection(fx.items.name);
+    for (const query of [{ page: 'abc' }, { perPage: '2.5' }, { skipTotal: 'yes' }]) {
+      assertErrorShape(await expectError(I.getList(1, 1, { query }), 400), 400);
+    }
+    assertErrorShape(await expectError(I.getList(1, 1, { sort: Array(9).fill('n').join(',') }), 400), 400);
+    const eight = await I.getList(1, 1, { sort: Array(8).fill('-n').join(',') });
+    assert.equal(eight.items.length, 1);
+  });
+
+  test('a filter of 100 ids (about 2,600 characters, under the 3,500 limit) is answered', async () => {
+    await setup();
+    const ids = fx.created.map((r) => r.id);
+    while (ids.length < 100) ids.push(`missing${String(ids.length).padStart(8, '0')}`);
+    const filter = ids.map((id) => su.filter('id = {:id}', { id })).join(' || ');
+    assert.ok(filter.length > 2500 && filter.length < 3500, `filter length ${filter.length}`);
+    const list = await anonClient().collection(fx.items.name).getList(1, 200, { filter });
+    assert.equal(list.totalItems, fx.created.length);
+  });
+
+  test('characters fetch() leaves unencoded in a query string (|| and quotes) still reach the filter', async () => {
+    await setup();
+    const res = await fetch(`${BASE_URL}/api/collections/${fx.items.name}/records?filter=n=1||n=3&sort=n`);
+    assert.equal(res.status, 200);
+    const body = await res.json();
+    assert.deepEqual(body.items.map((r) => r.n), [1, 3]);
+  });
+
+  test('an expand that resolves gives "expand": {} even when nothing is related', async () => {
+    await setup();
+    const I = anonClient().collection(fx.items.name);
+    const one = await I.getOne(fx.created[1].id, { expand: 'owner' });
+    assert.deepEqual(one.expand, {});
+    const list = await I.getList(1, 2, { expand: 'owner' });
+    for (const r of list.items) assert.deepEqual(r.expand, {});
+    const plain = await I.getOne(fx.created[1].id);
+    assert.equal('expand' in plain, false, 'no expand asked, no key');
+  });
+});
