@@ -79,12 +79,32 @@ final class AccountMails {
 
     /** A token of this kind for a record of this collection, still current; else PocketBase's 400 on {@code token}. */
     private DecodedJWT checkToken(Scopes.Scope scope, Collection c, String token, String type, String message) {
-        Optional<DecodedJWT> jwt = tokens.decode(token, type)
-                .filter(j -> scope.db.id().equals(j.getClaim("db").asString()))
-                .filter(j -> c.id().equals(j.getClaim("collectionId").asString()))
-                .filter(tokens::current);
+        Map<String, FieldError> errors = new LinkedHashMap<>();
+        DecodedJWT jwt = checkToken(scope, c, token, type, message, errors);
+        if (jwt == null) {
+            throw ApiException.invalid(errors);
+        }
+        return jwt;
+    }
+
+    /** As above, the error (required, invalid, or of another auth collection) put in {@code errors} instead. */
+    private DecodedJWT checkToken(Scopes.Scope scope, Collection c, String token, String type, String message,
+                                  Map<String, FieldError> errors) {
+        if (token.isEmpty()) {
+            errors.put("token", Values.requiredError());
+            return null;
+        }
+        Optional<DecodedJWT> valid = tokens.decode(token, type)
+                .filter(j -> scope.db.id().equals(j.getClaim("db").asString()));
+        if (valid.isPresent() && !c.id().equals(valid.get().getClaim("collectionId").asString())) {
+            errors.put("token", new FieldError("validation_token_collection_mismatch",
+                    "The provided token is for different auth collection."));
+            return null;
+        }
+        Optional<DecodedJWT> jwt = valid.filter(tokens::current);
         if (jwt.isEmpty()) {
-            throw ApiException.invalid("token", "validation_invalid_token", message);
+            errors.put("token", new FieldError("validation_invalid_token", message));
+            return null;
         }
         return jwt.get();
     }
@@ -136,8 +156,15 @@ final class AccountMails {
             Collection c = authCollection(scope, req);
             CollectionService.requireWritable(scope);
             JsonNode body = Bodies.json(req);
-            DecodedJWT jwt = checkToken(scope, c, token(body), "passwordReset", "Invalid or expired password reset token.");
-            String password = newPassword(c, body);
+            // Every field is judged before anything is refused, as PocketBase's form reports them together.
+            Map<String, FieldError> errors = new LinkedHashMap<>();
+            DecodedJWT jwt = checkToken(scope, c, Fields.text(body, "token"), "passwordReset",
+                    "Invalid or expired password reset token.", errors);
+            String password = Fields.text(body, "password");
+            errors.putAll(newPasswordErrors(c, body));
+            if (!errors.isEmpty()) {
+                throw ApiException.invalid(new java.util.TreeMap<>(errors));
+            }
             String id = jwt.getClaim("id").asString();
             String email = jwt.getClaim("email").asString();
             scope.lease.db().write(conn -> {
@@ -157,26 +184,29 @@ final class AccountMails {
         }
     }
 
-    /** {@code password} and {@code passwordConfirm}, validated by the collection's password field. */
-    private static String newPassword(Collection c, JsonNode body) {
+    /**
+     * {@code password} and {@code passwordConfirm} of a reset: both required, the password between the
+     * collection's minimum and 71 bytes ({@code validation_length_out_of_range}), the two equal.
+     */
+    private static Map<String, FieldError> newPasswordErrors(Collection c, JsonNode body) {
         String password = Fields.text(body, "password");
+        String confirm = Fields.text(body, "passwordConfirm");
         Map<String, FieldError> errors = new LinkedHashMap<>();
-        c.field("password").ifPresent(f -> {
-            FieldError e = f.validate(new PasswordField.Plain(password));
-            if (e == null && password.isEmpty()) {
-                e = Values.requiredError();
-            }
-            if (e != null) {
-                errors.put("password", e);
-            }
-        });
-        if (!password.equals(Fields.text(body, "passwordConfirm"))) {
+        int min = c.field("password").filter(f -> f instanceof PasswordField).map(f -> ((PasswordField) f).min())
+                .orElse(8);
+        int length = password.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (password.isEmpty()) {
+            errors.put("password", Values.requiredError());
+        } else if (length < min || length > 71) {
+            errors.put("password", new FieldError("validation_length_out_of_range",
+                    "The length must be between " + min + " and 71."));
+        }
+        if (confirm.isEmpty()) {
+            errors.put("passwordConfirm", Values.requiredError());
+        } else if (!confirm.equals(password)) {
             errors.put("passwordConfirm", new FieldError("validation_values_mismatch", "Values don't match."));
         }
-        if (!errors.isEmpty()) {
-            throw ApiException.invalid(errors);
-        }
-        return password;
+        return errors;
     }
 
     private void requestEmailChange(ServerRequest req, ServerResponse res) {
@@ -187,12 +217,15 @@ final class AccountMails {
                 throw new ApiException.Unauthorized("The request requires valid record authorization token.");
             }
             String newEmail = email(Bodies.json(req), "newEmail");
-            if (byEmail(scope, c, newEmail).isPresent()) {
-                throw ApiException.invalid("newEmail", "validation_invalid_new_email", "Invalid new email address.");
-            }
             Map<String, Object> r = scope.lease.db()
                     .read(conn -> RecordQuery.byId(conn, c, user.recordId(), RecordQuery.Where.ALL))
                     .orElseThrow(() -> new ApiException.Unauthorized("The request requires valid record authorization token."));
+            if (newEmail.equals(r.get("email"))) {
+                throw ApiException.invalid("newEmail", "validation_not_in_invalid", "Must be a different value.");
+            }
+            if (byEmail(scope, c, newEmail).isPresent()) {
+                throw ApiException.invalid("newEmail", "validation_invalid_new_email", "Invalid new email address.");
+            }
             String token = tokens.sign("emailChange", scope.db.id(), c, r,
                     Duration.ofSeconds(c.tokenDuration("emailChangeToken", 1800)), false,
                     Map.of("email", String.valueOf(r.get("email")), "newEmail", newEmail));
@@ -206,14 +239,25 @@ final class AccountMails {
             Collection c = authCollection(scope, req);
             CollectionService.requireWritable(scope);
             JsonNode body = Bodies.json(req);
-            DecodedJWT jwt = checkToken(scope, c, token(body), "emailChange", "Invalid or expired token.");
+            Map<String, FieldError> errors = new LinkedHashMap<>();
+            DecodedJWT jwt = checkToken(scope, c, Fields.text(body, "token"), "emailChange", "Invalid or expired token.",
+                    errors);
+            if (jwt != null && (jwt.getClaim("newEmail").asString() == null || jwt.getClaim("newEmail").asString().isEmpty())) {
+                errors.put("token", new FieldError("validation_invalid_token_payload", "Invalid token payload - newEmail must be set."));
+            }
             String password = Fields.text(body, "password");
+            if (password.isEmpty()) {
+                errors.put("password", Values.requiredError());
+            }
+            if (!errors.isEmpty()) {
+                throw ApiException.invalid(new java.util.TreeMap<>(errors));
+            }
             String id = jwt.getClaim("id").asString();
             String newEmail = jwt.getClaim("newEmail").asString();
             scope.lease.db().write(conn -> {
                 Map<String, Object> r = RecordQuery.byId(conn, c, id, RecordQuery.Where.ALL).orElseThrow(
                         () -> ApiException.invalid("token", "validation_invalid_token", "Invalid or expired token."));
-                if (password.isEmpty() || !PasswordHasher.verify(password, (String) r.get("password"))) {
+                if (!PasswordHasher.verify(password, (String) r.get("password"))) {
                     throw ApiException.invalid("password", "validation_invalid_password", "Missing or invalid auth record password.");
                 }
                 Map<String, Object> set = new LinkedHashMap<>();

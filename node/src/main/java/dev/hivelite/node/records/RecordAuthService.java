@@ -98,8 +98,8 @@ public final class RecordAuthService implements HttpService {
         try (Scopes.Scope scope = scopes.open(req)) {
             Collection c = authCollection(scope, req);
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("password", Map.of("enabled", c.option("passwordAuth.enabled").asBoolean(true),
-                    "identityFields", c.identityFields()));
+            boolean password = c.option("passwordAuth.enabled").asBoolean(true);
+            out.put("password", Map.of("enabled", password, "identityFields", password ? c.identityFields() : List.of()));
             List<Object> providers = new java.util.ArrayList<>();
             if (OAuth2.enabled(c)) {
                 OAuth2.providers(c).forEach(p -> providers.add(OAuth2.authMethod(p)));

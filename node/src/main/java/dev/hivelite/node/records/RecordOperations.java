@@ -258,7 +258,7 @@ public final class RecordOperations {
         if (verifiedByManager) {
             if (RecordQuery.byId(c, collection, id, rule(scope, collection, collection.manageRule(), withBody)).isEmpty()) {
                 throw ApiException.BadRequest.nested("Failed to create record.", Map.of("verified",
-                        new FieldError("validation_in_invalid", "Must be a valid value.")));
+                        new FieldError("validation_values_mismatch", "Values don't match.")));
             }
             values.put("verified", true);
             row = writer.insert(collection, values, false);

@@ -133,6 +133,10 @@ final class RecordWriter {
         }
         if (collection.isAuth()) {
             authFields(values, input, creating, storedHash, before, errors);
+            if (!errors.isEmpty()) {
+                throw ApiException.BadRequest.nested(creating ? "Failed to create record." : "Failed to update record.",
+                        errors);
+            }
         }
         for (Field f : collection.fields()) {
             if (errors.containsKey(f.name()) || f instanceof FileField && input.uploading().contains(f.name())) {
@@ -194,39 +198,49 @@ final class RecordWriter {
         return current;
     }
 
+    /**
+     * PocketBase's form checks of an auth record, made before the fields are validated (when one of
+     * them fails, only these errors are reported): the password is required on create or whenever
+     * {@code passwordConfirm} or {@code oldPassword} is sent; the confirmation must equal it; the owner
+     * changing it must give the old one; only superusers and managers change {@code verified}, or an
+     * existing email, directly.
+     */
     private static void authFields(Map<String, Object> values, Input input, boolean creating, String storedHash,
                                    Map<String, Object> before, Map<String, Object> errors) {
         JsonNode data = input.data();
         if (!input.admin()) {
-            // Only superusers (and managers) change verified, or an existing email, directly.
             if (data.has("verified") && !Objects.equals(values.get("verified"), before.getOrDefault("verified", false))) {
-                errors.put("verified", new FieldError("validation_in_invalid", "Must be a valid value."));
+                errors.put("verified", new FieldError("validation_values_mismatch", "Values don't match."));
             }
             if (!creating && data.has("email") && !Objects.equals(values.get("email"), before.get("email"))) {
-                errors.put("email", new FieldError("validation_in_invalid", "Must be a valid value."));
+                errors.put("email", new FieldError("validation_values_mismatch", "Values don't match."));
             }
         }
-        if (values.get("password") instanceof PasswordField.Plain plain) {
-            if (plain.value().isEmpty() && !creating) {
-                values.put("password", storedHash); // an empty password field changes nothing
-            } else if (!plain.value().isEmpty()) {
-                String confirm = Fields.text(data, "passwordConfirm");
-                if (confirm.isEmpty()) {
-                    errors.put("passwordConfirm", Values.requiredError());
-                } else if (!confirm.equals(plain.value())) {
-                    errors.put("passwordConfirm", new FieldError("validation_values_mismatch", "Values don't match."));
-                }
-                if (!creating && !input.admin()) {
-                    String old = Fields.text(data, "oldPassword");
-                    if (old.isEmpty()) {
-                        errors.put("oldPassword", Values.requiredError());
-                    } else if (storedHash.isEmpty() || !PasswordHasher.verify(old, storedHash)) {
-                        errors.put("oldPassword", new FieldError("validation_invalid_old_password",
-                                "Missing or invalid old password."));
-                    }
-                }
-                values.put("tokenKey", Ids.secret(50)); // a new password ends every token of the old one
+        String plain = values.get("password") instanceof PasswordField.Plain p ? p.value() : "";
+        String confirm = Fields.text(data, "passwordConfirm");
+        String old = Fields.text(data, "oldPassword");
+        if (creating || !plain.isEmpty() || !confirm.isEmpty() || !old.isEmpty()) {
+            if (plain.isEmpty()) {
+                errors.put("password", Values.requiredError());
             }
+            if (confirm.isEmpty()) {
+                errors.put("passwordConfirm", Values.requiredError());
+            } else if (!confirm.equals(plain)) {
+                errors.put("passwordConfirm", new FieldError("validation_values_mismatch", "Values don't match."));
+            }
+            if (!creating && !input.admin() && !plain.isEmpty()) {
+                if (old.isEmpty()) {
+                    errors.put("oldPassword", Values.requiredError());
+                } else if (storedHash.isEmpty() || !PasswordHasher.verify(old, storedHash)) {
+                    errors.put("oldPassword", new FieldError("validation_invalid_old_password",
+                            "Missing or invalid old password."));
+                }
+            }
+        }
+        if (values.get("password") instanceof PasswordField.Plain && plain.isEmpty() && !creating) {
+            values.put("password", storedHash); // an empty password field changes nothing
+        } else if (!plain.isEmpty()) {
+            values.put("tokenKey", Ids.secret(50)); // a new password ends every token of the old one
         }
         if (creating && ((String) values.get("tokenKey")).isEmpty()) {
             values.put("tokenKey", Ids.secret(50));

@@ -189,4 +189,29 @@ class AuthMailFlowTest {
         assertEquals("validation_required", empty.at("/data/otpId/code").asText(), empty.toString());
         assertEquals("validation_required", empty.at("/data/password/code").asText(), empty.toString());
     }
+
+    @Test
+    void confirmFormsReportEveryFieldAndATokenOfAnotherCollectionIsACollectionMismatch() throws Exception {
+        JsonNode empty = call("POST", "/api/collections/people/confirm-password-reset", "{}", null, 400);
+        for (String field : new String[] {"token", "password", "passwordConfirm"}) {
+            assertEquals("validation_required", empty.at("/data/" + field + "/code").asText(), empty.toString());
+        }
+        JsonNode change = call("POST", "/api/collections/people/confirm-email-change", "{}", null, 400);
+        assertEquals("validation_required", change.at("/data/token/code").asText(), change.toString());
+        assertEquals("validation_required", change.at("/data/password/code").asText());
+
+        signUp("mismatch@example.com");
+        int before = SMTP.getReceivedMessages().length;
+        call("POST", "/api/collections/people/request-password-reset", "{\"email\":\"mismatch@example.com\"}", null, 204);
+        Matcher m = TOKEN.matcher(mailTo("mismatch@example.com", before + 1));
+        assertTrue(m.find());
+        call("POST", "/api/collections", "{\"name\":\"others\",\"type\":\"auth\"}", token, 200);
+        JsonNode other = call("POST", "/api/collections/others/confirm-password-reset", "{\"token\":\"" + m.group(1)
+                + "\",\"password\":\"new-password-9\",\"passwordConfirm\":\"new-password-9\"}", null, 400);
+        assertEquals("validation_token_collection_mismatch", other.at("/data/token/code").asText(), other.toString());
+        JsonNode shortOne = call("POST", "/api/collections/people/confirm-password-reset", "{\"token\":\"" + m.group(1)
+                + "\",\"password\":\"1234567\",\"passwordConfirm\":\"7654321\"}", null, 400);
+        assertEquals("validation_length_out_of_range", shortOne.at("/data/password/code").asText(), shortOne.toString());
+        assertEquals("validation_values_mismatch", shortOne.at("/data/passwordConfirm/code").asText());
+    }
 }

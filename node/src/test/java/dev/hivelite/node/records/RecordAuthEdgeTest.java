@@ -136,4 +136,42 @@ class RecordAuthEdgeTest {
         assertEquals(1, call("GET", shown, null, null, 200).get("totalItems").asInt());
         assertEquals(1, call("GET", hidden, null, token, 200).get("totalItems").asInt(), "superusers see every email");
     }
+
+    @Test
+    void theFormChecksOfAnAuthRecordComeFirstAndAloneAsPocketBaseReportsThem() throws Exception {
+        JsonNode empty = call("POST", "/api/collections/members/records", "{}", null, 400);
+        assertEquals("validation_required", empty.at("/data/password/code").asText(), empty.toString());
+        assertEquals("validation_required", empty.at("/data/passwordConfirm/code").asText());
+        assertFalse(empty.get("data").has("email"), "record fields wait for the form: " + empty);
+
+        JsonNode mismatch = call("POST", "/api/collections/members/records",
+                "{\"email\":\"bad\",\"password\":\"1234567\",\"passwordConfirm\":\"1234560\"}", null, 400);
+        assertEquals("validation_values_mismatch", mismatch.at("/data/passwordConfirm/code").asText(), mismatch.toString());
+        assertEquals(1, mismatch.get("data").size(), mismatch.toString());
+
+        String id = signUp("form@example.com", "password-1");
+        String own = call("POST", "/api/collections/members/auth-with-password",
+                "{\"identity\":\"form@example.com\",\"password\":\"password-1\"}", null, 200).get("token").asText();
+        call("PATCH", "/api/collections/members", "{\"updateRule\":\"id = @request.auth.id\"}", token, 200);
+        JsonNode confirmOnly = call("PATCH", "/api/collections/members/records/" + id,
+                "{\"passwordConfirm\":\"abcdefghij\"}", own, 400);
+        assertEquals("validation_required", confirmOnly.at("/data/password/code").asText(), confirmOnly.toString());
+        assertEquals("validation_values_mismatch", confirmOnly.at("/data/passwordConfirm/code").asText());
+        JsonNode oldOnly = call("PATCH", "/api/collections/members/records/" + id, "{\"oldPassword\":\"password-1\"}",
+                own, 400);
+        assertEquals("validation_required", oldOnly.at("/data/password/code").asText(), oldOnly.toString());
+        assertEquals("validation_required", oldOnly.at("/data/passwordConfirm/code").asText());
+        JsonNode verified = call("PATCH", "/api/collections/members/records/" + id, "{\"verified\":true}", own, 400);
+        assertEquals("validation_values_mismatch", verified.at("/data/verified/code").asText(), verified.toString());
+        call("PATCH", "/api/collections/members/records/" + id, "{\"name\":\"\"}", own, 200); // nothing to check
+    }
+
+    @Test
+    void aCollectionWithoutPasswordAuthListsNoIdentityFields() throws Exception {
+        call("POST", "/api/collections", "{\"name\":\"no_password\",\"type\":\"auth\",\"passwordAuth\":{\"enabled\":false}}",
+                token, 200);
+        JsonNode methods = call("GET", "/api/collections/no_password/auth-methods", null, null, 200);
+        assertFalse(methods.at("/password/enabled").asBoolean());
+        assertEquals(0, methods.at("/password/identityFields").size(), methods.toString());
+    }
 }
