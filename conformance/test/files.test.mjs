@@ -248,4 +248,32 @@ describe('files', () => {
       'attachments', 'validation_invalid_file');
     assert.deepEqual((await R.getOne(r.id)).attachments, reordered.attachments, 'nothing changed');
   });
+
+  test('a file is judged by its content, not its name: mime type limits and the served type', async () => {
+    await setup();
+    const col = await createCollection(su, cleanup, {
+      name: uniqueName('typed_files'), type: 'base', listRule: '', viewRule: '', createRule: '',
+      fields: [
+        { name: 'note', type: 'file', maxSelect: 1, mimeTypes: ['text/plain'] },
+        { name: 'any', type: 'file', maxSelect: 1 },
+      ],
+    });
+    const R = su.collection(col.name);
+    const renamed = await R.create({ note: textFile('looks-compressed.gz', 'just text') });
+    assert.match(renamed.note, /\.gz$/, 'plain text is text/plain whatever its extension');
+    assertFieldError(await expectError(R.create({
+      note: new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13])], 'note.txt'),
+    }), 400), 'note', 'validation_invalid_mime_type');
+    assertFieldError(await expectError(su.collection(docs.name).create({
+      image: new File(['<html><script>alert(1)</script></html>'], 'evil.png', { type: 'image/png' }),
+    }), 400), 'image', 'validation_invalid_mime_type');
+
+    const html = await R.create({ any: new File(['<!DOCTYPE html><p>hi</p>'], 'page.png', { type: 'image/png' }) });
+    const res = await fetch(su.files.getURL(html, html.any));
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type'), /^text\/html/, 'served as what it is');
+    assert.match(res.headers.get('content-disposition'), /^attachment/, 'never inline');
+    const text = await fetch(su.files.getURL(renamed, renamed.note));
+    assert.equal(text.headers.get('content-type'), 'text/plain; charset=utf-8');
+  });
 });

@@ -19,3 +19,14 @@ test('health: a superuser gets the same shape (PocketBase adds details such as c
   assert.equal(typeof res.message, 'string');
   assert.equal(typeof res.data, 'object');
 });
+
+test('health: a superuser is told which proxy header the request carried (possibleProxyHeader)', async () => {
+  const pb = await superuserClient();
+  const direct = await pb.health.check();
+  assert.equal(direct.data.possibleProxyHeader, '');
+  assert.equal(direct.data.canBackup, true);
+  const proxied = await pb.health.check({ headers: { 'X-Forwarded-For': '203.0.113.9' } });
+  assert.equal(proxied.data.possibleProxyHeader, 'X-Forwarded-For');
+  const guest = await anonClient().health.check({ headers: { 'X-Forwarded-For': '203.0.113.9' } });
+  assert.deepEqual(guest.data, {}, 'guests get no details');
+});

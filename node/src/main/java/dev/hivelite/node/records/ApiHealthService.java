@@ -29,6 +29,23 @@ public final class ApiHealthService implements HttpService {
         }
     }
 
+    /** Headers a reverse proxy commonly sets, checked in this order. */
+    private static final java.util.List<String> PROXY_HEADERS = java.util.List.of("CF-Connecting-IP", "Fly-Client-IP",
+            "X-Real-IP", "X-Forwarded-For");
+
+    /**
+     * As PocketBase tells superusers: the first proxy header the request carries (the client address
+     * shown may be the proxy's), else empty.
+     */
+    private static String possibleProxyHeader(ServerRequest req) {
+        for (String name : PROXY_HEADERS) {
+            if (req.headers().contains(io.helidon.http.HeaderNames.create(name))) {
+                return name;
+            }
+        }
+        return "";
+    }
+
     private void health(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
             Map<String, Object> data = new LinkedHashMap<>();
@@ -36,6 +53,7 @@ public final class ApiHealthService implements HttpService {
                 data.put("canBackup", true);
                 data.put("realIP", dev.hivelite.node.auth.ClientIp.of(req));
                 data.put("requireS3", false);
+                data.put("possibleProxyHeader", possibleProxyHeader(req));
             }
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("message", "API is healthy.");

@@ -104,7 +104,7 @@ final class CollectionBuilder {
             }
         });
         if (base.isAuth()) {
-            indexes = Scaffolds.withAuthIndexes(name, indexes);
+            indexes = Scaffolds.withAuthIndexes(base.id(), name, indexes);
         }
         Collection.Rules rules = new Collection.Rules(rule(body, "listRule", base.rules().list()),
                 rule(body, "viewRule", base.rules().view()), rule(body, "createRule", base.rules().create()),
@@ -157,7 +157,12 @@ final class CollectionBuilder {
         Map<String, Object> perField = new LinkedHashMap<>();
         Set<String> ids = new HashSet<>();
         Set<String> names = new HashSet<>();
-        int i = 0;
+        // Errors are keyed by the field's final position: PocketBase puts a missing id field first.
+        boolean idSent = false;
+        for (JsonNode raw : submitted) {
+            idSent |= raw.isObject() && "id".equals(Fields.text(raw, "name"));
+        }
+        int i = idSent || base.isView() ? 0 : 1;
         for (JsonNode raw : submitted) {
             String key = Integer.toString(i++);
             if (!raw.isObject()) {
@@ -181,7 +186,8 @@ final class CollectionBuilder {
             Map<String, FieldError> fieldErrors = new LinkedHashMap<>();
             Field field = Fields.fromJson(def, fieldErrors);
             if (field != null && existing != null && !existing.type().equals(field.type())) {
-                fieldErrors.put("type", new FieldError("validation_field_type_change", "Field type cannot be changed."));
+                perField.put(key, new FieldError("validation_field_type_change", "Field type cannot be changed."));
+                continue;
             }
             if (field != null && base.isAuth() && ("passwordConfirm".equals(field.name()) || "oldPassword".equals(field.name()))) {
                 fieldErrors.put("name", new FieldError("validation_reserved_field_name", "The field name is reserved and cannot be used."));

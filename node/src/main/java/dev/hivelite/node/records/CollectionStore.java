@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -120,7 +119,7 @@ final class CollectionStore {
     private static List<Field> fields(String json) {
         List<Field> out = new ArrayList<>();
         for (JsonNode f : parse(json)) {
-            Field field = Fields.fromJson(f, new HashMap<>());
+            Field field = Fields.stored(f);
             if (field != null) {
                 out.add(field);
             }

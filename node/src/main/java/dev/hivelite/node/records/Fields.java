@@ -62,6 +62,11 @@ final class Fields {
             errors.put("name", new FieldError("validation_invalid_field_name", "Invalid field name - " + name + "."));
         } else if (RESERVED.contains(name)) {
             errors.put("name", new FieldError("validation_field_name_reserved", "The name \"" + name + "\" is reserved."));
+        } else if (java.util.Set.of("null", "true", "false", "_rowid_").contains(name.toLowerCase(java.util.Locale.ROOT))) {
+            // SQL keywords and SQLite's own row id: a filter could not tell the column from the value.
+            errors.put("name", new FieldError("validation_not_in_invalid", "Must be a different value."));
+        } else if (name.toLowerCase(java.util.Locale.ROOT).contains("_via_")) {
+            errors.put("name", new FieldError("validation_found_via", "The value cannot contain \"_via_\"."));
         }
         if (!TYPES.contains(type)) {
             errors.put("type", new FieldError("validation_invalid_field_type", "Invalid field type " + type + "."));
@@ -69,6 +74,22 @@ final class Fields {
         if (!errors.isEmpty()) {
             return null;
         }
+        Field field = build(in, type, name);
+        checkOptions(field, errors);
+        return errors.isEmpty() ? field : null;
+    }
+
+    /**
+     * A field as stored: no checks, so a definition saved under older rules keeps loading (a field
+     * dropped here would vanish from the schema, and the next rebuild of its table would lose its data).
+     * Null only for a type this version does not know.
+     */
+    static Field stored(JsonNode in) {
+        String type = text(in, "type");
+        return TYPES.contains(type) && !text(in, "name").isEmpty() ? build(in, type, text(in, "name")) : null;
+    }
+
+    private static Field build(JsonNode in, String type, String name) {
         String id = text(in, "id");
         Field.Common common = new Field.Common(id.isEmpty() ? newId(type, name) : id, name, bool(in, "system"),
                 bool(in, "hidden"), bool(in, "presentable"));
@@ -95,8 +116,7 @@ final class Fields {
             case "geoPoint" -> new GeoPointField(common, required);
             default -> throw new IllegalStateException(type);
         };
-        checkOptions(field, errors);
-        return errors.isEmpty() ? field : null;
+        return field;
     }
 
     private static void checkOptions(Field field, Map<String, FieldError> errors) {
@@ -121,17 +141,43 @@ final class Fields {
             case SelectField s -> {
                 if (s.values().isEmpty()) {
                     errors.put("values", new FieldError("validation_required", "Cannot be blank."));
+                } else if (s.maxSelect() > s.values().size()) {
+                    errors.put("maxSelect", new FieldError("validation_max_less_equal_than_required",
+                            "Must be no greater than " + s.values().size() + "."));
                 }
             }
             case RelationField r -> {
                 if (r.collectionId().isEmpty()) {
                     errors.put("collectionId", new FieldError("validation_required", "Cannot be blank."));
                 }
+                if (r.minSelect() < 0) {
+                    errors.put("minSelect", new FieldError("validation_min_greater_equal_than_required", "Must be no less than 0."));
+                } else if (r.maxSelect() > 0 && r.maxSelect() < r.minSelect()) {
+                    errors.put("maxSelect", new FieldError("validation_min_greater_equal_than_required",
+                            "Must be no less than " + r.minSelect() + "."));
+                }
+            }
+            case AutodateField a -> {
+                if (!a.onCreate() && !a.onUpdate()) {
+                    errors.put("onCreate", new FieldError("validation_required", "Cannot be blank."));
+                    errors.put("onUpdate", new FieldError("validation_required", "Cannot be blank."));
+                }
+            }
+            case FileField f -> {
+                List<String> bad = f.thumbs().stream()
+                        .filter(t -> !THUMB.matcher(t).matches() || t.matches("0x0[tbf]?")).toList();
+                if (!bad.isEmpty()) {
+                    errors.put("thumbs", new FieldError("validation_match_invalid",
+                            "Invalid thumb sizes " + bad + " (WxH, Wx0 or 0xH, optionally followed by t, b or f)."));
+                }
             }
             default -> {
             }
         }
     }
+
+    /** PocketBase's thumb sizes: WxH, with t (top), b (bottom) or f (fit) after it. */
+    private static final Pattern THUMB = Pattern.compile("^(\\d+)x(\\d+)(t|b|f)?$");
 
     private static void pattern(String regex, String key, Map<String, FieldError> errors) {
         if (regex.isEmpty()) {

@@ -251,7 +251,8 @@ public final class FileService implements HttpService {
             boolean download = parseBool(req.query().first("download").orElse(""));
             res.header(HeaderNames.CONTENT_DISPOSITION,
                     (!download && INLINE_TYPES.contains(type) ? "inline" : "attachment") + "; filename=" + name)
-               .header(HeaderNames.CONTENT_TYPE, forced != null ? forced : type)
+               .header(HeaderNames.CONTENT_TYPE, forced != null ? forced
+                       : type.startsWith("text/") || type.equals("application/json") ? type + "; charset=utf-8" : type)
                .header(HeaderNames.create("Content-Security-Policy"), CSP)
                .header(HeaderNames.CACHE_CONTROL, isProtected ? PROTECTED_CACHE : PUBLIC_CACHE)
                .header(HeaderNames.ACCEPT_RANGES, "bytes")

@@ -33,12 +33,26 @@ record NumberField(Common common, Double min, Double max, boolean onlyInt, boole
 
     @Override
     public Object fromInput(JsonNode input) {
+        // "NaN", "Infinity" and numbers beyond a double parse, as in PocketBase, and are refused below.
+        if (input != null && (input.isTextual() || input.isNumber())) {
+            try {
+                double d = input.isNumber() ? input.asDouble() : Double.parseDouble(input.asText().trim());
+                if (!Double.isFinite(d)) {
+                    return d;
+                }
+            } catch (NumberFormatException e) {
+                // not a number at all: 0, below
+            }
+        }
         return Values.number(input);
     }
 
     @Override
     public FieldError validate(Object value) {
         double d = (Double) value;
+        if (!Double.isFinite(d)) {
+            return new FieldError("validation_not_a_number", "The submitted number is not properly formatted.");
+        }
         if (d == 0) {
             return required ? Values.requiredError() : null;
         }

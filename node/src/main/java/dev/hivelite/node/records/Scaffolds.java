@@ -3,7 +3,6 @@ package dev.hivelite.node.records;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -189,10 +188,15 @@ final class Scaffolds {
                 && authFields().stream().anyMatch(f -> f.name().equals(name));
     }
 
-    /** An auth collection keeps unique indexes on tokenKey and (non-empty) email. */
-    static List<String> withAuthIndexes(String table, List<String> indexes) {
+    /**
+     * An auth collection keeps unique indexes on tokenKey and (non-empty) email, named after the
+     * collection's id as PocketBase names them: index names are global in SQLite, and a name taken
+     * from the collection's name would collide with the indexes of a collection later given that name
+     * after a rename.
+     */
+    static List<String> withAuthIndexes(String collectionId, String table, List<String> indexes) {
         List<String> out = new ArrayList<>(indexes);
-        String suffix = table.toLowerCase(Locale.ROOT);
+        String suffix = collectionId.replaceAll("\\W", "_");
         if (!hasUniqueIndex(indexes, "tokenKey")) {
             out.add("CREATE UNIQUE INDEX `idx_tokenKey_" + suffix + "` ON `" + table + "` (`tokenKey`)");
         }

@@ -8,7 +8,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,7 +17,6 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.hivelite.node.common.ApiException.FieldError;
 
 /**
  * The fields of a view collection, as PocketBase infers them: a column that is a plain column of a
@@ -65,6 +63,7 @@ final class ViewFields {
             }
         }
         List<String> selected = selectedColumns(query);
+        List<String> items = selectList(query);
         boolean positional = selected != null && selected.size() == declared.size();
         Map<String, Collection> collections = new HashMap<>();
         for (Collection col : CollectionStore.load(c)) {
@@ -79,7 +78,11 @@ final class ViewFields {
                 String column = positional && selected.get(i) != null ? selected.get(i) : name;
                 origin = new Origin(table, column);
             }
-            out.add(new Column(field(name, declared.get(i)[1], origin, collections), origin));
+            String type = declared.get(i)[1];
+            if ((type == null || type.isEmpty()) && positional && AGGREGATE.matcher(items.get(i)).matches()) {
+                type = "NUMERIC"; // count(), sum(), avg() and total() are numbers, as PocketBase infers them
+            }
+            out.add(new Column(field(name, type, origin, collections), origin));
         }
         return out;
     }
@@ -109,8 +112,7 @@ final class ViewFields {
             if (original != null) {
                 ObjectNode json = Fields.toJson(original);
                 json.put("id", common.id()).put("name", name).put("system", false).put("required", false);
-                Map<String, FieldError> errors = new LinkedHashMap<>();
-                Field copy = Fields.fromJson(json, errors);
+                Field copy = Fields.stored(json);
                 if (copy != null) {
                     return copy;
                 }
@@ -128,6 +130,8 @@ final class ViewFields {
         }
         return new JsonField(common, 0, false);
     }
+
+    private static final Pattern AGGREGATE = Pattern.compile("(?is)^\\s*(count|sum|avg|total)\\s*\\(.*");
 
     private static final String IDENT = "(?:[A-Za-z_][A-Za-z0-9_$]*|\"(?:[^\"]|\"\")+\"|`[^`]+`|\\[[^\\]]+\\])";
     private static final Pattern ALIASED = Pattern.compile("(?is)^(.*?)\\s+(?:AS\\s+)?(" + IDENT + ")$");

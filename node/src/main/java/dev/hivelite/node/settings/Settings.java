@@ -24,9 +24,33 @@ public record Settings(Meta meta, Smtp smtp, Batch batch, RateLimits rateLimits,
     public static final Settings DEFAULTS = new Settings(Meta.DEFAULT, Smtp.DEFAULT, Batch.DEFAULT,
             RateLimits.DEFAULT, TrustedProxy.DEFAULT, Logs.DEFAULT, S3.NONE, Backups.DEFAULT);
 
-    /** Lenient on unknown keys: settings written by a newer version still load. */
-    private static final ObjectReader READER = Json.mapper().readerFor(Settings.class)
+    /**
+     * Lenient on unknown keys: settings written by a newer version still load. Strict on types, as
+     * PocketBase's Go decoding is: a number where text belongs (or text where a number or a boolean
+     * belongs) is refused, never converted.
+     */
+    private static final ObjectReader READER = strictScalars().readerFor(Settings.class)
             .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private static com.fasterxml.jackson.databind.ObjectMapper strictScalars() {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = Json.mapper().copy();
+        mapper.coercionConfigFor(com.fasterxml.jackson.databind.type.LogicalType.Textual)
+                .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Integer,
+                        com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
+                .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Float,
+                        com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
+                .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Boolean,
+                        com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
+        for (var type : java.util.List.of(com.fasterxml.jackson.databind.type.LogicalType.Integer,
+                com.fasterxml.jackson.databind.type.LogicalType.Float, com.fasterxml.jackson.databind.type.LogicalType.Boolean)) {
+            mapper.coercionConfigFor(type).setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.String,
+                    com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
+        }
+        mapper.coercionConfigFor(com.fasterxml.jackson.databind.type.LogicalType.Boolean)
+                .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Integer,
+                        com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
+        return mapper;
+    }
 
     public Settings {
         meta = Objects.requireNonNullElse(meta, Meta.DEFAULT);

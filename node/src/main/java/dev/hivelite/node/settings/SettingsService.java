@@ -53,7 +53,8 @@ public final class SettingsService implements HttpService {
         for (String p : PREFIXES) {
             rules.get(p + "/api/settings", this::view)
                  .patch(p + "/api/settings", this::update)
-                 .post(p + "/api/settings/test/email", this::testEmail);
+                 .post(p + "/api/settings/test/email", this::testEmail)
+                 .post(p + "/api/settings/test/s3", this::testS3);
         }
     }
 
@@ -124,6 +125,31 @@ public final class SettingsService implements HttpService {
                 throw new ApiException.BadRequest("Failed to send the test email.");
             }
             res.status(Status.NO_CONTENT_204).send();
+        }
+    }
+
+    /**
+     * {@code POST /api/settings/test/s3} {@code {filesystem: "storage"|"backups"}}, PocketBase's route:
+     * the body is validated as PocketBase does, and a filesystem that is not enabled is 400. Hivelite
+     * stores the S3 settings but keeps files on local disk, so an enabled one is answered 400 saying
+     * so, rather than a connection test it does not make.
+     */
+    private void testS3(ServerRequest req, ServerResponse res) {
+        try (Target t = open(req)) {
+            String filesystem = Bodies.text(Bodies.json(req), "filesystem");
+            if (filesystem == null || filesystem.isBlank()) {
+                throw ApiException.invalid(Map.of("filesystem", SettingsValidation.REQUIRED));
+            }
+            if (!filesystem.equals("storage") && !filesystem.equals("backups")) {
+                throw ApiException.invalid(Map.of("filesystem", new FieldError("validation_in_invalid", "Must be a valid value.")));
+            }
+            Settings settings = store.get(t.db().id(), t.lease().db());
+            Settings.S3 s3 = filesystem.equals("storage") ? settings.s3() : settings.backups().s3();
+            if (!s3.enabled()) {
+                throw new ApiException.BadRequest("S3 storage filesystem is not enabled.");
+            }
+            throw new ApiException.BadRequest("Failed to initialize the S3 filesystem: Hivelite stores the S3 settings"
+                    + " but keeps files on local disk; S3 storage is not available yet.");
         }
     }
 

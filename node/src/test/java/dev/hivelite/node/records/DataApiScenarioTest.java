@@ -89,7 +89,8 @@ class DataApiScenarioTest {
                         400, List.of("\"type\"")),
                 ApiScenario.of("collections: bad field type", "POST", "/api/collections",
                         "{\"name\":\"t2\",\"fields\":[{\"name\":\"f\",\"type\":\"blob\"}]}", su, 400,
-                        List.of("\"fields\":{\"0\":{\"type\":{\"code\":\"validation_invalid_field_type\"")),
+                        // keyed by the final position: the id field PocketBase puts first is 0
+                        List.of("\"fields\":{\"1\":{\"type\":{\"code\":\"validation_invalid_field_type\"")),
                 ApiScenario.of("collections: duplicate field", "POST", "/api/collections",
                         "{\"name\":\"t3\",\"fields\":[{\"name\":\"f\",\"type\":\"text\"},{\"name\":\"F\",\"type\":\"bool\"}]}", su,
                         400, List.of("validation_duplicated_field_name")),

@@ -1,0 +1,124 @@
+package dev.hivelite.node.records;
+
+import static dev.hivelite.node.TestWorker.ADMIN_EMAIL;
+import static dev.hivelite.node.TestWorker.ADMIN_PASSWORD;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.hivelite.node.TestWorker;
+import dev.hivelite.node.common.Json;
+
+/** Field definitions PocketBase refuses, with its codes and positions, and auth index names after a rename. */
+class CollectionValidationTest {
+
+    @TempDir
+    static Path dataDir;
+
+    private static TestWorker worker;
+    private static Map<String, String> su;
+
+    @BeforeAll
+    static void start() throws Exception {
+        worker = TestWorker.start(dataDir);
+        su = Map.of("Authorization", worker.login(ADMIN_EMAIL, ADMIN_PASSWORD));
+    }
+
+    @AfterAll
+    static void stop() {
+        worker.close();
+    }
+
+    private static JsonNode call(String method, String path, String body, int expected) throws Exception {
+        HttpResponse<String> r = worker.send(method, path, body, su);
+        assertEquals(expected, r.statusCode(), method + " " + path + ": " + r.body());
+        return r.body().isEmpty() ? null : Json.mapper().readTree(r.body());
+    }
+
+    /** A field definition refused at create, with the error expected at {@code data.fields.<pointer>}. */
+    record Refused(String name, String field, String pointer, String code) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Refused> refused() {
+        return Stream.of(
+                new Refused("a field named _rowid_", "{\"name\":\"_rowid_\",\"type\":\"text\"}", "/1/name/code",
+                        "validation_not_in_invalid"),
+                new Refused("a field named null", "{\"name\":\"null\",\"type\":\"text\"}", "/1/name/code",
+                        "validation_not_in_invalid"),
+                new Refused("a field name with _via_", "{\"name\":\"a_via_b\",\"type\":\"text\"}", "/1/name/code",
+                        "validation_found_via"),
+                new Refused("thumbs that are not sizes", "{\"name\":\"f\",\"type\":\"file\",\"thumbs\":[\"0x0\",\"abc\"]}",
+                        "/1/thumbs/code", "validation_match_invalid"),
+                new Refused("an autodate set on neither create nor update",
+                        "{\"name\":\"when\",\"type\":\"autodate\",\"onCreate\":false,\"onUpdate\":false}", "/1/onCreate/code",
+                        "validation_required"),
+                new Refused("a select allowing more values than it has",
+                        "{\"name\":\"s\",\"type\":\"select\",\"values\":[\"a\"],\"maxSelect\":3}", "/1/maxSelect/code",
+                        "validation_max_less_equal_than_required"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refused")
+    void refusedFieldDefinitions(Refused r) throws Exception {
+        JsonNode body = call("POST", "/api/collections", "{\"name\":\"r_" + Math.abs(r.name().hashCode()) + "\",\"fields\":["
+                + r.field() + "]}", 400);
+        assertEquals(r.code(), body.at("/data/fields" + r.pointer()).asText(), body.toString());
+    }
+
+    @Test
+    void aFieldTypeChangeIsReportedOnTheFieldItself() throws Exception {
+        call("POST", "/api/collections", "{\"name\":\"typed\",\"fields\":[{\"name\":\"active\",\"type\":\"bool\"}]}", 200);
+        JsonNode body = call("PATCH", "/api/collections/typed", "{\"fields\":[{\"name\":\"active\",\"type\":\"text\"}]}", 400);
+        assertEquals("validation_field_type_change", body.at("/data/fields/1/code").asText(), body.toString());
+    }
+
+    @Test
+    void anAuthCollectionCanTakeTheNameAnotherOneHadBeforeItsRename() throws Exception {
+        call("POST", "/api/collections", "{\"name\":\"crew\",\"type\":\"auth\"}", 200);
+        call("PATCH", "/api/collections/crew", "{\"name\":\"crew_old\"}", 200);
+        JsonNode again = call("POST", "/api/collections", "{\"name\":\"crew\",\"type\":\"auth\"}", 200);
+        assertTrue(again.get("indexes").toString().contains(again.get("id").asText()), again.get("indexes").toString());
+        call("POST", "/api/collections/crew/records", "{\"email\":\"c@example.com\",\"password\":\"password-1\","
+                + "\"passwordConfirm\":\"password-1\"}", 200);
+    }
+
+    @Test
+    void aStoredFieldLoadsEvenWhenTodaysChecksWouldRefuseIt() {
+        JsonNode old = Json.mapper().valueToTree(Map.of("id", "select1", "name", "s", "type", "select",
+                "values", List.of("a"), "maxSelect", 3));
+        assertNotNull(Fields.stored(old), "a definition saved under older rules keeps its field");
+        assertEquals(null, Fields.fromJson(old, new java.util.HashMap<>()), "a new definition like it is refused");
+    }
+
+    @Test
+    void aViewCountsAsNumbers() throws Exception {
+        call("POST", "/api/collections", "{\"name\":\"counted\",\"fields\":[{\"name\":\"a\",\"type\":\"text\"}]}", 200);
+        JsonNode view = call("POST", "/api/collections", """
+                {"name":"tally","type":"view","viewQuery":"SELECT (ROW_NUMBER() OVER()) AS id, count(*) AS n, sum(length(a)) total FROM counted"}""",
+                200);
+        for (JsonNode f : view.get("fields")) {
+            if (!f.get("name").asText().equals("id")) {
+                assertEquals("number", f.get("type").asText(), f.toString());
+            }
+        }
+    }
+}
