@@ -116,6 +116,11 @@ final class CollectionBuilder {
             if (!indexes.isEmpty()) {
                 errors.put("indexes", new FieldError("validation_indexes_not_supported", "View collections don't support indexes."));
             }
+            for (String key : List.of("createRule", "updateRule", "deleteRule")) {
+                if (body.hasNonNull(key)) {
+                    errors.put(key, new FieldError("validation_nil", "Must be blank."));
+                }
+            }
             rules = new Collection.Rules(rules.list(), rules.view(), null, null, null);
         }
         checkIndexes(indexes, errors);
@@ -134,16 +139,20 @@ final class CollectionBuilder {
     private void checkName(String name, Collection base, Map<String, Object> errors) {
         if (name.isEmpty()) {
             errors.put("name", new FieldError("validation_required", "Cannot be blank."));
-        } else if (!NAME.matcher(name).matches() || name.length() > 255) {
-            errors.put("name", new FieldError("validation_invalid_name", "Invalid collection name - must contain only letters, numbers and underscores."));
+        } else if (name.length() > 255) {
+            errors.put("name", new FieldError("validation_length_out_of_range", "The length must be between 1 and 255."));
+        } else if (!NAME.matcher(name).matches()) {
+            errors.put("name", new FieldError("validation_match_invalid", "Must be in a valid format."));
         } else if (name.startsWith("_") && !name.equalsIgnoreCase(base.name())) {
             errors.put("name", new FieldError("validation_collection_name_invalid", "The name shouldn't match with an existing internal table."));
         } else if (name.toLowerCase(Locale.ROOT).contains("_via_")) {
-            errors.put("name", new FieldError("validation_invalid_name", "The name of the collection cannot contain '_via_'."));
+            errors.put("name", new FieldError("validation_found_via", "The value cannot contain \"_via_\"."));
         } else {
             schema.find(name).filter(other -> !other.id().equals(base.id())).ifPresent(other ->
-                    errors.put("name", new FieldError("validation_collection_name_exists",
-                            "Collection name must be unique (case insensitive).")));
+                    errors.put("name", other.name().equalsIgnoreCase(name)
+                            ? new FieldError("validation_collection_name_exists", "Collection name must be unique (case insensitive).")
+                            : new FieldError("validation_collection_name_id_duplicate",
+                                    "The name must not match an existing collection id.")));
         }
     }
 

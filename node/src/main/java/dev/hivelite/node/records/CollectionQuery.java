@@ -49,13 +49,18 @@ final class CollectionQuery {
         } catch (FilterException e) {
             throw new ApiException.BadRequest("Invalid filter or sort parameters.");
         }
-        String sql = "SELECT id FROM _collections t WHERE " + where.sql()
-                + (order.isEmpty() ? "" : " ORDER BY " + String.join(", ", order));
+        // The platform's _superusers is not a row of _collections but is listed like one.
+        Collection superusers = Scaffolds.superusers();
+        String platformRow = "SELECT '" + superusers.id() + "' AS id, '" + superusers.created() + "' AS created, '"
+                + superusers.updated() + "' AS updated, '" + superusers.name() + "' AS name, 1 AS system, 'auth' AS type";
+        String tail = " t WHERE " + where.sql() + (order.isEmpty() ? "" : " ORDER BY " + String.join(", ", order));
+        // A database where no collection was ever created has no _collections table yet.
+        boolean stored = scope.schema.collections().stream().anyMatch(c -> !Scaffolds.isSuperusers(c));
+        String sql = "SELECT id FROM (" + (stored
+                ? "SELECT id, created, updated, name, system, type FROM _collections UNION ALL " : "") + platformRow + ")"
+                + tail;
         List<String> ids = scope.lease.db().read(c -> {
             List<String> out = new ArrayList<>();
-            if (scope.schema.collections().isEmpty()) {
-                return out;
-            }
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 Sql.bind(ps, where.params().toArray());
                 try (ResultSet rs = ps.executeQuery()) {

@@ -41,7 +41,17 @@ final class Fields {
         out.put("id", f.id()).put("name", f.name()).put("type", f.type()).put("system", f.common().system())
            .put("hidden", f.common().hidden()).put("presentable", f.common().presentable());
         f.writeOptions(out);
-        return out;
+        // PocketBase writes a field's keys in alphabetical order (its API tests match them as text).
+        ObjectNode sorted = Json.mapper().createObjectNode();
+        new java.util.TreeMap<String, com.fasterxml.jackson.databind.JsonNode>(
+                (java.util.Map<String, com.fasterxml.jackson.databind.JsonNode>) toMap(out)).forEach(sorted::set);
+        return sorted;
+    }
+
+    private static java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> toMap(ObjectNode node) {
+        java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> map = new java.util.LinkedHashMap<>();
+        node.properties().forEach(e -> map.put(e.getKey(), e.getValue()));
+        return map;
     }
 
     static void putList(ObjectNode out, String key, List<String> values) {
@@ -58,8 +68,10 @@ final class Fields {
         String name = text(in, "name");
         if (name.isEmpty()) {
             errors.put("name", new FieldError("validation_required", "Cannot be blank."));
-        } else if (!NAME.matcher(name).matches() || name.length() > 100) {
-            errors.put("name", new FieldError("validation_invalid_field_name", "Invalid field name - " + name + "."));
+        } else if (name.length() > 100) {
+            errors.put("name", new FieldError("validation_length_out_of_range", "The length must be between 1 and 100."));
+        } else if (!NAME.matcher(name).matches()) {
+            errors.put("name", new FieldError("validation_match_invalid", "Must be in a valid format."));
         } else if (RESERVED.contains(name)) {
             errors.put("name", new FieldError("validation_field_name_reserved", "The name \"" + name + "\" is reserved."));
         } else if (java.util.Set.of("null", "true", "false", "_rowid_").contains(name.toLowerCase(java.util.Locale.ROOT))) {

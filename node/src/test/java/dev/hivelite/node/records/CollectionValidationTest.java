@@ -121,4 +121,29 @@ class CollectionValidationTest {
             }
         }
     }
+
+    @Test
+    void fieldKeysAreInAlphabeticalOrderAsPocketBaseWritesThem() throws Exception {
+        JsonNode created = call("POST", "/api/collections", """
+                {"name":"ordered","fields":[{"name":"title","type":"text","required":true},{"name":"n","type":"number"}]}""", 200);
+        for (JsonNode f : created.get("fields")) {
+            List<String> keys = new java.util.ArrayList<>();
+            f.fieldNames().forEachRemaining(keys::add);
+            assertEquals(keys.stream().sorted().toList(), keys, f.toString());
+        }
+    }
+
+    @Test
+    void superusersIsListedWithAFilterOrASortToo() throws Exception {
+        JsonNode byName = call("GET", "/api/collections?filter=" + java.net.URLEncoder.encode("name='_superusers'",
+                java.nio.charset.StandardCharsets.UTF_8), null, 200);
+        assertEquals(1, byName.get("totalItems").asInt(), byName.toString());
+        int all = call("GET", "/api/collections", null, 200).get("totalItems").asInt();
+        assertEquals(all, call("GET", "/api/collections?sort=name", null, 200).get("totalItems").asInt());
+        assertTrue(call("GET", "/api/collections?filter=system%3Dtrue", null, 200).toString().contains("_superusers"));
+
+        call("POST", "/api/databases", "{\"name\":\"untouched\"}", 200); // no collection ever created there
+        JsonNode fresh = call("GET", "/db/untouched/api/collections?sort=-name&filter=system%3Dtrue", null, 200);
+        assertEquals(1, fresh.get("totalItems").asInt(), fresh.toString());
+    }
 }
