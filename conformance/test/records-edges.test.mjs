@@ -97,4 +97,22 @@ describe('records: edges', () => {
     const plain = await I.getOne(fx.created[1].id);
     assert.equal('expand' in plain, false, 'no expand asked, no key');
   });
+
+  test('a json field takes text as PocketBase normalises it: JSON when it is exactly JSON, else a string', async () => {
+    await setup();
+    const col = await createCollection(su, cleanup, {
+      name: uniqueName('jsonish'), type: 'base', ...open,
+      fields: [{ name: 'data', type: 'json' }, { name: 'must', type: 'json', required: true }],
+    });
+    const R = su.collection(col.name);
+    const cases = [['', ''], [' 12', ' 12'], ['12', 12], ['{"a":1}', { a: 1 }], ['true', true], ['hello', 'hello']];
+    for (const [sent, stored] of cases) {
+      const fd = new FormData();
+      fd.append('data', sent);
+      fd.append('must', '1');
+      const r = await R.create(fd);
+      assert.deepEqual(r.data, stored, `multipart ${JSON.stringify(sent)}`);
+    }
+    assertFieldError(await expectError(R.create({ must: '' }), 400), 'must', 'validation_required');
+  });
 });

@@ -109,6 +109,17 @@ public final class TestWorker implements AutoCloseable {
                 .until(() -> send("GET", "/_/health", null, Map.of()).body().contains("\"hazelcast\":\"joined\""));
     }
 
+    /**
+     * Sends a JSON request ({@code auth}: an Authorization value, or null), asserts the status, and
+     * returns the body as a tree (null when it is empty).
+     */
+    public com.fasterxml.jackson.databind.JsonNode call(String method, String path, String body, String auth,
+                                                         int expected) throws IOException, InterruptedException {
+        HttpResponse<String> r = send(method, path, body, auth == null ? Map.of() : Map.of("Authorization", auth));
+        org.junit.jupiter.api.Assertions.assertEquals(expected, r.statusCode(), method + " " + path + ": " + r.body());
+        return r.body().isEmpty() ? null : Json.mapper().readTree(r.body());
+    }
+
     public static Map<String, Object> json(HttpResponse<String> response) throws IOException {
         return Json.mapper().readValue(response.body(), new TypeReference<>() { });
     }

@@ -12,6 +12,7 @@ import dev.hivelite.node.common.Json;
 record JsonField(Common common, long maxSize, boolean required) implements Field {
 
     static final long DEFAULT_MAX_SIZE = 1L << 20;
+    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("-?\\d+(\\.\\d+)?([eE][+-]?\\d+)?");
 
     @Override
     public String type() {
@@ -52,13 +53,24 @@ record JsonField(Common common, long maxSize, boolean required) implements Field
             return NullNode.getInstance();
         }
         if (input.isTextual()) {
-            // Multipart forms send JSON as text: parse it when it is JSON, else keep the string.
-            try {
-                JsonNode parsed = Json.mapper().readTree(input.asText());
-                return parsed == null ? input : parsed;
-            } catch (JsonProcessingException e) {
-                return input;
+            // Multipart forms send JSON as text; PocketBase's normalisation of a plain string: null, true,
+            // false, a number, an object, an array or a quoted string when the text is exactly that JSON;
+            // any other text (the empty one too) is a JSON string.
+            String text = input.asText();
+            boolean jsonLike = text.equals("null") || text.equals("true") || text.equals("false")
+                    || NUMBER.matcher(text).matches()
+                    || !text.isEmpty() && "{[\"".indexOf(text.charAt(0)) >= 0;
+            if (jsonLike) {
+                try {
+                    JsonNode parsed = Json.mapper().readTree(text);
+                    if (parsed != null && !parsed.isMissingNode()) {
+                        return parsed;
+                    }
+                } catch (JsonProcessingException e) {
+                    // not JSON after all: a string
+                }
             }
+            return input;
         }
         return input;
     }

@@ -71,9 +71,7 @@ class AuthMailFlowTest {
     }
 
     private static JsonNode call(String method, String path, String body, String auth, int expected) throws Exception {
-        HttpResponse<String> r = worker.send(method, path, body, auth == null ? Map.of() : Map.of("Authorization", auth));
-        assertEquals(expected, r.statusCode(), method + " " + path + ": " + r.body());
-        return r.body().isEmpty() ? null : Json.mapper().readTree(r.body());
+        return worker.call(method, path, body, auth, expected);
     }
 
     /** The newest message to {@code to}, waiting for it. */

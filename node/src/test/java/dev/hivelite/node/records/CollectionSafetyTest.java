@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -18,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.hivelite.node.TestWorker;
-import dev.hivelite.node.common.Json;
 
 /**
  * Changes of collections that must not lose data or weaken an auth collection, as PocketBase guards
@@ -31,12 +28,12 @@ class CollectionSafetyTest {
     static Path dataDir;
 
     private static TestWorker worker;
-    private static Map<String, String> su;
+    private static String su;
 
     @BeforeAll
     static void start() throws Exception {
         worker = TestWorker.start(dataDir);
-        su = Map.of("Authorization", worker.login(ADMIN_EMAIL, ADMIN_PASSWORD));
+        su = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
     }
 
     @AfterAll
@@ -45,9 +42,7 @@ class CollectionSafetyTest {
     }
 
     private static JsonNode call(String method, String path, String body, int expected) throws Exception {
-        HttpResponse<String> r = worker.send(method, path, body, su);
-        assertEquals(expected, r.statusCode(), method + " " + path + ": " + r.body());
-        return r.body().isEmpty() ? null : Json.mapper().readTree(r.body());
+        return worker.call(method, path, body, su, expected);
     }
 
     private static JsonNode field(JsonNode collection, String name) {
@@ -110,8 +105,7 @@ class CollectionSafetyTest {
         assertTrue(field(created, "password").get("required").asBoolean());
         assertEquals(10, field(created, "password").get("min").asInt(), "the owner's password length stays");
 
-        JsonNode noPassword = Json.mapper().readTree(worker.send("POST", "/api/collections/weak/records",
-                "{\"email\":\"p@example.com\"}", Map.of()).body());
+        JsonNode noPassword = worker.call("POST", "/api/collections/weak/records", "{\"email\":\"p@example.com\"}", null, 400);
         assertEquals("validation_required", noPassword.at("/data/password/code").asText(), noPassword.toString());
 
         // A change that sends only its own fields keeps the system ones, and cannot weaken them either.

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -31,12 +30,12 @@ class CollectionValidationTest {
     static Path dataDir;
 
     private static TestWorker worker;
-    private static Map<String, String> su;
+    private static String su;
 
     @BeforeAll
     static void start() throws Exception {
         worker = TestWorker.start(dataDir);
-        su = Map.of("Authorization", worker.login(ADMIN_EMAIL, ADMIN_PASSWORD));
+        su = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
     }
 
     @AfterAll
@@ -45,9 +44,7 @@ class CollectionValidationTest {
     }
 
     private static JsonNode call(String method, String path, String body, int expected) throws Exception {
-        HttpResponse<String> r = worker.send(method, path, body, su);
-        assertEquals(expected, r.statusCode(), method + " " + path + ": " + r.body());
-        return r.body().isEmpty() ? null : Json.mapper().readTree(r.body());
+        return worker.call(method, path, body, su, expected);
     }
 
     /** A field definition refused at create, with the error expected at {@code data.fields.<pointer>}. */

@@ -5,10 +5,8 @@ import static dev.hivelite.node.TestWorker.ADMIN_PASSWORD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -48,9 +46,7 @@ class RecordAuthEdgeTest {
     }
 
     private static JsonNode call(String method, String path, String body, String auth, int expected) throws Exception {
-        HttpResponse<String> r = worker.send(method, path, body, auth == null ? Map.of() : Map.of("Authorization", auth));
-        assertEquals(expected, r.statusCode(), method + " " + path + ": " + r.body());
-        return r.body().isEmpty() ? null : Json.mapper().readTree(r.body());
+        return worker.call(method, path, body, auth, expected);
     }
 
     private static String signUp(String email, String password) throws Exception {
