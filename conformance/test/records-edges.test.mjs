@@ -115,4 +115,48 @@ describe('records: edges', () => {
     }
     assertFieldError(await expectError(R.create({ must: '' }), 400), 'must', 'validation_required');
   });
+
+  test('values and errors as PocketBase writes them: params, codes, numbers, a visible password, :autogenerate, forms', async () => {
+    await setup();
+    const col = await createCollection(su, cleanup, {
+      name: uniqueName('valued'), type: 'base', ...open,
+      fields: [
+        { name: 'txt', type: 'text', min: 3, max: 10 },
+        { name: 'code', type: 'text', autogeneratePattern: '[a-z]{5}' },
+        { name: 'site', type: 'url' },
+        { name: 'd', type: 'date', min: '2020-01-01 00:00:00.000Z' },
+        { name: 'g', type: 'geoPoint' },
+        { name: 'n', type: 'number' },
+        { name: 'pw', type: 'password' },
+      ],
+    });
+    const R = su.collection(col.name);
+    const short = await expectError(R.create({ txt: 'ab' }), 400);
+    assert.deepEqual(short.data.txt.params, { min: 3 }, JSON.stringify(short));
+    assertFieldError(await expectError(R.create({ site: 'not a url' }), 400), 'site', 'validation_invalid_url');
+    assertFieldError(await expectError(R.create({ d: '2019-12-31 00:00:00.000Z' }), 400), 'd',
+      'validation_min_greater_equal_than_required');
+    assertFieldError(await expectError(R.create({ g: { lon: 0, lat: 91 } }), 400), 'g', 'validation_invalid_latitude');
+    assertFieldError(await expectError(R.create({ g: { lon: 181, lat: 1 } }), 400), 'g', 'validation_invalid_longitude');
+
+    const r = await R.create({ txt: 'abc', site: 'example.com/x', 'code:autogenerate': 'pre-', pw: 'secret-1', n: 1e20 });
+    assert.equal(r.site, 'example.com/x', 'a URL without a scheme is a URL');
+    assert.match(r.code, /^pre-[a-z]{5}$/);
+    assert.equal(r.pw, '', 'a visible password field of a base collection reads as empty');
+    const raw = await (await fetch(`${BASE_URL}/api/collections/${col.name}/records/${r.id}`)).text();
+    assert.ok(raw.includes('"g":{"lat":0,"lon":0}') || raw.includes('"g":{"lon":0,"lat":0}'), raw);
+    assert.ok(raw.includes('"n":100000000000000000000'), raw);
+
+    const big = await expectError(R.create({ txt: 1e21 }), 400); // "1000000000000000000000" is 22 characters
+    assert.equal(big.data.txt.code, 'validation_max_text_constraint');
+
+    const form = await fetch(`${BASE_URL}/api/collections/${col.name}/records`, {
+      method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'txt=hello&n=7',
+    });
+    assert.equal(form.status, 200, await form.clone().text());
+    const made = await form.json();
+    assert.equal(made.txt, 'hello');
+    assert.equal(made.n, 7);
+  });
 });

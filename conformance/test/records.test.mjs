@@ -440,7 +440,7 @@ describe('records: validation errors', () => {
   test('email and url', async () => {
     await setupLocal();
     assertFieldError(await expectError(V.create({ ...good(), contact: 'not-an-email' }), 400), 'contact', 'validation_is_email');
-    assertFieldError(await expectError(V.create({ ...good(), homepage: 'not a url' }), 400), 'homepage', 'validation_is_url');
+    assertFieldError(await expectError(V.create({ ...good(), homepage: 'not a url' }), 400), 'homepage', 'validation_invalid_url');
   });
 
   test('select: unknown value and too many values', async () => {

@@ -14,7 +14,20 @@ public abstract sealed class ApiException extends RuntimeException
                 ApiException.TooManyRequests, ApiException.Unavailable {
 
     /** A field error as PocketBase reports it: a stable code and a human message. */
-    public record FieldError(String code, String message) {
+    /**
+     * One field's error. {@code params}: the values its message names ({@code {"min": 3}}), as
+     * PocketBase has added them since v0.23; left out of the JSON when there are none.
+     */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record FieldError(String code, String message, Map<String, Object> params) {
+        public FieldError(String code, String message) {
+            this(code, message, null);
+        }
+
+        /** With one parameter. */
+        public static FieldError of(String code, String message, String param, Object value) {
+            return new FieldError(code, message, Map.of(param, value));
+        }
     }
 
     private final int status;

@@ -30,6 +30,10 @@ public final class Bodies {
             if (bytes.length == 0) {
                 return Json.mapper().createObjectNode();
             }
+            if (req.headers().contentType().map(t -> t.mediaType().text().equalsIgnoreCase("application/x-www-form-urlencoded"))
+                    .orElse(false)) {
+                return form(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+            }
             JsonNode node = Json.mapper().readTree(bytes);
             if (node == null || !node.isObject()) {
                 throw invalid();
@@ -40,6 +44,37 @@ public final class Bodies {
         } catch (IOException e) {
             throw new ApiException.BadRequest("Failed to read the request body.");
         }
+    }
+
+    /**
+     * A URL-encoded form as PocketBase binds one: every value a string, a key given several times a
+     * list of strings.
+     */
+    static com.fasterxml.jackson.databind.node.ObjectNode form(String body) {
+        com.fasterxml.jackson.databind.node.ObjectNode out = Json.mapper().createObjectNode();
+        for (String pair : body.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key;
+            String value;
+            try {
+                key = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8);
+                value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw invalid();
+            }
+            JsonNode existing = out.get(key);
+            if (existing == null) {
+                out.put(key, value);
+            } else if (existing.isArray()) {
+                ((com.fasterxml.jackson.databind.node.ArrayNode) existing).add(value);
+            } else {
+                out.putArray(key).add(existing.asText()).add(value);
+            }
+        }
+        return out;
     }
 
     /** A text field, or null when absent or JSON null; a non-text value is a 400. */

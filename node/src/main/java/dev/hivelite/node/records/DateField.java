@@ -48,10 +48,10 @@ record DateField(Common common, String min, String max, boolean required) implem
             return required ? Values.requiredError() : null;
         }
         if (!min.isEmpty() && s.compareTo(min) < 0) {
-            return new FieldError("validation_min_date_constraint", "Must be no earlier than " + min + ".");
+            return FieldError.of("validation_min_greater_equal_than_required", "Must be no less than " + min + ".", "threshold", min);
         }
         if (!max.isEmpty() && s.compareTo(max) > 0) {
-            return new FieldError("validation_max_date_constraint", "Must be no later than " + max + ".");
+            return FieldError.of("validation_max_less_equal_than_required", "Must be no greater than " + max + ".", "threshold", max);
         }
         return null;
     }

@@ -45,7 +45,7 @@ record EditorField(Common common, long maxSize, boolean convertURLs, boolean req
         }
         long limit = maxSize > 0 ? maxSize : DEFAULT_MAX_SIZE;
         if (s.getBytes(StandardCharsets.UTF_8).length > limit) {
-            return new FieldError("validation_content_size_limit", "The maximum allowed content size is " + limit + " bytes.");
+            return FieldError.of("validation_content_size_limit", "The maximum allowed content size is " + limit + " bytes.", "maxSize", limit);
         }
         return null;
     }

@@ -73,7 +73,7 @@ record FileField(Common common, int maxSelect, long maxSize, List<String> mimeTy
             return required ? Values.requiredError() : null;
         }
         if (names.size() > maxSelect) {
-            return new FieldError("validation_too_many_files", "The maximum allowed files is " + maxSelect + ".");
+            return FieldError.of("validation_too_many_files", "The maximum allowed files is " + maxSelect + ".", "maxSelect", maxSelect);
         }
         return null;
     }

@@ -26,7 +26,10 @@ record GeoPointField(Common common, boolean required) implements Field {
     }
 
     private static ObjectNode point(double lon, double lat) {
-        return Json.mapper().createObjectNode().put("lon", lon).put("lat", lat);
+        ObjectNode point = Json.mapper().createObjectNode();
+        point.set("lon", Values.jsonNumber(lon));
+        point.set("lat", Values.jsonNumber(lat));
+        return point;
     }
 
     @Override
@@ -69,8 +72,11 @@ record GeoPointField(Common common, boolean required) implements Field {
         if (lon == 0 && lat == 0) {
             return required ? Values.requiredError() : null;
         }
-        if (lon < -180 || lon > 180 || lat < -90 || lat > 90) {
-            return new FieldError("validation_invalid_geo_point", "Longitude must be in [-180, 180] and latitude in [-90, 90].");
+        if (lat < -90 || lat > 90) {
+            return new FieldError("validation_invalid_latitude", "Latitude must be between -90 and 90 degrees.");
+        }
+        if (lon < -180 || lon > 180) {
+            return new FieldError("validation_invalid_longitude", "Longitude must be between -180 and 180 degrees.");
         }
         return null;
     }

@@ -85,7 +85,7 @@ record JsonField(Common common, long maxSize, boolean required) implements Field
         }
         long limit = maxSize > 0 ? maxSize : DEFAULT_MAX_SIZE;
         if (node.toString().length() > limit) {
-            return new FieldError("validation_json_size_limit", "The maximum allowed JSON size is " + limit + " bytes.");
+            return FieldError.of("validation_json_size_limit", "The maximum allowed JSON size is " + limit + " bytes.", "maxSize", limit);
         }
         return null;
     }

@@ -70,8 +70,7 @@ record NumberField(Common common, Double min, Double max, boolean onlyInt, boole
 
     @Override
     public Object toJson(Object value) {
-        double d = (Double) value;
-        return d % 1 == 0 && Math.abs(d) < 1e15 ? (Object) (long) d : (Object) d;
+        return Values.jsonNumber((Double) value);
     }
 
     @Override
@@ -79,12 +78,12 @@ record NumberField(Common common, Double min, Double max, boolean onlyInt, boole
         if (min == null) {
             out.putNull("min");
         } else {
-            out.put("min", min);
+            out.set("min", Values.jsonNumber(min));
         }
         if (max == null) {
             out.putNull("max");
         } else {
-            out.put("max", max);
+            out.set("max", Values.jsonNumber(max));
         }
         out.put("onlyInt", onlyInt).put("required", required);
     }

@@ -60,11 +60,11 @@ record PasswordField(Common common, int min, int max, String pattern, int cost, 
         }
         int length = s.codePointCount(0, s.length());
         if (min > 0 && length < min) {
-            return new FieldError("validation_min_text_constraint", "Must be at least " + min + " character(s).");
+            return FieldError.of("validation_min_text_constraint", "Must be at least " + min + " character(s).", "min", min);
         }
         int limit = max > 0 ? Math.min(max, MAX) : MAX;
         if (length > limit) {
-            return new FieldError("validation_max_text_constraint", "Must be less than " + limit + " character(s).");
+            return FieldError.of("validation_max_text_constraint", "Must be no more than " + limit + " character(s).", "max", limit);
         }
         if (!pattern.isEmpty() && !Values.pattern(pattern).matcher(s).find()) {
             return new FieldError("validation_invalid_format", "Invalid value format.");
@@ -74,7 +74,7 @@ record PasswordField(Common common, int min, int max, String pattern, int cost, 
 
     @Override
     public Object toJson(Object value) {
-        return null;
+        return ""; // the hash is never shown; a visible password field of a base collection reads as empty, as in PocketBase
     }
 
     @Override

@@ -53,7 +53,7 @@ final class RecordJson {
         sorted.put("collectionId", null);
         sorted.put("collectionName", null);
         for (Field f : collection.fields()) {
-            if (f instanceof PasswordField || collection.isAuth() && "tokenKey".equals(f.name())) {
+            if (collection.isAuth() && (f instanceof PasswordField || "tokenKey".equals(f.name()))) {
                 continue;
             }
             sorted.put(f.name(), f);

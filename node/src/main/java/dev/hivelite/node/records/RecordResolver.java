@@ -2,6 +2,7 @@ package dev.hivelite.node.records;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -30,6 +31,9 @@ final class RecordResolver implements Resolver {
     private final RequestInfo request;
     private final boolean allowHidden;
     private int aliases;
+    private final Map<String, String> joins = new java.util.HashMap<>();
+    private static final java.util.regex.Pattern COLLECTION_ALIAS =
+            java.util.regex.Pattern.compile("^(@collection\\.\\w+):(\\w+)");
 
     RecordResolver(Schema schema, Collection collection, RequestInfo request, boolean allowHidden) {
         this.schema = schema;
@@ -51,7 +55,9 @@ final class RecordResolver implements Resolver {
 
     @Override
     public Resolved resolve(String identifier) {
-        // "@collection.users:alias.name": every occurrence gets its own join here, so the alias adds nothing.
+        // "@collection.users:alias.name": the alias names a join of its own (see joinAlias).
+        java.util.regex.Matcher aliased = COLLECTION_ALIAS.matcher(identifier);
+        String joinName = aliased.lookingAt() ? aliased.group(1) + ":" + aliased.group(2) : null;
         String path = identifier.replaceFirst("^(@collection\\.\\w+):\\w+", "$1");
         List<String> modifiers = new ArrayList<>();
         int colon = path.indexOf(':');
@@ -72,14 +78,15 @@ final class RecordResolver implements Resolver {
             }
             Collection other = schema.find(rest.substring(0, dot))
                     .orElseThrow(() -> new FilterException("unknown collection in @collection"));
-            String alias = alias();
-            return path(other, alias, List.of(rest.substring(dot + 1).split("\\.")), modifiers,
+            String key = joinName != null ? joinName : "@collection." + rest.substring(0, dot);
+            String alias = joinAlias(key);
+            return path(other, alias, key, List.of(rest.substring(dot + 1).split("\\.")), modifiers,
                     new Chain(quote(other.name()) + " " + alias, "", List.of(), false));
         }
         if (path.startsWith("@")) {
             throw new FilterException("unknown identifier " + identifier);
         }
-        return path(collection, ALIAS, List.of(path.split("\\.")), modifiers, null);
+        return path(collection, ALIAS, "", List.of(path.split("\\.")), modifiers, null);
     }
 
     /**
@@ -96,19 +103,25 @@ final class RecordResolver implements Resolver {
         }
     }
 
-    private Resolved path(Collection owner, String alias, List<String> segments, List<String> modifiers, Chain chain) {
+    /** {@code key}: the join path so far ("" at the record itself), naming the joins it reuses. */
+    private Resolved path(Collection owner, String alias, String key, List<String> segments, List<String> modifiers,
+                          Chain chain) {
         if (segments.size() > MAX_DEPTH) {
             throw new FilterException("relation path too deep");
         }
         String name = segments.getFirst();
         List<String> rest = segments.subList(1, segments.size());
         if (name.contains("_via_")) {
-            return backRelation(owner, alias, name, rest, modifiers, chain);
+            return backRelation(owner, alias, key + "." + name, name, rest, modifiers, chain);
         }
         Field field = owner.field(name).orElseThrow(() -> new FilterException("unknown field " + name));
         checkVisible(field);
         String column = alias + "." + quote(field.name());
         if (rest.isEmpty()) {
+            if (chain != null && !allowHidden && owner.isAuth() && "email".equals(field.name())) {
+                // Through a relation, a related user's email counts only where that user shows it.
+                column = "CASE WHEN " + alias + "." + quote("emailVisibility") + " THEN " + column + " END";
+            }
             return leaf(field, column, modifiers, chain);
         }
         if (!(field instanceof RelationField relation)) {
@@ -116,10 +129,10 @@ final class RecordResolver implements Resolver {
         }
         Collection target = schema.find(relation.collectionId())
                 .orElseThrow(() -> new FilterException("missing relation collection"));
-        String next = alias();
+        String next = joinAlias(key + "." + name);
         Chain extended;
         if (relation.multi()) {
-            String each = alias();
+            String each = joinAlias(key + "." + name + "#each");
             String join = "json_each(" + column + ") " + each + " JOIN " + quote(target.name()) + " " + next + " ON "
                     + next + ".id = " + each + ".value";
             extended = chain == null ? new Chain(join, "", List.of(), false) : chain.join(join, false);
@@ -128,11 +141,11 @@ final class RecordResolver implements Resolver {
         } else {
             extended = chain.join(quote(target.name()) + " " + next + " ON " + next + ".id = " + column, true);
         }
-        return path(target, next, rest, modifiers, extended);
+        return path(target, next, key + "." + name, rest, modifiers, extended);
     }
 
-    private Resolved backRelation(Collection owner, String alias, String name, List<String> rest, List<String> modifiers,
-                                  Chain chain) {
+    private Resolved backRelation(Collection owner, String alias, String key, String name, List<String> rest,
+                                  List<String> modifiers, Chain chain) {
         int via = name.indexOf("_via_");
         Collection source = schema.find(name.substring(0, via))
                 .orElseThrow(() -> new FilterException("unknown back-relation " + name));
@@ -140,7 +153,7 @@ final class RecordResolver implements Resolver {
         if (!(f instanceof RelationField relation) || !relation.collectionId().equals(owner.id())) {
             throw new FilterException("invalid back-relation " + name);
         }
-        String b = alias();
+        String b = joinAlias(key);
         String match = relation.multi()
                 ? "EXISTS (SELECT 1 FROM json_each(" + b + "." + quote(f.name()) + ") WHERE value = " + alias + ".id)"
                 : b + "." + quote(f.name()) + " = " + alias + ".id";
@@ -153,7 +166,7 @@ final class RecordResolver implements Resolver {
             }
             return new Resolved.Multi(extended.render(), b + ".id", extended.params());
         }
-        return path(source, b, rest, modifiers, extended);
+        return path(source, b, key, rest, modifiers, extended);
     }
 
     private Resolved leaf(Field field, String column, List<String> modifiers, Chain chain) {
@@ -278,6 +291,16 @@ final class RecordResolver implements Resolver {
 
     private String alias() {
         return "r" + (++aliases);
+    }
+
+    /**
+     * The alias of a join, the same for every identifier of one filter that walks the same path
+     * ({@code editors}, {@code comments_via_post}, {@code @collection.news}, {@code @collection.news:n}),
+     * as PocketBase shares one LEFT JOIN per path: conditions combined with AND on that path are then
+     * judged on the same related row (see FilterCompiler).
+     */
+    private String joinAlias(String key) {
+        return joins.computeIfAbsent(key, k -> alias());
     }
 
     /** The SQL of one sort key: a single-valued field or relation path. */

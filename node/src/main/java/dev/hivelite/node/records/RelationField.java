@@ -66,10 +66,10 @@ record RelationField(Common common, String collectionId, boolean cascadeDelete, 
             return required ? Values.requiredError() : null;
         }
         if (ids.size() < minSelect) {
-            return new FieldError("validation_not_enough_values", "Select at least " + minSelect + ".");
+            return FieldError.of("validation_not_enough_values", "Select at least " + minSelect + ".", "minSelect", minSelect);
         }
         if (ids.size() > maxSelect) {
-            return new FieldError("validation_too_many_values", "Select no more than " + maxSelect + ".");
+            return FieldError.of("validation_too_many_values", "Select no more than " + maxSelect + ".", "maxSelect", maxSelect);
         }
         return null;
     }

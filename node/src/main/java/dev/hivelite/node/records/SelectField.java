@@ -59,11 +59,11 @@ record SelectField(Common common, List<String> values, int maxSelect, boolean re
         }
         for (String v : chosen) {
             if (!values.contains(v)) {
-                return new FieldError("validation_invalid_value", "Invalid value " + v + ".");
+                return FieldError.of("validation_invalid_value", "Invalid value " + v + ".", "value", v);
             }
         }
         if (chosen.size() > maxSelect) {
-            return new FieldError("validation_too_many_values", "Select no more than " + maxSelect + ".");
+            return FieldError.of("validation_too_many_values", "Select no more than " + maxSelect + ".", "maxSelect", maxSelect);
         }
         return null;
     }

@@ -54,11 +54,11 @@ record TextField(Common common, int min, int max, String pattern, String autogen
         }
         int length = s.codePointCount(0, s.length());
         if (min > 0 && length < min) {
-            return new FieldError("validation_min_text_constraint", "Must be at least " + min + " character(s).");
+            return FieldError.of("validation_min_text_constraint", "Must be at least " + min + " character(s).", "min", min);
         }
         int limit = max > 0 ? max : DEFAULT_MAX;
         if (length > limit) {
-            return new FieldError("validation_max_text_constraint", "Must be less than " + limit + " character(s).");
+            return FieldError.of("validation_max_text_constraint", "Must be no more than " + limit + " character(s).", "max", limit);
         }
         if (!pattern.isEmpty() && !Values.pattern(pattern).matcher(s).find()) {
             return new FieldError("validation_invalid_format", "Invalid value format.");

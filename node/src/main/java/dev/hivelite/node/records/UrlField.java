@@ -51,8 +51,15 @@ record UrlField(Common common, List<String> exceptDomains, List<String> onlyDoma
         String host;
         try {
             URI uri = new URI(s);
+            if (uri.getScheme() == null) {
+                // As PocketBase (govalidator): "example.com/path" is a URL; its host needs a dot then.
+                uri = new URI("http://" + s);
+                if (uri.getHost() == null || !uri.getHost().contains(".")) {
+                    return invalid();
+                }
+            }
             host = uri.getHost();
-            if (uri.getScheme() == null || host == null || host.isEmpty()) {
+            if (host == null || host.isEmpty()) {
                 return invalid();
             }
         } catch (Exception e) {
@@ -66,7 +73,7 @@ record UrlField(Common common, List<String> exceptDomains, List<String> onlyDoma
     }
 
     private static FieldError invalid() {
-        return new FieldError("validation_is_url", "Must be a valid URL.");
+        return new FieldError("validation_invalid_url", "Must be a valid url.");
     }
 
     @Override

@@ -24,7 +24,8 @@ final class Values {
             return in.asText();
         }
         if (in.isNumber()) {
-            return in.isIntegralNumber() || in.asDouble() % 1 != 0 ? in.asText() : Long.toString(in.asLong());
+            // As Go formats a float64 ('f', shortest): 1e21 is "1000000000000000000000", 5.0 is "5".
+            return in.isIntegralNumber() ? in.asText() : in.decimalValue().stripTrailingZeros().toPlainString();
         }
         if (in.isBoolean()) {
             return Boolean.toString(in.asBoolean());
@@ -34,6 +35,19 @@ final class Values {
             return in.isEmpty() ? "" : text(in.get(in.size() - 1));
         }
         return in.toString();
+    }
+
+    /**
+     * A number as Go's JSON encoder writes a float64: whole values below 1e21 without a fraction
+     * ({@code 100}, not {@code 100.0}; {@code 100000000000000000000}, not {@code 1e+20}).
+     */
+    static JsonNode jsonNumber(double d) {
+        if (d % 1 == 0 && Math.abs(d) < 1e21) {
+            return Math.abs(d) < 9.0e18 ? com.fasterxml.jackson.databind.node.LongNode.valueOf((long) d)
+                    : com.fasterxml.jackson.databind.node.BigIntegerNode.valueOf(
+                            java.math.BigDecimal.valueOf(d).toBigInteger());
+        }
+        return com.fasterxml.jackson.databind.node.DoubleNode.valueOf(d);
     }
 
     static Double number(JsonNode in) {

@@ -56,17 +56,96 @@ public final class FilterCompiler {
         if (children.isEmpty()) {
             return out.append(whenEmpty);
         }
-        for (int k = 0; k < children.size(); k++) {
+        List<Sql> parts = " AND ".equals(separator) ? conjunction(children) : children.stream().map(this::expr).toList();
+        for (int k = 0; k < parts.size(); k++) {
             if (k > 0) {
                 out.append(separator);
             }
-            out.append("(").append(expr(children.get(k))).append(")");
+            out.append("(").append(parts.get(k)).append(")");
         }
         return out;
     }
 
+    /** A compare whose one side is a set (a relation or {@code @collection} path) and whose other side is one value. */
+    private record OnSet(Expr.Compare cmp, ValueSet set, Term other, boolean setOnLeft) {
+    }
+
+    /**
+     * The parts of an AND. Any-comparisons ({@code ?=}, {@code ?~}, ...) on the same join path are
+     * judged together, on one related row, as PocketBase's shared LEFT JOIN judges them:
+     * {@code @collection.members.user ?= @request.auth.id && @collection.members.team ?= team} needs
+     * one membership row with both, not any user row and any team row.
+     */
+    private List<Sql> conjunction(List<Expr> children) {
+        List<Object> items = new ArrayList<>(); // Sql, or a List<OnSet> for a group of one join path
+        java.util.Map<String, List<OnSet>> groups = new java.util.HashMap<>();
+        for (Expr child : children) {
+            if (child instanceof Expr.Compare cmp && cmp.op().isAny()) {
+                Side left = side(cmp.left());
+                Side right = side(cmp.right());
+                OnSet onSet = left instanceof ValueSet l && l.source() != null && right instanceof Term r
+                        ? new OnSet(cmp, l, r, true)
+                        : right instanceof ValueSet r && r.source() != null && left instanceof Term l
+                        ? new OnSet(cmp, r, l, false) : null;
+                if (onSet == null) {
+                    items.add(guarded(cmp, compareResolved(cmp, left, right)));
+                    continue;
+                }
+                String key = onSet.set().source().from() + "\u0000" + onSet.set().source().params();
+                List<OnSet> group = groups.get(key);
+                if (group == null) {
+                    group = new ArrayList<>();
+                    groups.put(key, group);
+                    items.add(group);
+                }
+                group.add(onSet);
+            } else {
+                items.add(expr(child));
+            }
+        }
+        List<Sql> out = new ArrayList<>();
+        for (Object item : items) {
+            if (item instanceof Sql sql) {
+                out.add(sql);
+            } else {
+                @SuppressWarnings("unchecked")
+                List<OnSet> group = (List<OnSet>) item;
+                OnSet first = group.getFirst();
+                out.add(group.size() == 1
+                        ? guarded(first.cmp(), compareResolved(first.cmp(), first.setOnLeft() ? first.set() : first.other(),
+                                first.setOnLeft() ? first.other() : first.set()))
+                        : sameRow(group));
+            }
+        }
+        return out;
+    }
+
+    /** EXISTS one row of the group's join path on which every comparison of the group holds. */
+    private Sql sameRow(List<OnSet> group) {
+        Resolved.Multi path = group.getFirst().set().source();
+        String alias = "__g" + (++aliases);
+        Sql out = new Sql().append("EXISTS (SELECT 1 FROM (SELECT 1) AS __o LEFT JOIN (SELECT ");
+        for (int i = 0; i < group.size(); i++) {
+            out.append(i > 0 ? ", " : "").append(group.get(i).set().source().value() + " AS v" + i);
+        }
+        out.append(" FROM " + path.from() + ") AS " + alias + " ON 1");
+        out.params.addAll(path.params());
+        out.append(" WHERE ");
+        for (int i = 0; i < group.size(); i++) {
+            OnSet member = group.get(i);
+            Term item = Term.expression(alias + ".v" + i, List.of());
+            Sql cond = member.setOnLeft() ? Conditions.of(item, member.cmp().op(), member.other())
+                    : Conditions.of(member.other(), member.cmp().op(), item);
+            out.append(i > 0 ? " AND " : "").append("(").append(guarded(member.cmp(), cond)).append(")");
+        }
+        return out.append(")");
+    }
+
     private Sql compare(Expr.Compare cmp) {
-        Sql compared = compareValues(cmp);
+        return guarded(cmp, compareResolved(cmp, side(cmp.left()), side(cmp.right())));
+    }
+
+    private Sql guarded(Expr.Compare cmp, Sql compared) {
         List<String> guards = new ArrayList<>();
         for (Operand operand : List.of(cmp.left(), cmp.right())) {
             String guard = operand instanceof Operand.Identifier id ? resolver.guard(id.name()) : null;
@@ -82,9 +161,7 @@ public final class FilterCompiler {
         return out;
     }
 
-    private Sql compareValues(Expr.Compare cmp) {
-        Side left = side(cmp.left());
-        Side right = side(cmp.right());
+    private Sql compareResolved(Expr.Compare cmp, Side left, Side right) {
         if (left instanceof Term l && right instanceof Term r) {
             return Conditions.of(l, cmp.op(), r);
         }
