@@ -169,4 +169,68 @@ describe('realtime', () => {
       assert.equal('author' in events[0].record, false, 'fields limits the record keys');
     });
   });
+
+  test('a delete that cascades sends the events of the records it deleted or changed', async () => {
+    await setup();
+    const parents = await createCollection(su, cleanup, {
+      name: uniqueName('rtparents'), type: 'base', listRule: '', viewRule: '', fields: [{ name: 'name', type: 'text' }],
+    });
+    const kids = await createCollection(su, cleanup, {
+      name: uniqueName('rtkids'), type: 'base', listRule: '', viewRule: '',
+      fields: [
+        { name: 'title', type: 'text' },
+        { name: 'parent', type: 'relation', collectionId: parents.id, maxSelect: 1, cascadeDelete: true },
+        { name: 'friend', type: 'relation', collectionId: parents.id, maxSelect: 1 },
+      ],
+    });
+    const p = await su.collection(parents.name).create({ name: 'p' });
+    const other = await su.collection(parents.name).create({ name: 'other' });
+    const child = await su.collection(kids.name).create({ title: 'child', parent: p.id });
+    const befriended = await su.collection(kids.name).create({ title: 'friend', parent: other.id, friend: p.id });
+    await withSubscriber(async (pb) => {
+      const { events } = await collect(pb, kids.name, '*');
+      await su.collection(parents.name).delete(p.id);
+      await waitFor(() => events.length >= 2, { ...WAIT, what: 'the cascade events' });
+      const deleted = events.find((e) => e.action === 'delete');
+      const updated = events.find((e) => e.action === 'update');
+      assert.equal(deleted?.record.id, child.id, JSON.stringify(events));
+      assert.equal(deleted.record.title, 'child', 'a delete event carries the record as it was');
+      assert.equal(updated?.record.id, befriended.id, JSON.stringify(events));
+      assert.equal(updated.record.friend, '', 'the reference is gone');
+    });
+  });
+
+  test('a client whose user was deleted is a guest again and may subscribe without a token', async () => {
+    await setup();
+    const users = await createCollection(su, cleanup, {
+      name: uniqueName('rtusers'), type: 'auth', listRule: '', viewRule: '', createRule: '',
+    });
+    const { c } = await openCollection();
+    const email = `rt_${Date.now()}@example.com`;
+    const user = await su.collection(users.name).create({ email, password: 'password-123', passwordConfirm: 'password-123' });
+    const pb = anonClient();
+    await pb.collection(users.name).authWithPassword(email, 'password-123');
+    await withSubscriber(async () => {
+      await collect(pb, c.name, '*');
+      await su.collection(users.name).delete(user.id);
+      pb.authStore.clear();
+      const { events } = await collect(pb, c.name, '*'); // POST /api/realtime without a token
+      await su.collection(c.name).create({ title: 'after' });
+      await waitFor(() => events.length >= 1, { ...WAIT, what: 'an event for the guest' });
+    }, pb);
+  });
+
+  test('a topic longer than 2500 characters is refused under its index', async () => {
+    await setup();
+    await withSubscriber(async (pb) => {
+      await pb.realtime.subscribe('warmup', () => {});
+      const res = await fetch(`${pb.baseURL}/api/realtime`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ clientId: pb.realtime.clientId, subscriptions: ['ok', 'x'.repeat(2501)] }),
+      });
+      assert.equal(res.status, 400);
+      const body = await res.json();
+      assert.equal(body.data.subscriptions['1'].code, 'validation_length_too_long', JSON.stringify(body));
+    });
+  });
 });

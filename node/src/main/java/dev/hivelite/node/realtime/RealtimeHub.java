@@ -317,6 +317,12 @@ public final class RealtimeHub implements RecordEvents {
         }
         Principal next = token.isEmpty() ? Principal.ANONYMOUS : authenticate.apply(token);
         Principal previous = client.principal;
+        if (client.token != null && !client.token.isEmpty() && !(previous instanceof Principal.Anonymous)
+                && authenticate.apply(client.token) instanceof Principal.Anonymous) {
+            // Its auth ended (the record was deleted, its tokens revoked): the client is a guest now,
+            // as PocketBase clears a deleted record's clients, and any request may set its auth again.
+            previous = Principal.ANONYMOUS;
+        }
         // As PocketBase: once a client has an auth, a request with another auth may not take it over
         // (a refreshed token of the same record is the same auth).
         if (client.token != null && !(previous instanceof Principal.Anonymous) && !identity(previous).equals(identity(next))) {

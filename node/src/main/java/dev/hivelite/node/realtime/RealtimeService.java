@@ -120,9 +120,15 @@ public final class RealtimeService implements HttpService {
     private void subscribe(ServerRequest req, ServerResponse res) {
         DatabaseStore.Database db = database(req);
         JsonNode body = Bodies.json(req);
+        if (body.has("clientId") && !body.get("clientId").isNull() && !body.get("clientId").isTextual()) {
+            throw new ApiException.BadRequest("An error occurred while loading the submitted data.");
+        }
         String clientId = Bodies.text(body, "clientId");
         if (clientId == null || clientId.isBlank()) {
             throw ApiException.invalid("clientId", "validation_required", "Cannot be blank.");
+        }
+        if (clientId.length() > 255) {
+            throw ApiException.invalid("clientId", "validation_length_out_of_range", "The length must be between 1 and 255.");
         }
         List<String> subscriptions = new ArrayList<>();
         JsonNode subs = body.get("subscriptions");
@@ -134,12 +140,19 @@ public final class RealtimeService implements HttpService {
                 throw ApiException.invalid("subscriptions", "validation_length_too_long",
                         "The length must be no more than " + MAX_SUBSCRIPTIONS + ".");
             }
+            int i = 0;
             for (JsonNode s : subs) {
-                if (!s.isTextual() || s.asText().length() > Topic.MAX_LENGTH) {
-                    throw ApiException.invalid("subscriptions", "validation_invalid_value",
-                            "Each subscription is a topic of at most " + Topic.MAX_LENGTH + " characters.");
+                if (!s.isTextual()) {
+                    throw new ApiException.BadRequest("An error occurred while loading the submitted data.");
+                }
+                if (s.asText().length() > Topic.MAX_LENGTH) {
+                    // As PocketBase: the error keyed by the topic's index.
+                    throw ApiException.BadRequest.nested("An error occurred while validating the submitted data.",
+                            Map.of("subscriptions", Map.of(Integer.toString(i), new ApiException.FieldError(
+                                    "validation_length_too_long", "The length must be no more than " + Topic.MAX_LENGTH + "."))));
                 }
                 subscriptions.add(s.asText());
+                i++;
             }
         }
         String token = req.headers().first(HeaderNames.AUTHORIZATION)

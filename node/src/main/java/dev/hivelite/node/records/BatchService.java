@@ -198,8 +198,7 @@ public final class BatchService implements HttpService {
             if (collection.rules().delete() == null && !scope.admin) {
                 throw new ApiException.Forbidden(RecordService.ONLY_SUPERUSERS);
             }
-            Map<String, Object> row = operations.deleteIn(c, scope, collection, decode(m.group(2)), info(req, scope, null));
-            done.add(new RecordOperations.Done("delete", collection, row, null, null));
+            operations.deleteIn(c, scope, collection, decode(m.group(2)), info(req, scope, null), done);
             result.put("status", 204);
             result.put("body", NullNode.getInstance());
         } else {

@@ -377,23 +377,30 @@ public final class RecordOperations {
         if (collection.rules().delete() == null && !scope.admin) {
             throw new ApiException.Forbidden(RecordService.ONLY_SUPERUSERS);
         }
-        Map<String, Object>[] deleted = new Map[1];
+        List<Done> done = new ArrayList<>();
         scope.lease.db().write(c -> {
-            deleted[0] = deleteIn(c, scope, collection, id, info);
+            done.clear(); // a retried transaction starts over
+            deleteIn(c, scope, collection, id, info, done);
             return null;
         });
-        removeRecordFolder(scope, collection, id);
-        if (collection.isAuth()) {
-            tokens.changed(scope.db.id(), collection.id(), id);
-        }
-        events.deleted(scope.db.id(), collection, deleted[0]);
+        afterBatch(scope, done);
     }
 
-    Map<String, Object> deleteIn(Connection c, Scopes.Scope scope, Collection collection, String id, RequestInfo info)
-            throws SQLException {
+    /**
+     * Deletes one record the caller may delete, inside the caller's transaction, and adds to
+     * {@code done} what the cascade did to other records (deleted, or with the reference removed)
+     * and then the record itself, so each gets its event, files and tokens handled once committed.
+     */
+    Map<String, Object> deleteIn(Connection c, Scopes.Scope scope, Collection collection, String id, RequestInfo info,
+                                 List<Done> done) throws SQLException {
         RecordQuery.Where rule = rule(scope, collection, collection.rules().delete(), info);
         Map<String, Object> row = RecordQuery.byId(c, collection, id, rule).orElseThrow(ApiException::notFound);
-        new RecordWriter(c, scope.schema, clock).delete(collection, id, 0);
+        RecordWriter writer = new RecordWriter(c, scope.schema, clock);
+        writer.delete(collection, id, 0);
+        for (RecordWriter.Cascaded x : writer.cascaded) {
+            done.add(new Done(x.action(), x.collection(), x.before(), x.after(), null));
+        }
+        done.add(new Done("delete", collection, row, null, null));
         return row;
     }
 

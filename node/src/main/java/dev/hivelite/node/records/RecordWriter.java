@@ -347,6 +347,13 @@ final class RecordWriter {
     }
 
     /** Deletes a record; references to it cascade (cascadeDelete) or are removed from the referencing field. */
+    /** What a cascade did to other records: "delete" (the row as it was) or "update" (the row as it is now). */
+    record Cascaded(String action, Collection collection, Map<String, Object> before, Map<String, Object> after) {
+    }
+
+    /** The records a delete also deleted or changed, in order, for their events once committed. */
+    final List<Cascaded> cascaded = new ArrayList<>();
+
     void delete(Collection collection, String id, int depth) throws SQLException {
         if (depth > 32) {
             throw new ApiException.BadRequest("Failed to delete record: the cascade is too deep.");
@@ -390,6 +397,7 @@ final class RecordWriter {
             left.remove(id);
             if (r.cascadeDelete() && (!r.multi() || left.isEmpty())) {
                 delete(other, refId, depth + 1);
+                cascaded.add(new Cascaded("delete", other, row, null));
                 continue;
             }
             if (r.required() && left.isEmpty()) {
@@ -401,6 +409,9 @@ final class RecordWriter {
                 ps.setString(2, refId);
                 ps.executeUpdate();
             }
+            Map<String, Object> after = new LinkedHashMap<>(row);
+            after.put(r.name(), r.multi() ? left : "");
+            cascaded.add(new Cascaded("update", other, row, after));
         }
     }
 
