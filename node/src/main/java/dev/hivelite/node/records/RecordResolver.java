@@ -106,7 +106,7 @@ final class RecordResolver implements Resolver {
     /** {@code key}: the join path so far ("" at the record itself), naming the joins it reuses. */
     private Resolved path(Collection owner, String alias, String key, List<String> segments, List<String> modifiers,
                           Chain chain) {
-        if (segments.size() > MAX_DEPTH) {
+        if (segments.size() > MAX_DEPTH + 1) { // MAX_DEPTH relations, then the field
             throw new FilterException("relation path too deep");
         }
         String name = segments.getFirst();
@@ -123,6 +123,18 @@ final class RecordResolver implements Resolver {
                 column = "CASE WHEN " + alias + "." + quote("emailVisibility") + " THEN " + column + " END";
             }
             return leaf(field, column, modifiers, chain);
+        }
+        if (field instanceof JsonField || field instanceof GeoPointField) {
+            // "meta.a.b", "meta.2", "loc.lon": a path inside the JSON value, as PocketBase reads it.
+            StringBuilder jsonPath = new StringBuilder("$");
+            for (String segment : rest) {
+                if (!segment.matches("\\w+")) {
+                    throw new FilterException("invalid json path " + segment);
+                }
+                jsonPath.append(segment.matches("\\d+") ? "[" + segment + "]" : "." + segment);
+            }
+            return leaf(new TextField(field.common(), 0, 0, "", "", false, false),
+                    "JSON_EXTRACT(" + column + ", '" + jsonPath + "')", modifiers, chain);
         }
         if (!(field instanceof RelationField relation)) {
             throw new FilterException("cannot traverse non-relation field " + name);
@@ -218,25 +230,53 @@ final class RecordResolver implements Resolver {
         String area = parts[0];
         String key = parts.length > 1 ? parts[1] : "";
         return switch (area) {
-            case "method" -> literal(request.method());
-            case "context" -> literal(request.context());
-            case "query" -> literal(request.query().get(key));
-            case "headers" -> literal(request.headers().get(key.toLowerCase(Locale.ROOT).replace('-', '_')));
+            case "method" -> known(request.method(), modifiers);
+            case "context" -> known(request.context(), modifiers);
+            case "query" -> known(request.query().get(key), modifiers);
+            case "headers" -> known(request.headers().get(key.toLowerCase(Locale.ROOT).replace('-', '_')), modifiers);
             case "auth" -> auth(key, modifiers);
             case "body" -> body(key, modifiers);
             default -> throw new FilterException("unknown @request." + area);
         };
     }
 
+    /** A value the request gives ({@code @request.query.x}...), with {@code :isset} and {@code :lower} as PocketBase has them. */
+    private static Resolved known(String value, List<String> modifiers) {
+        if (modifiers.contains("isset")) {
+            return literal(value != null);
+        }
+        return literal(value != null && modifiers.contains("lower") ? value.toLowerCase(Locale.ROOT) : value);
+    }
+
     private Resolved auth(String key, List<String> modifiers) {
-        if (key.isEmpty() || key.contains(".")) {
+        if (key.isEmpty()) {
             throw new FilterException("unsupported @request.auth path");
+        }
+        if (key.contains(".")) {
+            return authPath(key, modifiers);
         }
         if (request.auth() == null) {
             return new Resolved.Single("?", nullParam());
         }
         JsonNode value = request.auth().get(key);
         return jsonValue(value, modifiers);
+    }
+
+    /**
+     * {@code @request.auth.team.name}: a path from the caller's own record through its relations, as
+     * PocketBase walks it. NULL for a guest (or a superuser, who is no record of this database).
+     */
+    private Resolved authPath(String key, List<String> modifiers) {
+        RequestInfo.AuthRecord auth = request.auth();
+        Collection authCollection = auth == null ? null : schema.find(auth.collectionId()).orElse(null);
+        if (authCollection == null || Scaffolds.isSuperusers(authCollection)) {
+            return new Resolved.Single("?", nullParam());
+        }
+        String a = joinAlias("@request.auth");
+        List<Object> params = new ArrayList<>();
+        params.add(auth.id());
+        return path(authCollection, a, "@request.auth", List.of(key.split("\\.")), modifiers,
+                new Chain(quote(authCollection.name()) + " " + a, a + ".id = ?", params, true));
     }
 
     private Resolved body(String key, List<String> modifiers) {
@@ -249,8 +289,12 @@ final class RecordResolver implements Resolver {
             return literal(value != null);
         }
         if (modifiers.contains("changed")) {
+            // On create (nothing before) the new record holds what was sent: nothing changed, as in PocketBase.
             JsonNode before = request.bodyBefore() == null ? null : request.bodyBefore().get(key);
-            return literal(value != null && (before == null || !before.equals(value)));
+            return literal(value != null && before != null && !before.equals(value));
+        }
+        if (modifiers.contains("length") && (value == null || value.isNull())) {
+            return literal(0L); // a field not sent counts no items
         }
         return jsonValue(value, modifiers);
     }

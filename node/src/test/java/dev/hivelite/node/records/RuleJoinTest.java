@@ -37,10 +37,11 @@ class RuleJoinTest {
     static void start() throws Exception {
         worker = TestWorker.start(dataDir);
         su = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
-        worker.call("POST", "/api/collections", "{\"name\":\"people\",\"type\":\"auth\",\"listRule\":\"\",\"viewRule\":\"\","
-                + "\"fields\":[{\"name\":\"name\",\"type\":\"text\"},{\"name\":\"role\",\"type\":\"text\"}]}", su, 200);
         worker.call("POST", "/api/collections", "{\"name\":\"teams\",\"listRule\":\"\",\"fields\":[{\"name\":\"name\",\"type\":\"text\"}]}",
                 su, 200);
+        worker.call("POST", "/api/collections", "{\"name\":\"people\",\"type\":\"auth\",\"listRule\":\"\",\"viewRule\":\"\","
+                + "\"fields\":[{\"name\":\"name\",\"type\":\"text\"},{\"name\":\"role\",\"type\":\"text\"},"
+                + "{\"name\":\"team\",\"type\":\"relation\",\"collectionId\":\"teams\",\"maxSelect\":1}]}", su, 200);
         worker.call("POST", "/api/collections", "{\"name\":\"memberships\",\"fields\":["
                 + "{\"name\":\"user\",\"type\":\"relation\",\"collectionId\":\"people\",\"maxSelect\":1},"
                 + "{\"name\":\"team\",\"type\":\"relation\",\"collectionId\":\"teams\",\"maxSelect\":1}]}", su, 200);
@@ -49,7 +50,8 @@ class RuleJoinTest {
                 + "{\"name\":\"title\",\"type\":\"text\"},"
                 + "{\"name\":\"team\",\"type\":\"relation\",\"collectionId\":\"teams\",\"maxSelect\":1},"
                 + "{\"name\":\"author\",\"type\":\"relation\",\"collectionId\":\"people\",\"maxSelect\":1},"
-                + "{\"name\":\"editors\",\"type\":\"relation\",\"collectionId\":\"people\",\"maxSelect\":5}]}", su, 200);
+                + "{\"name\":\"editors\",\"type\":\"relation\",\"collectionId\":\"people\",\"maxSelect\":5},"
+                + "{\"name\":\"meta\",\"type\":\"json\"}]}", su, 200);
         for (String[] p : new String[][] {{"alice", "admin", "false"}, {"bob", "member", "true"}}) {
             ids.put(p[0], worker.call("POST", "/api/collections/people/records", "{\"email\":\"" + p[0] + "@example.com\","
                     + "\"emailVisibility\":" + p[2] + ",\"name\":\"" + p[0] + "\",\"role\":\"" + p[1]
@@ -59,6 +61,8 @@ class RuleJoinTest {
             ids.put(team, worker.call("POST", "/api/collections/teams/records", "{\"name\":\"" + team + "\"}", su, 200)
                     .get("id").asText());
         }
+        worker.call("PATCH", "/api/collections/people/records/" + ids.get("alice"), "{\"team\":\"" + ids.get("red") + "\"}",
+                su, 200);
         member("alice", "red");
         member("bob", "blue");
         post("red post", "red", "alice", "[\"" + ids.get("alice") + "\",\"" + ids.get("bob") + "\"]");
@@ -74,7 +78,8 @@ class RuleJoinTest {
 
     private static void post(String title, String team, String author, String editors) throws Exception {
         worker.call("POST", "/api/collections/posts/records", "{\"title\":\"" + title + "\",\"team\":\"" + ids.get(team)
-                + "\",\"author\":\"" + ids.get(author) + "\",\"editors\":" + editors + "}", su, 200);
+                + "\",\"author\":\"" + ids.get(author) + "\",\"editors\":" + editors + ",\"meta\":{\"a\":{\"b\":"
+                + title.length() + "},\"list\":[1,2]}}", su, 200);
     }
 
     @AfterAll
@@ -111,5 +116,29 @@ class RuleJoinTest {
         assertEquals(List.of(), titles("editors.email ?= 'alice@example.com'", alice));
         assertEquals(List.of("red post"), titles("editors.email ?= 'bob@example.com'", alice), "bob shows his");
         assertEquals(List.of("red post"), titles("author.email = 'alice@example.com'", su), "superusers see every email");
+    }
+
+    @Test
+    void pathsGoIntoJsonValuesAndFromTheCallersOwnRecord() throws Exception {
+        assertEquals(List.of("red post"), titles("meta.a.b = 8", su), "\"red post\" has 8 characters");
+        assertEquals(List.of("blue post", "red post"), titles("meta.list.1 = 2", su));
+        worker.call("PATCH", "/api/collections/posts", "{\"viewRule\":\"@request.auth.team.name = 'red'\"}", su, 200);
+        String red = worker.call("GET", "/api/collections/posts/records?filter=" + URLEncoder.encode("title='red post'",
+                StandardCharsets.UTF_8), null, su, 200).at("/items/0/id").asText();
+        worker.call("GET", "/api/collections/posts/records/" + red, null, alice, 200); // alice's team is red
+    }
+
+    @Test
+    void requestValuesTakeIssetAndLowerAndAnAbsentBodyListCountsNothing() throws Exception {
+        assertEquals(2, worker.call("GET", "/api/collections/posts/records?x=ABC&filter="
+                + URLEncoder.encode("@request.query.x:isset = true && @request.query.x:lower = 'abc'", StandardCharsets.UTF_8),
+                null, su, 200).get("totalItems").asInt());
+        assertEquals(0, worker.call("GET", "/api/collections/posts/records?filter="
+                + URLEncoder.encode("@request.query.x:isset = true", StandardCharsets.UTF_8), null, su, 200)
+                .get("totalItems").asInt());
+        worker.call("POST", "/api/collections", "{\"name\":\"notes\",\"createRule\":\"@request.body.tags:length < 3 && "
+                + "@request.body.title:changed = false\",\"fields\":[{\"name\":\"title\",\"type\":\"text\"},"
+                + "{\"name\":\"tags\",\"type\":\"select\",\"values\":[\"a\",\"b\",\"c\"],\"maxSelect\":3}]}", su, 200);
+        worker.call("POST", "/api/collections/notes/records", "{\"title\":\"sent\"}", null, 200);
     }
 }
