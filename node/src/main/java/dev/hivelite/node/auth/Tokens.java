@@ -52,7 +52,7 @@ public final class Tokens {
             String id = jwt.getClaim("id").asString();
             String sid = jwt.getClaim("sid").asString();
             return id == null || sid == null ? Optional.empty() : Optional.of(new Claims(id, sid));
-        } catch (JWTVerificationException e) {
+        } catch (RuntimeException e) { // JWTVerificationException, or a malformed part (a JSON "null" throws NullPointerException)
             return Optional.empty();
         }
     }

@@ -37,6 +37,8 @@ import dev.hivelite.node.storage.StorageException;
 public final class SqlService implements HttpService {
 
     public static final int MAX_ROWS = 10_000;
+    /** Results are answered whole: a bound on their size keeps one query from exhausting a worker's heap. */
+    public static final long MAX_RESULT_BYTES = 48L << 20;
     public static final int MAX_STATEMENTS = 100;
     public static final int DEFAULT_TIMEOUT_SECONDS = 10;
     public static final int MAX_TIMEOUT_SECONDS = 60;
@@ -146,6 +148,11 @@ public final class SqlService implements HttpService {
         List<Result> results = new ArrayList<>();
         for (Step step : steps) {
             try (PreparedStatement ps = c.prepareStatement(step.text().sql)) {
+                int expected = ps.getParameterMetaData().getParameterCount();
+                if (expected != step.params().size()) {
+                    throw new ApiException.BadRequest("The statement has " + expected + " parameter(s); "
+                            + step.params().size() + " given.");
+                }
                 for (int i = 0; i < step.params().size(); i++) {
                     ps.setObject(i + 1, step.params().get(i));
                 }
@@ -159,6 +166,7 @@ public final class SqlService implements HttpService {
                         for (int i = 1; i <= meta.getColumnCount(); i++) {
                             columns.add(meta.getColumnLabel(i));
                         }
+                        long bytes = 0;
                         while (rs.next()) {
                             if (rows.size() == MAX_ROWS) {
                                 throw new ApiException.BadRequest("The result has more than " + MAX_ROWS
@@ -167,7 +175,13 @@ public final class SqlService implements HttpService {
                             List<Object> row = new ArrayList<>(columns.size());
                             for (int i = 1; i <= columns.size(); i++) {
                                 Object value = rs.getObject(i);
-                                row.add(value instanceof byte[] bytes ? Base64.getEncoder().encodeToString(bytes) : value);
+                                Object shown = value instanceof byte[] blob ? Base64.getEncoder().encodeToString(blob) : value;
+                                bytes += shown instanceof String text ? text.length() : 8;
+                                row.add(shown);
+                            }
+                            if (bytes > MAX_RESULT_BYTES) {
+                                throw new ApiException.BadRequest("The result is larger than " + (MAX_RESULT_BYTES >> 20)
+                                        + " MiB; select fewer rows or columns.");
                             }
                             rows.add(row);
                         }
@@ -278,6 +292,9 @@ public final class SqlService implements HttpService {
             return v.asBoolean() ? 1 : 0;
         }
         if (v.isIntegralNumber()) {
+            if (!v.canConvertToLong()) {
+                throw ApiException.invalid("params", "validation_invalid_value", "An integer beyond 64 bits: " + v + ".");
+            }
             return v.asLong();
         }
         if (v.isNumber()) {

@@ -49,7 +49,7 @@ final class FieldsPicker {
             Matcher m = EXCERPT.matcher(key);
             if (m.matches()) {
                 key = m.group(1);
-                excerpt = Integer.parseInt(m.group(2));
+                excerpt = (int) Math.min(Integer.MAX_VALUE, Long.parseLong(m.group(2).length() > 18 ? "999999999999999999" : m.group(2)));
                 ellipsis = "true".equals(m.group(3)) || "1".equals(m.group(3));
             }
             Node node = picker.root;

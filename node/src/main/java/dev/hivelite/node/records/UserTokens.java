@@ -75,7 +75,7 @@ public final class UserTokens {
         try {
             Boolean refreshable = JWT.decode(token).getClaim("refreshable").asBoolean();
             return refreshable == null || refreshable;
-        } catch (com.auth0.jwt.exceptions.JWTDecodeException e) {
+        } catch (RuntimeException e) {
             return true;
         }
     }
@@ -117,7 +117,7 @@ public final class UserTokens {
         try {
             DecodedJWT jwt = verifier.verify(token);
             return type.equals(jwt.getClaim("type").asString()) ? Optional.of(jwt) : Optional.empty();
-        } catch (JWTVerificationException e) {
+        } catch (RuntimeException e) { // JWTVerificationException, or a malformed part (a JSON "null" throws NullPointerException)
             return Optional.empty();
         }
     }
@@ -195,8 +195,8 @@ public final class UserTokens {
         }
         try {
             return !JWT.decode(token).getClaim("db").isMissing();
-        } catch (JWTVerificationException e) {
-            return false;
+        } catch (RuntimeException e) {
+            return false; // anything that is not a token of ours (a JSON "null" part throws NullPointerException)
         }
     }
 

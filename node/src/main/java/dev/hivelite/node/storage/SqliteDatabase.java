@@ -120,6 +120,9 @@ public final class SqliteDatabase implements AutoCloseable {
         }
     }
 
+    /** The largest string, blob or row a connection reads or writes (SQLite's {@code SQLITE_LIMIT_LENGTH}). */
+    public static final int MAX_VALUE_BYTES = 32 << 20;
+
     static Connection connect(Path file, SqliteOptions options, boolean reader) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         // Order matters: busy_timeout first so that switching to WAL waits for a concurrent opener.
@@ -129,6 +132,10 @@ public final class SqliteDatabase implements AutoCloseable {
         config.setSynchronous(options.synchronousFull()
                 ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
         Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
+        // No value (or row) above MAX_VALUE_BYTES: one "SELECT zeroblob(1e8)" must be SQLite's error,
+        // not a worker's heap exhausted by a value it then copies and encodes.
+        connection.unwrap(org.sqlite.SQLiteConnection.class).setLimit(org.sqlite.SQLiteLimits.SQLITE_LIMIT_LENGTH,
+                MAX_VALUE_BYTES);
         if (reader) {
             execute(connection, "PRAGMA query_only = ON");
         }

@@ -1,0 +1,114 @@
+package dev.hivelite.node.http;
+
+import static dev.hivelite.node.TestWorker.ADMIN_EMAIL;
+import static dev.hivelite.node.TestWorker.ADMIN_PASSWORD;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.hivelite.node.TestWorker;
+
+/**
+ * Requests written to hurt, from a fuzzing session: each once got a 500, killed the worker or ran
+ * something it should not have. Each must now be a clean 4xx (or harmless), and the worker serves on.
+ */
+class HostileInputTest {
+
+    @TempDir
+    static Path dataDir;
+
+    private static TestWorker worker;
+    private static String su;
+
+    @BeforeAll
+    static void start() throws Exception {
+        worker = TestWorker.start(dataDir);
+        su = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+        worker.call("POST", "/api/collections", "{\"name\":\"posts\",\"listRule\":\"\",\"createRule\":\"\","
+                + "\"fields\":[{\"name\":\"title\",\"type\":\"text\"}]}", su, 200);
+    }
+
+    @AfterAll
+    static void stop() {
+        worker.close();
+    }
+
+    /** Everything the server answers on one connection within a second. */
+    private static String raw(String request) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", worker.worker.port())) {
+            s.setSoTimeout(1000);
+            OutputStream out = s.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            InputStream in = s.getInputStream();
+            byte[] buffer = new byte[8192];
+            try {
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    got.write(buffer, 0, n);
+                }
+            } catch (SocketTimeoutException e) {
+                // what came is what there is
+            }
+            return got.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void aBodyTheHandlerRefusedIsNeverRunAsAnotherRequest() throws Exception {
+        String smuggled = "POST /api/collections/posts/records HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 20\r\n\r\n{\"title\":\"SMUGGLED\"}";
+        String answer = raw("POST /api/nonexistent HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + smuggled.length() + "\r\n\r\n" + smuggled);
+        assertEquals(1, answer.split("HTTP/1.1 ", -1).length - 1, answer);
+        JsonNode list = worker.call("GET", "/api/collections/posts/records?filter=title%3D%27SMUGGLED%27", null, su, 200);
+        assertEquals(0, list.get("totalItems").asInt(), "nothing was created");
+    }
+
+    @Test
+    void aTokenWhosePartsAreJsonNullIsNobody() throws Exception {
+        worker.call("GET", "/api/health", null, "bnVsbA.bnVsbA.x", 200);
+        worker.call("GET", "/api/collections/posts/records", null, "Bearer bnVsbA.bnVsbA.x", 200);
+    }
+
+    @Test
+    void aStrayPercentInTheQueryIsA400() throws Exception {
+        String answer = raw("GET /api/collections/posts/records?filter=title~'50%' HTTP/1.1\r\nHost: x\r\n"
+                + "Connection: close\r\n\r\n");
+        assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+        assertTrue(answer.contains("\"status\":400"), answer);
+        worker.call("GET", "/api/collections/posts/records?filter=title~'50%25'", null, null, 200);
+    }
+
+    @Test
+    void anExcerptLongerThanAnIntIsJustLong() throws Exception {
+        worker.call("GET", "/api/collections/posts/records?fields=title:excerpt(99999999999)", null, null, 200);
+    }
+
+    @Test
+    void aHugeValueFromTheSqlEndpointIsSqlitesErrorNotTheWorkersDeath() throws Exception {
+        JsonNode body = worker.call("POST", "/api/databases/main/query", "{\"sql\":\"select zeroblob(100000000)\"}", su, 400);
+        assertTrue(body.get("message").asText().contains("too big"), body.toString());
+        worker.call("POST", "/api/databases/main/query",
+                "{\"sql\":\"select ?\",\"params\":[1,2]}", su, 400);
+        worker.call("POST", "/api/databases/main/query",
+                "{\"sql\":\"select ?, ?\",\"params\":[1]}", su, 400);
+        worker.call("POST", "/api/databases/main/query",
+                "{\"sql\":\"select ?\",\"params\":[123456789012345678901234567890]}", su, 400);
+        worker.call("GET", "/api/health", null, null, 200);
+    }
+}
