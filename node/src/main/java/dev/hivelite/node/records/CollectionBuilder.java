@@ -82,8 +82,76 @@ final class CollectionBuilder {
                 c.created(), c.updated());
     }
 
+    /** JSON types of a collection's keys and of a field's, as PocketBase's typed decoding requires them. */
+    private static final Map<String, Set<com.fasterxml.jackson.databind.node.JsonNodeType>> TYPES = types();
+
+    private static Map<String, Set<com.fasterxml.jackson.databind.node.JsonNodeType>> types() {
+        var text = Set.of(com.fasterxml.jackson.databind.node.JsonNodeType.STRING);
+        var textOrNull = Set.of(com.fasterxml.jackson.databind.node.JsonNodeType.STRING,
+                com.fasterxml.jackson.databind.node.JsonNodeType.NULL);
+        var number = Set.of(com.fasterxml.jackson.databind.node.JsonNodeType.NUMBER,
+                com.fasterxml.jackson.databind.node.JsonNodeType.NULL);
+        var bool = Set.of(com.fasterxml.jackson.databind.node.JsonNodeType.BOOLEAN,
+                com.fasterxml.jackson.databind.node.JsonNodeType.NULL);
+        var list = Set.of(com.fasterxml.jackson.databind.node.JsonNodeType.ARRAY,
+                com.fasterxml.jackson.databind.node.JsonNodeType.NULL);
+        Map<String, Set<com.fasterxml.jackson.databind.node.JsonNodeType>> out = new java.util.HashMap<>();
+        for (String k : List.of("id", "name", "type", "viewQuery", "pattern", "autogeneratePattern", "collectionId")) {
+            out.put(k, text);
+        }
+        for (String k : List.of("listRule", "viewRule", "createRule", "updateRule", "deleteRule", "authRule", "manageRule")) {
+            out.put(k, textOrNull);
+        }
+        for (String k : List.of("min", "max", "maxSize", "maxSelect", "minSelect", "cost")) {
+            out.put(k, number);
+        }
+        for (String k : List.of("system", "hidden", "presentable", "required", "onlyInt", "protected", "cascadeDelete",
+                "primaryKey", "onCreate", "onUpdate", "convertURLs")) {
+            out.put(k, bool);
+        }
+        for (String k : List.of("fields", "indexes", "values", "mimeTypes", "thumbs", "onlyDomains", "exceptDomains")) {
+            out.put(k, list);
+        }
+        return Map.copyOf(out);
+    }
+
+    /**
+     * A value of the wrong JSON type is refused, never converted ({@code {"name":12345}}), as
+     * PocketBase's decoding into its typed structs refuses it. Date min/max may be text or null.
+     */
+    private static void checkTypes(JsonNode object, boolean field) {
+        object.fields().forEachRemaining(e -> {
+            var expected = TYPES.get(e.getKey());
+            boolean dateBound = field && ("min".equals(e.getKey()) || "max".equals(e.getKey()))
+                    && "date".equals(Fields.text(object, "type"));
+            if (expected != null && !dateBound && !expected.contains(e.getValue().getNodeType())) {
+                throw new ApiException.BadRequest("Failed to load the submitted data due to invalid formatting.");
+            }
+            if (("indexes".equals(e.getKey()) || "values".equals(e.getKey()) || "mimeTypes".equals(e.getKey())
+                    || "thumbs".equals(e.getKey())) && e.getValue().isArray()) {
+                e.getValue().forEach(item -> {
+                    if (!item.isTextual()) {
+                        throw new ApiException.BadRequest("Failed to load the submitted data due to invalid formatting.");
+                    }
+                });
+            }
+            if (!field && e.getKey().endsWith("Token") && e.getValue().isObject() && e.getValue().has("duration")
+                    && !e.getValue().get("duration").isNumber()) {
+                throw new ApiException.BadRequest("Failed to load the submitted data due to invalid formatting.");
+            }
+            if (!field && "fields".equals(e.getKey()) && e.getValue().isArray()) {
+                e.getValue().forEach(f -> {
+                    if (f.isObject()) {
+                        checkTypes(f, true);
+                    }
+                });
+            }
+        });
+    }
+
     private Collection build(Collection base, JsonNode body, boolean creating) {
         String verb = creating ? "create" : "update";
+        checkTypes(body, false);
         Map<String, Object> errors = new LinkedHashMap<>();
         String name = body.has("name") ? Fields.text(body, "name") : base.name();
         String type = body.has("type") ? Fields.text(body, "type") : base.type();

@@ -139,7 +139,9 @@ final class Fields {
                 if (t.min() < 0) {
                     errors.put("min", new FieldError("validation_min_greater_equal_than_required", "Must be no less than 0."));
                 }
-                if (t.max() > 0 && t.max() < t.min()) {
+                if (t.max() < 0) {
+                    errors.put("max", new FieldError("validation_min_greater_equal_than_required", "Must be no less than 0."));
+                } else if (t.max() > 0 && t.max() < t.min()) {
                     errors.put("max", new FieldError("validation_min_greater_equal_than_required", "Must be no less than " + t.min() + "."));
                 }
             }
@@ -169,12 +171,18 @@ final class Fields {
                             "Must be no less than " + r.minSelect() + "."));
                 }
             }
+            case JsonField j when j.maxSize() < 0 -> errors.put("maxSize",
+                    new FieldError("validation_min_greater_equal_than_required", "Must be no less than 0."));
+            case EditorField ed when ed.maxSize() < 0 -> errors.put("maxSize",
+                    new FieldError("validation_min_greater_equal_than_required", "Must be no less than 0."));
             case AutodateField a -> {
                 if (!a.onCreate() && !a.onUpdate()) {
                     errors.put("onCreate", new FieldError("validation_required", "Cannot be blank."));
                     errors.put("onUpdate", new FieldError("validation_required", "Cannot be blank."));
                 }
             }
+            case FileField f when f.maxSize() < 0 -> errors.put("maxSize",
+                    new FieldError("validation_min_greater_equal_than_required", "Must be no less than 0."));
             case FileField f -> {
                 List<String> bad = f.thumbs().stream()
                         .filter(t -> !THUMB.matcher(t).matches() || t.matches("0x0[tbf]?")).toList();

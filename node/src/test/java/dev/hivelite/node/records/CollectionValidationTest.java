@@ -143,4 +143,24 @@ class CollectionValidationTest {
         JsonNode fresh = call("GET", "/db/untouched/api/collections?sort=-name&filter=system%3Dtrue", null, 200);
         assertEquals(1, fresh.get("totalItems").asInt(), fresh.toString());
     }
+
+    @Test
+    void valuesOfTheWrongJsonTypeAreRefusedNeverConverted() throws Exception {
+        for (String body : new String[] {
+                "{\"name\":12345}",
+                "{\"name\":\"typed_a\",\"listRule\":true}",
+                "{\"name\":\"typed_b\",\"fields\":[{\"name\":\"s\",\"type\":\"select\",\"values\":[null,1]}]}",
+                "{\"name\":\"typed_c\",\"fields\":[{\"name\":\"t\",\"type\":\"text\",\"max\":\"x\"}]}",
+                "{\"name\":\"typed_d\",\"indexes\":[null]}",
+                "{\"name\":\"typed_e\",\"type\":\"auth\",\"authToken\":{\"duration\":\"x\"}}"}) {
+            JsonNode refused = call("POST", "/api/collections", body, 400);
+            assertEquals(400, refused.get("status").asInt(), body);
+        }
+        JsonNode negative = call("POST", "/api/collections", "{\"name\":\"typed_f\",\"fields\":[{\"name\":\"j\","
+                + "\"type\":\"json\",\"maxSize\":-5}]}", 400);
+        assertEquals("validation_min_greater_equal_than_required", negative.at("/data/fields/1/maxSize/code").asText(),
+                negative.toString());
+        call("POST", "/api/collections", "{\"name\":\"typed_ok\",\"fields\":[{\"name\":\"d\",\"type\":\"date\","
+                + "\"min\":\"2020-01-01 00:00:00.000Z\",\"max\":\"\"}]}", 200);
+    }
 }

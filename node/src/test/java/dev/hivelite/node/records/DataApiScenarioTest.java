@@ -100,7 +100,7 @@ class DataApiScenarioTest {
                         "{\"name\":\"t3\",\"fields\":[{\"name\":\"f\",\"type\":\"text\"},{\"name\":\"F\",\"type\":\"bool\"}]}", su,
                         400, List.of("validation_duplicated_field_name")),
                 ApiScenario.of("collections: fields not a list", "POST", "/api/collections", "{\"name\":\"t4\",\"fields\":5}",
-                        su, 400, List.of("\"fields\"")),
+                        su, 400, List.of("Failed to load the submitted data due to invalid formatting.")),
                 ApiScenario.of("collections: malformed rule", "POST", "/api/collections",
                         "{\"name\":\"t5\",\"listRule\":\"title = \"}", su, 400,
                         List.of("\"listRule\":{\"code\":\"validation_invalid_rule\"")),
