@@ -233,4 +233,32 @@ describe('realtime', () => {
       assert.equal(body.data.subscriptions['1'].code, 'validation_length_too_long', JSON.stringify(body));
     });
   });
+
+  test("a manager (manageRule) sees a user's hidden email in events, another user does not", async () => {
+    await setup();
+    const staff = await createCollection(su, cleanup, {
+      name: uniqueName('rtstaff'), type: 'auth', listRule: '', viewRule: '',
+      manageRule: "@request.auth.role = 'admin'", fields: [{ name: 'role', type: 'text' }],
+    });
+    const mk = (role) => su.collection(staff.name).create({
+      email: `${role}_${Date.now()}_${Math.random().toString(36).slice(2, 6)}@example.com`,
+      password: 'password-123', passwordConfirm: 'password-123', role,
+    });
+    const admin = await mk('admin');
+    const plain = await mk('plain');
+    const asAdmin = anonClient();
+    await asAdmin.collection(staff.name).authWithPassword(admin.email, 'password-123');
+    const asPlain = anonClient();
+    await asPlain.collection(staff.name).authWithPassword(plain.email, 'password-123');
+    await withSubscriber(async () => {
+      await withSubscriber(async () => {
+        const seenByAdmin = await collect(asAdmin, staff.name, '*');
+        const seenByPlain = await collect(asPlain, staff.name, '*');
+        const hidden = await mk('hidden');
+        await waitFor(() => seenByAdmin.events.length >= 1 && seenByPlain.events.length >= 1, { ...WAIT, what: 'both events' });
+        assert.equal(seenByAdmin.events[0].record.email, hidden.email, 'the manager sees it');
+        assert.equal('email' in seenByPlain.events[0].record, false, 'another user does not');
+      }, asPlain);
+    }, asAdmin);
+  });
 });

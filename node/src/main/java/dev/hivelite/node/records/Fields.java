@@ -145,7 +145,22 @@ final class Fields {
                     errors.put("max", new FieldError("validation_min_greater_equal_than_required", "Must be no less than " + t.min() + "."));
                 }
             }
-            case PasswordField p -> pattern(p.pattern(), "pattern", errors);
+            case PasswordField p -> {
+                pattern(p.pattern(), "pattern", errors);
+                if (p.min() > 71) {
+                    errors.put("min", new FieldError("validation_max_less_equal_than_required", "Must be no greater than 71."));
+                }
+                if (p.cost() != 0 && (p.cost() < 4 || p.cost() > 31)) {
+                    errors.put("cost", new FieldError("validation_out_of_range", "Must be between 4 and 31 (bcrypt's cost)."));
+                }
+            }
+            case DateField d when !d.min().isEmpty() && !d.max().isEmpty() && d.max().compareTo(d.min()) < 0 ->
+                    errors.put("max", new FieldError("validation_min_greater_equal_than_required", "Must be no earlier than min."));
+            case EmailField e -> domains(e.onlyDomains(), e.exceptDomains(), errors);
+            case UrlField u -> domains(u.onlyDomains(), u.exceptDomains(), errors);
+            case NumberField n when n.onlyInt() && (n.min() != null && n.min() % 1 != 0 || n.max() != null && n.max() % 1 != 0) ->
+                    errors.put(n.min() != null && n.min() % 1 != 0 ? "min" : "max",
+                            new FieldError("validation_only_int_constraint", "Decimal numbers are not allowed."));
             case NumberField n -> {
                 if (n.min() != null && n.max() != null && n.max() < n.min()) {
                     errors.put("max", new FieldError("validation_min_greater_equal_than_required",
@@ -198,6 +213,24 @@ final class Fields {
 
     /** PocketBase's thumb sizes: WxH, with t (top), b (bottom) or f (fit) after it. */
     private static final Pattern THUMB = Pattern.compile("^(\\d+)x(\\d+)(t|b|f)?$");
+
+    private static final Pattern DOMAIN = Pattern.compile("^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)+[a-zA-Z]{2,63}$");
+
+    /** onlyDomains or exceptDomains, not both, each a domain name (PocketBase's email/url settings). */
+    private static void domains(List<String> only, List<String> except, Map<String, FieldError> errors) {
+        if (!only.isEmpty() && !except.isEmpty()) {
+            errors.put("onlyDomains", new FieldError("validation_empty", "Must be blank when exceptDomains is set."));
+            errors.put("exceptDomains", new FieldError("validation_empty", "Must be blank when onlyDomains is set."));
+            return;
+        }
+        for (String key : List.of("onlyDomains", "exceptDomains")) {
+            for (String domain : key.equals("onlyDomains") ? only : except) {
+                if (!DOMAIN.matcher(domain).matches()) {
+                    errors.put(key, new FieldError("validation_is_domain", "Must be a valid domain: " + domain + "."));
+                }
+            }
+        }
+    }
 
     private static void pattern(String regex, String key, Map<String, FieldError> errors) {
         if (regex.isEmpty()) {

@@ -108,6 +108,16 @@ public final class RealtimeAccess {
                 }
                 boolean own = user != null && user.collectionId().equals(collection.id())
                         && user.recordId().equals(row.get("id"));
+                if (!own && !admin && user != null && collection.isAuth() && collection.manageRule() != null
+                        && !Boolean.TRUE.equals(row.get("emailVisibility"))) {
+                    // A manager (the collection's manageRule) sees the email, as in the records API.
+                    try {
+                        own = matches(c, collection, row, RecordQuery.compile(collection.manageRule(), schema, collection,
+                                info, true, clock));
+                    } catch (FilterException e) {
+                        own = false;
+                    }
+                }
                 ObjectNode json = RecordJson.export(collection, row, admin, own);
                 String expand = viewer.query().getOrDefault("expand", "");
                 if (!expand.isBlank()) {

@@ -156,12 +156,40 @@ public final class RecordOperations {
         return new Upload(part.filename(), part.contentType(), temp, total);
     }
 
-    List<ObjectNode> export(Scopes.Scope scope, Collection collection, List<Map<String, Object>> rows, RequestInfo info) {
+    /**
+     * The records' JSON for this caller: an auth record's hidden email is shown to its owner and to
+     * the users its collection's manageRule names as managers of it, as PocketBase shows it.
+     * {@code c}: a connection to judge the manageRule with (needed only then).
+     */
+    List<ObjectNode> export(Scopes.Scope scope, Collection collection, List<Map<String, Object>> rows, RequestInfo info,
+                            Connection c) throws SQLException {
         List<ObjectNode> out = new ArrayList<>(rows.size());
         String authId = info.authId();
         boolean sameCollection = info.auth() != null && collection.id().equals(info.auth().collectionId());
+        java.util.Set<String> managed = managed(c, scope, collection, rows, info);
         for (Map<String, Object> row : rows) {
-            out.add(RecordJson.export(collection, row, scope.admin, sameCollection && row.get("id").equals(authId)));
+            boolean own = sameCollection && row.get("id").equals(authId);
+            out.add(RecordJson.export(collection, row, scope.admin, own || managed.contains((String) row.get("id"))));
+        }
+        return out;
+    }
+
+    /** Whether showing these rows may need the manageRule judged (an auth caller, a manageRule, a hidden email). */
+    private static boolean mayManage(Scopes.Scope scope, Collection collection, List<Map<String, Object>> rows,
+                                     RequestInfo info) {
+        return !scope.admin && collection.isAuth() && collection.manageRule() != null && info.auth() != null
+                && rows.stream().anyMatch(r -> !Boolean.TRUE.equals(r.get("emailVisibility")));
+    }
+
+    private java.util.Set<String> managed(Connection c, Scopes.Scope scope, Collection collection,
+                                          List<Map<String, Object>> rows, RequestInfo info) throws SQLException {
+        if (!mayManage(scope, collection, rows, info)) {
+            return java.util.Set.of();
+        }
+        List<String> ids = rows.stream().map(r -> (String) r.get("id")).toList();
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (Map<String, Object> r : RecordQuery.byIds(c, collection, ids, rule(scope, collection, collection.manageRule(), info))) {
+            out.add((String) r.get("id"));
         }
         return out;
     }
@@ -170,7 +198,7 @@ public final class RecordOperations {
         RecordQuery.Where rule = rule(scope, collection, collection.rules().view(), info);
         return scope.lease.db().read(c -> {
             Map<String, Object> row = RecordQuery.byId(c, collection, id, rule).orElseThrow(ApiException::notFound);
-            ObjectNode json = export(scope, collection, List.of(row), info).getFirst();
+            ObjectNode json = export(scope, collection, List.of(row), info, c).getFirst();
             new Expander(c, scope.schema, info, scope.admin, clock).expand(collection, List.of(row), List.of(json), expand, 1);
             return json;
         });
@@ -203,21 +231,25 @@ public final class RecordOperations {
     /** A committed record's JSON, off the writer thread (expand reads on the read pool only when asked). */
     private ObjectNode render(Scopes.Scope scope, Collection collection, Map<String, Object> row, RequestInfo info,
                               List<String> expand) {
-        ObjectNode json = export(scope, collection, List.of(row), info).getFirst();
-        if (!expand.isEmpty()) {
-            scope.lease.db().read(c -> {
-                new Expander(c, scope.schema, info, scope.admin, clock).expand(collection, List.of(row), List.of(json), expand, 1);
-                return null;
-            });
+        if (expand.isEmpty() && !mayManage(scope, collection, List.of(row), info)) {
+            try {
+                return export(scope, collection, List.of(row), info, null).getFirst();
+            } catch (SQLException e) {
+                throw new IllegalStateException(e); // not reached: no connection is used
+            }
         }
-        return json;
+        return scope.lease.db().read(c -> {
+            ObjectNode json = export(scope, collection, List.of(row), info, c).getFirst();
+            new Expander(c, scope.schema, info, scope.admin, clock).expand(collection, List.of(row), List.of(json), expand, 1);
+            return json;
+        });
     }
 
     /** The create inside a transaction: shared with batch. */
     ObjectNode createIn(Connection c, Scopes.Scope scope, Collection collection, Submitted submitted, RequestInfo info,
                         List<String> expand, FileChanges[] changes, Map<String, Object>[] saved) throws SQLException {
         Map<String, Object> row = createRow(c, scope, collection, submitted, info, changes, saved);
-        ObjectNode json = export(scope, collection, List.of(row), info).getFirst();
+        ObjectNode json = export(scope, collection, List.of(row), info, c).getFirst();
         new Expander(c, scope.schema, info, scope.admin, clock).expand(collection, List.of(row), List.of(json), expand, 1);
         return json;
     }
@@ -306,7 +338,7 @@ public final class RecordOperations {
                         RequestInfo info, List<String> expand, FileChanges[] changes, Map<String, Object>[] saved)
             throws SQLException {
         Map<String, Object> row = updateRow(c, scope, collection, id, submitted, info, changes, saved, new Map[1]);
-        ObjectNode json = export(scope, collection, List.of(row), info).getFirst();
+        ObjectNode json = export(scope, collection, List.of(row), info, c).getFirst();
         new Expander(c, scope.schema, info, scope.admin, clock).expand(collection, List.of(row), List.of(json), expand, 1);
         return json;
     }

@@ -156,7 +156,7 @@ public final class RecordService implements HttpService {
             Object[] result = scope.lease.db().read(c -> {
                 List<Map<String, Object>> rows = RecordQuery.select(c, collection, where, order, page.perPage(), page.offset());
                 long total = page.skipTotal() ? -1 : RecordQuery.count(c, collection, where);
-                List<ObjectNode> items = operations.export(scope, collection, rows, info);
+                List<ObjectNode> items = operations.export(scope, collection, rows, info, c);
                 new Expander(c, scope.schema, info, scope.admin, clock).expand(collection, rows, items, expand, 1);
                 return new Object[] {items, total};
             });

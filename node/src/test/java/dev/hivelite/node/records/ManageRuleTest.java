@@ -59,6 +59,17 @@ class ManageRuleTest {
             // Bob's old token ended with his password: he is anonymous now, and may not refresh.
             assertEquals(401, worker.send("POST", "/api/collections/staff/auth-refresh", null, asBob).statusCode());
 
+            // A manager sees the hidden email of those she manages, as the owner does; others do not.
+            JsonNode seenByAlice = Json.mapper().readTree(worker.send("GET", "/api/collections/staff/records/" + bob, null,
+                    asAlice).body());
+            assertEquals("robert@example.com", seenByAlice.path("email").asText(), seenByAlice.toString());
+            JsonNode listedForAlice = Json.mapper().readTree(worker.send("GET", "/api/collections/staff/records", null,
+                    asAlice).body());
+            assertTrue(listedForAlice.toString().contains("robert@example.com"), listedForAlice.toString());
+            JsonNode seenByGuest = Json.mapper().readTree(worker.send("GET", "/api/collections/staff/records/" + bob, null,
+                    Map.of()).body());
+            assertTrue(!seenByGuest.has("email"), seenByGuest.toString());
+
             // Bob does not manage Alice (the update rule already hides her record from him).
             HttpResponse<String> notManager = worker.send("PATCH", "/api/collections/staff/records/" + alice,
                     "{\"verified\":true}", Map.of("Authorization", login(worker, "robert@example.com", "set-by-alice-1")));
