@@ -30,8 +30,10 @@ public final class Bodies {
             if (bytes.length == 0) {
                 return Json.mapper().createObjectNode();
             }
+            // A URL-encoded form is read as PocketBase binds one; a JSON object sent under that type
+            // (curl -d's default) is still JSON.
             if (req.headers().contentType().map(t -> t.mediaType().text().equalsIgnoreCase("application/x-www-form-urlencoded"))
-                    .orElse(false)) {
+                    .orElse(false) && !startsLikeJson(bytes)) {
                 return form(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
             }
             JsonNode node = Json.mapper().readTree(bytes);
@@ -44,6 +46,15 @@ public final class Bodies {
         } catch (IOException e) {
             throw new ApiException.BadRequest("Failed to read the request body.");
         }
+    }
+
+    private static boolean startsLikeJson(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                return b == '{';
+            }
+        }
+        return false;
     }
 
     /**

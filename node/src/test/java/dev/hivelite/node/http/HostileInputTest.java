@@ -111,4 +111,14 @@ class HostileInputTest {
                 "{\"sql\":\"select ?\",\"params\":[123456789012345678901234567890]}", su, 400);
         worker.call("GET", "/api/health", null, null, 200);
     }
+
+    @Test
+    void aJsonBodySentAsAFormIsStillJsonAndARealFormIsReadAsOne() throws Exception {
+        for (String body : new String[] {"{\"sql\":\"SELECT 41 + 1\"}", "sql=SELECT%2041%20%2B%201"}) {
+            String answer = raw("POST /api/databases/main/query HTTP/1.1\r\nHost: x\r\nAuthorization: " + su
+                    + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.length()
+                    + "\r\nConnection: close\r\n\r\n" + body);
+            assertTrue(answer.startsWith("HTTP/1.1 200") && answer.contains("[[42]]"), body + " → " + answer);
+        }
+    }
 }
