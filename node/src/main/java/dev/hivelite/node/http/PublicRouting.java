@@ -57,7 +57,6 @@ public final class PublicRouting {
                                Clock clock, boolean debugRoutes, Services services) {
         routing.addFilter(new RequestMetricsFilter(metrics, services.databaseAnalytics()));
         routing.addFilter(new DrainFilter(state));
-        routing.addFilter(new RequestGuardFilter());
         routing.addFilter(services.cors());
         routing.addFilter(new AuthenticationFilter(services.credentials()));
         ErrorHandling.register(routing);

@@ -1,9 +1,6 @@
 package dev.hivelite.node.http;
 
-import io.helidon.webserver.http.Filter;
-import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
-import io.helidon.webserver.http.RoutingResponse;
 
 import dev.hivelite.node.common.ApiException;
 
@@ -14,19 +11,17 @@ import dev.hivelite.node.common.ApiException;
  * answer. The server keeps a connection open after {@code Connection: close}, and would otherwise take
  * those bytes for the next request on it: a body could smuggle requests past the answer that refused it.
  */
-final class RequestGuardFilter implements Filter {
+final class RequestGuard {
 
-    @Override
-    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        try {
-            String rawQuery = req.prologue().query().rawValue();
-            if (!decodable(rawQuery)) {
-                throw new ApiException.BadRequest("The query string has an invalid percent-encoding (a % must be"
-                        + " followed by two hexadecimal digits; send % itself as %25).");
-            }
-            chain.proceed();
-        } finally {
-            discardUnread(req);
+    private RequestGuard() {
+    }
+
+    /** Before routing: a query string that does not decode is a 400. */
+    static void check(RoutingRequest req) {
+        String rawQuery = req.prologue().query().rawValue();
+        if (rawQuery.indexOf('%') >= 0 && !decodable(rawQuery)) {
+            throw new ApiException.BadRequest("The query string has an invalid percent-encoding (a % must be"
+                    + " followed by two hexadecimal digits; send % itself as %25).");
         }
     }
 
@@ -43,7 +38,8 @@ final class RequestGuardFilter implements Filter {
         return true;
     }
 
-    private static void discardUnread(RoutingRequest req) {
+    /** After the answer: what is left of the request body is read and dropped. */
+    static void discardUnread(RoutingRequest req) {
         try {
             if (req.content().hasEntity() && !req.content().consumed()) {
                 req.content().consume();
