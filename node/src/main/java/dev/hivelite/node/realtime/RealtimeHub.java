@@ -359,7 +359,12 @@ public final class RealtimeHub implements RecordEvents {
             if (client == null || client.topics.stream().noneMatch(t -> t.raw().equals(topic))) {
                 return Outcome.NOT_FOUND.name();
             }
-            return client.offer(new Client.Message(topic, m.path("data").asText())) ? "OK" : Outcome.NOT_FOUND.name();
+            if (!client.offer(new Client.Message(topic, m.path("data").asText()))) {
+                return Outcome.NOT_FOUND.name();
+            }
+            // One message per subscription, as PocketBase sends the OAuth2 result once and forgets the topic.
+            client.topics = client.topics.stream().filter(t -> !t.raw().equals(topic)).toList();
+            return "OK";
         } catch (Exception e) {
             return Outcome.NOT_FOUND.name();
         }

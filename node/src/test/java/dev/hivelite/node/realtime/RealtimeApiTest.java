@@ -193,6 +193,9 @@ class RealtimeApiTest {
             JsonNode data = Json.mapper().readTree(e.data());
             assertEquals(clientId, data.get("state").asText());
             assertEquals("the-code", data.get("code").asText());
+            HttpResponse<String> again = worker.send("GET", "/api/oauth2-redirect?state=" + clientId + "&code=replayed",
+                    null, Map.of());
+            assertEquals(400, again.statusCode(), "the subscription ends with its one message: " + again.body());
         }
         assertEquals(400, worker.send("GET", "/api/oauth2-redirect?state=unknown&code=x", null, Map.of()).statusCode());
         assertEquals(400, worker.send("GET", "/api/oauth2-redirect?code=x", null, Map.of()).statusCode());
