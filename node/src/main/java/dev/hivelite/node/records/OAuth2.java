@@ -111,6 +111,7 @@ final class OAuth2 {
         out.put("displayName", p.displayName());
         out.put("state", state);
         out.put("authURL", url.toString());
+        out.put("authUrl", url.toString()); // the pre-v0.23 key, still sent by PocketBase for older clients
         out.put("codeVerifier", p.pkce() ? verifier : "");
         out.put("codeChallenge", challenge);
         out.put("codeChallengeMethod", p.pkce() ? "S256" : "");

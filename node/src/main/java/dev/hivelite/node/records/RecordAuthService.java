@@ -104,11 +104,19 @@ public final class RecordAuthService implements HttpService {
             if (OAuth2.enabled(c)) {
                 OAuth2.providers(c).forEach(p -> providers.add(OAuth2.authMethod(p)));
             }
-            out.put("oauth2", Map.of("enabled", OAuth2.enabled(c) && !providers.isEmpty(), "providers", providers));
+            Map<String, Object> oauth2 = new LinkedHashMap<>();
+            oauth2.put("providers", providers);
+            oauth2.put("enabled", OAuth2.enabled(c));
+            out.put("oauth2", oauth2);
             boolean mfa = c.option("mfa.enabled").asBoolean(false);
             out.put("mfa", Map.of("enabled", mfa, "duration", mfa ? c.option("mfa.duration").asLong(0) : 0));
             boolean otp = c.option("otp.enabled").asBoolean(false);
             out.put("otp", Map.of("enabled", otp, "duration", otp ? c.option("otp.duration").asLong(0) : 0));
+            // PocketBase's legacy keys (pre-v0.23 clients read them).
+            List<String> identities = password ? c.identityFields() : List.of();
+            out.put("authProviders", OAuth2.enabled(c) ? providers : List.of());
+            out.put("usernamePassword", identities.contains("username"));
+            out.put("emailPassword", identities.contains("email"));
             CollectionService.send(res, out);
         }
     }

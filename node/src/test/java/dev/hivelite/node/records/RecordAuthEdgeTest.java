@@ -4,6 +4,7 @@ import static dev.hivelite.node.TestWorker.ADMIN_EMAIL;
 import static dev.hivelite.node.TestWorker.ADMIN_PASSWORD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.Base64;
@@ -169,5 +170,10 @@ class RecordAuthEdgeTest {
         JsonNode methods = call("GET", "/api/collections/no_password/auth-methods", null, null, 200);
         assertFalse(methods.at("/password/enabled").asBoolean());
         assertEquals(0, methods.at("/password/identityFields").size(), methods.toString());
+        assertFalse(methods.get("emailPassword").asBoolean(), "the legacy keys follow: " + methods);
+        JsonNode members = call("GET", "/api/collections/members/auth-methods", null, null, 200);
+        assertTrue(members.get("emailPassword").asBoolean(), members.toString());
+        assertFalse(members.get("usernamePassword").asBoolean());
+        assertEquals(0, members.get("authProviders").size());
     }
 }
