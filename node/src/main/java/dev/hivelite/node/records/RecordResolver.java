@@ -263,6 +263,28 @@ final class RecordResolver implements Resolver {
     }
 
     /**
+     * {@code @request.body.author.role}: a path from the records the body names in one of this
+     * collection's relation fields, as PocketBase joins the submitted ids. NULL when none is sent.
+     */
+    private Resolved bodyPath(String key, List<String> modifiers) {
+        String[] parts = key.split("\\.", 2);
+        if (!(collection.field(parts[0]).orElse(null) instanceof RelationField relation)) {
+            throw new FilterException("@request.body." + parts[0] + " is not a relation field");
+        }
+        Collection target = schema.find(relation.collectionId())
+                .orElseThrow(() -> new FilterException("missing relation collection"));
+        JsonNode body = request.body();
+        List<Object> ids = new ArrayList<>(Values.list(body == null ? null : body.get(parts[0])));
+        if (ids.isEmpty()) {
+            return new Resolved.Single("?", nullParam());
+        }
+        String a = joinAlias("@request.body." + parts[0]);
+        String in = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
+        return path(target, a, "@request.body." + parts[0], List.of(parts[1].split("\\.")), modifiers,
+                new Chain(quote(target.name()) + " " + a, a + ".id IN (" + in + ")", ids, ids.size() == 1));
+    }
+
+    /**
      * {@code @request.auth.team.name}: a path from the caller's own record through its relations, as
      * PocketBase walks it. NULL for a guest (or a superuser, who is no record of this database).
      */
@@ -280,8 +302,11 @@ final class RecordResolver implements Resolver {
     }
 
     private Resolved body(String key, List<String> modifiers) {
-        if (key.isEmpty() || key.contains(".")) {
+        if (key.isEmpty()) {
             throw new FilterException("unsupported @request.body path");
+        }
+        if (key.contains(".")) {
+            return bodyPath(key, modifiers);
         }
         JsonNode body = request.body();
         JsonNode value = body == null ? null : body.get(key);

@@ -141,4 +141,14 @@ class RuleJoinTest {
                 + "{\"name\":\"tags\",\"type\":\"select\",\"values\":[\"a\",\"b\",\"c\"],\"maxSelect\":3}]}", su, 200);
         worker.call("POST", "/api/collections/notes/records", "{\"title\":\"sent\"}", null, 200);
     }
+
+    @Test
+    void aRuleFollowsARelationTheBodyNames() throws Exception {
+        worker.call("POST", "/api/collections", "{\"name\":\"grants\",\"createRule\":\"@request.body.owner.role = 'admin'\","
+                + "\"fields\":[{\"name\":\"owner\",\"type\":\"relation\",\"collectionId\":\"people\",\"maxSelect\":1}]}",
+                su, 200);
+        worker.call("POST", "/api/collections/grants/records", "{\"owner\":\"" + ids.get("alice") + "\"}", null, 200);
+        worker.call("POST", "/api/collections/grants/records", "{\"owner\":\"" + ids.get("bob") + "\"}", null, 400);
+        worker.call("POST", "/api/collections/grants/records", "{}", null, 400);
+    }
 }
