@@ -140,7 +140,7 @@ final class RecordQuery {
             String expr = switch (key) {
                 case "@random" -> "RANDOM()";
                 case "@rowid" -> "t._rowid_";
-                default -> resolver.sortExpression(key);
+                default -> resolver.sortExpression(key, desc);
             };
             keys.add(expr + (desc ? " DESC" : " ASC"));
             if (keys.size() > MAX_SORT_KEYS) {

@@ -373,10 +373,15 @@ final class RecordResolver implements Resolver {
     }
 
     /** The SQL of one sort key: a single-valued field or relation path. */
-    String sortExpression(String key) {
+    String sortExpression(String key, boolean descending) {
         Resolved r = resolve(key);
         if (r instanceof Resolved.Single s && s.params().isEmpty()) {
             return s.sql();
+        }
+        if (r instanceof Resolved.Multi m && m.params().isEmpty()) {
+            // A multi-valued path (editors.name, comments_via_post.created) sorts by its first value in
+            // that direction: the largest when descending, the smallest when ascending.
+            return "(SELECT " + (descending ? "MAX(" : "MIN(") + m.value() + ") FROM " + m.from() + ")";
         }
         throw new FilterException("invalid sort field " + key);
     }

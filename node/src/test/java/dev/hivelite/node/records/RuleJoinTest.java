@@ -151,4 +151,16 @@ class RuleJoinTest {
         worker.call("POST", "/api/collections/grants/records", "{\"owner\":\"" + ids.get("bob") + "\"}", null, 400);
         worker.call("POST", "/api/collections/grants/records", "{}", null, 400);
     }
+
+    @Test
+    void aMultiValuedPathSortsByItsFirstValueInThatDirection() throws Exception {
+        List<String> desc = new ArrayList<>();
+        worker.call("GET", "/api/collections/posts/records?sort=-editors.name", null, su, 200).get("items")
+                .forEach(i -> desc.add(i.get("title").asText()));
+        assertEquals(List.of("red post", "blue post"), desc, "editors bob/alice first; none last");
+        List<String> asc = new ArrayList<>();
+        worker.call("GET", "/api/collections/posts/records?sort=editors.name,title", null, su, 200).get("items")
+                .forEach(i -> asc.add(i.get("title").asText()));
+        assertEquals(List.of("blue post", "red post"), asc);
+    }
 }
