@@ -159,4 +159,19 @@ describe('records: edges', () => {
     assert.equal(made.txt, 'hello');
     assert.equal(made.n, 7);
   });
+
+  test('a bool field reads text as Go ParseBool does: "yes" and "on" are false', async () => {
+    await setup();
+    const col = await createCollection(su, cleanup, {
+      name: uniqueName('flags'), type: 'base', ...open, fields: [{ name: 'b', type: 'bool' }],
+    });
+    const R = su.collection(col.name);
+    for (const [sent, stored] of [['true', true], ['1', true], ['T', true], ['yes', false], ['on', false], ['', false]]) {
+      const fd = new FormData();
+      fd.append('b', sent);
+      assert.equal((await R.create(fd)).b, stored, `multipart ${JSON.stringify(sent)}`);
+    }
+    assert.equal((await R.create({ b: 'yes' })).b, false);
+    assert.equal((await R.create({ b: 1 })).b, true);
+  });
 });
