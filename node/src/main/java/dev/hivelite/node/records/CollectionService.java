@@ -87,13 +87,16 @@ public final class CollectionService implements HttpService {
             List<Collection> all = CollectionQuery.list(scope, req, clock);
             List<ObjectNode> items = new ArrayList<>();
             page.slice(all).forEach(c -> items.add(c.toJson()));
+            RecordService.pick(req, items);
             send(res, page.result(items, all.size()));
         }
     }
 
     private void view(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = admin(req)) {
-            send(res, find(scope, req).toJson());
+            ObjectNode json = find(scope, req).toJson();
+            RecordService.pick(req, List.of(json));
+            send(res, json);
         }
     }
 

@@ -223,13 +223,14 @@ public final class RecordAuthService implements HttpService {
                     RecordService.expand(req), 1);
             return null;
         });
-        RecordService.pick(req, List.of(json));
-        Map<String, Object> out = new LinkedHashMap<>();
+        ObjectNode out = Json.mapper().createObjectNode();
         out.put("token", token);
-        out.put("record", json);
+        out.set("record", json);
         if (meta != null) {
-            out.put("meta", meta);
+            out.set("meta", Json.mapper().valueToTree(meta));
         }
+        // As PocketBase: ?fields= picks from the whole answer ("token,record.id", "*,record.expand").
+        RecordService.pick(req, List.of(out));
         CollectionService.send(res, out);
     }
 

@@ -176,4 +176,17 @@ class RecordAuthEdgeTest {
         assertFalse(members.get("usernamePassword").asBoolean());
         assertEquals(0, members.get("authProviders").size());
     }
+
+    @Test
+    void fieldsPicksFromTheWholeAnswerOfALoginAndOfTheCollectionsApi() throws Exception {
+        signUp("picked@example.com", "password-1");
+        JsonNode login = call("POST", "/api/collections/members/auth-with-password?fields=token,record.id",
+                "{\"identity\":\"picked@example.com\",\"password\":\"password-1\"}", null, 200);
+        assertTrue(login.get("token").asText().startsWith("eyJ"), login.toString());
+        assertEquals(1, login.get("record").size(), login.toString());
+        assertTrue(login.at("/record/id").isTextual());
+        JsonNode collections = call("GET", "/api/collections?fields=id,name", null, token, 200);
+        collections.get("items").forEach(c -> assertEquals(2, c.size(), c.toString()));
+        assertEquals(2, call("GET", "/api/collections/members?fields=id,name", null, token, 200).size());
+    }
 }
