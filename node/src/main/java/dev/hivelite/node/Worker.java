@@ -222,6 +222,8 @@ public final class Worker implements AutoCloseable {
                         .validatePrologue(false)
                         .build())
                 .shutdownGracePeriod(config.gracePeriod())
+                // Errors raised before routing (bad escapes, too long, malformed) in PocketBase's shape.
+                .directHandlers(dev.hivelite.node.http.JsonDirectHandler.handlers())
                 // One shutdown hook (NodeMain's) orders drain → Hazelcast → SQLite; Helidon's would race it.
                 .shutdownHook(false)
                 .routing(r -> PublicRouting.routing(r, state, metrics, clock, config.debugRoutes(), services))

@@ -121,4 +121,14 @@ class HostileInputTest {
             assertTrue(answer.startsWith("HTTP/1.1 200") && answer.contains("[[42]]"), body + " → " + answer);
         }
     }
+
+    @Test
+    void errorsRaisedBeforeRoutingHavePocketBasesShapeToo() throws Exception {
+        String badEscape = raw("GET /api/collections/%zz/records HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertTrue(badEscape.startsWith("HTTP/1.1 400"), badEscape);
+        assertTrue(badEscape.contains("\"status\":400") && badEscape.contains("\"data\":{}"), badEscape);
+        String tooLong = raw("GET /api/health?x=" + "a".repeat(70_000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertTrue(tooLong.startsWith("HTTP/1.1 414") && tooLong.contains("\"status\":414"), tooLong);
+        worker.call("GET", "/api/health", null, null, 200);
+    }
 }
