@@ -21,8 +21,6 @@ import dev.hivelite.node.common.RequestContext;
  */
 public final class AuthenticationFilter implements Filter {
 
-    private static final String BEARER = "bearer ";
-
     /** Token → principal (API key, record token or superuser session); anonymous when invalid. */
     private final java.util.function.Function<String, Principal> credentials;
 
@@ -41,18 +39,10 @@ public final class AuthenticationFilter implements Filter {
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         // Always set (anonymous too): nothing of an earlier request on this thread may remain.
         RequestContext.principal(req, req.headers().first(HeaderNames.AUTHORIZATION)
-                .map(AuthenticationFilter::token)
+                .map(RequestContext::bearerToken)
                 .filter(token -> !token.isEmpty())
                 .map(credentials)
                 .orElse(Principal.ANONYMOUS));
         chain.proceed();
-    }
-
-    static String token(String header) {
-        String value = header.trim();
-        if (value.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            value = value.substring(BEARER.length()).trim();
-        }
-        return value;
     }
 }

@@ -156,7 +156,7 @@ public final class RealtimeService implements HttpService {
             }
         }
         String token = req.headers().first(HeaderNames.AUTHORIZATION)
-                .map(h -> h.trim().regionMatches(true, 0, "bearer ", 0, 7) ? h.trim().substring(7).trim() : h.trim())
+                .map(RequestContext::bearerToken)
                 .orElse("");
         switch (hub.subscribe(clientId, db.id(), token, subscriptions)) {
             case OK -> res.status(Status.NO_CONTENT_204).send();

@@ -165,7 +165,7 @@ public final class BatchService implements HttpService {
         String query;
         Map<String, Object> result = new LinkedHashMap<>();
         RecordOperations.Submitted submitted = new RecordOperations.Submitted(item.body(), item.files());
-        RecordOperations.FileChanges[] changes = {null};
+        RecordFiles.FileChanges[] changes = {null};
         @SuppressWarnings("unchecked")
         Map<String, Object>[] saved = new Map[1];
         if ((m = UPSERT.matcher(full)).matches() || (m = CREATE.matcher(full)).matches()) {
@@ -209,7 +209,7 @@ public final class BatchService implements HttpService {
 
     private ObjectNode create(java.sql.Connection c, Scopes.Scope scope, Collection collection,
                               RecordOperations.Submitted submitted, RequestInfo info, String query,
-                              RecordOperations.FileChanges[] changes, Map<String, Object>[] saved)
+                              RecordFiles.FileChanges[] changes, Map<String, Object>[] saved)
             throws java.sql.SQLException {
         RecordOperations.checkWritable(scope, collection);
         if (collection.rules().create() == null && !scope.admin) {
@@ -223,7 +223,7 @@ public final class BatchService implements HttpService {
 
     private ObjectNode update(java.sql.Connection c, Scopes.Scope scope, Collection collection, String id,
                               RecordOperations.Submitted submitted, RequestInfo info, String query,
-                              RecordOperations.FileChanges[] changes, Map<String, Object>[] saved)
+                              RecordFiles.FileChanges[] changes, Map<String, Object>[] saved)
             throws java.sql.SQLException {
         RecordOperations.checkWritable(scope, collection);
         if (collection.rules().update() == null && !scope.admin) {

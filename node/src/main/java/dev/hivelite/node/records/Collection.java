@@ -84,20 +84,8 @@ public record Collection(String id, String name, String type, boolean system, Li
      * has a unique index on that one column declared {@code COLLATE NOCASE}; an exact match otherwise.
      */
     boolean caseInsensitiveUnique(String field) {
-        for (String index : indexes) {
-            java.util.regex.Matcher m = CollectionBuilder.INDEX.matcher(index);
-            if (m.matches() && m.group(1) != null && !m.group(3).contains(",")) {
-                java.util.regex.Matcher column = SINGLE_COLUMN.matcher(m.group(3));
-                if (column.matches() && column.group(1).equals(field)) {
-                    return column.group(2) != null && column.group(2).equalsIgnoreCase("nocase");
-                }
-            }
-        }
-        return false;
+        return Scaffolds.uniqueIndexCollation(indexes, field).map(c -> c.equalsIgnoreCase("nocase")).orElse(false);
     }
-
-    private static final java.util.regex.Pattern SINGLE_COLUMN = java.util.regex.Pattern.compile(
-            "(?is)^\\s*[`\"\\[]?(\\w+)[`\"\\]]?\\s*(?:COLLATE\\s+(\\w+))?\\s*(?:ASC|DESC)?\\s*$");
 
     public ObjectNode toJson() {
         ObjectNode out = Json.mapper().createObjectNode();

@@ -43,15 +43,10 @@ final class Fields {
         f.writeOptions(out);
         // PocketBase writes a field's keys in alphabetical order (its API tests match them as text).
         ObjectNode sorted = Json.mapper().createObjectNode();
-        new java.util.TreeMap<String, com.fasterxml.jackson.databind.JsonNode>(
-                (java.util.Map<String, com.fasterxml.jackson.databind.JsonNode>) toMap(out)).forEach(sorted::set);
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        out.fieldNames().forEachRemaining(keys::add);
+        keys.stream().sorted().forEach(k -> sorted.set(k, out.get(k)));
         return sorted;
-    }
-
-    private static java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> toMap(ObjectNode node) {
-        java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> map = new java.util.LinkedHashMap<>();
-        node.properties().forEach(e -> map.put(e.getKey(), e.getValue()));
-        return map;
     }
 
     static void putList(ObjectNode out, String key, List<String> values) {

@@ -49,7 +49,8 @@ final class FieldsPicker {
             Matcher m = EXCERPT.matcher(key);
             if (m.matches()) {
                 key = m.group(1);
-                excerpt = (int) Math.min(Integer.MAX_VALUE, Long.parseLong(m.group(2).length() > 18 ? "999999999999999999" : m.group(2)));
+                // Digits only (the pattern): beyond an int it is "no limit", never an overflow.
+                excerpt = m.group(2).length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(m.group(2));
                 ellipsis = "true".equals(m.group(3)) || "1".equals(m.group(3));
             }
             Node node = picker.root;

@@ -124,7 +124,7 @@ public final class FileService implements HttpService {
             Path directory = collection.isView()
                     ? scope.lease.db().read(c -> viewFileDirectory(c, scope, collection, field, filename))
                     .orElseThrow(ApiException::notFound)
-                    : RecordOperations.storage(scope).resolve(collection.id()).resolve(id);
+                    : RecordFiles.storage(scope).resolve(collection.id()).resolve(id);
             Path original = directory.resolve(filename);
             if (!Files.isRegularFile(original)) {
                 throw ApiException.notFound();
@@ -153,7 +153,7 @@ public final class FileService implements HttpService {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, filename);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(RecordOperations.storage(scope).resolve(source.id()).resolve(rs.getString(1)))
+                return rs.next() ? Optional.of(RecordFiles.storage(scope).resolve(source.id()).resolve(rs.getString(1)))
                         : Optional.empty();
             }
         }

@@ -275,7 +275,7 @@ public final class RecordAuthService implements HttpService {
                     redirect);
             CollectionService.requireWritable(scope);
             boolean[] isNew = {false};
-            RecordOperations.FileChanges[] changes = {null};
+            RecordFiles.FileChanges[] changes = {null};
             @SuppressWarnings("unchecked")
             Map<String, Object>[] saved = new Map[1];
             Map<String, Object> record = scope.lease.db().write(conn -> {
@@ -342,7 +342,7 @@ public final class RecordAuthService implements HttpService {
                 return r;
             });
             if (changes[0] != null) {
-                RecordOperations.afterCommit(changes[0]);
+                RecordFiles.afterCommit(changes[0]);
             }
             Map<String, Object> meta = new LinkedHashMap<>();
             meta.put("id", user.id());
@@ -377,7 +377,8 @@ public final class RecordAuthService implements HttpService {
                     .read(conn -> RecordQuery.byId(conn, c, user.recordId(), RecordQuery.Where.ALL))
                     .orElseThrow(() -> new ApiException.Unauthorized("The request requires valid record authorization token."));
             // A static token (impersonation) is never exchanged for a refreshable one: PocketBase answers it as it is.
-            String sent = UserTokens.bearer(req.headers().first(io.helidon.http.HeaderNames.AUTHORIZATION).orElse(""));
+            String sent = dev.hivelite.node.common.RequestContext.bearerToken(
+                    req.headers().first(io.helidon.http.HeaderNames.AUTHORIZATION).orElse(""));
             respond(req, res, scope, c, record, Duration.ofSeconds(c.tokenDuration("authToken", 604800)),
                     UserTokens.refreshable(sent) ? null : sent);
         }

@@ -3,17 +3,14 @@ package dev.hivelite.node.records;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -26,7 +23,6 @@ import io.helidon.webserver.http.ServerRequest;
 import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.common.ApiException.FieldError;
 import dev.hivelite.node.common.Bodies;
-import dev.hivelite.node.common.Ids;
 import dev.hivelite.node.common.Json;
 import dev.hivelite.node.common.Multipart;
 import dev.hivelite.node.records.filter.FilterException;
@@ -79,13 +75,6 @@ public final class RecordOperations {
                     }
                 }
             }
-        }
-    }
-
-    /** File changes to apply after commit. */
-    record FileChanges(Path folder, Map<Path, Upload> moves, List<Path> removals) {
-        static FileChanges none() {
-            return new FileChanges(null, new LinkedHashMap<>(), new ArrayList<>());
         }
     }
 
@@ -220,10 +209,10 @@ public final class RecordOperations {
         if (collection.rules().create() == null && !scope.admin) {
             throw new ApiException.Forbidden(RecordService.ONLY_SUPERUSERS);
         }
-        FileChanges[] changes = {null};
+        RecordFiles.FileChanges[] changes = {null};
         Map<String, Object>[] saved = new Map[1];
         scope.lease.db().write(c -> createRow(c, scope, collection, submitted, info, changes, saved));
-        afterCommit(changes[0]);
+        RecordFiles.afterCommit(changes[0]);
         events.created(scope.db.id(), collection, saved[0]);
         return render(scope, collection, saved[0], info, expand);
     }
@@ -247,7 +236,7 @@ public final class RecordOperations {
 
     /** The create inside a transaction: shared with batch. */
     ObjectNode createIn(Connection c, Scopes.Scope scope, Collection collection, Submitted submitted, RequestInfo info,
-                        List<String> expand, FileChanges[] changes, Map<String, Object>[] saved) throws SQLException {
+                        List<String> expand, RecordFiles.FileChanges[] changes, Map<String, Object>[] saved) throws SQLException {
         Map<String, Object> row = createRow(c, scope, collection, submitted, info, changes, saved);
         ObjectNode json = export(scope, collection, List.of(row), info, c).getFirst();
         new Expander(c, scope.schema, info, scope.admin, clock).expand(collection, List.of(row), List.of(json), expand, 1);
@@ -256,7 +245,7 @@ public final class RecordOperations {
 
     /** The create inside a transaction, up to the committed row (no JSON: the writer thread stays short). */
     Map<String, Object> createRow(Connection c, Scopes.Scope scope, Collection collection, Submitted submitted,
-                                  RequestInfo info, FileChanges[] changes, Map<String, Object>[] saved) throws SQLException {
+                                  RequestInfo info, RecordFiles.FileChanges[] changes, Map<String, Object>[] saved) throws SQLException {
         RecordWriter writer = new RecordWriter(c, scope.schema, clock);
         // A caller who may create the record and whom the manageRule names as its manager may also
         // create it verified. The rules judge the new record unverified, as PocketBase does, so a rule
@@ -272,8 +261,8 @@ public final class RecordOperations {
         if (collection.isAuth() && !Fields.text(submitted.data(), "id").isEmpty()) {
             refuseIdOfAnotherAuthCollection(c, scope.schema, collection, (String) values.get("id"));
         }
-        FileChanges files = files(scope, collection, values, Map.of(), submitted, true);
-        validateFilesAfterMerge(collection, values, "create");
+        RecordFiles.FileChanges files = RecordFiles.apply(scope, collection, values, Map.of(), submitted, true);
+        RecordFiles.validateMerged(collection, values, "create");
         Map<String, Object> row = writer.insert(collection, values, true);
         String createRule = collection.rules().create();
         String id = (String) values.get("id");
@@ -322,11 +311,11 @@ public final class RecordOperations {
         if (collection.rules().update() == null && !scope.admin) {
             throw new ApiException.Forbidden(RecordService.ONLY_SUPERUSERS);
         }
-        FileChanges[] changes = {null};
+        RecordFiles.FileChanges[] changes = {null};
         Map<String, Object>[] saved = new Map[1];
         Map<String, Object>[] before = new Map[1];
         scope.lease.db().write(c -> updateRow(c, scope, collection, id, submitted, info, changes, saved, before));
-        afterCommit(changes[0]);
+        RecordFiles.afterCommit(changes[0]);
         if (collection.isAuth() && !java.util.Objects.equals(before[0].get("tokenKey"), saved[0].get("tokenKey"))) {
             tokens.changed(scope.db.id(), collection.id(), id);
         }
@@ -335,7 +324,7 @@ public final class RecordOperations {
     }
 
     ObjectNode updateIn(Connection c, Scopes.Scope scope, Collection collection, String id, Submitted submitted,
-                        RequestInfo info, List<String> expand, FileChanges[] changes, Map<String, Object>[] saved)
+                        RequestInfo info, List<String> expand, RecordFiles.FileChanges[] changes, Map<String, Object>[] saved)
             throws SQLException {
         Map<String, Object> row = updateRow(c, scope, collection, id, submitted, info, changes, saved, new Map[1]);
         ObjectNode json = export(scope, collection, List.of(row), info, c).getFirst();
@@ -345,7 +334,7 @@ public final class RecordOperations {
 
     /** The update inside a transaction, up to the committed row; {@code before} gets the row as it was. */
     private Map<String, Object> updateRow(Connection c, Scopes.Scope scope, Collection collection, String id,
-                                          Submitted submitted, RequestInfo info, FileChanges[] changes,
+                                          Submitted submitted, RequestInfo info, RecordFiles.FileChanges[] changes,
                                           Map<String, Object>[] saved, Map<String, Object>[] before) throws SQLException {
         Map<String, Object> current = RecordQuery.byId(c, collection, id, RecordQuery.Where.ALL)
                 .orElseThrow(ApiException::notFound);
@@ -373,8 +362,8 @@ public final class RecordOperations {
                 && !allowedToUpdate(c, scope, collection, id, info, submitted, values, current)) {
             throw ApiException.notFound();
         }
-        FileChanges files = files(scope, collection, values, current, submitted, false);
-        validateFilesAfterMerge(collection, values, "update");
+        RecordFiles.FileChanges files = RecordFiles.apply(scope, collection, values, current, submitted, false);
+        RecordFiles.validateMerged(collection, values, "update");
         Map<String, Object> row = writer.insert(collection, values, false);
         changes[0] = files;
         saved[0] = row;
@@ -438,13 +427,13 @@ public final class RecordOperations {
 
     /** What one committed batch item did, for the work that follows a commit. */
     record Done(String action, Collection collection, Map<String, Object> before, Map<String, Object> after,
-                FileChanges files) {
+                RecordFiles.FileChanges files) {
     }
 
     /** After a batch committed: files, token invalidations and events, item by item. */
     void afterBatch(Scopes.Scope scope, List<Done> done) {
         for (Done d : done) {
-            afterCommit(d.files());
+            RecordFiles.afterCommit(d.files());
             String id = (String) (d.after() != null ? d.after() : d.before()).get("id");
             switch (d.action()) {
                 case "create" -> events.created(scope.db.id(), d.collection(), d.after());
@@ -455,7 +444,7 @@ public final class RecordOperations {
                     events.updated(scope.db.id(), d.collection(), d.after());
                 }
                 default -> {
-                    removeRecordFolder(scope, d.collection(), id);
+                    RecordFiles.removeRecordFolder(scope, d.collection(), id);
                     if (d.collection().isAuth()) {
                         tokens.changed(scope.db.id(), d.collection().id(), id);
                     }
@@ -470,157 +459,5 @@ public final class RecordOperations {
             throw new ApiException.BadRequest("Unsupported collection type.");
         }
         CollectionService.requireWritable(scope);
-    }
-
-    // ---- files -------------------------------------------------------------------------------------
-
-    static Path storage(Scopes.Scope scope) {
-        return scope.folder().resolve("storage");
-    }
-
-    /**
-     * Applies the uploads of a form to the file fields: {@code field} replaces, {@code field+} appends,
-     * {@code field-} (in the data) removes names; names kept in the data keep their files. Returns
-     * the moves and removals to make once committed.
-     */
-    private FileChanges files(Scopes.Scope scope, Collection collection, Map<String, Object> values,
-                              Map<String, Object> current, Submitted submitted, boolean creating) {
-        FileChanges changes = new FileChanges(storage(scope).resolve(collection.id()).resolve((String) values.get("id")),
-                new LinkedHashMap<>(), new ArrayList<>());
-        Map<String, Object> errors = new LinkedHashMap<>();
-        for (Field f : collection.fields()) {
-            if (!(f instanceof FileField file)) {
-                continue;
-            }
-            List<String> names = new ArrayList<>(file.names(values.get(f.name())));
-            // Names in the body can only keep (or reorder) files the record already has; a file is new
-            // only through an upload. Anything else would point the record at a file it does not own.
-            List<String> owned = creating ? List.of() : file.names(current.get(f.name()));
-            List<String> unknown = names.stream().filter(n -> !owned.contains(n)).toList();
-            if (!unknown.isEmpty()) {
-                errors.put(f.name(), new FieldError("validation_invalid_file", "Invalid new files: " + unknown + "."));
-                continue;
-            }
-            List<Upload> replace = submitted.files().getOrDefault(f.name(), List.of());
-            List<Upload> append = new ArrayList<>(submitted.files().getOrDefault(f.name() + "+", List.of()));
-            List<Upload> prepend = submitted.files().getOrDefault("+" + f.name(), List.of());
-            if (!replace.isEmpty()) {
-                names.clear();
-            }
-            List<String> added = new ArrayList<>();
-            List<Upload> uploads = new ArrayList<>(prepend);
-            uploads.addAll(replace);
-            uploads.addAll(append);
-            for (Upload u : uploads) {
-                FieldError error = checkUpload(file, u);
-                if (error != null) {
-                    errors.put(f.name(), error);
-                    continue;
-                }
-                String stored = storedName(u.originalName());
-                changes.moves().put(changes.folder().resolve(stored), u);
-                added.add(stored);
-            }
-            List<String> result = new ArrayList<>();
-            List<String> prependNames = added.subList(0, Math.min(prepend.size(), added.size()));
-            result.addAll(prependNames);
-            result.addAll(names);
-            result.addAll(added.subList(prependNames.size(), added.size()));
-            values.put(f.name(), file.multi() ? result : result.isEmpty() ? "" : result.getLast());
-            if (!creating) {
-                for (String old : file.names(current.get(f.name()))) {
-                    if (!file.names(values.get(f.name())).contains(old)) {
-                        changes.removals().add(changes.folder().resolve(old));
-                    }
-                }
-            }
-        }
-        if (!errors.isEmpty()) {
-            throw ApiException.BadRequest.nested(creating ? "Failed to create record." : "Failed to update record.", errors);
-        }
-        return changes;
-    }
-
-    private static void validateFilesAfterMerge(Collection collection, Map<String, Object> values, String verb) {
-        Map<String, Object> errors = new LinkedHashMap<>();
-        for (Field f : collection.fields()) {
-            if (f instanceof FileField) {
-                FieldError e = f.validate(values.get(f.name()));
-                if (e != null) {
-                    errors.put(f.name(), e);
-                }
-            }
-        }
-        if (!errors.isEmpty()) {
-            throw ApiException.BadRequest.nested("Failed to " + verb + " record.", errors);
-        }
-    }
-
-    private static FieldError checkUpload(FileField field, Upload u) {
-        if (u.size() > field.sizeLimit()) {
-            return new FieldError("validation_file_size_limit", "Failed to upload \"" + u.originalName()
-                    + "\" - the maximum allowed file size is " + field.sizeLimit() + " bytes.");
-        }
-        if (!field.mimeTypes().isEmpty()) {
-            String type = FileTypes.detect(u.temp(), u.originalName(), u.contentType());
-            if (field.mimeTypes().stream().noneMatch(t -> t.equalsIgnoreCase(type))) {
-                return new FieldError("validation_invalid_mime_type", "\"" + u.originalName()
-                        + "\" mime type must be one of: " + String.join(", ", field.mimeTypes()) + ".");
-            }
-        }
-        return null;
-    }
-
-    /** PocketBase's stored file name: the original name in snake case, a random suffix, the extension. */
-    static String storedName(String original) {
-        String name = original == null ? "file" : original.replace('\\', '/');
-        name = name.substring(name.lastIndexOf('/') + 1);
-        int dot = name.lastIndexOf('.');
-        String ext = dot > 0 ? name.substring(dot).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.]", "") : "";
-        String base = (dot > 0 ? name.substring(0, dot) : name).replaceAll("[^A-Za-z0-9]+", "_")
-                .replaceAll("^_+|_+$", "").toLowerCase(Locale.ROOT);
-        if (base.isEmpty()) {
-            base = "file";
-        }
-        if (base.length() > 100) {
-            base = base.substring(0, 100);
-        }
-        return base + "_" + Ids.newId().substring(0, 10) + ext;
-    }
-
-    static void afterCommit(FileChanges changes) {
-        if (changes == null) {
-            return;
-        }
-        try {
-            if (!changes.moves().isEmpty()) {
-                Files.createDirectories(changes.folder());
-            }
-            for (Map.Entry<Path, Upload> move : changes.moves().entrySet()) {
-                Files.move(move.getValue().temp(), move.getKey(), StandardCopyOption.REPLACE_EXISTING);
-            }
-            for (Path old : changes.removals()) {
-                Files.deleteIfExists(old);
-                deleteThumbs(old);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteThumbs(Path file) throws IOException {
-        Path thumbs = file.getParent().resolve("thumbs_" + file.getFileName());
-        if (Files.isDirectory(thumbs)) {
-            try (var list = Files.list(thumbs)) {
-                for (Path p : list.toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-            Files.deleteIfExists(thumbs);
-        }
-    }
-
-    static void removeRecordFolder(Scopes.Scope scope, Collection collection, String id) {
-        dev.hivelite.node.common.Folders.delete(storage(scope).resolve(collection.id()).resolve(id));
     }
 }

@@ -207,13 +207,26 @@ final class Scaffolds {
     }
 
     static boolean hasUniqueIndex(List<String> indexes, String column) {
+        return uniqueIndexCollation(indexes, column).isPresent();
+    }
+
+    /**
+     * The collation of a unique index on exactly {@code column} ("" when it declares none), or empty
+     * when the collection has no such index.
+     */
+    static java.util.Optional<String> uniqueIndexCollation(List<String> indexes, String column) {
         for (String index : indexes) {
             var m = CollectionBuilder.INDEX.matcher(index);
-            if (m.matches() && m.group(1) != null
-                    && m.group(3).replaceAll("[`\"\\[\\]\\s]", "").split("(?i)collate|asc|desc")[0].equalsIgnoreCase(column)) {
-                return true;
+            if (m.matches() && m.group(1) != null) {
+                var single = SINGLE_COLUMN.matcher(m.group(3));
+                if (single.matches() && single.group(1).equalsIgnoreCase(column)) {
+                    return java.util.Optional.of(single.group(2) == null ? "" : single.group(2));
+                }
             }
         }
-        return false;
+        return java.util.Optional.empty();
     }
+
+    private static final java.util.regex.Pattern SINGLE_COLUMN = java.util.regex.Pattern.compile(
+            "(?is)^\\s*[`\"\\[]?(\\w+)[`\"\\]]?\\s*(?:COLLATE\\s+(\\w+))?\\s*(?:ASC|DESC)?\\s*$");
 }

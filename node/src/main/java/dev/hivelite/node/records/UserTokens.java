@@ -61,12 +61,6 @@ public final class UserTokens {
         }
     }
 
-    /** The token of an {@code Authorization} header value ({@code Bearer } optional). */
-    static String bearer(String header) {
-        String h = header.trim();
-        return h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).trim() : h;
-    }
-
     /**
      * Whether an auth token (already verified by the authentication filter) may be exchanged for a new
      * one: false for the static tokens of impersonation.
