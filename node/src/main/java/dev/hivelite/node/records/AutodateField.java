@@ -14,21 +14,6 @@ record AutodateField(Common common, boolean onCreate, boolean onUpdate) implemen
     }
 
     @Override
-    public String columnDefinition() {
-        return "TEXT DEFAULT '' NOT NULL";
-    }
-
-    @Override
-    public Object zero() {
-        return "";
-    }
-
-    @Override
-    public Object fromDb(Object raw) {
-        return raw == null ? "" : raw.toString();
-    }
-
-    @Override
     public Object fromInput(JsonNode input) {
         return Dates.normalize(Values.text(input));
     }

@@ -19,21 +19,6 @@ record DateField(Common common, String min, String max, boolean required) implem
     }
 
     @Override
-    public String columnDefinition() {
-        return "TEXT DEFAULT '' NOT NULL";
-    }
-
-    @Override
-    public Object zero() {
-        return "";
-    }
-
-    @Override
-    public Object fromDb(Object raw) {
-        return raw == null ? "" : raw.toString();
-    }
-
-    @Override
     public Object fromInput(JsonNode input) {
         if (input != null && input.isNumber()) {
             return Dates.format(java.time.Instant.ofEpochSecond(input.asLong()));

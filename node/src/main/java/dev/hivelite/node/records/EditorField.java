@@ -18,21 +18,6 @@ record EditorField(Common common, long maxSize, boolean convertURLs, boolean req
     }
 
     @Override
-    public String columnDefinition() {
-        return "TEXT DEFAULT '' NOT NULL";
-    }
-
-    @Override
-    public Object zero() {
-        return "";
-    }
-
-    @Override
-    public Object fromDb(Object raw) {
-        return raw == null ? "" : raw.toString();
-    }
-
-    @Override
     public Object fromInput(JsonNode input) {
         return Values.text(input);
     }

@@ -26,21 +26,6 @@ record EmailField(Common common, List<String> exceptDomains, List<String> onlyDo
     }
 
     @Override
-    public String columnDefinition() {
-        return "TEXT DEFAULT '' NOT NULL";
-    }
-
-    @Override
-    public Object zero() {
-        return "";
-    }
-
-    @Override
-    public Object fromDb(Object raw) {
-        return raw == null ? "" : raw.toString();
-    }
-
-    @Override
     public Object fromInput(JsonNode input) {
         return Values.text(input).trim();
     }

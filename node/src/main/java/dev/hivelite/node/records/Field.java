@@ -1,5 +1,7 @@
 package dev.hivelite.node.records;
 
+import java.util.List;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -46,14 +48,23 @@ public sealed interface Field permits TextField, NumberField, BoolField, EmailFi
         return false;
     }
 
-    /** SQLite column type and default, after the quoted column name. */
-    String columnDefinition();
+    /**
+     * SQLite column type and default, after the quoted column name. Most types store text, and the
+     * multi-valued ones a JSON array; the others (number, bool, json, geoPoint) say their own.
+     */
+    default String columnDefinition() {
+        return multi() ? "JSON DEFAULT '[]' NOT NULL" : "TEXT DEFAULT '' NOT NULL";
+    }
 
     /** The value of a new record that did not set this field. */
-    Object zero();
+    default Object zero() {
+        return multi() ? List.of() : "";
+    }
 
     /** Canonical value from what SQLite returned. */
-    Object fromDb(Object raw);
+    default Object fromDb(Object raw) {
+        return multi() ? Values.listFromDb(raw) : raw == null ? "" : raw.toString();
+    }
 
     /** What to bind for the canonical value. */
     default Object toDb(Object value) {

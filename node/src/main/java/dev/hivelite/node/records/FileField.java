@@ -37,21 +37,6 @@ record FileField(Common common, int maxSelect, long maxSize, List<String> mimeTy
     }
 
     @Override
-    public String columnDefinition() {
-        return multi() ? "JSON DEFAULT '[]' NOT NULL" : "TEXT DEFAULT '' NOT NULL";
-    }
-
-    @Override
-    public Object zero() {
-        return multi() ? List.of() : "";
-    }
-
-    @Override
-    public Object fromDb(Object raw) {
-        return multi() ? Values.listFromDb(raw) : raw == null ? "" : raw.toString();
-    }
-
-    @Override
     public Object toDb(Object value) {
         return multi() ? Values.listToDb(value) : value;
     }

@@ -30,21 +30,6 @@ record PasswordField(Common common, int min, int max, String pattern, int cost, 
     }
 
     @Override
-    public String columnDefinition() {
-        return "TEXT DEFAULT '' NOT NULL";
-    }
-
-    @Override
-    public Object zero() {
-        return "";
-    }
-
-    @Override
-    public Object fromDb(Object raw) {
-        return raw == null ? "" : raw.toString();
-    }
-
-    @Override
     public Object fromInput(JsonNode input) {
         return new Plain(Values.text(input));
     }

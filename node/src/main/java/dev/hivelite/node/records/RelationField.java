@@ -30,21 +30,6 @@ record RelationField(Common common, String collectionId, boolean cascadeDelete, 
     }
 
     @Override
-    public String columnDefinition() {
-        return multi() ? "JSON DEFAULT '[]' NOT NULL" : "TEXT DEFAULT '' NOT NULL";
-    }
-
-    @Override
-    public Object zero() {
-        return multi() ? List.of() : "";
-    }
-
-    @Override
-    public Object fromDb(Object raw) {
-        return multi() ? Values.listFromDb(raw) : raw == null ? "" : raw.toString();
-    }
-
-    @Override
     public Object toDb(Object value) {
         return multi() ? Values.listToDb(value) : value;
     }

@@ -26,21 +26,6 @@ record SelectField(Common common, List<String> values, int maxSelect, boolean re
     }
 
     @Override
-    public String columnDefinition() {
-        return multi() ? "JSON DEFAULT '[]' NOT NULL" : "TEXT DEFAULT '' NOT NULL";
-    }
-
-    @Override
-    public Object zero() {
-        return multi() ? List.of() : "";
-    }
-
-    @Override
-    public Object fromDb(Object raw) {
-        return multi() ? Values.listFromDb(raw) : raw == null ? "" : raw.toString();
-    }
-
-    @Override
     public Object toDb(Object value) {
         return multi() ? Values.listToDb(value) : value;
     }

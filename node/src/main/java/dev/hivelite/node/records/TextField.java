@@ -32,16 +32,6 @@ record TextField(Common common, int min, int max, String pattern, String autogen
     }
 
     @Override
-    public Object zero() {
-        return "";
-    }
-
-    @Override
-    public Object fromDb(Object raw) {
-        return raw == null ? "" : raw.toString();
-    }
-
-    @Override
     public Object fromInput(JsonNode input) {
         return Values.text(input);
     }
