@@ -183,7 +183,8 @@ public final class RecordAuthService implements HttpService {
     private void respond(ServerRequest req, ServerResponse res, Scopes.Scope scope, Collection c,
                          Map<String, Object> record, boolean refreshable, Duration ttl, Map<String, Object> meta,
                          String method, JsonNode body, String staticToken) {
-        RequestInfo info = Requests.info(req, scope, null);
+        // The authRule sees how the caller logs in (PocketBase's "password", "otp", "oauth2"); a refresh is "default".
+        RequestInfo info = Requests.info(req, scope, body).withContext(method.isEmpty() ? "default" : method);
         String authRule = c.authRule();
         if (!scope.admin) {
             boolean allowed;
@@ -314,7 +315,7 @@ public final class RecordAuthService implements HttpService {
                     }
                     String password = Ids.secret(30);
                     data.put("password", password).put("passwordConfirm", password);
-                    RequestInfo info = Requests.info(req, scope, data);
+                    RequestInfo info = Requests.info(req, scope, data).withContext("oauth2");
                     operations.createIn(conn, scope, c, new RecordOperations.Submitted(data, Map.of()), info, List.of(),
                             changes, saved);
                     r = saved[0];

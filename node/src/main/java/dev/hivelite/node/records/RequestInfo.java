@@ -73,6 +73,11 @@ public record RequestInfo(boolean superuser, AuthRecord auth, JsonNode body, Jso
         return auth == null ? null : auth.id();
     }
 
+    /** The same request in another {@code @request.context}: "password", "otp", "oauth2" in the auth flows. */
+    RequestInfo withContext(String newContext) {
+        return new RequestInfo(superuser, auth, body, bodyBefore, query, headers, method, newContext);
+    }
+
     RequestInfo withBody(JsonNode newBody, JsonNode before) {
         return new RequestInfo(superuser, auth, newBody, before, query, headers, method, context);
     }

@@ -151,6 +151,21 @@ class OAuth2FlowTest {
     }
 
     @Test
+    void aSignUpThroughOAuth2MeetsTheCreateRuleInTheOAuth2Context() throws Exception {
+        String base = "http://127.0.0.1:" + provider.getAddress().getPort();
+        HttpResponse<String> changed = worker.send("POST", "/api/collections", "{\"name\":\"guarded\",\"type\":\"auth\","
+                + "\"createRule\":\"@request.context != 'oauth2'\",\"oauth2\":{\"enabled\":true,\"providers\":["
+                + "{\"name\":\"oidc\",\"clientId\":\"cid\",\"clientSecret\":\"secret\",\"authURL\":\"" + base + "/auth\","
+                + "\"tokenURL\":\"" + base + "/token\",\"userInfoURL\":\"" + base + "/userinfo\"}]}}",
+                Map.of("Authorization", token));
+        assertEquals(200, changed.statusCode(), changed.body());
+        post("/api/collections/guarded/auth-with-oauth2",
+                "{\"provider\":\"oidc\",\"code\":\"good-carol\",\"redirectURL\":\"http://app/cb\"}", 400);
+        assertEquals(0, Json.mapper().readTree(worker.send("GET", "/api/collections/guarded/records", null,
+                Map.of("Authorization", token)).body()).get("totalItems").asInt(), "no user was created");
+    }
+
+    @Test
     void badCodesAndProvidersAreRefused() throws Exception {
         JsonNode badCode = post("/api/collections/members/auth-with-oauth2",
                 "{\"provider\":\"oidc\",\"code\":\"bad\",\"redirectURL\":\"http://app/cb\"}", 400);

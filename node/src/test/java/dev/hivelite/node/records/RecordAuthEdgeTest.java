@@ -76,6 +76,18 @@ class RecordAuthEdgeTest {
     }
 
     @Test
+    void theAuthRuleSeesHowTheCallerLogsInAsRequestContext() throws Exception {
+        call("POST", "/api/collections", "{\"name\":\"ctx\",\"type\":\"auth\",\"createRule\":\"\","
+                + "\"authRule\":\"@request.context = 'password'\"}", token, 200);
+        call("POST", "/api/collections/ctx/records", "{\"email\":\"c@example.com\",\"password\":\"password-1\","
+                + "\"passwordConfirm\":\"password-1\"}", null, 200);
+        String login = "{\"identity\":\"c@example.com\",\"password\":\"password-1\"}";
+        call("POST", "/api/collections/ctx/auth-with-password", login, null, 200);
+        call("PATCH", "/api/collections/ctx", "{\"authRule\":\"@request.context = 'default'\"}", token, 200);
+        call("POST", "/api/collections/ctx/auth-with-password", login, null, 403);
+    }
+
+    @Test
     void emailsDifferingInCaseAreTwoAccountsAndEachLogsInAsItself() throws Exception {
         String lower = signUp("case@example.com", "lower-password");
         String upper = signUp("CASE@example.com", "upper-password");

@@ -102,6 +102,20 @@ class RuleJoinTest {
     }
 
     @Test
+    void aComparisonBetweenTwoAliasedJoinsKeepsTheRowsTheOtherConditionsPicked() throws Exception {
+        // PocketBase's :alias example: people who share a team with the given user (alice: red, bob: blue).
+        for (String who : List.of("alice", "bob")) {
+            String filter = "@collection.memberships.user ?= id && @collection.memberships:me.user ?= '" + ids.get(who)
+                    + "' && @collection.memberships.team ?= @collection.memberships:me.team";
+            JsonNode list = worker.call("GET", "/api/collections/people/records?fields=name&filter="
+                    + URLEncoder.encode(filter, StandardCharsets.UTF_8), null, su, 200);
+            List<String> names = new ArrayList<>();
+            list.get("items").forEach(i -> names.add(i.get("name").asText()));
+            assertEquals(List.of(who), names, "only " + who + " is in " + who + "'s team");
+        }
+    }
+
+    @Test
     void conditionsOnOneRelationPathMeetOnOneRelatedRecord() throws Exception {
         assertEquals(List.of(), titles("editors.name ?= 'alice' && editors.role ?= 'member'", su),
                 "no single editor is both alice and a member");

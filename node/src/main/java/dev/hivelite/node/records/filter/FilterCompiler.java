@@ -66,42 +66,56 @@ public final class FilterCompiler {
         return out;
     }
 
-    /** A compare whose one side is a set (a relation or {@code @collection} path) and whose other side is one value. */
-    private record OnSet(Expr.Compare cmp, ValueSet set, Term other, boolean setOnLeft) {
+    /**
+     * An any-comparison ({@code ?=}, {@code ?~}, ...) whose set sides all come from join paths
+     * ({@code @collection.x}, {@code @collection.x:alias}, relation and back-relation paths): {@code paths}
+     * are the keys of those paths, one or two.
+     */
+    private record OnPaths(Expr.Compare cmp, Side left, Side right, List<String> paths) {
+    }
+
+    private static String pathKey(ValueSet set) {
+        return set.source().from() + "\u0000" + set.source().params();
     }
 
     /**
-     * The parts of an AND. Any-comparisons ({@code ?=}, {@code ?~}, ...) on the same join path are
-     * judged together, on one related row, as PocketBase's shared LEFT JOIN judges them:
-     * {@code @collection.members.user ?= @request.auth.id && @collection.members.team ?= team} needs
-     * one membership row with both, not any user row and any team row.
+     * The parts of an AND. Any-comparisons on the same join path are judged together, on one related
+     * row per path, as PocketBase's shared LEFT JOINs judge them: {@code @collection.members.user ?=
+     * @request.auth.id && @collection.members.team ?= team} needs one membership row with both, not any
+     * user row and any team row; and a comparison between two paths ({@code @collection.r.group ?=
+     * @collection.r:auth.group}) ties the rows the other conditions picked on each of them.
      */
     private List<Sql> conjunction(List<Expr> children) {
-        List<Object> items = new ArrayList<>(); // Sql, or a List<OnSet> for a group of one join path
-        java.util.Map<String, List<OnSet>> groups = new java.util.HashMap<>();
+        List<Object> items = new ArrayList<>(); // Sql, or a List<OnPaths> for a group of joined paths
         for (Expr child : children) {
-            if (child instanceof Expr.Compare cmp && cmp.op().isAny()) {
-                Side left = side(cmp.left());
-                Side right = side(cmp.right());
-                OnSet onSet = left instanceof ValueSet l && l.source() != null && right instanceof Term r
-                        ? new OnSet(cmp, l, r, true)
-                        : right instanceof ValueSet r && r.source() != null && left instanceof Term l
-                        ? new OnSet(cmp, r, l, false) : null;
-                if (onSet == null) {
-                    items.add(guarded(cmp, compareResolved(cmp, left, right)));
-                    continue;
-                }
-                String key = onSet.set().source().from() + "\u0000" + onSet.set().source().params();
-                List<OnSet> group = groups.get(key);
-                if (group == null) {
-                    group = new ArrayList<>();
-                    groups.put(key, group);
-                    items.add(group);
-                }
-                group.add(onSet);
-            } else {
-                items.add(expr(child));
+            OnPaths onPaths = child instanceof Expr.Compare cmp && cmp.op().isAny() ? onPaths(cmp) : null;
+            if (onPaths == null || onPaths.paths().isEmpty()) {
+                items.add(onPaths == null ? expr(child)
+                        : guarded(onPaths.cmp(), compareResolved(onPaths.cmp(), onPaths.left(), onPaths.right())));
+                continue;
             }
+            // Every earlier group sharing a path with this comparison merges into the first of them.
+            List<OnPaths> target = null;
+            for (int k = 0; k < items.size(); k++) {
+                if (items.get(k) instanceof List<?> raw) {
+                    @SuppressWarnings("unchecked")
+                    List<OnPaths> group = (List<OnPaths>) raw;
+                    if (group.stream().noneMatch(g -> g.paths().stream().anyMatch(onPaths.paths()::contains))) {
+                        continue;
+                    }
+                    if (target == null) {
+                        target = group;
+                    } else {
+                        target.addAll(group);
+                        items.remove(k--);
+                    }
+                }
+            }
+            if (target == null) {
+                target = new ArrayList<>();
+                items.add(target);
+            }
+            target.add(onPaths);
         }
         List<Sql> out = new ArrayList<>();
         for (Object item : items) {
@@ -109,36 +123,72 @@ public final class FilterCompiler {
                 out.add(sql);
             } else {
                 @SuppressWarnings("unchecked")
-                List<OnSet> group = (List<OnSet>) item;
-                OnSet first = group.getFirst();
-                out.add(group.size() == 1
-                        ? guarded(first.cmp(), compareResolved(first.cmp(), first.setOnLeft() ? first.set() : first.other(),
-                                first.setOnLeft() ? first.other() : first.set()))
-                        : sameRow(group));
+                List<OnPaths> group = (List<OnPaths>) item;
+                OnPaths first = group.getFirst();
+                out.add(group.size() == 1 ? guarded(first.cmp(), compareResolved(first.cmp(), first.left(), first.right()))
+                        : sameRows(group));
             }
         }
         return out;
     }
 
-    /** EXISTS one row of the group's join path on which every comparison of the group holds. */
-    private Sql sameRow(List<OnSet> group) {
-        Resolved.Multi path = group.getFirst().set().source();
-        String alias = "__g" + (++aliases);
-        Sql out = new Sql().append("EXISTS (SELECT 1 FROM (SELECT 1) AS __o LEFT JOIN (SELECT ");
-        for (int i = 0; i < group.size(); i++) {
-            out.append(i > 0 ? ", " : "").append(group.get(i).set().source().value() + " AS v" + i);
+    /** The comparison with its join paths; none when no side is a join path or a side is a set of none (a field's own values). */
+    private OnPaths onPaths(Expr.Compare cmp) {
+        Side left = side(cmp.left());
+        Side right = side(cmp.right());
+        List<String> paths = new ArrayList<>();
+        for (Side side : List.of(left, right)) {
+            if (side instanceof ValueSet set) {
+                if (set.source() == null) {
+                    return new OnPaths(cmp, left, right, List.of());
+                }
+                paths.add(pathKey(set));
+            }
         }
-        out.append(" FROM " + path.from() + ") AS " + alias + " ON 1");
-        out.params.addAll(path.params());
-        out.append(" WHERE ");
-        for (int i = 0; i < group.size(); i++) {
-            OnSet member = group.get(i);
-            Term item = Term.expression(alias + ".v" + i, List.of());
-            Sql cond = member.setOnLeft() ? Conditions.of(item, member.cmp().op(), member.other())
-                    : Conditions.of(member.other(), member.cmp().op(), item);
-            out.append(i > 0 ? " AND " : "").append("(").append(guarded(member.cmp(), cond)).append(")");
+        return new OnPaths(cmp, left, right, paths);
+    }
+
+    /** EXISTS one row of each of the group's join paths on which every comparison of the group holds. */
+    private Sql sameRows(List<OnPaths> group) {
+        java.util.Map<String, Resolved.Multi> paths = new java.util.LinkedHashMap<>();
+        java.util.Map<String, List<String>> columns = new java.util.HashMap<>();
+        Sql where = new Sql();
+        java.util.Map<String, String> aliasOf = new java.util.HashMap<>();
+        for (OnPaths member : group) {
+            for (Side side : List.of(member.left(), member.right())) {
+                if (side instanceof ValueSet set && paths.putIfAbsent(pathKey(set), set.source()) == null) {
+                    aliasOf.put(pathKey(set), "__g" + (++aliases));
+                    columns.put(pathKey(set), new ArrayList<>());
+                }
+            }
         }
-        return out.append(")");
+        for (int i = 0; i < group.size(); i++) {
+            OnPaths member = group.get(i);
+            Term[] terms = new Term[2];
+            List<Side> sides = List.of(member.left(), member.right());
+            for (int k = 0; k < 2; k++) {
+                if (sides.get(k) instanceof ValueSet set) {
+                    List<String> cols = columns.get(pathKey(set));
+                    cols.add(set.source().value());
+                    terms[k] = Term.expression(aliasOf.get(pathKey(set)) + ".v" + (cols.size() - 1), List.of());
+                } else {
+                    terms[k] = (Term) sides.get(k);
+                }
+            }
+            where.append(i > 0 ? " AND " : "").append("(")
+                    .append(guarded(member.cmp(), Conditions.of(terms[0], member.cmp().op(), terms[1]))).append(")");
+        }
+        Sql out = new Sql().append("EXISTS (SELECT 1 FROM (SELECT 1) AS __o");
+        paths.forEach((key, path) -> {
+            List<String> cols = columns.get(key);
+            out.append(" LEFT JOIN (SELECT ");
+            for (int c = 0; c < cols.size(); c++) {
+                out.append(c > 0 ? ", " : "").append(cols.get(c) + " AS v" + c);
+            }
+            out.append(" FROM " + path.from() + ") AS " + aliasOf.get(key) + " ON 1");
+            out.params.addAll(path.params());
+        });
+        return out.append(" WHERE ").append(where).append(")");
     }
 
     private Sql compare(Expr.Compare cmp) {
