@@ -5,7 +5,6 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -15,8 +14,8 @@ import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.common.AuditTrail;
 import dev.hivelite.node.common.ApiException.FieldError;
 import dev.hivelite.node.common.Bodies;
-import dev.hivelite.node.common.Json;
 import dev.hivelite.node.common.RequestContext;
+import dev.hivelite.node.common.Responses;
 
 /**
  * PocketBase's superuser auth routes, so the SDK's {@code pb.collection('_superusers').authWithPassword}
@@ -64,15 +63,14 @@ public final class SuperuserAuthService implements HttpService {
             throw e;
         }
         audit.record(login.superuser().email(), "superuser.login", null, ip, Map.of());
-        send(res, login);
+        send(req, res, login);
     }
 
     private void authRefresh(ServerRequest req, ServerResponse res) {
-        send(res, authenticator.refresh(RequestContext.principal(req).requireSuperuser()));
+        send(req, res, authenticator.refresh(RequestContext.principal(req).requireSuperuser()));
     }
 
-    static void send(ServerResponse res, Authenticator.Login login) {
-        res.header(HeaderValues.CONTENT_TYPE_JSON)
-           .send(Json.bytes(Map.of("token", login.token(), "record", SuperuserRecord.of(login.superuser()))));
+    static void send(ServerRequest req, ServerResponse res, Authenticator.Login login) {
+        Responses.json(req, res, Map.of("token", login.token(), "record", SuperuserRecord.of(login.superuser())));
     }
 }

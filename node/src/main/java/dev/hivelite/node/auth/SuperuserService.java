@@ -69,7 +69,7 @@ public final class SuperuserService implements HttpService {
         Superuser created = store.createWithSetupToken(Hashes.sha256(token), input.email(), input.password())
                 .orElseThrow(() -> new ApiException.Forbidden("The setup token is invalid or was already used."));
         audit.record(created.email(), "superuser.setup", null, ClientIp.of(req), Map.of("id", created.id()));
-        SuperuserAuthService.send(res, authenticator.login(created.email(), input.password(), ClientIp.of(req)));
+        SuperuserAuthService.send(req, res, authenticator.login(created.email(), input.password(), ClientIp.of(req)));
     }
 
     private void list(ServerRequest req, ServerResponse res) {

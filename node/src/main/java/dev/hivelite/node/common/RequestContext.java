@@ -25,13 +25,13 @@ public final class RequestContext {
     private RequestContext() {
     }
 
-    /** A request starts: nothing is known of it yet. */
     /** The token of an {@code Authorization} header value, with or without {@code Bearer }. */
     public static String bearerToken(String header) {
         String value = header.trim();
         return value.regionMatches(true, 0, "bearer ", 0, 7) ? value.substring(7).trim() : value;
     }
 
+    /** A request starts: nothing is known of it yet. */
     public static void begin() {
         CURRENT.set(new State());
     }

@@ -7,6 +7,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import dev.hivelite.node.common.Responses;
 
 /**
  * PocketBase's {@code GET /api/health} ({@code pb.health.check()}), at the root for {@code main} and
@@ -59,7 +60,7 @@ public final class ApiHealthService implements HttpService {
             body.put("message", "API is healthy.");
             body.put("code", 200);
             body.put("data", data);
-            CollectionService.send(res, body);
+            Responses.json(req, res, body);
         }
     }
 }

@@ -22,6 +22,8 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import dev.hivelite.node.common.FieldsPicker;
+import dev.hivelite.node.common.Responses;
 import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.common.Bodies;
 import dev.hivelite.node.common.Json;
@@ -108,7 +110,7 @@ public final class BatchService implements HttpService {
                     return out;
                 });
                 operations.afterBatch(scope, done);
-                CollectionService.send(res, results);
+                Responses.json(req, res, results);
             } finally {
                 items.forEach(item -> new RecordOperations.Submitted(item.body(), item.files()).discard());
             }

@@ -17,6 +17,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import dev.hivelite.node.common.ApiException;
+import dev.hivelite.node.common.Responses;
 import dev.hivelite.node.common.ApiException.FieldError;
 import dev.hivelite.node.common.Bodies;
 import dev.hivelite.node.common.Json;
@@ -87,16 +88,14 @@ public final class CollectionService implements HttpService {
             List<Collection> all = CollectionQuery.list(scope, req, clock);
             List<ObjectNode> items = new ArrayList<>();
             page.slice(all).forEach(c -> items.add(c.toJson()));
-            RecordService.pick(req, items);
-            send(res, page.result(items, all.size()));
+            Responses.json(req, res, page.result(items, all.size()));
         }
     }
 
     private void view(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = admin(req)) {
             ObjectNode json = find(scope, req).toJson();
-            RecordService.pick(req, List.of(json));
-            send(res, json);
+            Responses.json(req, res, json);
         }
     }
 
@@ -114,7 +113,7 @@ public final class CollectionService implements HttpService {
                 return ddl("create", () -> CollectionDdl.create(c, built));
             });
             schemas.changed(scope.db.id());
-            send(res, created.toJson());
+            Responses.json(req, res, created.toJson());
         }
     }
 
@@ -133,7 +132,7 @@ public final class CollectionService implements HttpService {
                 return ddl("update", () -> CollectionDdl.update(c, current, built));
             });
             schemas.changed(scope.db.id());
-            send(res, updated.toJson());
+            Responses.json(req, res, updated.toJson());
         }
     }
 
@@ -306,7 +305,7 @@ public final class CollectionService implements HttpService {
                 json.put("id", "");
                 out.put(type, json);
             }
-            send(res, out);
+            Responses.json(req, res, out);
         }
     }
 
@@ -322,9 +321,5 @@ public final class CollectionService implements HttpService {
         } catch (SQLException e) {
             throw new ApiException.BadRequest("Failed to " + verb + " collection. Raw error: " + CollectionDdl.sqliteMessage(e));
         }
-    }
-
-    static void send(ServerResponse res, Object body) {
-        res.header(io.helidon.http.HeaderValues.CONTENT_TYPE_JSON).send(Json.bytes(body));
     }
 }

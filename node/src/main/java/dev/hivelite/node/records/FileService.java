@@ -32,6 +32,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import dev.hivelite.node.common.ApiException;
+import dev.hivelite.node.common.Responses;
 import dev.hivelite.node.common.Json;
 import dev.hivelite.node.common.Principal;
 import dev.hivelite.node.records.filter.FilterException;
@@ -101,7 +102,7 @@ public final class FileService implements HttpService {
                 token = tokens.sign("file", scope.db.id(), collection, record,
                         Duration.ofSeconds(collection.tokenDuration("fileToken", FILE_TOKEN_SECONDS)), false, Map.of());
             }
-            CollectionService.send(res, Map.of("token", token));
+            Responses.json(req, res, Map.of("token", token));
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.hivelite.node.common.FieldsPicker;
 import dev.hivelite.node.common.Json;
 import dev.hivelite.node.common.Principal;
 import dev.hivelite.node.records.filter.FilterException;

@@ -30,6 +30,7 @@ import io.helidon.webserver.http.ServerResponse;
 import dev.hivelite.node.auth.PasswordHasher;
 import dev.hivelite.node.cluster.SharedCounters;
 import dev.hivelite.node.common.ApiException;
+import dev.hivelite.node.common.Responses;
 import dev.hivelite.node.common.ApiException.FieldError;
 import dev.hivelite.node.common.Bodies;
 import dev.hivelite.node.common.Ids;
@@ -117,7 +118,7 @@ public final class RecordAuthService implements HttpService {
             out.put("authProviders", OAuth2.enabled(c) ? providers : List.of());
             out.put("usernamePassword", identities.contains("username"));
             out.put("emailPassword", identities.contains("email"));
-            CollectionService.send(res, out);
+            Responses.json(req, res, out);
         }
     }
 
@@ -209,7 +210,7 @@ public final class RecordAuthService implements HttpService {
             if (mfaId.isEmpty()) {
                 // PocketBase's answer: a 401 whose body is only the MFA session id.
                 res.status(io.helidon.http.Status.UNAUTHORIZED_401);
-                CollectionService.send(res, Map.of("mfaId", mfa.start(scope, c, record, method)));
+                Responses.json(req, res, Map.of("mfaId", mfa.start(scope, c, record, method)));
                 return;
             }
             mfa.complete(scope, c, record, mfaId, method);
@@ -231,8 +232,7 @@ public final class RecordAuthService implements HttpService {
             out.set("meta", Json.mapper().valueToTree(meta));
         }
         // As PocketBase: ?fields= picks from the whole answer ("token,record.id", "*,record.expand").
-        RecordService.pick(req, List.of(out));
-        CollectionService.send(res, out);
+        Responses.json(req, res, out);
     }
 
     // ---- OAuth2 --------------------------------------------------------------------------------
@@ -402,7 +402,7 @@ public final class RecordAuthService implements HttpService {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("token", token);
             out.put("record", RecordJson.export(c, record, true, true));
-            CollectionService.send(res, out);
+            Responses.json(req, res, out);
         }
     }
 
@@ -452,7 +452,7 @@ public final class RecordAuthService implements HttpService {
                 values.put("RECORD:email", email);
                 mail.send(scope.db.id(), email, template.path("subject").asText("OTP"), template.path("body").asText("{OTP}"), values);
             }
-            CollectionService.send(res, Map.of("otpId", otpId));
+            Responses.json(req, res, Map.of("otpId", otpId));
         }
     }
 

@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.helidon.http.Status;
@@ -18,6 +17,7 @@ import io.helidon.webserver.http.ServerResponse;
 import dev.hivelite.node.auth.ClientIp;
 import dev.hivelite.node.auth.SuperuserInput;
 import dev.hivelite.node.auth.SuperuserRecords;
+import dev.hivelite.node.common.Responses;
 import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.common.Principal;
 import dev.hivelite.node.records.filter.FilterException;
@@ -64,10 +64,10 @@ public final class RecordService implements HttpService {
         }
         if (list) {
             Page page = Page.of(req, 30);
-            CollectionService.send(res, page.result(page.slice(items), items.size()));
+            Responses.json(req, res, page.result(page.slice(items), items.size()));
         } else {
             String id = req.path().pathParameters().first("id").orElse("");
-            CollectionService.send(res, items.stream().filter(i -> i.path("id").asText().equals(id)).findFirst()
+            Responses.json(req, res, items.stream().filter(i -> i.path("id").asText().equals(id)).findFirst()
                     .orElseThrow(ApiException::notFound));
         }
         return true;
@@ -112,8 +112,7 @@ public final class RecordService implements HttpService {
                 ? superusers.create(caller, email, password, ip)
                 : superusers.update(caller, id, email, password == null || password.isEmpty() ? null : password, ip);
         ObjectNode json = RecordJson.export(collection, row, true, true);
-        pick(req, List.of(json));
-        CollectionService.send(res, json);
+        Responses.json(req, res, json);
         return true;
     }
 
@@ -162,8 +161,7 @@ public final class RecordService implements HttpService {
             });
             @SuppressWarnings("unchecked")
             List<ObjectNode> items = (List<ObjectNode>) result[0];
-            pick(req, items);
-            CollectionService.send(res, page.result(items, (Long) result[1]));
+            Responses.json(req, res, page.result(items, (Long) result[1]));
         }
     }
 
@@ -178,8 +176,7 @@ public final class RecordService implements HttpService {
             }
             RequestInfo info = Requests.info(req, scope, null);
             ObjectNode json = operations.view(scope, collection, req.path().pathParameters().get("id"), info, expand(req));
-            pick(req, List.of(json));
-            CollectionService.send(res, json);
+            Responses.json(req, res, json);
         }
     }
 
@@ -193,8 +190,7 @@ public final class RecordService implements HttpService {
             try {
                 ObjectNode json = operations.create(scope, collection, submitted, Requests.info(req, scope, submitted.data()),
                         expand(req));
-                pick(req, List.of(json));
-                CollectionService.send(res, json);
+                Responses.json(req, res, json);
             } finally {
                 submitted.discard();
             }
@@ -211,8 +207,7 @@ public final class RecordService implements HttpService {
             try {
                 ObjectNode json = operations.update(scope, collection, req.path().pathParameters().get("id"), submitted,
                         Requests.info(req, scope, submitted.data()), expand(req));
-                pick(req, List.of(json));
-                CollectionService.send(res, json);
+                Responses.json(req, res, json);
             } finally {
                 submitted.discard();
             }
@@ -233,12 +228,5 @@ public final class RecordService implements HttpService {
     static List<String> expand(ServerRequest req) {
         String expand = req.query().first("expand").orElse("");
         return expand.isBlank() ? List.of() : new ArrayList<>(Arrays.asList(expand.split(",")));
-    }
-
-    static void pick(ServerRequest req, List<? extends JsonNode> items) {
-        FieldsPicker picker = FieldsPicker.parse(req.query().first("fields").orElse(""));
-        if (picker != null) {
-            items.forEach(picker::apply);
-        }
     }
 }

@@ -7,7 +7,6 @@ import java.util.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -15,9 +14,9 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import dev.hivelite.node.common.ApiException;
+import dev.hivelite.node.common.Responses;
 import dev.hivelite.node.common.ApiException.FieldError;
 import dev.hivelite.node.common.Bodies;
-import dev.hivelite.node.common.Json;
 import dev.hivelite.node.common.Principal;
 import dev.hivelite.node.common.RequestContext;
 import dev.hivelite.node.platform.DatabaseDirectory;
@@ -79,7 +78,7 @@ public final class SettingsService implements HttpService {
 
     private void view(ServerRequest req, ServerResponse res) {
         try (Target t = open(req)) {
-            send(res, store.get(t.db().id(), t.lease().db()).toMaskedJson());
+            Responses.json(req, res, store.get(t.db().id(), t.lease().db()).toMaskedJson());
         }
     }
 
@@ -94,7 +93,7 @@ public final class SettingsService implements HttpService {
                 SettingsValidation.check(next);
                 return next;
             });
-            send(res, saved.toMaskedJson());
+            Responses.json(req, res, saved.toMaskedJson());
         }
     }
 
@@ -151,9 +150,5 @@ public final class SettingsService implements HttpService {
             throw new ApiException.BadRequest("Failed to initialize the S3 filesystem: Hivelite stores the S3 settings"
                     + " but keeps files on local disk; S3 storage is not available yet.");
         }
-    }
-
-    private static void send(ServerResponse res, Object body) {
-        res.header(HeaderValues.CONTENT_TYPE_JSON).send(Json.bytes(body));
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -200,5 +201,28 @@ class RecordAuthEdgeTest {
         JsonNode collections = call("GET", "/api/collections?fields=id,name", null, token, 200);
         collections.get("items").forEach(c -> assertEquals(2, c.size(), c.toString()));
         assertEquals(2, call("GET", "/api/collections/members?fields=id,name", null, token, 200).size());
+    }
+
+    @Test
+    void fieldsPicksFromEverySuccessfulJsonAnswer() throws Exception {
+        JsonNode methods = call("GET", "/api/collections/members/auth-methods?fields=password", null, null, 200);
+        assertEquals(List.of("password"), names(methods));
+        assertTrue(methods.at("/password/enabled").asBoolean());
+        assertEquals(List.of("code"), names(call("GET", "/api/health?fields=code", null, null, 200)));
+        JsonNode settings = call("GET", "/api/settings?fields=meta.appName", null, token, 200);
+        assertEquals(List.of("meta"), names(settings));
+        assertEquals(List.of("appName"), names(settings.get("meta")));
+        JsonNode created = call("POST", "/api/collections?fields=id,name", "{\"name\":\"picked_notes\"}", token, 200);
+        assertEquals(List.of("id", "name"), names(created));
+        assertEquals(List.of("name"), names(call("PATCH", "/api/collections/picked_notes?fields=name",
+                "{\"listRule\":\"\"}", token, 200)));
+        assertEquals(List.of("base"), names(call("GET", "/api/collections/meta/scaffolds?fields=base", null, token, 200)));
+        assertEquals(List.of("token"), names(call("POST", "/api/files/token?fields=token", null, token, 200)));
+    }
+
+    private static List<String> names(JsonNode object) {
+        List<String> out = new java.util.ArrayList<>();
+        object.fieldNames().forEachRemaining(out::add);
+        return out;
     }
 }

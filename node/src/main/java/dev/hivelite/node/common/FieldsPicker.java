@@ -1,4 +1,4 @@
-package dev.hivelite.node.records;
+package dev.hivelite.node.common;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
  * PocketBase's {@code ?fields=}: a comma-separated list of (dotted) keys to keep, {@code *} for all
  * keys of a level, and the {@code :excerpt(max, withEllipsis)} modifier on text.
  */
-final class FieldsPicker {
+public final class FieldsPicker {
 
     private static final Pattern EXCERPT = Pattern.compile("^(.+):excerpt\\(\\s*(\\d+)\\s*(?:,\\s*(true|false|1|0)\\s*)?\\)$");
 
@@ -34,7 +34,7 @@ final class FieldsPicker {
     }
 
     /** Null when {@code fields} is empty: keep everything. */
-    static FieldsPicker parse(String fields) {
+    public static FieldsPicker parse(String fields) {
         if (fields == null || fields.isBlank()) {
             return null;
         }
@@ -85,7 +85,7 @@ final class FieldsPicker {
         return out;
     }
 
-    void apply(JsonNode node) {
+    public void apply(JsonNode node) {
         apply(node, root);
     }
 
@@ -118,7 +118,7 @@ final class FieldsPicker {
     }
 
     /** Plain text of HTML, whitespace collapsed, at most {@code max} characters. */
-    static String excerpt(String html, int max, boolean ellipsis) {
+    public static String excerpt(String html, int max, boolean ellipsis) {
         String text = html.replaceAll("(?s)<(script|style)[^>]*>.*?</\\1>", " ").replaceAll("<[^>]*>", " ")
                 .replace("&nbsp;", " ").replaceAll("\\s+", " ").trim();
         if (text.codePointCount(0, text.length()) <= max) {

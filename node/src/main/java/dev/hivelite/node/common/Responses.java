@@ -1,0 +1,46 @@
+package dev.hivelite.node.common;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.helidon.http.HeaderValues;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * The JSON answers of PocketBase's API. As PocketBase does for every successful JSON answer, the
+ * request's {@code ?fields=} picks what is sent: from each item of a paginated list, from each element
+ * of an array, otherwise from the object itself.
+ */
+public final class Responses {
+
+    private Responses() {
+    }
+
+    public static void json(ServerRequest req, ServerResponse res, Object body) {
+        FieldsPicker picker = FieldsPicker.parse(req.query().first("fields").orElse(""));
+        res.header(HeaderValues.CONTENT_TYPE_JSON).send(Json.bytes(picker == null ? body : picked(picker, body)));
+    }
+
+    private static Object picked(FieldsPicker picker, Object body) {
+        if (body instanceof Map<?, ?> map && map.containsKey("totalItems") && map.get("items") instanceof List<?> items
+                && items.stream().allMatch(JsonNode.class::isInstance)) {
+            items.forEach(item -> picker.apply((JsonNode) item)); // a page of records, picked in place
+            return body;
+        }
+        return pickedTree(picker, body);
+    }
+
+    private static JsonNode pickedTree(FieldsPicker picker, Object body) {
+        JsonNode tree = body instanceof JsonNode node ? node : Json.mapper().valueToTree(body);
+        if (tree.isObject() && tree.get("items") instanceof com.fasterxml.jackson.databind.node.ArrayNode items
+                && tree.has("totalItems")) {
+            picker.apply(items);
+        } else {
+            picker.apply(tree);
+        }
+        return tree;
+    }
+}
