@@ -22,6 +22,9 @@ public final class Bodies {
         if (!req.content().hasEntity()) {
             return Json.mapper().createObjectNode();
         }
+        if (Multipart.isMultipart(req)) {
+            return multipart(req);
+        }
         try (InputStream in = req.content().inputStream()) {
             byte[] bytes = in.readNBytes(MAX_JSON_BYTES + 1);
             if (bytes.length > MAX_JSON_BYTES) {
@@ -32,8 +35,7 @@ public final class Bodies {
             }
             // A URL-encoded form is read as PocketBase binds one; a JSON object sent under that type
             // (curl -d's default) is still JSON.
-            if (req.headers().contentType().map(t -> t.mediaType().text().equalsIgnoreCase("application/x-www-form-urlencoded"))
-                    .orElse(false) && !startsLikeJson(bytes)) {
+            if (isForm(req) && !startsLikeJson(bytes)) {
                 return form(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
             }
             JsonNode node = Json.mapper().readTree(bytes);
@@ -46,6 +48,58 @@ public final class Bodies {
         } catch (IOException e) {
             throw new ApiException.BadRequest("Failed to read the request body.");
         }
+    }
+
+    /**
+     * A multipart form as PocketBase binds one where no file is expected: the {@code @jsonPayload} part
+     * is JSON merged into the data, every other text part a form value; files are skipped.
+     */
+    private static JsonNode multipart(ServerRequest req) {
+        com.fasterxml.jackson.databind.node.ObjectNode out = Json.mapper().createObjectNode();
+        int left = MAX_JSON_BYTES;
+        try {
+            Multipart form = Multipart.of(req);
+            for (var next = form.next(); next.isPresent(); next = form.next()) {
+                Multipart.Part part = next.get();
+                if (part.isFile()) {
+                    continue;
+                }
+                String text = part.text(left);
+                left -= text.length();
+                if ("@jsonPayload".equals(part.name())) {
+                    JsonNode payload = Json.mapper().readTree(text);
+                    if (payload == null || !payload.isObject()) {
+                        throw invalid();
+                    }
+                    out.setAll((com.fasterxml.jackson.databind.node.ObjectNode) payload);
+                } else {
+                    formValue(out, part.name(), text);
+                }
+            }
+            return out;
+        } catch (JsonProcessingException e) {
+            throw invalid();
+        } catch (IOException e) {
+            throw new ApiException.BadRequest("Failed to read the request body.");
+        }
+    }
+
+    /** Adds a form value: a key given once is a string, given several times a list of strings. */
+    public static void formValue(com.fasterxml.jackson.databind.node.ObjectNode data, String key, String value) {
+        JsonNode existing = data.get(key);
+        if (existing == null) {
+            data.put(key, value);
+        } else if (existing.isArray()) {
+            ((com.fasterxml.jackson.databind.node.ArrayNode) existing).add(value);
+        } else {
+            data.putArray(key).add(existing).add(value);
+        }
+    }
+
+    /** Whether the body is a form (multipart or URL-encoded), whose values are all text. */
+    public static boolean isForm(ServerRequest req) {
+        return Multipart.isMultipart(req) || req.headers().contentType()
+                .map(t -> t.mediaType().text().equalsIgnoreCase("application/x-www-form-urlencoded")).orElse(false);
     }
 
     private static boolean startsLikeJson(byte[] bytes) {
@@ -76,14 +130,7 @@ public final class Bodies {
             } catch (IllegalArgumentException e) {
                 throw invalid();
             }
-            JsonNode existing = out.get(key);
-            if (existing == null) {
-                out.put(key, value);
-            } else if (existing.isArray()) {
-                ((com.fasterxml.jackson.databind.node.ArrayNode) existing).add(value);
-            } else {
-                out.putArray(key).add(existing.asText()).add(value);
-            }
+            formValue(out, key, value);
         }
         return out;
     }

@@ -132,6 +132,9 @@ public final class RealtimeService implements HttpService {
         }
         List<String> subscriptions = new ArrayList<>();
         JsonNode subs = body.get("subscriptions");
+        if (subs != null && subs.isTextual() && Bodies.isForm(req)) {
+            subs = Json.mapper().createArrayNode().add(subs); // a form key given once is a list of one
+        }
         if (subs != null && !subs.isNull()) {
             if (!subs.isArray()) {
                 throw ApiException.invalid("subscriptions", "validation_invalid_type", "Must be a list of topics.");

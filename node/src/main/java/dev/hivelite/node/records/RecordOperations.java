@@ -97,15 +97,7 @@ public final class RecordOperations {
                 } else if (part.isFile()) {
                     files.computeIfAbsent(part.name(), k -> new ArrayList<>()).add(store(part, collection));
                 } else {
-                    String value = part.text(Bodies.MAX_JSON_BYTES);
-                    JsonNode existing = data.get(part.name());
-                    if (existing == null) {
-                        data.put(part.name(), value);
-                    } else if (existing.isArray()) {
-                        ((com.fasterxml.jackson.databind.node.ArrayNode) existing).add(value);
-                    } else {
-                        data.putArray(part.name()).add(existing).add(value);
-                    }
+                    Bodies.formValue(data, part.name(), part.text(Bodies.MAX_JSON_BYTES));
                 }
             }
             return submitted;

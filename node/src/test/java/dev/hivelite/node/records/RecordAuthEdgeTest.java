@@ -220,6 +220,25 @@ class RecordAuthEdgeTest {
         assertEquals(List.of("token"), names(call("POST", "/api/files/token?fields=token", null, token, 200)));
     }
 
+    @Test
+    void multipartFormsAreBodiesOfTheOtherRoutesToo() throws Exception {
+        java.util.Map<String, String> su = java.util.Map.of("Authorization", token);
+        java.net.http.HttpResponse<String> created = worker.sendForm("POST", "/api/collections",
+                new dev.hivelite.node.Form().field("name", "form_notes").field("listRule", ""), su);
+        assertEquals(200, created.statusCode(), created.body());
+        assertEquals("", Json.mapper().readTree(created.body()).get("listRule").asText());
+        java.net.http.HttpResponse<String> settings = worker.sendForm("PATCH", "/api/settings",
+                new dev.hivelite.node.Form().field("@jsonPayload", "{\"meta\":{\"appName\":\"Form app\"}}"), su);
+        assertEquals(200, settings.statusCode(), settings.body());
+        assertEquals("Form app", Json.mapper().readTree(settings.body()).at("/meta/appName").asText());
+        java.net.http.HttpResponse<String> realtime = worker.sendForm("POST", "/api/realtime",
+                new dev.hivelite.node.Form().field("clientId", "no-such-client").field("subscriptions", "form_notes"), su);
+        assertEquals(404, realtime.statusCode(), "the form is read, the client is unknown: " + realtime.body());
+        java.net.http.HttpResponse<String> badPayload = worker.sendForm("PATCH", "/api/settings",
+                new dev.hivelite.node.Form().field("@jsonPayload", "[1"), su);
+        assertEquals(400, badPayload.statusCode(), badPayload.body());
+    }
+
     private static List<String> names(JsonNode object) {
         List<String> out = new java.util.ArrayList<>();
         object.fieldNames().forEachRemaining(out::add);
