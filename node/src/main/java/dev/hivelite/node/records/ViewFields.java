@@ -99,10 +99,12 @@ final class ViewFields {
     }
 
     private static Field field(String name, String declared, Origin origin, Map<String, Collection> collections) {
-        Field.Common common = new Field.Common(Fields.newId("view", name), name, false, false, false);
         if ("id".equals(name)) {
-            return new TextField(common, 0, 0, "", "", false, false);
+            // As PocketBase makes it: a system text primary key, whatever the query selects as id.
+            return new TextField(new Field.Common(Fields.newId("text", name), name, true, false, false), 0, 0,
+                    "^[a-z0-9]+$", "", true, true);
         }
+        Field.Common common = new Field.Common(Fields.newId("view", name), name, false, false, false);
         Collection source = origin == null ? null : collections.get(origin.table().toLowerCase(Locale.ROOT));
         if (source != null) {
             if ("id".equals(origin.column())) {

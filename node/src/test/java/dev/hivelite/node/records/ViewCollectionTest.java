@@ -3,6 +3,7 @@ package dev.hivelite.node.records;
 import static dev.hivelite.node.TestWorker.ADMIN_EMAIL;
 import static dev.hivelite.node.TestWorker.ADMIN_PASSWORD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -34,6 +35,11 @@ class ViewCollectionTest {
             ok(worker.send("POST", "/api/collections", """
                     {"name":"board","type":"view","listRule":"","viewRule":"",
                      "viewQuery":"SELECT p.id, p.status AS state, CAST(upper(p.title) AS TEXT) AS loud, CAST(length(p.title) AS INTEGER) AS size FROM posts p"}""", su));
+            JsonNode id = field(worker, su, "board", "id");
+            assertEquals("text", id.get("type").asText());
+            assertTrue(id.get("system").asBoolean() && id.get("required").asBoolean() && id.get("primaryKey").asBoolean(),
+                    "a view's id is a system primary key, as in PocketBase: " + id);
+            assertEquals("^[a-z0-9]+$", id.get("pattern").asText());
             JsonNode board = field(worker, su, "board", "state");
             assertEquals("select", board.get("type").asText());
             assertEquals(List.of("draft", "live"), Json.mapper().convertValue(board.get("values"), List.class));
