@@ -97,6 +97,17 @@ public final class Authenticator {
         return new Principal.Superuser(session.get().superuserId(), session.get().email(), sid);
     }
 
+    /**
+     * A token of superuser {@code superuserId} for {@code ttl}, not refreshable: PocketBase's
+     * impersonation, which its docs suggest for long-lived API tokens. It has a session of its own, so
+     * it is revoked like any other.
+     */
+    public Login impersonate(String superuserId, Duration ttl, String ip) {
+        Superuser superuser = store.byId(superuserId).orElseThrow(ApiException::notFound);
+        SuperuserStore.Session session = store.createSession(superuser, ttl, ip);
+        return new Login(tokens.sign(superuser.id(), session.id(), session.expires(), false), superuser);
+    }
+
     /** A new token for the same session, with a new expiry. */
     public Login refresh(Principal.Superuser principal) {
         Superuser superuser = store.byId(principal.id())

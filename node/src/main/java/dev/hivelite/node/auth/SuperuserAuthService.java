@@ -1,10 +1,12 @@
 package dev.hivelite.node.auth;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -14,6 +16,7 @@ import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.common.AuditTrail;
 import dev.hivelite.node.common.ApiException.FieldError;
 import dev.hivelite.node.common.Bodies;
+import dev.hivelite.node.common.Principal;
 import dev.hivelite.node.common.RequestContext;
 import dev.hivelite.node.common.Responses;
 
@@ -24,10 +27,12 @@ import dev.hivelite.node.common.Responses;
 public final class SuperuserAuthService implements HttpService {
 
     private final Authenticator authenticator;
+    private final SuperuserStore superusers;
     private final AuditTrail audit;
 
-    public SuperuserAuthService(Authenticator authenticator, AuditTrail audit) {
+    public SuperuserAuthService(Authenticator authenticator, SuperuserStore superusers, AuditTrail audit) {
         this.authenticator = authenticator;
+        this.superusers = superusers;
         this.audit = audit;
     }
 
@@ -36,7 +41,8 @@ public final class SuperuserAuthService implements HttpService {
         // Superusers are the _superusers of every database: the same routes under /db/{db} too.
         for (String prefix : new String[] {"", "/db/{db}"}) {
             rules.post(prefix + "/api/collections/_superusers/auth-with-password", this::authWithPassword)
-                 .post(prefix + "/api/collections/_superusers/auth-refresh", this::authRefresh);
+                 .post(prefix + "/api/collections/_superusers/auth-refresh", this::authRefresh)
+                 .post(prefix + "/api/collections/_superusers/impersonate/{id}", this::impersonate);
         }
     }
 
@@ -67,7 +73,35 @@ public final class SuperuserAuthService implements HttpService {
     }
 
     private void authRefresh(ServerRequest req, ServerResponse res) {
-        send(req, res, authenticator.refresh(RequestContext.principal(req).requireSuperuser()));
+        Principal.Superuser caller = RequestContext.principal(req).requireSuperuser();
+        String sent = RequestContext.bearerToken(req.headers().first(HeaderNames.AUTHORIZATION).orElse(""));
+        if (!Tokens.refreshable(sent)) {
+            // An impersonation token stays what it is: the refresh answers it, never a renewable one.
+            Superuser superuser = superusers.byId(caller.id()).orElseThrow(ApiException::needsSuperuser);
+            send(req, res, new Authenticator.Login(sent, superuser));
+            return;
+        }
+        send(req, res, authenticator.refresh(caller));
+    }
+
+    /** {@code {duration}} in seconds (0 or absent: the usual session length). Superusers only, not database keys. */
+    private void impersonate(ServerRequest req, ServerResponse res) {
+        Principal.Superuser caller = RequestContext.principal(req).requireSuperuser();
+        JsonNode body = Bodies.json(req);
+        JsonNode duration = body.get("duration");
+        if (duration != null && !duration.isNull() && !duration.isNumber()) {
+            throw ApiException.invalid(Map.of("duration", new FieldError("validation_invalid_type", "Must be a number.")));
+        }
+        long seconds = duration == null ? 0 : duration.asLong();
+        if (seconds < 0) {
+            throw ApiException.invalid(Map.of("duration",
+                    new FieldError("validation_min_greater_equal_than_required", "Must be no less than 0.")));
+        }
+        String ip = ClientIp.of(req);
+        Authenticator.Login login = authenticator.impersonate(req.path().pathParameters().get("id"),
+                seconds > 0 ? Duration.ofSeconds(seconds) : Authenticator.SESSION_TTL, ip);
+        audit.record(caller.email(), "superuser.impersonate", null, ip, Map.of("superuser", login.superuser().email()));
+        send(req, res, login);
     }
 
     static void send(ServerRequest req, ServerResponse res, Authenticator.Login login) {

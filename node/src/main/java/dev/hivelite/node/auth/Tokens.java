@@ -35,14 +35,32 @@ public final class Tokens {
     }
 
     public String sign(String superuserId, String sessionId, Instant expires) {
+        return sign(superuserId, sessionId, expires, true);
+    }
+
+    /** A token of the session; an impersonation token is not refreshable (a refresh answers it as it is). */
+    public String sign(String superuserId, String sessionId, Instant expires, boolean refreshable) {
         return JWT.create()
                 .withClaim("id", superuserId)
                 .withClaim("type", "auth")
                 .withClaim("collectionId", SUPERUSERS_COLLECTION_ID)
-                .withClaim("refreshable", true)
+                .withClaim("refreshable", refreshable)
                 .withClaim("sid", sessionId)
                 .withExpiresAt(expires)
                 .sign(algorithm);
+    }
+
+    /**
+     * Whether a token (already verified) may be exchanged for a fresh one: PocketBase's
+     * {@code refreshable} claim, true when absent.
+     */
+    public static boolean refreshable(String token) {
+        try {
+            Boolean refreshable = JWT.decode(token).getClaim("refreshable").asBoolean();
+            return refreshable == null || refreshable;
+        } catch (RuntimeException e) {
+            return true;
+        }
     }
 
     /** The claims of a well-signed, unexpired token; empty for anything else. */

@@ -65,7 +65,7 @@ public final class PublicRouting {
         routing.register(new HealthService(state, clock));
         routing.register(services.records());
         routing.register(services.files());
-        routing.register(new SuperuserAuthService(services.authenticator(), services.audit()));
+        routing.register(new SuperuserAuthService(services.authenticator(), services.superusers(), services.audit()));
         routing.register(services.recordAuth());
         routing.register(services.collections());
         routing.register(services.realtime());

@@ -20,8 +20,17 @@ final class AuthRecords {
     }
 
     static Collection authCollection(Scopes.Scope scope, ServerRequest req) {
+        return authCollection(scope, req, false);
+    }
+
+    /**
+     * The auth collection of the path. {@code _superusers} only where {@code superusersToo}: the routes
+     * that only read its settings (auth-methods, and request-otp, which its settings turn off). The
+     * platform's superusers are not records of a database, so the other routes answer where they live.
+     */
+    static Collection authCollection(Scopes.Scope scope, ServerRequest req, boolean superusersToo) {
         Collection collection = Requests.collection(scope, req);
-        if (Scaffolds.isSuperusers(collection)) {
+        if (Scaffolds.isSuperusers(collection) && !superusersToo) {
             throw new ApiException.BadRequest("Superusers authenticate at /api/collections/_superusers/auth-with-password"
                     + " and are managed at /api/superusers.");
         }

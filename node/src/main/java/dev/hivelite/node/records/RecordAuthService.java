@@ -97,7 +97,7 @@ public final class RecordAuthService implements HttpService {
 
     private void authMethods(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
-            Collection c = authCollection(scope, req);
+            Collection c = authCollection(scope, req, true);
             Map<String, Object> out = new LinkedHashMap<>();
             boolean password = c.option("passwordAuth.enabled").asBoolean(true);
             out.put("password", Map.of("enabled", password, "identityFields", password ? c.identityFields() : List.of()));
@@ -415,8 +415,8 @@ public final class RecordAuthService implements HttpService {
 
     private void requestOtp(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
-            Collection c = authCollection(scope, req);
-            if (!c.option("otp.enabled").asBoolean(false)) {
+            Collection c = authCollection(scope, req, true);
+            if (Scaffolds.isSuperusers(c) || !c.option("otp.enabled").asBoolean(false)) {
                 throw new ApiException.Forbidden("The collection is not configured to allow OTP authentication.");
             }
             String email = email(Bodies.json(req), "email");

@@ -66,12 +66,7 @@ public final class UserTokens {
      * one: false for the static tokens of impersonation.
      */
     static boolean refreshable(String token) {
-        try {
-            Boolean refreshable = JWT.decode(token).getClaim("refreshable").asBoolean();
-            return refreshable == null || refreshable;
-        } catch (RuntimeException e) {
-            return true;
-        }
+        return dev.hivelite.node.auth.Tokens.refreshable(token);
     }
 
     /** A token of {@code type} ("auth", "file", "verification", "passwordReset", "emailChange"). */

@@ -149,6 +149,39 @@ class SuperuserApiTest {
     }
 
     @Test
+    void aSuperuserImpersonatesASuperuserWithAShortLivedTokenThatRefreshesToItself() throws Exception {
+        var created = TestWorker.json(worker.send("POST", "/api/superusers",
+                "{\"email\":\"robot@example.com\",\"password\":\"robot-password\"}", auth(token)));
+        String path = "/api/collections/_superusers/impersonate/" + created.get("id");
+        var answer = TestWorker.json(worker.send("POST", path, "{\"duration\":100}", auth(token)));
+        String robot = (String) answer.get("token");
+        assertEquals("robot@example.com", ((Map<?, ?>) answer.get("record")).get("email"));
+        Map<?, ?> claims = Json.mapper().readValue(Base64.getUrlDecoder().decode(robot.split("\\.")[1]), Map.class);
+        assertEquals(Boolean.FALSE, claims.get("refreshable"));
+        long exp = ((Number) claims.get("exp")).longValue();
+        assertTrue(Math.abs(exp - (System.currentTimeMillis() / 1000 + 100)) < 30, "expires in 100 s: " + exp);
+        assertEquals(200, worker.send("GET", "/api/superusers", null, auth(robot)).statusCode());
+        var refreshed = TestWorker.json(worker.send("POST", "/api/collections/_superusers/auth-refresh", null, auth(robot)));
+        assertEquals(robot, refreshed.get("token"), "an impersonation token is never exchanged for a renewable one");
+        assertEquals(401, worker.send("POST", path, "{}", Map.of()).statusCode());
+        assertEquals(404, worker.send("POST", "/api/collections/_superusers/impersonate/nosuchsuperuser", "{}", auth(token))
+                .statusCode());
+        assertEquals(400, worker.send("POST", path, "{\"duration\":-1}", auth(token)).statusCode());
+        assertEquals(204, worker.send("POST", "/api/superusers/" + created.get("id") + "/revoke", null, auth(token)).statusCode());
+        assertEquals(401, worker.send("GET", "/api/superusers", null, auth(robot)).statusCode(), "revoked like any session");
+    }
+
+    @Test
+    void superusersListTheirAuthMethodsAndHaveNoOneTimePasswords() throws Exception {
+        var methods = TestWorker.json(worker.send("GET", "/api/collections/_superusers/auth-methods", null, Map.of()));
+        assertEquals(Map.of("enabled", true, "identityFields", List.of("email")), methods.get("password"));
+        assertEquals(Boolean.FALSE, ((Map<?, ?>) methods.get("oauth2")).get("enabled"));
+        assertEquals(Boolean.FALSE, ((Map<?, ?>) methods.get("otp")).get("enabled"));
+        assertEquals(403, worker.send("POST", "/api/collections/_superusers/request-otp",
+                "{\"email\":\"" + ADMIN_EMAIL + "\"}", Map.of()).statusCode());
+    }
+
+    @Test
     void logoutRevokesOnlyThatSession() throws Exception {
         String a = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
         String b = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
