@@ -177,13 +177,10 @@ public final class FileService implements HttpService {
 
     /**
      * Whether the holder of {@code ?token=} may see the record: the view rule, evaluated as that token's auth
-     * record (or as a guest without a valid token), as PocketBase's protected files are. Admins bypass, with an
-     * admin file token or their own credentials.
+     * record (or as a guest without a valid token), as PocketBase's protected files are. Only the file token
+     * counts, never the request's credentials (as in PocketBase); a superuser's or key's file token passes.
      */
     private boolean mayView(Scopes.Scope scope, ServerRequest req, Collection collection, String id) {
-        if (scope.admin) {
-            return true;
-        }
         RequestInfo.AuthRecord auth = null;
         Optional<DecodedJWT> jwt = tokens.decode(req.query().first("token").orElse("").trim(), "file");
         if (jwt.isPresent() && scope.db.id().equals(jwt.get().getClaim("db").asString())) {
