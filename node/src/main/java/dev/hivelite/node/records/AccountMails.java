@@ -212,10 +212,7 @@ final class AccountMails {
     private void requestEmailChange(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
             Collection c = authCollection(scope, req);
-            Principal.User user = scope.user();
-            if (user == null || !user.collectionId().equals(c.id())) {
-                throw new ApiException.Unauthorized("The request requires valid record authorization token.");
-            }
+            Principal.User user = AuthRecords.sameCollectionUser(scope, c);
             String newEmail = email(Bodies.json(req), "newEmail");
             Map<String, Object> r = scope.lease.db()
                     .read(conn -> RecordQuery.byId(conn, c, user.recordId(), RecordQuery.Where.ALL))

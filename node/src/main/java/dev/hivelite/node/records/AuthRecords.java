@@ -40,6 +40,21 @@ final class AuthRecords {
         return collection;
     }
 
+    /**
+     * The caller, a user of auth collection {@code c}, as PocketBase's same-collection auth check has it:
+     * 401 for a guest, 403 for any other credentials (a superuser, a key, a user of another collection).
+     */
+    static dev.hivelite.node.common.Principal.User sameCollectionUser(Scopes.Scope scope, Collection c) {
+        dev.hivelite.node.common.Principal.User user = scope.user();
+        if (user == null && scope.principal instanceof dev.hivelite.node.common.Principal.Anonymous) {
+            throw new ApiException.Unauthorized("The request requires valid record authorization token.");
+        }
+        if (user == null || !user.collectionId().equals(c.id())) {
+            throw new ApiException.Forbidden("The request requires valid record authorization token from the same collection.");
+        }
+        return user;
+    }
+
     static Optional<Map<String, Object>> findByIdentity(Connection conn, Collection c, List<String> fields,
                                                                 String identity) throws SQLException {
         for (String field : fields) {

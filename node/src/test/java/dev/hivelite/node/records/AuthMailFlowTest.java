@@ -194,6 +194,8 @@ class AuthMailFlowTest {
         for (String field : new String[] {"token", "password", "passwordConfirm"}) {
             assertEquals("validation_required", empty.at("/data/" + field + "/code").asText(), empty.toString());
         }
+        call("POST", "/api/collections/people/request-email-change", "{\"newEmail\":\"x@example.com\"}", null, 401);
+        call("POST", "/api/collections/people/request-email-change", "{\"newEmail\":\"x@example.com\"}", token, 403);
         JsonNode change = call("POST", "/api/collections/people/confirm-email-change", "{}", null, 400);
         assertEquals("validation_required", change.at("/data/token/code").asText(), change.toString());
         assertEquals("validation_required", change.at("/data/password/code").asText());
