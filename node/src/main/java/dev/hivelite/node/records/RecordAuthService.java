@@ -364,16 +364,7 @@ public final class RecordAuthService implements HttpService {
     private void authRefresh(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
             Collection c = authCollection(scope, req);
-            Principal.User user = scope.user();
-            if (user == null) {
-                if (scope.principal instanceof Principal.Anonymous) {
-                    throw new ApiException.Unauthorized("The request requires valid record authorization token.");
-                }
-                throw new ApiException.Forbidden("The request requires valid record authorization token.");
-            }
-            if (!user.collectionId().equals(c.id())) {
-                throw new ApiException.Forbidden("The request requires valid record authorization token from the same collection.");
-            }
+            Principal.User user = AuthRecords.sameCollectionUser(scope, c);
             Map<String, Object> record = scope.lease.db()
                     .read(conn -> RecordQuery.byId(conn, c, user.recordId(), RecordQuery.Where.ALL))
                     .orElseThrow(() -> new ApiException.Unauthorized("The request requires valid record authorization token."));
