@@ -43,6 +43,11 @@ final class OAuth2 {
             "discord", List.of("https://discord.com/api/oauth2/authorize", "https://discord.com/api/oauth2/token",
                     "https://discord.com/api/users/@me"));
 
+    /** PocketBase's display names of providers whose configuration leaves {@code displayName} empty. */
+    static final Map<String, String> DISPLAY_NAMES = Map.of("google", "Google", "github", "GitHub", "gitlab", "GitLab",
+            "discord", "Discord", "apple", "Apple", "microsoft", "Microsoft", "facebook", "Facebook",
+            "oidc", "OpenID Connect", "oidc2", "(2) OpenID Connect", "oidc3", "(3) OpenID Connect");
+
     static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT)
             .followRedirects(HttpClient.Redirect.NEVER).build();
@@ -70,7 +75,7 @@ final class OAuth2 {
             if (name.isEmpty() || authUrl.isEmpty() || tokenUrl.isEmpty() || userInfoUrl.isEmpty()) {
                 continue;
             }
-            out.add(new Provider(name, text(p, "displayName", name), text(p, "clientId", ""), text(p, "clientSecret", ""),
+            out.add(new Provider(name, text(p, "displayName", DISPLAY_NAMES.getOrDefault(name, name)), text(p, "clientId", ""), text(p, "clientSecret", ""),
                     authUrl, tokenUrl, userInfoUrl, !p.has("pkce") || p.path("pkce").isNull() || p.path("pkce").asBoolean(true),
                     text(p, "scopes", defaultScopes(name))));
         }

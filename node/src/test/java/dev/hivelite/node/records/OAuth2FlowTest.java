@@ -159,6 +159,8 @@ class OAuth2FlowTest {
                 + "\"tokenURL\":\"" + base + "/token\",\"userInfoURL\":\"" + base + "/userinfo\"}]}}",
                 Map.of("Authorization", token));
         assertEquals(200, changed.statusCode(), changed.body());
+        assertEquals("OpenID Connect", Json.mapper().readTree(worker.send("GET", "/api/collections/guarded/auth-methods",
+                null, Map.of()).body()).at("/oauth2/providers/0/displayName").asText(), "PocketBase's name when none is set");
         post("/api/collections/guarded/auth-with-oauth2",
                 "{\"provider\":\"oidc\",\"code\":\"good-carol\",\"redirectURL\":\"http://app/cb\"}", 400);
         assertEquals(0, Json.mapper().readTree(worker.send("GET", "/api/collections/guarded/records", null,
