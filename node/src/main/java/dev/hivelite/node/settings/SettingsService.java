@@ -53,7 +53,8 @@ public final class SettingsService implements HttpService {
             rules.get(p + "/api/settings", this::view)
                  .patch(p + "/api/settings", this::update)
                  .post(p + "/api/settings/test/email", this::testEmail)
-                 .post(p + "/api/settings/test/s3", this::testS3);
+                 .post(p + "/api/settings/test/s3", this::testS3)
+                 .post(p + "/api/settings/apple/generate-client-secret", this::appleClientSecret);
         }
     }
 
@@ -74,6 +75,13 @@ public final class SettingsService implements HttpService {
         RequestContext.database(req, db.id(), db.name());
         principal.requireAdminOf(db.id());
         return new Target(db, pool.lease(db.id()));
+    }
+
+    private void appleClientSecret(ServerRequest req, ServerResponse res) {
+        try (Target t = open(req)) {
+            Responses.json(req, res, java.util.Map.of("secret",
+                    AppleClientSecret.generate(Bodies.json(req), java.time.Instant.now())));
+        }
     }
 
     private void view(ServerRequest req, ServerResponse res) {

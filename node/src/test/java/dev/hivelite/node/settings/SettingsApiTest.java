@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.hivelite.node.ApiScenario;
 import dev.hivelite.node.TestWorker;
+import dev.hivelite.node.common.Json;
 
 /** /api/settings and /db/{name}/api/settings over real HTTP on a real worker. */
 class SettingsApiTest {
@@ -222,6 +225,42 @@ class SettingsApiTest {
         assertTrue(stored.contains("\"password\":\"s3cret-pass\""), stored);
         assertTrue(stored.contains("\"secret\":\"s3-secret-key\""), stored);
         assertTrue(stored.contains("\"host\":\"mail.example.org\""), stored);
+    }
+
+    @Test
+    void anAppleClientSecretIsAnEs256TokenSignedWithTheGivenKey() throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+        generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        java.security.KeyPair pair = generator.generateKeyPair();
+        String pem = "-----BEGIN PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(pair.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----";
+        var body = Json.mapper().createObjectNode().put("clientId", "com.example.app").put("teamId", "TEAM123456")
+                .put("keyId", "KEY1234567").put("privateKey", pem).put("duration", 3600);
+        HttpResponse<String> made = send("POST", "/api/settings/apple/generate-client-secret", body.toString());
+        assertEquals(200, made.statusCode(), made.body());
+        String secret = Json.mapper().readTree(made.body()).get("secret").asText();
+        var jwt = com.auth0.jwt.JWT.require(com.auth0.jwt.algorithms.Algorithm.ECDSA256(
+                (java.security.interfaces.ECPublicKey) pair.getPublic(), null)).build().verify(secret);
+        assertEquals("ES256", jwt.getAlgorithm());
+        assertEquals("KEY1234567", jwt.getKeyId());
+        assertEquals("TEAM123456", jwt.getIssuer());
+        assertEquals("com.example.app", jwt.getSubject());
+        assertEquals(List.of("https://appleid.apple.com"), jwt.getAudience());
+        assertEquals(3600, jwt.getExpiresAtAsInstant().getEpochSecond() - jwt.getIssuedAtAsInstant().getEpochSecond());
+
+        HttpResponse<String> invalid = send("POST", "/api/settings/apple/generate-client-secret",
+                "{\"teamId\":\"short\",\"duration\":99999999}");
+        assertEquals(400, invalid.statusCode());
+        JsonNode data = Json.mapper().readTree(invalid.body()).get("data");
+        assertEquals("validation_required", data.at("/clientId/code").asText(), data.toString());
+        assertEquals("validation_length_invalid", data.at("/teamId/code").asText());
+        assertEquals("validation_max_less_equal_than_required", data.at("/duration/code").asText());
+        HttpResponse<String> badKey = send("POST", "/api/settings/apple/generate-client-secret",
+                body.put("privateKey", "not a key").toString());
+        assertEquals(400, badKey.statusCode());
+        assertTrue(Json.mapper().readTree(badKey.body()).get("message").asText().startsWith("Failed to generate client secret."));
+        assertEquals(401, worker.send("POST", "/api/settings/apple/generate-client-secret", "{}", Map.of()).statusCode());
     }
 
     @Test
