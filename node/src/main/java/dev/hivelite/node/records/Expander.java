@@ -120,6 +120,8 @@ final class Expander {
         List<Map<String, Object>> related = RecordQuery.select(connection, source, where, "", 1000, 0);
         List<ObjectNode> relatedJson = related.stream().map(r -> export(source, r)).toList();
         expand(source, related, relatedJson, rest, depth + 1);
+        // As PocketBase: a unique index on the relation column means one record at most, expanded as an object.
+        boolean single = Scaffolds.hasUniqueIndex(source.indexes(), relation.name());
         for (int i = 0; i < rows.size(); i++) {
             String id = (String) rows.get(i).get("id");
             ArrayNode items = Json.mapper().createArrayNode();
@@ -129,7 +131,7 @@ final class Expander {
                 }
             }
             if (!items.isEmpty()) {
-                expandObject(jsons.get(i)).set(name, items);
+                expandObject(jsons.get(i)).set(name, single ? items.get(0) : items);
             }
         }
     }
