@@ -58,6 +58,16 @@ public record Collection(String id, String name, String type, boolean system, Li
         return node == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : node;
     }
 
+    /**
+     * The secret of a kind of token ("auth", "file", "verification", "passwordReset", "emailChange"):
+     * {@code <kind>Token.secret}, "" when none is set. Changing it ends every token of that kind.
+     */
+    String tokenSecret(String kind) {
+        JsonNode config = options.get(kind + "Token");
+        JsonNode secret = config == null ? null : config.get("secret");
+        return secret == null || !secret.isTextual() ? "" : secret.asText();
+    }
+
     long tokenDuration(String kind, long fallbackSeconds) {
         JsonNode d = option(kind + ".duration");
         return d.isNumber() ? d.asLong() : fallbackSeconds;
@@ -102,12 +112,17 @@ public record Collection(String id, String name, String type, boolean system, Li
         indexes.forEach(indexArray::add);
         out.put("created", created).put("updated", updated).put("system", system);
         out.setAll(options.deepCopy());
-        // As PocketBase: a provider's client secret is written, never shown.
+        // As PocketBase: a provider's client secret and the token secrets are written, never shown.
         for (JsonNode provider : out.path("oauth2").path("providers")) {
             if (provider instanceof ObjectNode p) {
                 p.remove("clientSecret");
             }
         }
+        out.fields().forEachRemaining(e -> {
+            if (e.getKey().endsWith("Token") && e.getValue() instanceof ObjectNode token) {
+                token.remove("secret");
+            }
+        });
         return out;
     }
 

@@ -159,6 +159,17 @@ final class CollectionBuilder {
             errors.put("type", new FieldError("validation_collection_type_change", "Collection type cannot be changed."));
         }
         checkName(name, base, errors);
+        // As PocketBase: a collection may be marked system when it is created, never after; a system
+        // collection keeps its name and cannot be deleted.
+        boolean system = creating ? body.path("system").asBoolean(false) : base.system();
+        if (!creating && body.hasNonNull("system") && body.get("system").asBoolean() != base.system()) {
+            errors.put("system", new FieldError("validation_collection_system_flag_change",
+                    "System collection state cannot be changed."));
+        }
+        if (!creating && base.system() && !name.equals(base.name())) {
+            errors.put("name", new FieldError("validation_collection_system_name_change",
+                    "System collection name cannot be changed."));
+        }
         List<Field> fields = body.has("fields") && !base.isView()
                 ? fields(base, body.get("fields"), creating, errors) : base.fields();
         fields = Scaffolds.withSystemFields(base.type(), fields);
@@ -193,7 +204,7 @@ final class CollectionBuilder {
         }
         checkIndexes(indexes, errors);
         String now = Dates.format(clock.instant());
-        Collection built = new Collection(base.id(), name, base.type(), base.system(), fields, indexes, rules, options,
+        Collection built = new Collection(base.id(), name, base.type(), system, fields, indexes, rules, options,
                 creating ? now : base.created(), now);
         if (errors.isEmpty()) {
             checkRules(built, body, errors);
@@ -323,7 +334,8 @@ final class CollectionBuilder {
      * A submitted option onto the current one, as PocketBase decodes JSON onto the collection it has:
      * an object keeps the keys it does not mention ({@code {"otp":{"enabled":true}}} keeps the OTP
      * length, duration and template), other values replace. An OAuth2 provider sent without its
-     * {@code clientSecret} (responses never show it) keeps the one it has.
+     * {@code clientSecret}, or a token config with an empty {@code secret} (responses never show
+     * either), keeps the one it has.
      */
     static JsonNode merged(JsonNode current, JsonNode submitted) {
         if (current == null || !current.isObject() || !submitted.isObject()) {
@@ -344,6 +356,8 @@ final class CollectionBuilder {
                     }
                     providers.add(provider == null ? p : provider);
                 }
+            } else if ("secret".equals(e.getKey()) && e.getValue().isTextual() && e.getValue().asText().isEmpty()) {
+                return; // a token secret is never shown: an empty one keeps the secret the collection has
             } else {
                 out.set(e.getKey(), merged(current.get(e.getKey()), e.getValue()));
             }

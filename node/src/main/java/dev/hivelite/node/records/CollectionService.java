@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.helidon.http.Status;
@@ -303,6 +304,11 @@ public final class CollectionService implements HttpService {
             for (String type : List.of(Collection.AUTH, Collection.BASE, Collection.VIEW)) {
                 ObjectNode json = Scaffolds.of(type, "", clock).toJson();
                 json.put("id", "");
+                if (Collection.AUTH.equals(type)) {
+                    // The two unique indexes every auth collection gets, as PocketBase's scaffold shows them.
+                    ArrayNode indexes = json.putArray("indexes");
+                    Scaffolds.withAuthIndexes("_pbc_auth_", "", List.of()).forEach(indexes::add);
+                }
                 out.put(type, json);
             }
             Responses.json(req, res, out);

@@ -41,6 +41,11 @@ public final class SchemaCache {
         return schema;
     }
 
+    /** The schema this worker holds for the database, or null when it must be read. */
+    Schema cached(String databaseId) {
+        return invalidations.delivered() ? schemas.get(databaseId) : null;
+    }
+
     /** After a committed collection change: forget it here and on every other worker. */
     void changed(String databaseId) {
         invalidations.everywhere(KIND, databaseId);

@@ -77,7 +77,7 @@ public final class UserTokens {
                 .withClaim("type", type)
                 .withClaim("collectionId", collection.id())
                 .withClaim("db", databaseId)
-                .withClaim("tk", digest((String) record.get("tokenKey")))
+                .withClaim("tk", tk(digest((String) record.get("tokenKey")), collection.tokenSecret(type)))
                 .withExpiresAt(clock.instant().plus(ttl));
         if ("auth".equals(type)) {
             builder.withClaim("refreshable", refreshable);
@@ -129,7 +129,32 @@ public final class UserTokens {
                 keys.fill(key, digest, epoch);
             }
         }
-        return !digest.isEmpty() && digest.equals(jwt.getClaim("tk").asString());
+        if (digest.isEmpty()) {
+            return false;
+        }
+        String secret = secret(db, collectionId, jwt.getClaim("type").asString());
+        return secret != null && tk(digest, secret).equals(jwt.getClaim("tk").asString());
+    }
+
+    /**
+     * The {@code tk} claim: the record's tokenKey digest, with the collection's secret of that kind of
+     * token when it has one (PocketBase signs with both), so changing either ends the tokens.
+     */
+    static String tk(String tokenKeyDigest, String secret) {
+        return secret.isEmpty() ? tokenKeyDigest : digest(tokenKeyDigest + "\u0000" + secret);
+    }
+
+    /** The collection's current secret of this kind of token; null when the collection is gone. */
+    private String secret(String db, String collectionId, String type) {
+        Schema schema = schemas.cached(db);
+        if (schema == null) {
+            try (DatabasePool.Lease lease = pool.lease(db)) {
+                schema = schemas.get(db, lease.db());
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+        return schema.find(collectionId).map(c -> c.tokenSecret(type == null ? "" : type)).orElse(null);
     }
 
     private String load(String db, String collectionId, String id) {

@@ -3,6 +3,7 @@ package dev.hivelite.node.records;
 import static dev.hivelite.node.TestWorker.ADMIN_EMAIL;
 import static dev.hivelite.node.TestWorker.ADMIN_PASSWORD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -95,6 +96,29 @@ class CollectionValidationTest {
         JsonNode body = call("POST", "/api/collections", "{\"name\":\"r_" + Math.abs(r.name().hashCode()) + "\",\"fields\":["
                 + r.field() + "]}", 400);
         assertEquals(r.code(), body.at("/data/fields" + r.pointer()).asText(), body.toString());
+    }
+
+    @Test
+    void aCollectionMarkedSystemAtCreateKeepsItsNameAndFlagAndCannotBeDeleted() throws Exception {
+        assertTrue(call("POST", "/api/collections", "{\"name\":\"sys_notes\",\"system\":true}", 200).get("system").asBoolean());
+        assertEquals("validation_collection_system_name_change",
+                call("PATCH", "/api/collections/sys_notes", "{\"name\":\"renamed\"}", 400).at("/data/name/code").asText());
+        assertEquals("validation_collection_system_flag_change",
+                call("PATCH", "/api/collections/sys_notes", "{\"system\":false}", 400).at("/data/system/code").asText());
+        call("PATCH", "/api/collections/sys_notes", "{\"system\":true,\"listRule\":\"\"}", 200);
+        call("DELETE", "/api/collections/sys_notes", null, 400);
+        assertFalse(call("POST", "/api/collections", "{\"name\":\"plain_notes\"}", 200).get("system").asBoolean());
+        call("PATCH", "/api/collections/plain_notes", "{\"system\":true}", 400);
+    }
+
+    @Test
+    void theAuthScaffoldShowsTheUniqueIndexesEveryAuthCollectionGets() throws Exception {
+        JsonNode auth = call("GET", "/api/collections/meta/scaffolds", null, 200).get("auth");
+        assertEquals(2, auth.get("indexes").size(), auth.toString());
+        assertTrue(auth.get("indexes").get(0).asText().contains("UNIQUE INDEX") && auth.get("indexes").get(0).asText()
+                .contains("(`tokenKey`)"));
+        assertTrue(auth.get("indexes").get(1).asText().endsWith("(`email`) WHERE `email` != ''"));
+        assertEquals(0, call("GET", "/api/collections/meta/scaffolds", null, 200).at("/base/indexes").size());
     }
 
     @Test

@@ -89,6 +89,26 @@ class RecordAuthEdgeTest {
     }
 
     @Test
+    void aNewTokenSecretEndsTheTokensOfThatKindAndSecretsAreNeverShown() throws Exception {
+        String first = "s".repeat(40);
+        JsonNode created = call("POST", "/api/collections", "{\"name\":\"keyed\",\"type\":\"auth\",\"createRule\":\"\","
+                + "\"authToken\":{\"duration\":3600,\"secret\":\"" + first + "\"}}", token, 200);
+        assertEquals(3600, created.at("/authToken/duration").asInt());
+        assertFalse(created.get("authToken").has("secret"), "never shown: " + created.get("authToken"));
+        assertFalse(call("GET", "/api/collections/keyed", null, token, 200).get("authToken").has("secret"));
+        call("POST", "/api/collections/keyed/records", "{\"email\":\"k@example.com\",\"password\":\"password-1\","
+                + "\"passwordConfirm\":\"password-1\"}", null, 200);
+        String login = "{\"identity\":\"k@example.com\",\"password\":\"password-1\"}";
+        String before = call("POST", "/api/collections/keyed/auth-with-password", login, null, 200).get("token").asText();
+        call("PATCH", "/api/collections/keyed", "{\"authToken\":{\"duration\":3600,\"secret\":\"\"}}", token, 200);
+        call("POST", "/api/collections/keyed/auth-refresh", null, before, 200); // an empty secret keeps the one it has
+        call("PATCH", "/api/collections/keyed", "{\"authToken\":{\"secret\":\"" + "t".repeat(40) + "\"}}", token, 200);
+        call("POST", "/api/collections/keyed/auth-refresh", null, before, 401);
+        String after = call("POST", "/api/collections/keyed/auth-with-password", login, null, 200).get("token").asText();
+        call("POST", "/api/collections/keyed/auth-refresh", null, after, 200);
+    }
+
+    @Test
     void emailsDifferingInCaseAreTwoAccountsAndEachLogsInAsItself() throws Exception {
         String lower = signUp("case@example.com", "lower-password");
         String upper = signUp("CASE@example.com", "upper-password");
