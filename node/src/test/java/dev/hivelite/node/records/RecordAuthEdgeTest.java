@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -221,47 +220,5 @@ class RecordAuthEdgeTest {
         JsonNode collections = call("GET", "/api/collections?fields=id,name", null, token, 200);
         collections.get("items").forEach(c -> assertEquals(2, c.size(), c.toString()));
         assertEquals(2, call("GET", "/api/collections/members?fields=id,name", null, token, 200).size());
-    }
-
-    @Test
-    void fieldsPicksFromEverySuccessfulJsonAnswer() throws Exception {
-        JsonNode methods = call("GET", "/api/collections/members/auth-methods?fields=password", null, null, 200);
-        assertEquals(List.of("password"), names(methods));
-        assertTrue(methods.at("/password/enabled").asBoolean());
-        assertEquals(List.of("code"), names(call("GET", "/api/health?fields=code", null, null, 200)));
-        JsonNode settings = call("GET", "/api/settings?fields=meta.appName", null, token, 200);
-        assertEquals(List.of("meta"), names(settings));
-        assertEquals(List.of("appName"), names(settings.get("meta")));
-        JsonNode created = call("POST", "/api/collections?fields=id,name", "{\"name\":\"picked_notes\"}", token, 200);
-        assertEquals(List.of("id", "name"), names(created));
-        assertEquals(List.of("name"), names(call("PATCH", "/api/collections/picked_notes?fields=name",
-                "{\"listRule\":\"\"}", token, 200)));
-        assertEquals(List.of("base"), names(call("GET", "/api/collections/meta/scaffolds?fields=base", null, token, 200)));
-        assertEquals(List.of("token"), names(call("POST", "/api/files/token?fields=token", null, token, 200)));
-    }
-
-    @Test
-    void multipartFormsAreBodiesOfTheOtherRoutesToo() throws Exception {
-        java.util.Map<String, String> su = java.util.Map.of("Authorization", token);
-        java.net.http.HttpResponse<String> created = worker.sendForm("POST", "/api/collections",
-                new dev.hivelite.node.Form().field("name", "form_notes").field("listRule", ""), su);
-        assertEquals(200, created.statusCode(), created.body());
-        assertEquals("", Json.mapper().readTree(created.body()).get("listRule").asText());
-        java.net.http.HttpResponse<String> settings = worker.sendForm("PATCH", "/api/settings",
-                new dev.hivelite.node.Form().field("@jsonPayload", "{\"meta\":{\"appName\":\"Form app\"}}"), su);
-        assertEquals(200, settings.statusCode(), settings.body());
-        assertEquals("Form app", Json.mapper().readTree(settings.body()).at("/meta/appName").asText());
-        java.net.http.HttpResponse<String> realtime = worker.sendForm("POST", "/api/realtime",
-                new dev.hivelite.node.Form().field("clientId", "no-such-client").field("subscriptions", "form_notes"), su);
-        assertEquals(404, realtime.statusCode(), "the form is read, the client is unknown: " + realtime.body());
-        java.net.http.HttpResponse<String> badPayload = worker.sendForm("PATCH", "/api/settings",
-                new dev.hivelite.node.Form().field("@jsonPayload", "[1"), su);
-        assertEquals(400, badPayload.statusCode(), badPayload.body());
-    }
-
-    private static List<String> names(JsonNode object) {
-        List<String> out = new java.util.ArrayList<>();
-        object.fieldNames().forEachRemaining(out::add);
-        return out;
     }
 }
