@@ -119,7 +119,8 @@ public final class RealtimeAccess {
                         own = false;
                     }
                 }
-                ObjectNode json = RecordJson.export(collection, row, admin, own);
+                // As PocketBase's broadcast: emails for the owner, managers and superusers, hidden fields for no one.
+                ObjectNode json = RecordJson.export(collection, row, false, own || admin);
                 String expand = viewer.query().getOrDefault("expand", "");
                 if (!expand.isBlank()) {
                     new Expander(c, schema, info, admin, clock).expand(collection, List.of(row), List.of(json),

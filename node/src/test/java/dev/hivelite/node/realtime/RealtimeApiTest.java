@@ -169,6 +169,20 @@ class RealtimeApiTest {
     }
 
     @Test
+    void hiddenFieldsStayOutOfEventsEvenForSuperusers() throws Exception {
+        post("/api/collections", "{\"name\":\"vault\",\"listRule\":\"\",\"fields\":[{\"name\":\"label\",\"type\":\"text\"},"
+                + "{\"name\":\"code\",\"type\":\"text\",\"hidden\":true}]}");
+        try (Stream stream = new Stream("/api/realtime")) {
+            String clientId = Json.mapper().readTree(stream.next().data()).get("clientId").asText();
+            assertEquals(204, subscribe(clientId, token, "vault/*"));
+            post("/api/collections/vault/records", "{\"label\":\"door\",\"code\":\"1234\"}");
+            JsonNode record = Json.mapper().readTree(stream.next().data()).get("record");
+            assertEquals("door", record.get("label").asText());
+            assertTrue(!record.has("code"), "PocketBase's events never carry hidden fields: " + record);
+        }
+    }
+
+    @Test
     void subscriptionErrors() throws Exception {
         assertEquals(404, subscribe("no-such-client", null, "notes/*"));
         assertEquals(400, worker.send("POST", "/api/realtime", "{}", Map.of()).statusCode());
