@@ -186,24 +186,20 @@ public final class RealtimeService implements HttpService {
                                 java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
                     }
                 }
-            } catch (IOException e) {
-                throw new ApiException.BadRequest("Failed to read the redirect data.");
+            } catch (IOException | IllegalArgumentException e) {
+                params.put("state", ""); // unreadable: the failure page
             }
         }
         String state = params.getOrDefault("state", "");
-        if (state.isEmpty()) {
-            throw ApiException.invalid("state", "validation_required", "Cannot be blank.");
-        }
-        String data = Json.mapper().createObjectNode().put("state", state).put("code", params.getOrDefault("code", ""))
-                .put("error", params.getOrDefault("error", "")).toString();
-        boolean delivered = hub.direct(state, "@oauth2", data);
-        boolean ok = delivered && params.getOrDefault("error", "").isEmpty();
-        String html = "<!doctype html><html><head><meta charset=\"utf-8\"><title>OAuth2</title></head><body><p>"
-                + (ok ? "Authentication complete. You can close this window."
-                      : "Authentication failed. Close this window and try again.")
-                + "</p><script>window.close()</script></body></html>";
-        res.status(ok ? Status.OK_200 : Status.BAD_REQUEST_400)
-           .header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
-           .send(html.getBytes(StandardCharsets.UTF_8));
+        boolean delivered = !state.isEmpty() && hub.direct(state, "@oauth2", Json.mapper().createObjectNode()
+                .put("state", state).put("code", params.getOrDefault("code", ""))
+                .put("error", params.getOrDefault("error", "")).toString());
+        boolean ok = delivered && params.getOrDefault("error", "").isEmpty() && !params.getOrDefault("code", "").isEmpty();
+        // As PocketBase: the popup is sent on to the dashboard's success or failure page (307 after a GET,
+        // 303 after a form POST); the SDK closes it once its realtime client has the code.
+        String toDashboard = req.path().pathParameters().first("db").isPresent() ? "../../../_/" : "../_/";
+        res.status("GET".equals(req.prologue().method().text()) ? Status.TEMPORARY_REDIRECT_307 : Status.SEE_OTHER_303)
+           .header(HeaderNames.LOCATION, toDashboard + "#/auth/oauth2-redirect-" + (ok ? "success" : "failure"))
+           .send();
     }
 }

@@ -200,8 +200,8 @@ class RealtimeApiTest {
             assertEquals(204, subscribe(clientId, null, "@oauth2"));
             HttpResponse<String> page = worker.send("GET", "/api/oauth2-redirect?state=" + clientId + "&code=the-code", null,
                     Map.of());
-            assertEquals(200, page.statusCode(), page.body());
-            assertTrue(page.headers().firstValue("content-type").orElse("").startsWith("text/html"));
+            assertEquals(307, page.statusCode(), page.body());
+            assertEquals("../_/#/auth/oauth2-redirect-success", page.headers().firstValue("location").orElse(""));
             Event e = stream.next();
             assertEquals("@oauth2", e.name());
             JsonNode data = Json.mapper().readTree(e.data());
@@ -209,10 +209,17 @@ class RealtimeApiTest {
             assertEquals("the-code", data.get("code").asText());
             HttpResponse<String> again = worker.send("GET", "/api/oauth2-redirect?state=" + clientId + "&code=replayed",
                     null, Map.of());
-            assertEquals(400, again.statusCode(), "the subscription ends with its one message: " + again.body());
+            assertEquals("../_/#/auth/oauth2-redirect-failure", again.headers().firstValue("location").orElse(""),
+                    "the subscription ends with its one message");
         }
-        assertEquals(400, worker.send("GET", "/api/oauth2-redirect?state=unknown&code=x", null, Map.of()).statusCode());
-        assertEquals(400, worker.send("GET", "/api/oauth2-redirect?code=x", null, Map.of()).statusCode());
+        for (String query : new String[] {"state=unknown&code=x", "code=x"}) {
+            HttpResponse<String> failed = worker.send("GET", "/api/oauth2-redirect?" + query, null, Map.of());
+            assertEquals(307, failed.statusCode());
+            assertEquals("../_/#/auth/oauth2-redirect-failure", failed.headers().firstValue("location").orElse(""));
+        }
+        HttpResponse<String> posted = worker.send("POST", "/db/main/api/oauth2-redirect", "state=unknown", Map.of());
+        assertEquals(303, posted.statusCode(), "a form POST is answered with 303");
+        assertEquals("../../../_/#/auth/oauth2-redirect-failure", posted.headers().firstValue("location").orElse(""));
     }
 
     @Test
