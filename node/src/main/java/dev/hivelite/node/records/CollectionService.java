@@ -48,6 +48,7 @@ public final class CollectionService implements HttpService {
                  .post(p + "/api/collections", this::create)
                  .put(p + "/api/collections/import", this::importCollections)
                  .get(p + "/api/collections/meta/scaffolds", this::scaffolds)
+                 .get(p + "/api/collections/meta/oauth2-providers", this::oauth2Providers)
                  .get(p + "/api/collections/{collection}", this::view)
                  .patch(p + "/api/collections/{collection}", this::update)
                  .delete(p + "/api/collections/{collection}", this::delete)
@@ -296,6 +297,21 @@ public final class CollectionService implements HttpService {
         return ApiException.BadRequest.nested("Failed to import collections.", Map.of("collections",
                 new FieldError("validation_collections_import_failure",
                         "Data validations failed for collection " + which + ": " + detail)));
+    }
+
+    /**
+     * The providers an auth collection can configure by name alone (their endpoints are known) and the
+     * generic OpenID Connect ones, which take {@code authURL}, {@code tokenURL} and {@code userInfoURL}.
+     * No logos are served ({@code logo} is empty).
+     */
+    private void oauth2Providers(ServerRequest req, ServerResponse res) {
+        try (Scopes.Scope scope = admin(req)) {
+            List<Map<String, String>> out = new java.util.ArrayList<>();
+            for (String name : OAuth2.CONFIGURABLE) {
+                out.add(Map.of("name", name, "displayName", OAuth2.DISPLAY_NAMES.getOrDefault(name, name), "logo", ""));
+            }
+            Responses.json(req, res, out);
+        }
     }
 
     private void scaffolds(ServerRequest req, ServerResponse res) {

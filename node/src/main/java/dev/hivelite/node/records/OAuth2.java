@@ -48,6 +48,9 @@ final class OAuth2 {
             "discord", "Discord", "apple", "Apple", "microsoft", "Microsoft", "facebook", "Facebook",
             "oidc", "OpenID Connect", "oidc2", "(2) OpenID Connect", "oidc3", "(3) OpenID Connect");
 
+    /** What {@code GET /api/collections/meta/oauth2-providers} lists: the well-known ones and generic OIDC. */
+    static final List<String> CONFIGURABLE = List.of("discord", "github", "gitlab", "google", "oidc", "oidc2", "oidc3");
+
     static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT)
             .followRedirects(HttpClient.Redirect.NEVER).build();

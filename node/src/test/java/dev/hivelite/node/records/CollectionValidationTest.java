@@ -112,6 +112,19 @@ class CollectionValidationTest {
     }
 
     @Test
+    void theConfigurableOAuth2ProvidersAreListedForSuperusers() throws Exception {
+        JsonNode providers = call("GET", "/api/collections/meta/oauth2-providers", null, 200);
+        assertTrue(providers.isArray() && providers.size() >= 5, providers.toString());
+        boolean github = false;
+        for (JsonNode p : providers) {
+            github |= p.get("name").asText().equals("github") && p.get("displayName").asText().equals("GitHub");
+            assertTrue(p.has("logo"));
+        }
+        assertTrue(github, providers.toString());
+        assertEquals(401, worker.send("GET", "/api/collections/meta/oauth2-providers", null, java.util.Map.of()).statusCode());
+    }
+
+    @Test
     void theAuthScaffoldShowsTheUniqueIndexesEveryAuthCollectionGets() throws Exception {
         JsonNode auth = call("GET", "/api/collections/meta/scaffolds", null, 200).get("auth");
         assertEquals(2, auth.get("indexes").size(), auth.toString());
