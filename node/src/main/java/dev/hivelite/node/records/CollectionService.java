@@ -49,6 +49,7 @@ public final class CollectionService implements HttpService {
                  .put(p + "/api/collections/import", this::importCollections)
                  .get(p + "/api/collections/meta/scaffolds", this::scaffolds)
                  .get(p + "/api/collections/meta/oauth2-providers", this::oauth2Providers)
+                 .post(p + "/api/collections/meta/dry-run-view", this::dryRunView)
                  .get(p + "/api/collections/{collection}", this::view)
                  .patch(p + "/api/collections/{collection}", this::update)
                  .delete(p + "/api/collections/{collection}", this::delete)
@@ -311,6 +312,51 @@ public final class CollectionService implements HttpService {
                 out.add(Map.of("name", name, "displayName", OAuth2.DISPLAY_NAMES.getOrDefault(name, name), "logo", ""));
             }
             Responses.json(req, res, out);
+        }
+    }
+
+    /** Thrown to undo a dry run's transaction once its answer is taken. */
+    private static final class DryRunDone extends RuntimeException {
+        final Map<String, Object> answer;
+
+        DryRunDone(Map<String, Object> answer) {
+            super(null, null, false, false);
+            this.answer = answer;
+        }
+    }
+
+    /**
+     * {@code {query}} → the fields a view of that query would have and up to 10 of its rows
+     * ({@code {fields, sample}}), as PocketBase's dashboard previews a view. The view is created and its
+     * rows read inside a transaction that is then rolled back: nothing is kept.
+     */
+    private void dryRunView(ServerRequest req, ServerResponse res) {
+        try (Scopes.Scope scope = admin(req)) {
+            requireWritable(scope);
+            JsonNode body = Bodies.json(req);
+            String query = Bodies.text(body, "query");
+            if (query == null || query.isBlank()) {
+                throw ApiException.invalid("query", "validation_required", "Cannot be blank.");
+            }
+            ObjectNode def = dev.hivelite.node.common.Json.mapper().createObjectNode()
+                    .put("name", "dry_run_" + Long.toHexString(System.nanoTime())).put("type", Collection.VIEW)
+                    .put("viewQuery", query);
+            try {
+                scope.lease.db().writeAlone(c -> {
+                    Schema fresh = new Schema(CollectionStore.load(c));
+                    Collection view = ddl("create", () -> CollectionDdl.create(c, new CollectionBuilder(fresh, clock).create(def)));
+                    List<ObjectNode> sample = new java.util.ArrayList<>();
+                    for (Map<String, Object> row : RecordQuery.select(c, view, RecordQuery.Where.ALL, "", 10, 0)) {
+                        sample.add(RecordJson.export(view, row, true, true));
+                    }
+                    ArrayNode fields = view.toJson().withArray("fields");
+                    throw new DryRunDone(Map.of("fields", fields, "sample", sample));
+                });
+            } catch (DryRunDone done) {
+                Responses.json(req, res, done.answer);
+                return;
+            }
+            throw new IllegalStateException("not reached: a dry run always ends in DryRunDone");
         }
     }
 

@@ -125,6 +125,27 @@ class CollectionValidationTest {
     }
 
     @Test
+    void aDryRunOfAViewQueryShowsItsFieldsAndSomeRowsAndKeepsNothing() throws Exception {
+        call("POST", "/api/collections", "{\"name\":\"dry_source\",\"fields\":[{\"name\":\"title\",\"type\":\"text\"}]}", 200);
+        for (int i = 0; i < 12; i++) {
+            call("POST", "/api/collections/dry_source/records", "{\"title\":\"t" + i + "\"}", 200);
+        }
+        int before = call("GET", "/api/collections", null, 200).get("totalItems").asInt();
+        JsonNode run = call("POST", "/api/collections/meta/dry-run-view",
+                "{\"query\":\"SELECT id, title FROM dry_source\"}", 200);
+        assertEquals(java.util.List.of("id", "title"), java.util.stream.StreamSupport.stream(run.get("fields").spliterator(), false)
+                .map(f -> f.get("name").asText()).toList());
+        assertEquals("text", run.at("/fields/1/type").asText());
+        assertEquals(10, run.get("sample").size(), "ten rows at most");
+        assertTrue(run.at("/sample/0/title").asText().startsWith("t"));
+        assertEquals(before, call("GET", "/api/collections", null, 200).get("totalItems").asInt(), "nothing is kept");
+        call("POST", "/api/collections/meta/dry-run-view", "{\"query\":\"SELECT title FROM dry_source\"}", 400);
+        call("POST", "/api/collections/meta/dry-run-view", "{\"query\":\"DELETE FROM dry_source\"}", 400);
+        call("POST", "/api/collections/meta/dry-run-view", "{}", 400);
+        assertEquals(12, call("GET", "/api/collections/dry_source/records", null, 200).get("totalItems").asInt());
+    }
+
+    @Test
     void theAuthScaffoldShowsTheUniqueIndexesEveryAuthCollectionGets() throws Exception {
         JsonNode auth = call("GET", "/api/collections/meta/scaffolds", null, 200).get("auth");
         assertEquals(2, auth.get("indexes").size(), auth.toString());
