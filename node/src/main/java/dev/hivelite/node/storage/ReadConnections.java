@@ -63,6 +63,26 @@ final class ReadConnections {
      * it started. Idle snapshots are ended by {@link #sweep} so that they never hold checkpoints back.
      */
     <T> T run(SqlWork<T> work, boolean snapshot) throws SQLException, InterruptedException {
+        return run(work, snapshot, null);
+    }
+
+    /**
+     * Like {@link #run} with a snapshot; {@code version[0]} receives the WAL index header the snapshot
+     * began at (or stays null when the read ran without one): while the header still reads the same,
+     * nothing has committed since and the result still holds.
+     */
+    <T> T runVersioned(SqlWork<T> work, long[][] version) throws SQLException, InterruptedException {
+        return run(work, true, version);
+    }
+
+    /** The WAL index header now, or null when it cannot be read. */
+    long[] currentVersion() {
+        WalIndex index = walIndex;
+        long[] now = new long[WalIndex.LONGS];
+        return index != null && index.read(now) ? now : null;
+    }
+
+    private <T> T run(SqlWork<T> work, boolean snapshot, long[][] version) throws SQLException, InterruptedException {
         readPermits.acquire();
         Reader reader = null;
         try {
@@ -78,6 +98,9 @@ final class ReadConnections {
                 }
             }
             begin(reader, snapshot);
+            if (version != null && reader.snapshot) {
+                version[0] = reader.seen.clone();
+            }
             T result = work.run(reader.connection);
             if (walIndex == null && walIndexTried.compareAndSet(false, true)) {
                 walIndex = sideFiles.walIndex(); // the index exists once a connection has read

@@ -147,6 +147,41 @@ public final class SqliteDatabase implements AutoCloseable {
         return await(submit(readPool, () -> readers.run(work, true)));
     }
 
+    /** Values kept by {@link #readCached}, by key. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Cached> readCache = new java.util.concurrent.ConcurrentHashMap<>();
+    static final int READ_CACHE_ENTRIES = 8192;
+
+    private record Cached(long[] version, Object basis, Object value) {
+    }
+
+    /**
+     * The value {@code work} reads, kept and answered again without SQLite as long as nothing has
+     * committed to the file since the read's snapshot began, in this process or any other: the WAL
+     * index header (a few loads of mapped memory) is compared with the one the snapshot began at, as
+     * the kept read transactions do. {@code basis} is what else the value was computed from (the schema,
+     * say): a value is answered again only for the same object. A null value is not kept. Keep values
+     * immutable: they are shared by every caller.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T readCached(String key, Object basis, SqlWork<T> work) {
+        long[] now = readers.currentVersion();
+        if (now != null) {
+            Cached hit = readCache.get(key);
+            if (hit != null && hit.basis() == basis && java.util.Arrays.equals(hit.version(), now)) {
+                return (T) hit.value();
+            }
+        }
+        long[][] version = new long[1][];
+        T value = await(submit(readPool, () -> readers.runVersioned(work, version)));
+        if (value != null && version[0] != null) {
+            if (readCache.size() >= READ_CACHE_ENTRIES) {
+                readCache.clear();
+            }
+            readCache.put(key, new Cached(version[0], basis, value));
+        }
+        return value;
+    }
+
     /** Read connections holding a read transaction now (for tests). */
     int openSnapshots() {
         return readers.openSnapshots();

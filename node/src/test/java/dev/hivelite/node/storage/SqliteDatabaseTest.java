@@ -245,6 +245,34 @@ class SqliteDatabaseTest {
     }
 
     @Test
+    void aCachedReadIsAnsweredAgainOnlyUntilAnyInstanceCommits() throws Exception {
+        try (SqliteDatabase other = SqliteDatabase.open(dir.resolve("data.db"), SqliteOptions.defaults(), readPool)) {
+            java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+            Object basis = new Object();
+            SqlWork<Long> counted = c -> {
+                reads.incrementAndGet();
+                return count(c);
+            };
+            db.read(SqliteDatabaseTest::count); // maps the WAL index
+            org.awaitility.Awaitility.await("a read is answered from the cache while nothing commits")
+                    .atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> {
+                        int before = reads.get();
+                        db.readCached("k", basis, counted);
+                        return db.readCached("k", basis, counted) == 0L && reads.get() == before + 1;
+                    });
+            for (int i = 1; i <= 100; i++) {
+                SqliteDatabase writer = i % 2 == 0 ? db : other;
+                writer.write(c -> update(c, "INSERT INTO t (v) VALUES ('x')"));
+                assertEquals(i, (long) db.readCached("k", basis, counted), "read " + i + " missed a commit");
+            }
+            int before = reads.get();
+            assertEquals(100L, (long) db.readCached("k", new Object(), counted), "another basis is read again");
+            assertEquals(before + 1, reads.get());
+        }
+    }
+
+    @Test
     void readingTheWalIndexLeavesSqlitesLocksOnItInPlace() throws Exception {
         // POSIX record locks belong to the process: closing any descriptor of a file drops every lock
         // the process holds on it, SQLite's among them ("How To Corrupt", 2.2). The shared-memory
