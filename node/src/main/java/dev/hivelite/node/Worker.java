@@ -83,6 +83,8 @@ public final class Worker implements AutoCloseable {
     static final String PRIVATE_SOCKET = "private";
     /** How long a draining worker keeps its listener while telling clients to close (see DrainFilter). */
     static final Duration DRAIN_NOTICE = Duration.ofSeconds(1);
+    /** How long a starting worker waits for its Hazelcast join before it serves without the cluster. */
+    static final Duration JOIN_WAIT = Duration.ofSeconds(30);
     /** Size of the shared read pool queue; past it, reads are refused with 503 instead of piling up. */
     private static final int READ_QUEUE = 10_000;
 
@@ -208,6 +210,19 @@ public final class Worker implements AutoCloseable {
                 new BatchService(scopes, recordOperations, settingsStore, clock), new FileService(scopes, userTokens, clock),
                 new RealtimeService(realtime, directory), credentials);
 
+        // Public traffic waits for the cluster: a worker serving before it joined would make changes whose
+        // cache invalidations and realtime events reach no other worker. A join that fails or hangs is
+        // given up after JOIN_WAIT: the worker then serves degraded, and health and metrics say so.
+        cluster.start();
+        try {
+            if (!cluster.awaitJoin(JOIN_WAIT)) {
+                LOG.warning(() -> "worker " + config.workerId() + " serves without the Hazelcast cluster ("
+                        + cluster.state().name().toLowerCase() + "): caches stay local and realtime is degraded");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while joining the cluster", e);
+        }
         WebServer server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -237,7 +252,6 @@ public final class Worker implements AutoCloseable {
                 .build()
                 .start();
         state.stage(WorkerState.Stage.SERVING);
-        cluster.start();
         LOG.info(() -> "worker " + config.workerId() + " (pid " + state.pid() + ") serving on "
                 + config.host() + ":" + server.port() + ", private port " + server.port(PRIVATE_SOCKET));
         return new Worker(config, state, readPool, systemDb, pool, cluster, metrics, server, analytics, ticker, realtime);

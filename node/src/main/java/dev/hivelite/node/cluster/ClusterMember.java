@@ -14,8 +14,9 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 
 /**
- * This worker's Hazelcast member. {@link #start()} joins in the background so that HTTP is served
- * before the join completes (~1.5–3 s); {@link #state()} tells honestly where the join stands.
+ * This worker's Hazelcast member. {@link #start()} joins in the background (~1.5–3 s, more on a busy
+ * host); the worker waits for it ({@link #awaitJoin}) before it takes public traffic, and
+ * {@link #state()} tells honestly where the join stands.
  */
 public final class ClusterMember implements AutoCloseable {
 
@@ -42,9 +43,21 @@ public final class ClusterMember implements AutoCloseable {
         this.instanceName = instanceName;
     }
 
+    /** Counted down once the join has completed (its callbacks run) or failed. */
+    private final java.util.concurrent.CountDownLatch settled = new java.util.concurrent.CountDownLatch(1);
+
     /** Starts joining on a platform thread and returns at once. */
     public void start() {
         Thread.ofPlatform().name("hazelcast-join").daemon(true).start(this::join);
+    }
+
+    /**
+     * Waits until the join has completed, its callbacks included, or failed, for {@code limit} at most.
+     * Returns whether the member is joined.
+     */
+    public boolean awaitJoin(java.time.Duration limit) throws InterruptedException {
+        settled.await(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return state() == State.JOINED;
     }
 
     private void join() {
@@ -70,6 +83,8 @@ public final class ClusterMember implements AutoCloseable {
         } catch (RuntimeException e) {
             state = State.FAILED;
             LOG.log(Level.SEVERE, "Hazelcast join failed; realtime and shared caches are degraded", e);
+        } finally {
+            settled.countDown();
         }
     }
 

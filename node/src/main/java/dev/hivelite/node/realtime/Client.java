@@ -92,7 +92,10 @@ final class Client {
         if (queue.offer(m)) {
             return true;
         }
-        close("the client did not keep up with its events (" + queue.size() + " queued)");
+        String reason = "the client did not keep up with its events (" + queue.size() + " queued)";
+        java.util.logging.Logger.getLogger(Client.class.getName())
+                .warning(() -> "realtime client " + id + " disconnected: " + reason);
+        close(reason);
         return false;
     }
 

@@ -80,13 +80,14 @@ public final class RealtimeService implements HttpService {
                 while (true) {
                     Client.Message m = client.next();
                     if (m == Client.Message.CLOSE) {
+                        closing(out, client);
                         break;
                     }
                     write(out, client, m);
                     // Drain what else is waiting before one flush: one write for a burst.
                     for (Client.Message more = client.poll(); more != null; more = client.poll()) {
                         if (more == Client.Message.CLOSE) {
-                            out.flush();
+                            closing(out, client);
                             return;
                         }
                         write(out, client, more);
@@ -102,6 +103,13 @@ public final class RealtimeService implements HttpService {
         } finally {
             hub.disconnect(client);
         }
+    }
+
+    /** The stream's last words: why it ends, as an SSE comment line (clients ignore it, people and proxies' logs see it). */
+    private static void closing(OutputStream out, Client client) throws IOException {
+        String reason = client.closeReason == null ? "closed" : client.closeReason.replaceAll("[\r\n]", " ");
+        out.write((": " + reason + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
     }
 
     /**

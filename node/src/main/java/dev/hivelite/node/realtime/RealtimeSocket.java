@@ -16,6 +16,7 @@ import io.helidon.websocket.WsSession;
 import io.helidon.websocket.WsUpgradeException;
 
 import dev.hivelite.node.common.Json;
+import dev.hivelite.node.common.Principal;
 import dev.hivelite.node.platform.DatabaseDirectory;
 import dev.hivelite.node.platform.DatabaseStore;
 
@@ -119,10 +120,19 @@ public final class RealtimeSocket implements WsListener {
             String type = message.path("type").asText();
             switch (type) {
                 case "auth" -> {
-                    hub.setLocal(c, message.path("token").asText(""), currentTopics());
-                    reply(session, "auth", null);
+                    String token = message.path("token").asText("");
+                    hub.setLocal(c, token, currentTopics());
+                    if (!token.isBlank() && !authenticatesHere(c)) {
+                        error(session, "the token is invalid, expired or of another database: the connection is a guest");
+                    } else {
+                        reply(session, "auth", null);
+                    }
                 }
                 case "subscribe" -> {
+                    if (!message.path("topics").isArray() || message.path("topics").isEmpty()) {
+                        error(session, "subscribe lists its topics: {\"type\":\"subscribe\",\"topics\":[…]}");
+                        return;
+                    }
                     synchronized (topics) {
                         message.path("topics").forEach(t -> {
                             if (t.isTextual() && t.asText().length() <= Topic.MAX_LENGTH
@@ -151,6 +161,15 @@ public final class RealtimeSocket implements WsListener {
         } catch (Exception e) {
             error(session, "messages are JSON objects with a type: auth, subscribe or unsubscribe");
         }
+    }
+
+    /** Whether the connection's credentials hold in its own database (a guest's do not). */
+    private static boolean authenticatesHere(Client c) {
+        return switch (c.principal) {
+            case Principal.User u -> u.databaseId().equals(c.databaseId);
+            case Principal.Anonymous a -> false;
+            default -> c.principal.mayAdminister(c.databaseId);
+        };
     }
 
     private List<Topic> currentTopics() {

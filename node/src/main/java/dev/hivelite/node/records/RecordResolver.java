@@ -308,6 +308,11 @@ final class RecordResolver implements Resolver {
         if (key.contains(".")) {
             return bodyPath(key, modifiers);
         }
+        if ((modifiers.contains("length") || modifiers.contains("each"))
+                && !collection.field(key).map(Field::multi).orElse(false)) {
+            // As PocketBase: refused when the rule is saved, never judged on a text as if it were a count.
+            throw new FilterException(":each and :length apply to multi-valued fields only (" + key + ")");
+        }
         JsonNode body = request.body();
         JsonNode value = body == null ? null : body.get(key);
         if (modifiers.contains("isset")) {

@@ -80,6 +80,11 @@ public final class Scopes {
             if (principal instanceof Principal.User u && !u.databaseId().equals(db.id())) {
                 principal = Principal.ANONYMOUS; // another database's user is nobody here
             }
+            if (principal instanceof Principal.ApiKey k && !k.databaseId().equals(db.id())) {
+                // A key is meant for its own database: refused here, as on the platform routes, not taken as a guest.
+                throw new dev.hivelite.node.common.ApiException.Forbidden(
+                        "The authorized record is not allowed to perform this action.");
+            }
             return new Scope(db, lease, schema, principal, pool, db.id());
         } catch (RuntimeException e) {
             lease.close();

@@ -105,6 +105,15 @@ class IsolationMatrixTest {
         assertTrue(!r.body().contains("of beta"), "no data of beta leaks: " + r.body());
     }
 
+    @org.junit.jupiter.api.Test
+    void aKeyOfAlphaIsRefusedEvenWhereAGuestMayRead() throws Exception {
+        send("POST", "/db/beta/api/collections", "{\"name\":\"open\",\"listRule\":\"\",\"viewRule\":\"\"}", token, 200);
+        send("GET", "/db/beta/api/collections/open/records", null, null, 200);
+        HttpResponse<String> r = worker.send("GET", "/db/beta/api/collections/open/records", null,
+                Map.of("Authorization", alphaKey));
+        assertEquals(403, r.statusCode(), "a key is not taken as a guest in another database: " + r.body());
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("foreignRoutes")
     void aUserOfAlphaOpensNothingElse(String method, String path, String body) throws Exception {

@@ -154,6 +154,10 @@ class RuleJoinTest {
                 + "@request.body.title:changed = false\",\"fields\":[{\"name\":\"title\",\"type\":\"text\"},"
                 + "{\"name\":\"tags\",\"type\":\"select\",\"values\":[\"a\",\"b\",\"c\"],\"maxSelect\":3}]}", su, 200);
         worker.call("POST", "/api/collections/notes/records", "{\"title\":\"sent\"}", null, 200);
+        JsonNode refused = worker.call("PATCH", "/api/collections/notes", "{\"createRule\":\"@request.body.title:length > 100\"}",
+                su, 400);
+        assertEquals("validation_invalid_rule", refused.at("/data/createRule/code").asText(),
+                ":length of a single-valued field is refused at save, never read as a count: " + refused);
     }
 
     @Test
