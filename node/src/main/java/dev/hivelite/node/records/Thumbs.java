@@ -94,11 +94,13 @@ final class Thumbs {
         }
     }
 
+    /** Pixels decoded at most for one thumb: larger images are read subsampled (a 4,000 × 4,000 equivalent). */
+    static final long MAX_DECODED_PIXELS = 16_000_000L;
+    /** Images declaring more pixels than this get no thumb at all (the original is served): decompression bombs. */
+    static final long MAX_SOURCE_PIXELS = 400_000_000L;
+
     static void create(Path original, Path thumb, int width, int height, String mode) throws IOException {
-        BufferedImage src = ImageIO.read(original.toFile());
-        if (src == null) {
-            throw new IOException("no image reader for " + original.getFileName());
-        }
+        BufferedImage src = read(original);
         String format = format(thumb.getFileName().toString());
         BufferedImage out = scale(src, width, height, mode, "jpeg".equals(format));
         Files.createDirectories(thumb.getParent());
@@ -111,6 +113,35 @@ final class Thumbs {
             Files.move(temp, thumb, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Decodes the image, reading its declared size first: a large image is decoded subsampled (every
+     * n-th pixel of every n-th row), so that a small file declaring a huge image cannot fill the heap.
+     */
+    static BufferedImage read(Path original) throws IOException {
+        try (javax.imageio.stream.ImageInputStream in = ImageIO.createImageInputStream(original.toFile())) {
+            java.util.Iterator<javax.imageio.ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new IOException("no image reader for " + original.getFileName());
+            }
+            javax.imageio.ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (pixels > MAX_SOURCE_PIXELS) {
+                    throw new IOException("image too large for a thumb: " + reader.getWidth(0) + "x" + reader.getHeight(0));
+                }
+                javax.imageio.ImageReadParam param = reader.getDefaultReadParam();
+                int step = (int) Math.ceil(Math.sqrt((double) pixels / MAX_DECODED_PIXELS));
+                if (step > 1) {
+                    param.setSourceSubsampling(step, step, 0, 0);
+                }
+                return reader.read(0, param);
+            } finally {
+                reader.dispose();
+            }
         }
     }
 

@@ -79,6 +79,52 @@ class FileThumbsTest {
     }
 
     @Test
+    void aHugeDeclaredImageIsReadSubsampledOrNotAtAll() throws Exception {
+        Thumbs thumbs = new Thumbs(2, Duration.ofSeconds(1));
+        Path big = dir.resolve("big.png");
+        Files.write(big, blackPng(8000, 8000)); // 64 megapixels from a file of a few hundred KiB
+        Path thumb = thumbs.serve(big, "big.png", field(), "100x100", "image/png");
+        assertEquals(dir.resolve("thumbs_big.png").resolve("100x100_big.png"), thumb, "thumbed, from a subsampled read");
+        java.awt.image.BufferedImage read = ImageIO.read(thumb.toFile());
+        assertEquals(100, read.getWidth());
+        Path bomb = dir.resolve("bomb.png");
+        Files.write(bomb, blackPng(30000, 30000, 1)); // declares 900 megapixels; only one row follows
+        assertEquals(bomb, thumbs.serve(bomb, "bomb.png", field(), "100x100", "image/png"), "the original, never decoded");
+    }
+
+    /** A black RGB PNG of {@code width} × {@code height}, its rows compressed as they are made. */
+    private static byte[] blackPng(int width, int height) throws Exception {
+        return blackPng(width, height, height);
+    }
+
+    private static byte[] blackPng(int width, int height, int rows) throws Exception {
+        java.io.ByteArrayOutputStream idat = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.DeflaterOutputStream z = new java.util.zip.DeflaterOutputStream(idat)) {
+            byte[] row = new byte[width * 3 + 1];
+            for (int i = 0; i < rows; i++) {
+                z.write(row);
+            }
+        }
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        png.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        chunk(png, "IHDR", java.nio.ByteBuffer.allocate(13).putInt(width).putInt(height)
+                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0).array());
+        chunk(png, "IDAT", idat.toByteArray());
+        chunk(png, "IEND", new byte[0]);
+        return png.toByteArray();
+    }
+
+    private static void chunk(java.io.ByteArrayOutputStream out, String type, byte[] data) throws Exception {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(type.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        crc.update(data);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+        out.write(type.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.write(data);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
+    @Test
     void rangesFollowRfc9110() {
         assertEquals("Range[start=2, length=3, partial=true]", FileService.range("bytes=2-4", 10).toString());
         assertEquals("Range[start=7, length=3, partial=true]", FileService.range("bytes=-3", 10).toString());
