@@ -128,7 +128,9 @@ public final class Worker implements AutoCloseable {
     }
 
     public static Worker start(WorkerConfig config, Secrets secrets, Clock clock) {
-        int readThreads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+        // More threads than one database may use at once (its read connections): a database whose reads
+        // are slow (a view that never ends) leaves threads for the others.
+        int readThreads = Math.max(SqliteOptions.DEFAULT_READ_CONNECTIONS + 2, 2 * Runtime.getRuntime().availableProcessors());
         ThreadPoolExecutor readPool = new ThreadPoolExecutor(readThreads, readThreads, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(READ_QUEUE), Thread.ofPlatform().name("sqlite-reader-", 1)
                 .daemon(true).factory());

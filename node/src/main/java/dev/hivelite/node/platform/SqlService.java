@@ -42,8 +42,6 @@ public final class SqlService implements HttpService {
     public static final int MAX_STATEMENTS = 100;
     public static final int DEFAULT_TIMEOUT_SECONDS = 10;
     public static final int MAX_TIMEOUT_SECONDS = 60;
-    /** SQLite VM instructions between deadline checks: ~0.1 ms of work, negligible overhead. */
-    static final int PROGRESS_INSTRUCTIONS = 10_000;
 
     private final DatabaseDirectory databases;
     private final DatabasePool pool;
@@ -124,23 +122,13 @@ public final class SqlService implements HttpService {
         }
     }
 
-    /**
-     * Runs the steps under a deadline: SQLite calls the progress handler every few thousand VM
-     * instructions, and a non-zero answer interrupts the statement (JDBC's setQueryTimeout does not
-     * stop a running statement in sqlite-jdbc). The handler is removed before the connection goes back.
-     */
+    /** Runs the steps under the request's deadline (see {@link dev.hivelite.node.storage.QueryDeadline}). */
     private static List<Result> execute(Connection c, List<Step> steps, int timeout) throws SQLException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(timeout);
-        org.sqlite.ProgressHandler.setHandler(c, PROGRESS_INSTRUCTIONS, new org.sqlite.ProgressHandler() {
-            @Override
-            protected int progress() {
-                return System.nanoTime() > deadline ? 1 : 0;
-            }
-        });
+        long[] previous = dev.hivelite.node.storage.QueryDeadline.start(java.time.Duration.ofSeconds(timeout));
         try {
             return executeSteps(c, steps);
         } finally {
-            org.sqlite.ProgressHandler.clearHandler(c);
+            dev.hivelite.node.storage.QueryDeadline.restore(previous);
         }
     }
 

@@ -63,16 +63,50 @@ final class ReadConnections {
      * it started. Idle snapshots are ended by {@link #sweep} so that they never hold checkpoints back.
      */
     <T> T run(SqlWork<T> work, boolean snapshot) throws SQLException, InterruptedException {
-        return run(work, snapshot, null);
+        readPermits.acquire();
+        try {
+            return runHeld(work, snapshot, null);
+        } finally {
+            readPermits.release();
+        }
     }
 
     /**
-     * Like {@link #run} with a snapshot; {@code version[0]} receives the WAL index header the snapshot
-     * began at (or stays null when the read ran without one): while the header still reads the same,
-     * nothing has committed since and the result still holds.
+     * Takes one of the database's read permits on the caller's (virtual) thread, before a pool thread
+     * is used: reads waiting for a busy database wait there, not on pool threads other databases need.
      */
-    <T> T runVersioned(SqlWork<T> work, long[][] version) throws SQLException, InterruptedException {
-        return run(work, true, version);
+    void acquire() {
+        try {
+            readPermits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException.Unavailable("request interrupted");
+        }
+    }
+
+    void release() {
+        readPermits.release();
+    }
+
+    /**
+     * A read with a snapshot, its permit already taken ({@link #acquire}); {@code version[0]}, when
+     * given, receives the WAL index header the snapshot began at (or stays null when the read ran
+     * without one): while the header still reads the same, nothing has committed since and the result
+     * still holds. The read stops after {@link QueryDeadline#READS} (400).
+     */
+    <T> T runHeld(SqlWork<T> work, long[][] version) throws SQLException, InterruptedException {
+        long[] previous = QueryDeadline.start(QueryDeadline.READS);
+        try {
+            return runHeld(work, true, version);
+        } catch (SQLException e) {
+            if (QueryDeadline.passed()) {
+                throw new ApiException.BadRequest("The query ran longer than " + QueryDeadline.READS.toSeconds()
+                        + " s and was stopped.");
+            }
+            throw e;
+        } finally {
+            QueryDeadline.restore(previous);
+        }
     }
 
     /** The WAL index header now, or null when it cannot be read. */
@@ -82,8 +116,7 @@ final class ReadConnections {
         return index != null && index.read(now) ? now : null;
     }
 
-    private <T> T run(SqlWork<T> work, boolean snapshot, long[][] version) throws SQLException, InterruptedException {
-        readPermits.acquire();
+    private <T> T runHeld(SqlWork<T> work, boolean snapshot, long[][] version) throws SQLException, InterruptedException {
         Reader reader = null;
         try {
             if (closed) {
@@ -111,7 +144,6 @@ final class ReadConnections {
                 reader.lastUsed = System.nanoTime();
                 idle.offerFirst(reader);
             }
-            readPermits.release();
         }
     }
 

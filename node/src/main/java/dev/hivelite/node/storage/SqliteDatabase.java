@@ -139,12 +139,18 @@ public final class SqliteDatabase implements AutoCloseable {
         if (reader) {
             execute(connection, "PRAGMA query_only = ON");
         }
+        QueryDeadline.install(connection);
         return connection;
     }
 
     /** Runs {@code work} on a read connection (no writes possible: {@code query_only}). */
     public <T> T read(SqlWork<T> work) {
-        return await(submit(readPool, () -> readers.run(work, true)));
+        readers.acquire();
+        try {
+            return await(submit(readPool, () -> readers.runHeld(work, null)));
+        } finally {
+            readers.release();
+        }
     }
 
     /** Values kept by {@link #readCached}, by key. */
@@ -172,7 +178,13 @@ public final class SqliteDatabase implements AutoCloseable {
             }
         }
         long[][] version = new long[1][];
-        T value = await(submit(readPool, () -> readers.runVersioned(work, version)));
+        T value;
+        readers.acquire();
+        try {
+            value = await(submit(readPool, () -> readers.runHeld(work, version)));
+        } finally {
+            readers.release();
+        }
         if (value != null && version[0] != null) {
             if (readCache.size() >= READ_CACHE_ENTRIES) {
                 readCache.clear();
