@@ -20,6 +20,7 @@ import io.helidon.webserver.http.ServerResponse;
 
 import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.common.Bodies;
+import dev.hivelite.node.common.HeapBudget;
 import dev.hivelite.node.common.Json;
 import dev.hivelite.node.common.RequestContext;
 import dev.hivelite.node.observe.DatabaseAnalytics;
@@ -81,15 +82,18 @@ public final class SqlService implements HttpService {
         int timeout = timeout(body.get("timeout"));
         boolean batch = body.has("statements");
         List<Step> steps = batch ? steps(body.get("statements")) : List.of(step(body));
-        List<Result> results;
-        try (DatabasePool.Lease lease = pool.lease(db.id())) {
-            usage.used(db.id());
-            analytics.queries(db.id(), db.name(), steps.size());
-            results = run(lease.db(), steps, timeout, db.readOnly());
+        // Results are counted against the worker's heap budget too: parallel large results get 503, not an OOM.
+        try (HeapBudget.Reservation budget = HeapBudget.openUncapped()) {
+            List<Result> results;
+            try (DatabasePool.Lease lease = pool.lease(db.id())) {
+                usage.used(db.id());
+                analytics.queries(db.id(), db.name(), steps.size());
+                results = run(lease.db(), steps, timeout, db.readOnly(), budget);
+            }
+            double millis = (System.nanoTime() - started) / 1_000_000.0;
+            Object answer = batch ? Map.of("results", results, "durationMs", millis) : single(results.getFirst(), millis);
+            DatabaseService.send(res, answer);
         }
-        double millis = (System.nanoTime() - started) / 1_000_000.0;
-        Object answer = batch ? Map.of("results", results, "durationMs", millis) : single(results.getFirst(), millis);
-        DatabaseService.send(res, answer);
     }
 
     private static Map<String, Object> single(Result r, double millis) {
@@ -102,9 +106,10 @@ public final class SqlService implements HttpService {
         return out;
     }
 
-    private List<Result> run(SqliteDatabase db, List<Step> steps, int timeout, boolean readOnly) {
+    private List<Result> run(SqliteDatabase db, List<Step> steps, int timeout, boolean readOnly,
+                             HeapBudget.Reservation budget) {
         try {
-            return db.read(c -> execute(c, steps, timeout));
+            return db.read(c -> execute(c, steps, timeout, budget));
         } catch (StorageException e) {
             SQLException cause = sqlCause(e);
             if (cause == null || !cause.getMessage().contains("READONLY")) {
@@ -116,23 +121,25 @@ public final class SqlService implements HttpService {
         }
         try {
             // Alone: a statement stopped at its deadline aborts its whole transaction in SQLite.
-            return db.writeAlone(c -> execute(c, steps, timeout));
+            return db.writeAlone(c -> execute(c, steps, timeout, budget));
         } catch (StorageException e) {
             throw translate(e);
         }
     }
 
     /** Runs the steps under the request's deadline (see {@link dev.hivelite.node.storage.QueryDeadline}). */
-    private static List<Result> execute(Connection c, List<Step> steps, int timeout) throws SQLException {
+    private static List<Result> execute(Connection c, List<Step> steps, int timeout, HeapBudget.Reservation budget)
+            throws SQLException {
         long[] previous = dev.hivelite.node.storage.QueryDeadline.start(java.time.Duration.ofSeconds(timeout));
         try {
-            return executeSteps(c, steps);
+            return executeSteps(c, steps, budget);
         } finally {
             dev.hivelite.node.storage.QueryDeadline.restore(previous);
         }
     }
 
-    private static List<Result> executeSteps(Connection c, List<Step> steps) throws SQLException {
+    private static List<Result> executeSteps(Connection c, List<Step> steps, HeapBudget.Reservation budget)
+            throws SQLException {
         List<Result> results = new ArrayList<>();
         for (Step step : steps) {
             try (PreparedStatement ps = c.prepareStatement(step.text().sql)) {
@@ -164,7 +171,9 @@ public final class SqlService implements HttpService {
                             for (int i = 1; i <= columns.size(); i++) {
                                 Object value = rs.getObject(i);
                                 Object shown = value instanceof byte[] blob ? Base64.getEncoder().encodeToString(blob) : value;
-                                bytes += shown instanceof String text ? text.length() : 8;
+                                long size = shown instanceof String text ? text.length() : 8;
+                                bytes += size;
+                                budget.add(size + (value instanceof byte[] blob ? blob.length : 0));
                                 row.add(shown);
                             }
                             if (bytes > MAX_RESULT_BYTES) {

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import dev.hivelite.node.common.HeapBudget;
 import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.records.filter.FilterCompiler;
 import dev.hivelite.node.records.filter.FilterException;
@@ -85,7 +86,13 @@ final class RecordQuery {
     }
 
     static Map<String, Object> row(ResultSet rs, Collection collection) throws SQLException {
+        return row(rs, collection, null);
+    }
+
+    /** A row; with {@code budget}, the sizes of its text values are counted into it. */
+    static Map<String, Object> row(ResultSet rs, Collection collection, HeapBudget.Reservation budget) throws SQLException {
         Columns columns = COLUMNS.get(collection);
+        long size = 0;
         Map<String, Object> values = LinkedHashMap.newLinkedHashMap(columns.fields.length);
         for (int i = 0; i < columns.fields.length; i++) {
             Object raw;
@@ -94,10 +101,15 @@ final class RecordQuery {
                 // than sqlite-jdbc's getString, and a list reads dozens of them per request.
                 byte[] bytes = rs.getBytes(i + 1);
                 raw = bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+                size += bytes == null ? 0 : bytes.length;
             } else {
                 raw = rs.getObject(i + 1);
+                size += raw instanceof String text ? text.length() : raw instanceof byte[] b ? b.length : 8;
             }
             values.put(columns.names[i], columns.fields[i].fromDb(raw));
+        }
+        if (budget != null) {
+            budget.add(size);
         }
         return values;
     }
@@ -152,6 +164,12 @@ final class RecordQuery {
 
     static List<Map<String, Object>> select(Connection c, Collection collection, Where where, String orderBy, int limit,
                                             long offset) throws SQLException {
+        return select(c, collection, where, orderBy, limit, offset, null);
+    }
+
+    /** The page of rows; with {@code budget}, what they hold is counted into it (400/503 past it). */
+    static List<Map<String, Object>> select(Connection c, Collection collection, Where where, String orderBy, int limit,
+                                            long offset, HeapBudget.Reservation budget) throws SQLException {
         String sql = "SELECT " + columns(collection) + " FROM " + RecordResolver.quote(collection.name()) + " t WHERE "
                 + where.sql() + orderBy + " LIMIT ? OFFSET ?";
         List<Map<String, Object>> out = new ArrayList<>();
@@ -164,7 +182,7 @@ final class RecordQuery {
         ps.setLong(i, offset);
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(row(rs, collection));
+                out.add(row(rs, collection, budget));
             }
         } catch (SQLException e) {
             Statements.evict(c, sql);

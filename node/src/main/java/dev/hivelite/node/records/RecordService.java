@@ -17,6 +17,7 @@ import io.helidon.webserver.http.ServerResponse;
 import dev.hivelite.node.auth.ClientIp;
 import dev.hivelite.node.auth.SuperuserInput;
 import dev.hivelite.node.auth.SuperuserRecords;
+import dev.hivelite.node.common.HeapBudget;
 import dev.hivelite.node.common.Json;
 import dev.hivelite.node.common.Responses;
 import dev.hivelite.node.common.ApiException;
@@ -153,16 +154,20 @@ public final class RecordService implements HttpService {
                 throw RecordQuery.badFilter(e);
             }
             List<String> expand = expand(req);
-            Object[] result = scope.lease.db().read(c -> {
-                List<Map<String, Object>> rows = RecordQuery.select(c, collection, where, order, page.perPage(), page.offset());
-                long total = page.skipTotal() ? -1 : RecordQuery.count(c, collection, where);
-                List<ObjectNode> items = operations.export(scope, collection, rows, info, c);
-                new Expander(c, scope.schema, info, scope.admin, clock).expand(collection, rows, items, expand, 1);
-                return new Object[] {items, total};
-            });
-            @SuppressWarnings("unchecked")
-            List<ObjectNode> items = (List<ObjectNode>) result[0];
-            Responses.json(req, res, page.result(items, (Long) result[1]));
+            // What the page reads is counted: one request cannot fill the heap with large records.
+            try (HeapBudget.Reservation budget = HeapBudget.open()) {
+                Object[] result = scope.lease.db().read(c -> {
+                    List<Map<String, Object>> rows = RecordQuery.select(c, collection, where, order, page.perPage(),
+                            page.offset(), budget);
+                    long total = page.skipTotal() ? -1 : RecordQuery.count(c, collection, where);
+                    List<ObjectNode> items = operations.export(scope, collection, rows, info, c);
+                    new Expander(c, scope.schema, info, scope.admin, clock).expand(collection, rows, items, expand, 1);
+                    return new Object[] {items, total};
+                });
+                @SuppressWarnings("unchecked")
+                List<ObjectNode> items = (List<ObjectNode>) result[0];
+                Responses.json(req, res, page.result(items, (Long) result[1]));
+            }
         }
     }
 

@@ -82,6 +82,21 @@ class ApiConventionsTest {
         assertEquals(400, badPayload.statusCode(), badPayload.body());
     }
 
+    @Test
+    void aPageLargerThanOneAnswerMayHoldIsRefusedAndTheWorkerKeepsServing() throws Exception {
+        call("POST", "/api/collections", "{\"name\":\"blobs\",\"listRule\":\"\",\"fields\":[{\"name\":\"data\",\"type\":\"json\"}]}",
+                token, 200);
+        String big = "{\"data\":\"" + "y".repeat(1_000_000) + "\"}";
+        for (int i = 0; i < 60; i++) {
+            call("POST", "/api/collections/blobs/records", big, token, 200);
+        }
+        java.net.http.HttpResponse<String> refused = worker.send("GET", "/api/collections/blobs/records?perPage=60", null,
+                java.util.Map.of());
+        assertEquals(400, refused.statusCode(), "60 MB in one page");
+        assertTrue(Json.mapper().readTree(refused.body()).get("message").asText().contains("perPage"));
+        assertEquals(10, call("GET", "/api/collections/blobs/records?perPage=10", null, null, 200).get("items").size());
+    }
+
     private static List<String> names(JsonNode object) {
         List<String> out = new java.util.ArrayList<>();
         object.fieldNames().forEachRemaining(out::add);
