@@ -88,15 +88,7 @@ public final class SuperuserAuthService implements HttpService {
     private void impersonate(ServerRequest req, ServerResponse res) {
         Principal.Superuser caller = RequestContext.principal(req).requireSuperuser();
         JsonNode body = Bodies.json(req);
-        JsonNode duration = body.get("duration");
-        if (duration != null && !duration.isNull() && !duration.isNumber()) {
-            throw ApiException.invalid(Map.of("duration", new FieldError("validation_invalid_type", "Must be a number.")));
-        }
-        long seconds = duration == null ? 0 : duration.asLong();
-        if (seconds < 0) {
-            throw ApiException.invalid(Map.of("duration",
-                    new FieldError("validation_min_greater_equal_than_required", "Must be no less than 0.")));
-        }
+        long seconds = Bodies.seconds(body, "duration");
         String ip = ClientIp.of(req);
         Authenticator.Login login = authenticator.impersonate(req.path().pathParameters().get("id"),
                 seconds > 0 ? Duration.ofSeconds(seconds) : Authenticator.SESSION_TTL, ip);

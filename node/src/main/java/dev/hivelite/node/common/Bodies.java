@@ -135,6 +135,39 @@ public final class Bodies {
         return out;
     }
 
+    /** Longest duration in seconds a request may ask for (a token's, say): about 300 years. */
+    public static final long MAX_SECONDS = 10_000_000_000L;
+
+    /**
+     * A duration in whole seconds, 0 when absent: a JSON number, or its text as forms send it (PocketBase
+     * converts those); a negative, fractional, huge or non-numeric value is a field error.
+     */
+    public static long seconds(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull() || value.isTextual() && value.asText().isBlank()) {
+            return 0;
+        }
+        java.math.BigDecimal number;
+        try {
+            number = value.isNumber() ? value.decimalValue() : value.isTextual() ? new java.math.BigDecimal(value.asText().trim()) : null;
+        } catch (NumberFormatException e) {
+            number = null;
+        }
+        if (number == null) {
+            throw ApiException.invalid(java.util.Map.of(field, new ApiException.FieldError("validation_invalid_type",
+                    "Must be a number.")));
+        }
+        if (number.signum() < 0) {
+            throw ApiException.invalid(java.util.Map.of(field, new ApiException.FieldError(
+                    "validation_min_greater_equal_than_required", "Must be no less than 0.")));
+        }
+        if (number.compareTo(java.math.BigDecimal.valueOf(MAX_SECONDS)) > 0) {
+            throw ApiException.invalid(java.util.Map.of(field, new ApiException.FieldError(
+                    "validation_max_less_equal_than_required", "Must be no greater than " + MAX_SECONDS + ".")));
+        }
+        return number.longValue();
+    }
+
     /** A text field, or null when absent or JSON null; a non-text value is a 400. */
     public static String text(JsonNode body, String field) {
         JsonNode value = body.get(field);

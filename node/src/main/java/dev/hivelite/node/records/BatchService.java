@@ -161,7 +161,9 @@ public final class BatchService implements HttpService {
 
     private Map<String, Object> run(java.sql.Connection c, Scopes.Scope scope, ServerRequest req, Item item,
                                     List<RecordOperations.Done> done) throws java.sql.SQLException {
-        String url = item.url().replaceFirst("^/db/[^/]+(?=/api/)", "");
+        // "/db/{name}/api/..." names this database or is an unknown route (never another database's).
+        String url = item.url().startsWith("/db/" + scope.db.name() + "/api/")
+                ? item.url().substring(("/db/" + scope.db.name()).length()) : item.url();
         String full = item.method().toUpperCase(java.util.Locale.ROOT) + " " + url;
         Matcher m;
         String query;
@@ -307,14 +309,16 @@ public final class BatchService implements HttpService {
                         }
                     }
                 }
-            } catch (IOException e) {
-                throw new ApiException.BadRequest("Failed to read the submitted batch data.");
+            } catch (IOException | RuntimeException e) {
+                discard(files.values());
+                throw e instanceof ApiException api ? api : new ApiException.BadRequest("Failed to read the submitted batch data.");
             }
         } else {
             body = Bodies.json(req);
         }
         JsonNode requests = body.get("requests");
         if (requests != null && !requests.isArray() && !requests.isNull()) {
+            discard(files.values());
             throw new ApiException.BadRequest("Failed to read the submitted batch data.");
         }
         List<Item> items = new ArrayList<>();
@@ -325,9 +329,17 @@ public final class BatchService implements HttpService {
                 ObjectNode itemBody = b != null && b.isObject() ? (ObjectNode) b.deepCopy() : Json.mapper().createObjectNode();
                 items.add(new Item(Fields.text(r, "method"), Fields.text(r, "url"), itemBody,
                         files.getOrDefault(i, Map.of())));
+                files.remove(i);
                 i++;
             }
         }
+        discard(files.values()); // parts for requests that do not exist: nothing will use (or remove) them
         return items;
+    }
+
+    private static void discard(java.util.Collection<Map<String, List<RecordOperations.Upload>>> uploads) {
+        for (Map<String, List<RecordOperations.Upload>> byField : uploads) {
+            new RecordOperations.Submitted(Json.mapper().createObjectNode(), byField).discard();
+        }
     }
 }

@@ -381,10 +381,7 @@ public final class RecordAuthService implements HttpService {
             CollectionService.requireAdmin(scope);
             Collection c = authCollection(scope, req);
             JsonNode body = Bodies.json(req);
-            long seconds = body.has("duration") ? Values.number(body.get("duration")).longValue() : 0;
-            if (seconds < 0) {
-                throw ApiException.invalid("duration", "validation_min_greater_equal_than_required", "Must be no less than 0.");
-            }
+            long seconds = Bodies.seconds(body, "duration");
             Map<String, Object> record = scope.lease.db()
                     .read(conn -> RecordQuery.byId(conn, c, req.path().pathParameters().get("id"), RecordQuery.Where.ALL))
                     .orElseThrow(ApiException::notFound);

@@ -40,18 +40,7 @@ final class AppleClientSecret {
                 errors.putIfAbsent(e.getKey(), new FieldError("validation_length_invalid", "The length must be exactly 10."));
             }
         }
-        JsonNode duration = body.get("duration");
-        long seconds = duration != null && duration.isNumber() ? duration.asLong() : 0;
-        if (duration != null && !duration.isNull() && !duration.isNumber()) {
-            errors.put("duration", new FieldError("validation_invalid_type", "Must be a number."));
-        } else if (seconds == 0) {
-            errors.put("duration", new FieldError("validation_required", "Cannot be blank."));
-        } else if (seconds < 1) {
-            errors.put("duration", new FieldError("validation_min_greater_equal_than_required", "Must be no less than 1."));
-        } else if (seconds > MAX_DURATION) {
-            errors.put("duration", new FieldError("validation_max_less_equal_than_required",
-                    "Must be no greater than " + MAX_DURATION + "."));
-        }
+        long seconds = durationOf(body, errors);
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
@@ -71,6 +60,25 @@ final class AppleClientSecret {
                  | com.auth0.jwt.exceptions.JWTCreationException e) {
             throw new ApiException.BadRequest("Failed to generate client secret. Raw error: " + e.getMessage());
         }
+    }
+
+    /** The lifetime in seconds, 1 to {@link #MAX_DURATION}; 0 with an error recorded otherwise. */
+    private static long durationOf(JsonNode body, Map<String, FieldError> errors) {
+        long seconds;
+        try {
+            seconds = dev.hivelite.node.common.Bodies.seconds(body, "duration");
+        } catch (ApiException e) {
+            errors.put("duration", new FieldError("validation_invalid_value", "Must be a number of seconds from 1 to "
+                    + MAX_DURATION + "."));
+            return 0;
+        }
+        if (seconds == 0) {
+            errors.put("duration", new FieldError("validation_required", "Cannot be blank."));
+        } else if (seconds > MAX_DURATION) {
+            errors.put("duration", new FieldError("validation_max_less_equal_than_required",
+                    "Must be no greater than " + MAX_DURATION + "."));
+        }
+        return seconds;
     }
 
     private static String text(JsonNode body, String key, Map<String, FieldError> errors) {

@@ -167,6 +167,9 @@ class SuperuserApiTest {
         assertEquals(404, worker.send("POST", "/api/collections/_superusers/impersonate/nosuchsuperuser", "{}", auth(token))
                 .statusCode());
         assertEquals(400, worker.send("POST", path, "{\"duration\":-1}", auth(token)).statusCode());
+        assertEquals(400, worker.send("POST", path, "{\"duration\":1e300}", auth(token)).statusCode());
+        assertEquals(400, worker.send("POST", path, "{\"duration\":9223372036854775807}", auth(token)).statusCode());
+        assertEquals(200, worker.send("POST", path, "{\"duration\":\"60\"}", auth(token)).statusCode(), "a form's text number");
         assertEquals(204, worker.send("POST", "/api/superusers/" + created.get("id") + "/revoke", null, auth(token)).statusCode());
         assertEquals(401, worker.send("GET", "/api/superusers", null, auth(robot)).statusCode(), "revoked like any session");
     }
