@@ -31,6 +31,10 @@ public final class Multipart {
     private int limit;
     private boolean eof;
     private boolean finished;
+    /** Parts read so far; a form may hold {@link #MAX_PARTS}. */
+    private int parts;
+    /** More parts than any form of the API needs: each may become a temporary file. */
+    public static final int MAX_PARTS = 1000;
     private PartBody current;
 
     /** One part: its form name, its file name (null for a plain field), its content type, its bytes. */
@@ -99,6 +103,9 @@ public final class Multipart {
         }
         if (a != '\r' || b != '\n') {
             throw malformed();
+        }
+        if (++parts > MAX_PARTS) {
+            throw new ApiException.BadRequest("The form has more than " + MAX_PARTS + " parts.");
         }
         Map<String, String> headers = readHeaders();
         String disposition = headers.getOrDefault("content-disposition", "");

@@ -9,7 +9,56 @@ final class Autogenerate {
     private Autogenerate() {
     }
 
+    /** The longest text a pattern may make: more than any text field may hold by default. */
+    static final int MAX_LENGTH = 10_000;
+
+    /**
+     * The length of what {@code pattern} makes; an {@link IllegalArgumentException} when it is malformed
+     * or makes more than {@link #MAX_LENGTH} characters (refused when the field is saved).
+     */
+    static int length(String pattern) {
+        long total = 0;
+        int i = 0;
+        while (i < pattern.length()) {
+            char ch = pattern.charAt(i);
+            if (ch == '[') {
+                int end = pattern.indexOf(']', i);
+                if (end < 0) {
+                    throw new IllegalArgumentException("unclosed class in " + pattern);
+                }
+                i = end + 1;
+            } else {
+                i += ch == '\\' && i + 1 < pattern.length() ? 2 : 1;
+            }
+            long count = 1;
+            if (i < pattern.length() && pattern.charAt(i) == '{') {
+                int end = pattern.indexOf('}', i);
+                if (end < 0) {
+                    throw new IllegalArgumentException("unclosed count in " + pattern);
+                }
+                String digits = pattern.substring(i + 1, end).split(",")[0].trim();
+                if (!digits.matches("\\d{1,9}")) {
+                    throw new IllegalArgumentException("bad count in " + pattern);
+                }
+                count = Long.parseLong(digits);
+                i = end + 1;
+            }
+            total += count;
+            if (total > MAX_LENGTH) {
+                throw new IllegalArgumentException("the pattern makes more than " + MAX_LENGTH + " characters");
+            }
+        }
+        return (int) total;
+    }
+
     static String fromPattern(String pattern) {
+        try {
+            length(pattern);
+        } catch (IllegalArgumentException e) {
+            // A definition stored before today's checks: refused, never run out of memory on.
+            throw new dev.hivelite.node.common.ApiException.BadRequest("The field's autogeneratePattern is invalid: "
+                    + e.getMessage() + ".");
+        }
         StringBuilder out = new StringBuilder();
         int i = 0;
         while (i < pattern.length()) {

@@ -296,9 +296,10 @@ public final class BatchService implements HttpService {
                     Multipart.Part part = next.get();
                     if ("@jsonPayload".equals(part.name())) {
                         JsonNode payload = Json.mapper().readTree(part.text(Bodies.MAX_JSON_BYTES * 16));
-                        if (payload != null && payload.isObject()) {
-                            body = payload;
+                        if (payload == null || !payload.isObject()) {
+                            throw new ApiException.BadRequest("Failed to read the submitted batch data.");
                         }
+                        body = payload;
                     } else if (part.isFile()) {
                         Matcher m = FILE_KEY.matcher(part.name());
                         if (m.matches()) {

@@ -131,6 +131,14 @@ final class Fields {
             case TextField t -> {
                 pattern(t.pattern(), "pattern", errors);
                 pattern(t.autogeneratePattern(), "autogeneratePattern", errors);
+                if (!t.autogeneratePattern().isEmpty() && !errors.containsKey("autogeneratePattern")) {
+                    try {
+                        Autogenerate.length(t.autogeneratePattern());
+                    } catch (IllegalArgumentException e) {
+                        errors.put("autogeneratePattern", new FieldError("validation_invalid_value",
+                                "Invalid pattern: " + e.getMessage() + "."));
+                    }
+                }
                 if (t.min() < 0) {
                     errors.put("min", new FieldError("validation_min_greater_equal_than_required", "Must be no less than 0."));
                 }

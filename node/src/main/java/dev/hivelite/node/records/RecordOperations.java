@@ -91,9 +91,10 @@ public final class RecordOperations {
                 Multipart.Part part = next.get();
                 if ("@jsonPayload".equals(part.name())) {
                     JsonNode payload = Json.mapper().readTree(part.text(Bodies.MAX_JSON_BYTES));
-                    if (payload != null && payload.isObject()) {
-                        data.setAll((ObjectNode) payload);
+                    if (payload == null || !payload.isObject()) {
+                        throw new ApiException.BadRequest("Failed to load the submitted data due to invalid formatting.");
                     }
+                    data.setAll((ObjectNode) payload);
                 } else if (part.isFile()) {
                     files.computeIfAbsent(part.name(), k -> new ArrayList<>()).add(store(part, collection));
                 } else {

@@ -45,6 +45,21 @@ class MultipartTest {
     }
 
     @Test
+    void aFormOfMoreThanMaxPartsIsRefusedWhenItsPartsAreCounted() throws IOException {
+        Object[] parts = new Object[2 * (Multipart.MAX_PARTS + 1)];
+        for (int i = 0; i < parts.length; i += 2) {
+            parts[i] = "Content-Disposition: form-data; name=\"f\"; filename=\"x\"";
+            parts[i + 1] = "";
+        }
+        Multipart form = new Multipart(new ByteArrayInputStream(form(parts)), BOUNDARY);
+        for (int i = 0; i < Multipart.MAX_PARTS; i++) {
+            assertTrue(form.next().isPresent());
+        }
+        ApiException e = assertThrows(ApiException.class, form::next);
+        assertEquals(400, e.status());
+    }
+
+    @Test
     void readsFieldsAndLargeFilesWhoseBytesResembleTheBoundary() throws IOException {
         byte[] file = new byte[300_000];
         new Random(42).nextBytes(file);

@@ -80,6 +80,11 @@ class ApiConventionsTest {
         java.net.http.HttpResponse<String> badPayload = worker.sendForm("PATCH", "/api/settings",
                 new dev.hivelite.node.Form().field("@jsonPayload", "[1"), su);
         assertEquals(400, badPayload.statusCode(), badPayload.body());
+        for (String notAnObject : List.of("[]", "123", "\"text\"", "true")) {
+            java.net.http.HttpResponse<String> record = worker.sendForm("POST", "/api/collections/form_notes/records",
+                    new dev.hivelite.node.Form().field("@jsonPayload", notAnObject), su);
+            assertEquals(400, record.statusCode(), "@jsonPayload " + notAnObject + ": " + record.body());
+        }
     }
 
     @Test

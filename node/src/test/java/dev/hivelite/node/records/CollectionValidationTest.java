@@ -60,6 +60,9 @@ class CollectionValidationTest {
         return Stream.of(
                 new Refused("a field named _rowid_", "{\"name\":\"_rowid_\",\"type\":\"text\"}", "/1/name/code",
                         "validation_not_in_invalid"),
+                new Refused("an autogenerate pattern making a billion characters",
+                        "{\"name\":\"slug\",\"type\":\"text\",\"autogeneratePattern\":\"[a-z]{999999999}\"}",
+                        "/1/autogeneratePattern/code", "validation_invalid_value"),
                 new Refused("a field named null", "{\"name\":\"null\",\"type\":\"text\"}", "/1/name/code",
                         "validation_not_in_invalid"),
                 new Refused("a field name with _via_", "{\"name\":\"a_via_b\",\"type\":\"text\"}", "/1/name/code",
