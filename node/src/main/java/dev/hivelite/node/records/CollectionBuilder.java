@@ -177,6 +177,7 @@ final class CollectionBuilder {
         ObjectNode options = base.options().deepCopy();
         body.fields().forEachRemaining(e -> {
             if (base.isAuth() && AUTH_OPTIONS.contains(e.getKey())) {
+                AuthOptions.check(e.getKey(), e.getValue());
                 options.set(e.getKey(), merged(options.get(e.getKey()), e.getValue()));
             } else if (base.isView() && "viewQuery".equals(e.getKey())) {
                 options.set(e.getKey(), e.getValue());

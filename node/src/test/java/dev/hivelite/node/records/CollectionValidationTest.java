@@ -149,6 +149,27 @@ class CollectionValidationTest {
     }
 
     @Test
+    void authSettingsOfTheWrongTypeOrOutOfRangeAreRefusedAndNothingIsStored() throws Exception {
+        call("POST", "/api/collections", "{\"name\":\"typed_users\",\"type\":\"auth\"}", 200);
+        for (String bad : List.of("{\"authToken\":\"x\"}", "{\"fileToken\":[]}", "{\"otp\":\"zz\"}", "{\"mfa\":7}",
+                "{\"passwordAuth\":{\"enabled\":\"yes\"}}", "{\"passwordAuth\":{\"identityFields\":12345}}",
+                "{\"otp\":{\"length\":\"8\"}}", "{\"oauth2\":[]}", "{\"verificationTemplate\":{\"subject\":5}}",
+                "{\"authToken\":{\"secret\":5}}")) {
+            assertEquals("Failed to load the submitted data due to invalid formatting.",
+                    call("PATCH", "/api/collections/typed_users", bad, 400).get("message").asText(), bad);
+        }
+        assertEquals("validation_min_greater_equal_than_required",
+                call("PATCH", "/api/collections/typed_users", "{\"authToken\":{\"duration\":-1}}", 400)
+                        .at("/data/authToken/duration/code").asText());
+        assertEquals("validation_length_out_of_range",
+                call("PATCH", "/api/collections/typed_users", "{\"fileToken\":{\"secret\":\"short\"}}", 400)
+                        .at("/data/fileToken/secret/code").asText());
+        JsonNode kept = call("GET", "/api/collections/typed_users", null, 200);
+        assertEquals(604800, kept.at("/authToken/duration").asInt(), "nothing refused was stored");
+        assertTrue(kept.at("/passwordAuth/enabled").asBoolean());
+    }
+
+    @Test
     void theAuthScaffoldShowsTheUniqueIndexesEveryAuthCollectionGets() throws Exception {
         JsonNode auth = call("GET", "/api/collections/meta/scaffolds", null, 200).get("auth");
         assertEquals(2, auth.get("indexes").size(), auth.toString());

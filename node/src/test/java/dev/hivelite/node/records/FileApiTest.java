@@ -66,9 +66,31 @@ class FileApiTest {
         }
     }
 
+    /** The system clock, moved by {@code offset}. */
+    static final class MovableClock extends java.time.Clock {
+        volatile Duration offset = Duration.ZERO;
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return java.time.Instant.now().plus(offset);
+        }
+    }
+
+    private static final MovableClock CLOCK = new MovableClock();
+
     @BeforeAll
     static void start() throws Exception {
-        worker = TestWorker.start(dataDir);
+        worker = TestWorker.start(dataDir, CLOCK);
         String admin = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
         values.put("admin", admin);
         contents.put("png", png(200, 100));
@@ -87,7 +109,7 @@ class FileApiTest {
                 {"name":"locked","type":"base","fields":[{"name":"secret","type":"file","maxSelect":1,"protected":true}]}""",
                 auth(admin)));
         ok(worker.send("POST", "/api/collections", """
-                {"name":"brief","type":"auth","authRule":"","fileToken":{"duration":-60}}""", auth(admin)));
+                {"name":"brief","type":"auth","authRule":"","fileToken":{"duration":60}}""", auth(admin)));
 
         String alice = user("users", "alice@example.com", admin);
         String bob = user("users", "bob@example.com", admin);
@@ -127,7 +149,12 @@ class FileApiTest {
         values.put("aliceFile", fileToken(alice, ""));
         values.put("bobFile", fileToken(bob, ""));
         values.put("adminFile", fileToken(admin, ""));
-        values.put("expiredFile", fileToken(carol, ""));
+        CLOCK.offset = Duration.ofHours(-1); // carol's file token is issued an hour ago: it has expired
+        try {
+            values.put("expiredFile", fileToken(carol, ""));
+        } finally {
+            CLOCK.offset = Duration.ZERO;
+        }
         String aliceFile = values.get("aliceFile");
         values.put("forged", aliceFile.substring(0, aliceFile.lastIndexOf('.') + 1) + "AAAA" + aliceFile.substring(
                 aliceFile.lastIndexOf('.') + 5));
