@@ -220,6 +220,8 @@ class RealtimeApiTest {
         HttpResponse<String> posted = worker.send("POST", "/db/main/api/oauth2-redirect", "state=unknown", Map.of());
         assertEquals(303, posted.statusCode(), "a form POST is answered with 303");
         assertEquals("../../../_/#/auth/oauth2-redirect-failure", posted.headers().firstValue("location").orElse(""));
+        assertEquals(303, worker.send("POST", "/api/oauth2-redirect", "a=%zz", Map.of()).statusCode(),
+                "a bad escape is a failed redirect, not an error");
     }
 
     @Test
