@@ -268,8 +268,18 @@ final class RecordResolver implements Resolver {
      */
     private Resolved bodyPath(String key, List<String> modifiers) {
         String[] parts = key.split("\\.", 2);
-        if (!(collection.field(parts[0]).orElse(null) instanceof RelationField relation)) {
-            throw new FilterException("@request.body." + parts[0] + " is not a relation field");
+        Field field = collection.field(parts[0]).orElse(null);
+        if (field == null || field instanceof JsonField) {
+            // A key inside a submitted json value (or an unknown field): read from the body as sent.
+            JsonNode value = request.body();
+            for (String part : key.split("\\.")) {
+                value = value == null ? null : value.isArray() && part.matches("\\d{1,9}") ? value.get(Integer.parseInt(part))
+                        : value.get(part);
+            }
+            return jsonValue(value, modifiers);
+        }
+        if (!(field instanceof RelationField relation)) {
+            throw new FilterException("@request.body." + parts[0] + " is not a relation or json field");
         }
         Collection target = schema.find(relation.collectionId())
                 .orElseThrow(() -> new FilterException("missing relation collection"));

@@ -154,6 +154,11 @@ class RuleJoinTest {
                 + "@request.body.title:changed = false\",\"fields\":[{\"name\":\"title\",\"type\":\"text\"},"
                 + "{\"name\":\"tags\",\"type\":\"select\",\"values\":[\"a\",\"b\",\"c\"],\"maxSelect\":3}]}", su, 200);
         worker.call("POST", "/api/collections/notes/records", "{\"title\":\"sent\"}", null, 200);
+        worker.call("POST", "/api/collections", "{\"name\":\"settings_notes\",\"createRule\":\"@request.body.data.k = 1 && "
+                + "strftime('%Y') = strftime('%Y', @now)\",\"fields\":[{\"name\":\"data\",\"type\":\"json\"}]}", su, 200);
+        worker.call("POST", "/api/collections/settings_notes/records", "{\"data\":{\"k\":1}}", null, 200);
+        worker.call("POST", "/api/collections/settings_notes/records", "{\"data\":{\"k\":2}}", null, 400);
+        worker.call("POST", "/api/collections/settings_notes/records", "{\"data\":[1]}", null, 400);
         JsonNode refused = worker.call("PATCH", "/api/collections/notes", "{\"createRule\":\"@request.body.title:length > 100\"}",
                 su, 400);
         assertEquals("validation_invalid_rule", refused.at("/data/createRule/code").asText(),

@@ -148,7 +148,7 @@ public final class FilterParser {
         int max;
         switch (name.text()) {
             case "geoDistance" -> { min = 4; max = 4; }
-            case "strftime" -> { min = 2; max = 12; }
+            case "strftime" -> { min = 1; max = 12; }
             default -> throw error(name, "unknown function");
         }
         pos++; // '('

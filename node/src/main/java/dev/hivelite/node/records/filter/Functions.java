@@ -42,10 +42,13 @@ final class Functions {
         return Term.of(sql);
     }
 
-    /** SQLite's own strftime(format, time-value, modifiers...), every argument bound or resolved. */
+    /**
+     * SQLite's own strftime(format, time-value, modifiers...), every argument bound or resolved; with
+     * the format alone the time is now, as in SQLite and PocketBase.
+     */
     private static Term strftime(List<Term> t) {
-        if (t.size() < 2) {
-            throw new FilterException("invalid filter: strftime expects a format and a time value");
+        if (t.isEmpty()) {
+            throw new FilterException("invalid filter: strftime expects a format");
         }
         Sql sql = new Sql().append("strftime(");
         for (int k = 0; k < t.size(); k++) {
