@@ -72,32 +72,21 @@ final class ReadConnections {
     }
 
     /**
-     * Takes one of the database's read permits on the caller's (virtual) thread, before a pool thread
-     * is used: reads waiting for a busy database wait there, not on pool threads other databases need.
-     */
-    void acquire() {
-        try {
-            readPermits.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiException.Unavailable("request interrupted");
-        }
-    }
-
-    void release() {
-        readPermits.release();
-    }
-
-    /**
-     * A read with a snapshot, its permit already taken ({@link #acquire}); {@code version[0]}, when
-     * given, receives the WAL index header the snapshot began at (or stays null when the read ran
-     * without one): while the header still reads the same, nothing has committed since and the result
-     * still holds. The read stops after {@link QueryDeadline#READS} (400).
+     * A read of the API with a snapshot; {@code version[0]}, when given, receives the WAL index header
+     * the snapshot began at (or stays null when the read ran without one): while the header still
+     * reads the same, nothing has committed since and the result still holds. The read stops after
+     * {@link QueryDeadline#READS} (400).
      */
     <T> T runHeld(SqlWork<T> work, long[][] version) throws SQLException, InterruptedException {
         long[] previous = QueryDeadline.start(QueryDeadline.READS);
         try {
-            return runHeld(work, true, version);
+            // Free at once but while a checkpoint holds one: the database hands the pool no more reads than this.
+            readPermits.acquire();
+            try {
+                return runHeld(work, true, version);
+            } finally {
+                readPermits.release();
+            }
         } catch (SQLException e) {
             if (QueryDeadline.passed()) {
                 throw new ApiException.BadRequest("The query ran longer than " + QueryDeadline.READS.toSeconds()

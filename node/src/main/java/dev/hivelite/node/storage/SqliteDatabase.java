@@ -145,11 +145,63 @@ public final class SqliteDatabase implements AutoCloseable {
 
     /** Runs {@code work} on a read connection (no writes possible: {@code query_only}). */
     public <T> T read(SqlWork<T> work) {
-        readers.acquire();
-        try {
-            return await(submit(readPool, () -> readers.runHeld(work, null)));
-        } finally {
-            readers.release();
+        return await(submitRead(() -> readers.runHeld(work, null)));
+    }
+
+    /** Reads of this database waiting for one of its read connections, in arrival order. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> waitingReads = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Reads of this database handed to the pool and not finished: at most its read connections. */
+    private final java.util.concurrent.atomic.AtomicInteger runningReads = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Hands a read to the shared pool, at most as many at once as this database has read connections:
+     * the others wait here, not on pool threads that other databases need (a database whose reads are
+     * slow cannot take every thread). A read that finishes hands the next waiting one to the pool;
+     * no thread is woken for the hand-over but the pool's own.
+     */
+    private <T> Future<T> submitRead(Callable<T> task) {
+        if (closed) {
+            throw new ApiException.Unavailable("database is closing");
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        waitingReads.add(() -> {
+            try {
+                result.complete(task.call());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        startReads();
+        return result;
+    }
+
+    private void startReads() {
+        while (!waitingReads.isEmpty()) {
+            int running = runningReads.get();
+            if (running >= options.readConnections()) {
+                return; // a read that finishes starts the next
+            }
+            if (!runningReads.compareAndSet(running, running + 1)) {
+                continue;
+            }
+            Runnable next = waitingReads.poll();
+            if (next == null) {
+                runningReads.decrementAndGet();
+                continue;
+            }
+            try {
+                readPool.execute(() -> {
+                    try {
+                        next.run();
+                    } finally {
+                        runningReads.decrementAndGet();
+                        startReads();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                runningReads.decrementAndGet();
+                next.run(); // the pool is shutting down: run it here rather than leave its caller waiting
+            }
         }
     }
 
@@ -178,13 +230,7 @@ public final class SqliteDatabase implements AutoCloseable {
             }
         }
         long[][] version = new long[1][];
-        T value;
-        readers.acquire();
-        try {
-            value = await(submit(readPool, () -> readers.runHeld(work, version)));
-        } finally {
-            readers.release();
-        }
+        T value = await(submitRead(() -> readers.runHeld(work, version)));
         if (value != null && version[0] != null) {
             if (readCache.size() >= READ_CACHE_ENTRIES) {
                 readCache.clear();
