@@ -117,6 +117,19 @@ class WorkerTest {
     }
 
     @Test
+    void aWorkerJoinsTheClusterBeforeItTakesPublicTraffic() throws Exception {
+        WorkerConfig config = new WorkerConfig(8, "127.0.0.1", 0, 0, dataDir, Duration.ofSeconds(5),
+                "worker-test-join-" + ProcessHandle.current().pid(), freePort(), List.of(), OptionalLong.empty(),
+                false, 256, WorkerConfig.DEFAULT_IMPORT_MAX, false);
+        try (Worker fresh = Worker.start(config, new Worker.Secrets(null, null, null), Clock.systemUTC())) {
+            // The very first answer on the public port: a worker serving before its join would say "joining",
+            // and what it changed then would reach no other worker's caches or subscribers.
+            Map<String, Object> health = json(send("GET", fresh.port(), "/_/health"));
+            assertEquals("joined", health.get("hazelcast"), health.toString());
+        }
+    }
+
+    @Test
     void readinessWaitsForTheClusterJoin() {
         await().atMost(Duration.ofSeconds(30)).until(() -> send("GET", worker.privatePort(), "/_/ready").statusCode() == 200);
     }
