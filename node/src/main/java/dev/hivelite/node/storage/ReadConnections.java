@@ -65,7 +65,7 @@ final class ReadConnections {
     <T> T run(SqlWork<T> work, boolean snapshot) throws SQLException, InterruptedException {
         readPermits.acquire();
         try {
-            return runHeld(work, snapshot, null);
+            return runOnReader(work, snapshot, null);
         } finally {
             readPermits.release();
         }
@@ -77,13 +77,13 @@ final class ReadConnections {
      * reads the same, nothing has committed since and the result still holds. The read stops after
      * {@link QueryDeadline#READS} (400).
      */
-    <T> T runHeld(SqlWork<T> work, long[][] version) throws SQLException, InterruptedException {
+    <T> T runRead(SqlWork<T> work, long[][] version) throws SQLException, InterruptedException {
         long[] previous = QueryDeadline.start(QueryDeadline.READS);
         try {
             // Free at once but while a checkpoint holds one: the database hands the pool no more reads than this.
             readPermits.acquire();
             try {
-                return runHeld(work, true, version);
+                return runOnReader(work, true, version);
             } finally {
                 readPermits.release();
             }
@@ -105,7 +105,8 @@ final class ReadConnections {
         return index != null && index.read(now) ? now : null;
     }
 
-    private <T> T runHeld(SqlWork<T> work, boolean snapshot, long[][] version) throws SQLException, InterruptedException {
+    /** Runs {@code work} on an idle read connection, its permit already taken. */
+    private <T> T runOnReader(SqlWork<T> work, boolean snapshot, long[][] version) throws SQLException, InterruptedException {
         Reader reader = null;
         try {
             if (closed) {

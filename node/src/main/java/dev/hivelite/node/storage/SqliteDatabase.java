@@ -145,7 +145,7 @@ public final class SqliteDatabase implements AutoCloseable {
 
     /** Runs {@code work} on a read connection (no writes possible: {@code query_only}). */
     public <T> T read(SqlWork<T> work) {
-        return await(submitRead(() -> readers.runHeld(work, null)));
+        return await(submitRead(() -> readers.runRead(work, null)));
     }
 
     /** Reads of this database waiting for one of its read connections, in arrival order. */
@@ -226,7 +226,7 @@ public final class SqliteDatabase implements AutoCloseable {
             }
         }
         long[][] version = new long[1][];
-        T value = await(submitRead(() -> readers.runHeld(work, version)));
+        T value = await(submitRead(() -> readers.runRead(work, version)));
         if (value != null && version[0] != null) {
             if (readCache.size() >= READ_CACHE_ENTRIES) {
                 readCache.clear();
