@@ -76,6 +76,60 @@ final class RecordQuery {
         return e;
     }
 
+    /**
+     * Whether what {@code expression} selects is fixed by the database's content and the caller's
+     * identity alone, so that an answer read under it may be answered again to the same caller until
+     * anything commits: no date macro (they move with the clock), no function call, no part of the
+     * request but {@code @request.auth.id}, {@code .collectionId} and {@code .collectionName} (the
+     * caller's other fields are read apart from the answer's snapshot). Row fields, relation paths
+     * and {@code @collection} joins read the same snapshot as the answer. An expression that does not
+     * parse is not bound.
+     */
+    static boolean callerBound(String expression) {
+        if (expression == null || expression.isBlank()) {
+            return true;
+        }
+        Boolean known = CALLER_BOUND.get(expression);
+        if (known == null) {
+            try {
+                known = callerBound(parsed(expression));
+            } catch (FilterException e) {
+                known = false;
+            }
+            if (CALLER_BOUND.size() >= MAX_PARSED) {
+                CALLER_BOUND.clear();
+            }
+            CALLER_BOUND.put(expression, known);
+        }
+        return known;
+    }
+
+    private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> CALLER_BOUND =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static boolean callerBound(dev.hivelite.node.records.filter.Expr e) {
+        return switch (e) {
+            case dev.hivelite.node.records.filter.Expr.And and -> and.children().stream().allMatch(RecordQuery::callerBound);
+            case dev.hivelite.node.records.filter.Expr.Or or -> or.children().stream().allMatch(RecordQuery::callerBound);
+            case dev.hivelite.node.records.filter.Expr.Compare c -> callerBound(c.left()) && callerBound(c.right());
+        };
+    }
+
+    private static boolean callerBound(dev.hivelite.node.records.filter.Operand o) {
+        return switch (o) {
+            case dev.hivelite.node.records.filter.Operand.Literal l -> true;
+            case dev.hivelite.node.records.filter.Operand.Identifier i -> {
+                String name = i.name();
+                int colon = name.indexOf(':');
+                String path = colon < 0 ? name : name.substring(0, colon);
+                yield !path.startsWith("@request.") || path.equals("@request.auth.id")
+                        || path.equals("@request.auth.collectionId") || path.equals("@request.auth.collectionName");
+            }
+            case dev.hivelite.node.records.filter.Operand.Macro m -> false;
+            case dev.hivelite.node.records.filter.Operand.Call call -> false;
+        };
+    }
+
     static String columns(Collection collection) {
         return COLUMNS.get(collection).list();
     }

@@ -141,35 +141,64 @@ public final class RecordService implements HttpService {
             Requests.checkClientFilter(req, scope.admin);
             RequestInfo info = Requests.info(req, scope, null);
             Page page = Page.of(req, 30);
-            RecordQuery.Where where;
-            String order;
-            try {
-                RecordQuery.Where rule = scope.admin ? RecordQuery.Where.ALL
-                        : RecordQuery.compile(collection.rules().list(), scope.schema, collection, info, true, clock);
-                where = rule.and(RecordQuery.compile(req.query().first("filter").orElse(""), scope.schema, collection,
-                        info, scope.admin, clock));
-                order = RecordQuery.orderBy(req.query().first("sort").orElse(""), scope.schema, collection, info,
-                        scope.admin);
-            } catch (FilterException e) {
-                throw RecordQuery.badFilter(e);
-            }
             List<String> expand = expand(req);
             // What the page reads is counted: one request cannot fill the heap with large records.
             try (HeapBudget.Reservation budget = HeapBudget.open()) {
-                Object[] result = scope.lease.db().read(c -> {
-                    List<Map<String, Object>> rows = RecordQuery.select(c, collection, where, order, page.perPage(),
-                            page.offset(), budget);
-                    long total = page.skipTotal() ? -1 : RecordQuery.count(c, collection, where);
-                    List<ObjectNode> items = operations.export(scope, collection, rows, info, c);
-                    new Expander(c, scope.schema, info, scope.admin, clock).expand(collection, rows, items, expand, 1);
-                    return new Object[] {items, total};
-                });
-                @SuppressWarnings("unchecked")
-                List<ObjectNode> items = (List<ObjectNode>) result[0];
-                Responses.json(req, res, page.result(items, (Long) result[1]));
+                String key = listCacheKey(scope, collection, req);
+                if (key != null) {
+                    // The same page to the same caller: kept by the database until anything commits.
+                    byte[] body = scope.lease.db().readCached(key, scope.schema,
+                            c -> Json.bytes(readPage(c, scope, collection, req, info, page, expand, budget)));
+                    res.header(io.helidon.http.HeaderValues.CONTENT_TYPE_JSON).send(body);
+                    return;
+                }
+                Map<String, Object> result = scope.lease.db().read(
+                        c -> readPage(c, scope, collection, req, info, page, expand, budget));
+                Responses.json(req, res, result);
             }
         }
     }
+
+    private Map<String, Object> readPage(java.sql.Connection c, Scopes.Scope scope, Collection collection,
+                                         ServerRequest req, RequestInfo info, Page page, List<String> expand,
+                                         HeapBudget.Reservation budget) throws java.sql.SQLException {
+        RecordQuery.Where where;
+        String order;
+        try {
+            RecordQuery.Where rule = scope.admin ? RecordQuery.Where.ALL
+                    : RecordQuery.compile(collection.rules().list(), scope.schema, collection, info, true, clock);
+            where = rule.and(RecordQuery.compile(req.query().first("filter").orElse(""), scope.schema, collection,
+                    info, scope.admin, clock));
+            order = RecordQuery.orderBy(req.query().first("sort").orElse(""), scope.schema, collection, info,
+                    scope.admin);
+        } catch (FilterException e) {
+            throw RecordQuery.badFilter(e);
+        }
+        List<Map<String, Object>> rows = RecordQuery.select(c, collection, where, order, page.perPage(),
+                page.offset(), budget);
+        long total = page.skipTotal() ? -1 : RecordQuery.count(c, collection, where);
+        List<ObjectNode> items = operations.export(scope, collection, rows, info, c);
+        new Expander(c, scope.schema, info, scope.admin, clock).expand(collection, rows, items, expand, 1);
+        return page.result(items, total);
+    }
+
+    /**
+     * The key a list's answer is kept under, or null when it may not be kept: rows' JSON alone
+     * ({@link #plainAnswer}), a rule and filter {@link RecordQuery#callerBound bound} to the caller,
+     * no random order, a query string of at most {@value #MAX_CACHED_QUERY} characters (the key).
+     */
+    private static String listCacheKey(Scopes.Scope scope, Collection collection, ServerRequest req) {
+        String query = req.prologue().query().rawValue();
+        if (query.length() > MAX_CACHED_QUERY || !plainAnswer(scope, collection, req)
+                || req.query().first("sort").orElse("").contains("@random")
+                || !RecordQuery.callerBound(req.query().first("filter").orElse(""))) {
+            return null;
+        }
+        String caller = cacheCaller(scope, collection.rules().list());
+        return caller == null ? null : collection.id() + caller + "?" + query;
+    }
+
+    static final int MAX_CACHED_QUERY = 1024;
 
     private void view(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
@@ -181,20 +210,42 @@ public final class RecordService implements HttpService {
                 throw new ApiException.Forbidden(ONLY_SUPERUSERS);
             }
             String id = req.path().pathParameters().get("id");
-            if (answersFromRow(scope, collection, req)) {
-                // The answer depends on the row alone: kept by the database until anything commits.
-                byte[] body = scope.lease.db().readCached(collection.id() + (scope.admin ? "/s/" : "/p/") + id, scope.schema,
-                        c -> RecordQuery.byId(c, collection, id, RecordQuery.Where.ALL)
-                                .map(row -> Json.bytes(RecordJson.export(collection, row, scope.admin, false))).orElse(null));
-                if (body == null) {
-                    throw ApiException.notFound();
+            if (plainAnswer(scope, collection, req)) {
+                String caller = cacheCaller(scope, collection.rules().view());
+                if (caller != null) {
+                    cachedView(req, res, scope, collection, id, caller);
+                    return;
                 }
-                res.header(io.helidon.http.HeaderValues.CONTENT_TYPE_JSON).send(body);
-                return;
             }
             RequestInfo info = Requests.info(req, scope, null);
             ObjectNode json = operations.view(scope, collection, id, info, expand(req));
             Responses.json(req, res, json);
+        }
+    }
+
+    /**
+     * A view whose answer is the row's JSON alone, under a rule {@link RecordQuery#callerBound bound}
+     * to the caller: kept by the database, per caller, until anything commits.
+     */
+    private void cachedView(ServerRequest req, ServerResponse res, Scopes.Scope scope, Collection collection, String id,
+                            String caller) {
+        byte[] body = scope.lease.db().readCached(collection.id() + caller + id, scope.schema, c -> {
+            RecordQuery.Where rule = scope.admin ? RecordQuery.Where.ALL
+                    : compiled(collection.rules().view(), scope, collection, Requests.info(req, scope, null));
+            return RecordQuery.byId(c, collection, id, rule)
+                    .map(row -> Json.bytes(RecordJson.export(collection, row, scope.admin, false))).orElse(null);
+        });
+        if (body == null) {
+            throw ApiException.notFound();
+        }
+        res.header(io.helidon.http.HeaderValues.CONTENT_TYPE_JSON).send(body);
+    }
+
+    private RecordQuery.Where compiled(String rule, Scopes.Scope scope, Collection collection, RequestInfo info) {
+        try {
+            return RecordQuery.compile(rule, scope.schema, collection, info, true, clock);
+        } catch (FilterException e) {
+            throw RecordQuery.badFilter(e);
         }
     }
 
@@ -244,12 +295,31 @@ public final class RecordService implements HttpService {
     }
 
     /**
-     * Whether a view's answer is the row's JSON and nothing else: a public view rule (or a superuser),
-     * no auth collection (whose email shows by caller), no expand and no field picking.
+     * Whether an answer is rows' JSON and nothing else: no auth collection (whose email shows by
+     * caller), no expand and no field picking, in a database where every read is fixed by what is
+     * committed ({@link Schema#stable}).
      */
-    private static boolean answersFromRow(Scopes.Scope scope, Collection collection, ServerRequest req) {
-        return (scope.admin || "".equals(collection.rules().view())) && !collection.isAuth()
-                && req.query().first("expand").isEmpty() && req.query().first("fields").isEmpty();
+    private static boolean plainAnswer(Scopes.Scope scope, Collection collection, ServerRequest req) {
+        return scope.schema.stable() && !collection.isAuth() && req.query().first("expand").isEmpty() && req.query().first("fields").isEmpty();
+    }
+
+    /**
+     * Who an answer under {@code rule} may be kept for, as part of its cache key: every superuser
+     * alike, everyone under a public rule, otherwise each caller (guest or auth record) apart when
+     * the rule is {@link RecordQuery#callerBound bound} to the caller. Null when it may not be kept.
+     */
+    private static String cacheCaller(Scopes.Scope scope, String rule) {
+        if (scope.admin) {
+            return "\0s\0";
+        }
+        if ("".equals(rule)) {
+            return "\0p\0";
+        }
+        if (!RecordQuery.callerBound(rule)) {
+            return null;
+        }
+        Principal.User user = scope.user();
+        return user == null ? "\0g\0" : "\0u\0" + user.collectionId() + "\0" + user.recordId() + "\0";
     }
 
     static List<String> expand(ServerRequest req) {

@@ -13,6 +13,7 @@ public final class Schema {
 
     private final List<Collection> collections;
     private final Map<String, Collection> byKey = new HashMap<>();
+    private final boolean stable;
 
     Schema(List<Collection> collections) {
         List<Collection> all = new java.util.ArrayList<>();
@@ -23,6 +24,28 @@ public final class Schema {
             byKey.put(c.id(), c);
             byKey.put(c.name().toLowerCase(Locale.ROOT), c);
         }
+        this.stable = all.stream().noneMatch(Schema::volatileView);
+    }
+
+    /** SQL whose result may change with no commit: the clock, randomness, connection state. */
+    private static final java.util.regex.Pattern VOLATILE = java.util.regex.Pattern.compile(
+            "(?i)\\b(?:(?:random|randomblob|julianday|unixepoch|strftime|date|time|datetime|timediff|changes"
+                    + "|total_changes|last_insert_rowid)\\s*\\(|current_(?:date|time|timestamp)\\b)");
+
+    private static boolean volatileView(Collection c) {
+        if (!c.isView()) {
+            return false;
+        }
+        com.fasterxml.jackson.databind.JsonNode query = c.options() == null ? null : c.options().get("viewQuery");
+        return query == null || VOLATILE.matcher(query.asText()).find();
+    }
+
+    /**
+     * Whether every table and view of this schema reads the same rows until something commits: false
+     * when a view's query may read the clock or randomness (a read of such a view is never kept).
+     */
+    public boolean stable() {
+        return stable;
     }
 
     public List<Collection> collections() {

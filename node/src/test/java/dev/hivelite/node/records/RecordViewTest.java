@@ -16,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.hivelite.node.TestWorker;
 
 /**
- * Viewing one record answers from the database's read cache when the answer is the row alone; every
- * change (a write, a schema change, a rule change, a delete) shows in the very next view.
+ * Views and lists answer from the database's read cache when the answer is rows alone, per caller
+ * under a rule that reads the caller's identity; every change (a write, a schema change, a rule
+ * change, a delete) shows in the very next answer, and what moves with the clock is never kept.
  */
 class RecordViewTest {
 
@@ -52,6 +53,116 @@ class RecordViewTest {
             worker.call("DELETE", path, null, su, 204);
             worker.call("GET", path, null, null, 404);
             worker.call("GET", path, null, su, 404);
+        }
+    }
+
+    @Test
+    void anOwnerRuleKeepsEachCallersAnswerApart() throws Exception {
+        try (TestWorker worker = TestWorker.start(dataDir)) {
+            String su = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+            worker.call("POST", "/api/collections", "{\"name\":\"users\",\"type\":\"auth\"}", su, 200);
+            String[] ids = new String[2];
+            String[] tokens = new String[2];
+            for (int i = 0; i < 2; i++) {
+                String email = "u" + i + "@example.com";
+                ids[i] = worker.call("POST", "/api/collections/users/records", "{\"email\":\"" + email
+                        + "\",\"password\":\"password123\",\"passwordConfirm\":\"password123\"}", su, 200).get("id").asText();
+                tokens[i] = worker.call("POST", "/api/collections/users/auth-with-password",
+                        "{\"identity\":\"" + email + "\",\"password\":\"password123\"}", null, 200).get("token").asText();
+            }
+            String rule = "owner = @request.auth.id";
+            worker.call("POST", "/api/collections", "{\"name\":\"notes\",\"listRule\":\"" + rule + "\",\"viewRule\":\""
+                    + rule + "\",\"createRule\":\"" + rule + "\",\"fields\":[{\"name\":\"text\",\"type\":\"text\"},"
+                    + "{\"name\":\"owner\",\"type\":\"relation\",\"collectionId\":\"users\",\"maxSelect\":1}]}", su, 200);
+            String id = worker.call("POST", "/api/collections/notes/records", "{\"text\":\"a's\",\"owner\":\"" + ids[0] + "\"}",
+                    tokens[0], 200).get("id").asText();
+            String path = "/api/collections/notes/records/" + id;
+            String list = "/api/collections/notes/records?perPage=5";
+            for (int round = 0; round < 3; round++) {
+                assertEquals("a's", worker.call("GET", path, null, tokens[0], 200).get("text").asText());
+                worker.call("GET", path, null, tokens[1], 404);
+                worker.call("GET", path, null, null, 404);
+                assertEquals(1, worker.call("GET", list, null, tokens[0], 200).get("totalItems").asInt());
+                assertEquals(0, worker.call("GET", list, null, tokens[1], 200).get("totalItems").asInt(), "round " + round);
+                assertEquals(0, worker.call("GET", list, null, null, 200).get("totalItems").asInt());
+            }
+            worker.call("PATCH", path, "{\"owner\":\"" + ids[1] + "\"}", su, 200);
+            worker.call("GET", path, null, tokens[0], 404);
+            assertEquals("a's", worker.call("GET", path, null, tokens[1], 200).get("text").asText());
+            assertEquals(0, worker.call("GET", list, null, tokens[0], 200).get("totalItems").asInt());
+            worker.call("POST", "/api/collections/notes/records", "{\"text\":\"b's\",\"owner\":\"" + ids[1] + "\"}",
+                    tokens[1], 200);
+            JsonNode page = worker.call("GET", list, null, tokens[1], 200);
+            assertEquals(2, page.get("totalItems").asInt(), "the create shows in the next list");
+            // Logged out everywhere: the same token no longer reads what it read a moment ago.
+            worker.call("PATCH", "/api/collections/users/records/" + ids[1], "{\"password\":\"password456\","
+                    + "\"passwordConfirm\":\"password456\"}", su, 200);
+            worker.call("GET", path, null, tokens[1], 404);
+            assertEquals(0, worker.call("GET", list, null, tokens[1], 200).get("totalItems").asInt());
+        }
+    }
+
+    @Test
+    void aFilterOnTheClockIsReadAgainEveryTime() throws Exception {
+        SettableClock clock = new SettableClock(java.time.Instant.parse("2030-01-01T00:00:00Z"));
+        try (TestWorker worker = TestWorker.start(dataDir, clock)) {
+            String su = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+            worker.call("POST", "/api/collections", "{\"name\":\"events\",\"listRule\":\"\",\"viewRule\":\"due < @now\","
+                    + "\"fields\":[{\"name\":\"due\",\"type\":\"date\"}]}", su, 200);
+            String id = worker.call("POST", "/api/collections/events/records", "{\"due\":\"2030-01-01 00:00:10.000Z\"}", su, 200)
+                    .get("id").asText();
+            String list = "/api/collections/events/records?filter=" + java.net.URLEncoder.encode("due < @now",
+                    java.nio.charset.StandardCharsets.UTF_8);
+            for (int i = 0; i < 3; i++) {
+                assertEquals(0, worker.call("GET", list, null, null, 200).get("totalItems").asInt());
+                worker.call("GET", "/api/collections/events/records/" + id, null, null, 404);
+            }
+            clock.now = java.time.Instant.parse("2030-01-01T00:00:20Z"); // nothing committed in between
+            assertEquals(1, worker.call("GET", list, null, null, 200).get("totalItems").asInt());
+            assertEquals(id, worker.call("GET", "/api/collections/events/records/" + id, null, null, 200).get("id").asText());
+        }
+    }
+
+    @Test
+    void aViewThatReadsTheClockIsReadAgainEveryTime() throws Exception {
+        try (TestWorker worker = TestWorker.start(dataDir)) {
+            String su = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+            worker.call("POST", "/api/collections", "{\"name\":\"notes\",\"listRule\":\"\",\"viewRule\":\"\","
+                    + "\"fields\":[{\"name\":\"text\",\"type\":\"text\"}]}", su, 200);
+            String id = worker.call("POST", "/api/collections/notes/records", "{\"text\":\"x\"}", su, 200).get("id").asText();
+            worker.call("POST", "/api/collections", "{\"name\":\"ticking\",\"type\":\"view\",\"listRule\":\"\","
+                    + "\"viewRule\":\"\",\"viewQuery\":\"SELECT id, CAST(strftime('%s','now') AS INTEGER) AS second FROM notes\"}",
+                    su, 200);
+            String first = worker.call("GET", "/api/collections/ticking/records/" + id, null, null, 200).get("second").asText();
+            org.awaitility.Awaitility.await("a later read of a view on the clock shows a later second")
+                    .atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> !first.equals(worker.call("GET", "/api/collections/ticking/records/" + id, null, null, 200)
+                            .get("second").asText())
+                            && !first.equals(worker.call("GET", "/api/collections/ticking/records", null, null, 200)
+                            .get("items").get(0).get("second").asText()));
+        }
+    }
+
+    private static final class SettableClock extends java.time.Clock {
+        volatile java.time.Instant now;
+
+        SettableClock(java.time.Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
         }
     }
 }

@@ -273,6 +273,35 @@ class SqliteDatabaseTest {
     }
 
     @Test
+    void theReadCacheKeepsToItsByteBudget() throws Exception {
+        SqliteDatabase own = SqliteDatabase.open(dir.resolve("data.db"), SqliteOptions.defaults(), readPool);
+        Object basis = new Object();
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        own.read(SqliteDatabaseTest::count); // maps the WAL index
+        byte[] large = new byte[(int) (SqliteDatabase.READ_CACHE_BYTES / 8) + 1];
+        SqlWork<byte[]> readLarge = c -> {
+            reads.incrementAndGet();
+            return large;
+        };
+        org.awaitility.Awaitility.await("small values are kept").atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> {
+                    own.readCached("small", basis, c -> new byte[10]);
+                    return own.readCacheBytes() > 0;
+                });
+        own.readCached("large", basis, readLarge);
+        own.readCached("large", basis, readLarge);
+        assertEquals(2, reads.get(), "a value over an eighth of the budget is read every time");
+        byte[] medium = new byte[(int) (SqliteDatabase.READ_CACHE_BYTES / 20)];
+        for (int i = 0; i < 100; i++) {
+            own.readCached("medium" + i, basis, c -> medium);
+            assertTrue(own.readCacheBytes() <= SqliteDatabase.READ_CACHE_BYTES, "held " + own.readCacheBytes());
+        }
+        assertTrue(own.readCacheBytes() >= medium.length, "the last ones are kept");
+        own.close();
+        assertEquals(0, own.readCacheBytes(), "a closed database holds nothing");
+    }
+
+    @Test
     void readingTheWalIndexLeavesSqlitesLocksOnItInPlace() throws Exception {
         // POSIX record locks belong to the process: closing any descriptor of a file drops every lock
         // the process holds on it, SQLite's among them ("How To Corrupt", 2.2). The shared-memory
