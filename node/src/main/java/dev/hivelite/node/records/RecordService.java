@@ -210,7 +210,7 @@ public final class RecordService implements HttpService {
                 throw new ApiException.Forbidden(ONLY_SUPERUSERS);
             }
             String id = req.path().pathParameters().get("id");
-            if (plainAnswer(scope, collection, req)) {
+            if (plainAnswer(scope, collection, req) && id.indexOf('\0') < 0) {
                 String caller = cacheCaller(scope, collection.rules().view());
                 if (caller != null) {
                     cachedView(req, res, scope, collection, id, caller);
@@ -319,6 +319,9 @@ public final class RecordService implements HttpService {
             return null;
         }
         Principal.User user = scope.user();
+        if (user != null && user.recordId().indexOf('\0') >= 0) {
+            return null; // the key's separator: an id that holds it could take another caller's key
+        }
         return user == null ? "\0g\0" : "\0u\0" + user.collectionId() + "\0" + user.recordId() + "\0";
     }
 
