@@ -107,6 +107,53 @@ final class RecordQuery {
     private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> CALLER_BOUND =
             new java.util.concurrent.ConcurrentHashMap<>();
 
+    /**
+     * Whether {@code expression} reads rows other than the one it judges: a relation path, a
+     * back-relation or an {@code @collection} join (any identifier outside {@code @request} with a dot).
+     */
+    static boolean joins(String expression) {
+        if (expression == null || expression.isBlank()) {
+            return false;
+        }
+        Boolean known = JOINS.get(expression);
+        if (known == null) {
+            try {
+                known = joins(parsed(expression));
+            } catch (FilterException e) {
+                known = true;
+            }
+            if (JOINS.size() >= MAX_PARSED) {
+                JOINS.clear();
+            }
+            JOINS.put(expression, known);
+        }
+        return known;
+    }
+
+    private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> JOINS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static boolean joins(dev.hivelite.node.records.filter.Expr e) {
+        return switch (e) {
+            case dev.hivelite.node.records.filter.Expr.And and -> and.children().stream().anyMatch(RecordQuery::joins);
+            case dev.hivelite.node.records.filter.Expr.Or or -> or.children().stream().anyMatch(RecordQuery::joins);
+            case dev.hivelite.node.records.filter.Expr.Compare c -> joins(c.left()) || joins(c.right());
+        };
+    }
+
+    private static boolean joins(dev.hivelite.node.records.filter.Operand o) {
+        return switch (o) {
+            case dev.hivelite.node.records.filter.Operand.Identifier i -> {
+                String name = i.name();
+                int colon = name.indexOf(':');
+                String path = colon < 0 ? name : name.substring(0, colon);
+                yield !path.startsWith("@request.") && path.indexOf('.') >= 0;
+            }
+            case dev.hivelite.node.records.filter.Operand.Call call -> call.args().stream().anyMatch(RecordQuery::joins);
+            default -> false;
+        };
+    }
+
     private static boolean callerBound(dev.hivelite.node.records.filter.Expr e) {
         return switch (e) {
             case dev.hivelite.node.records.filter.Expr.And and -> and.children().stream().allMatch(RecordQuery::callerBound);

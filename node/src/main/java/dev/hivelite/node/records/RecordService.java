@@ -184,18 +184,25 @@ public final class RecordService implements HttpService {
 
     /**
      * The key a list's answer is kept under, or null when it may not be kept: rows' JSON alone
-     * ({@link #plainAnswer}), a rule and filter {@link RecordQuery#callerBound bound} to the caller,
-     * no random order, a query string of at most {@value #MAX_CACHED_QUERY} characters (the key).
+     * ({@link #plainAnswer}), a rule and filter that are {@link #keepable}, no filter on
+     * {@code @request} from a superuser (superusers share a key), no random order, a query string of
+     * at most {@value #MAX_CACHED_QUERY} characters (the key). Views and lists are keyed apart.
      */
     private static String listCacheKey(Scopes.Scope scope, Collection collection, ServerRequest req) {
         String query = req.prologue().query().rawValue();
-        if (query.length() > MAX_CACHED_QUERY || !plainAnswer(scope, collection, req)
-                || req.query().first("sort").orElse("").contains("@random")
-                || !RecordQuery.callerBound(req.query().first("filter").orElse(""))) {
+        String filter = req.query().first("filter").orElse("");
+        if (query.length() > MAX_CACHED_QUERY || !plainAnswer(collection, req)
+                || randomOrJoinedSort(scope, req.query().first("sort").orElse("")) || !keepable(scope, filter)
+                || scope.admin && filter.contains("@request")) { // every superuser shares one key
             return null;
         }
         String caller = cacheCaller(scope, collection.rules().list());
-        return caller == null ? null : collection.id() + caller + "?" + query;
+        return caller == null ? null : collection.id() + caller + "list?" + query;
+    }
+
+    /** A sort on {@code @random}, or on a path through a relation while the database has views. */
+    private static boolean randomOrJoinedSort(Scopes.Scope scope, String sort) {
+        return sort.contains("@random") || scope.schema.hasViews() && sort.indexOf('.') >= 0;
     }
 
     static final int MAX_CACHED_QUERY = 1024;
@@ -210,7 +217,7 @@ public final class RecordService implements HttpService {
                 throw new ApiException.Forbidden(ONLY_SUPERUSERS);
             }
             String id = req.path().pathParameters().get("id");
-            if (plainAnswer(scope, collection, req) && id.indexOf('\0') < 0) {
+            if (plainAnswer(collection, req) && id.indexOf('\0') < 0) {
                 String caller = cacheCaller(scope, collection.rules().view());
                 if (caller != null) {
                     cachedView(req, res, scope, collection, id, caller);
@@ -229,7 +236,7 @@ public final class RecordService implements HttpService {
      */
     private void cachedView(ServerRequest req, ServerResponse res, Scopes.Scope scope, Collection collection, String id,
                             String caller) {
-        byte[] body = scope.lease.db().readCached(collection.id() + caller + id, scope.schema, c -> {
+        byte[] body = scope.lease.db().readCached(collection.id() + caller + "view/" + id, scope.schema, c -> {
             RecordQuery.Where rule = scope.admin ? RecordQuery.Where.ALL
                     : compiled(collection.rules().view(), scope, collection, Requests.info(req, scope, null));
             return RecordQuery.byId(c, collection, id, rule)
@@ -295,12 +302,21 @@ public final class RecordService implements HttpService {
     }
 
     /**
-     * Whether an answer is rows' JSON and nothing else: no auth collection (whose email shows by
-     * caller), no expand and no field picking, in a database where every read is fixed by what is
-     * committed ({@link Schema#stable}).
+     * Whether an answer is rows' JSON and nothing else: no view collection (its SQL may read the clock),
+     * no auth collection (whose email shows by caller), no expand and no field picking.
      */
-    private static boolean plainAnswer(Scopes.Scope scope, Collection collection, ServerRequest req) {
-        return scope.schema.stable() && !collection.isAuth() && req.query().first("expand").isEmpty() && req.query().first("fields").isEmpty();
+    private static boolean plainAnswer(Collection collection, ServerRequest req) {
+        return !collection.isView() && !collection.isAuth() && req.query().first("expand").isEmpty()
+                && req.query().first("fields").isEmpty();
+    }
+
+    /**
+     * Whether what {@code expression} selects may be kept: {@link RecordQuery#callerBound bound} to
+     * the caller, and joining no other rows while the database has views (a relation or an
+     * {@code @collection} join may reach one).
+     */
+    private static boolean keepable(Scopes.Scope scope, String expression) {
+        return RecordQuery.callerBound(expression) && !(scope.schema.hasViews() && RecordQuery.joins(expression));
     }
 
     /**
@@ -315,7 +331,7 @@ public final class RecordService implements HttpService {
         if ("".equals(rule)) {
             return "\0p\0";
         }
-        if (!RecordQuery.callerBound(rule)) {
+        if (!keepable(scope, rule)) {
             return null;
         }
         Principal.User user = scope.user();

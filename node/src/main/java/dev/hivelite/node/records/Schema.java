@@ -13,7 +13,7 @@ public final class Schema {
 
     private final List<Collection> collections;
     private final Map<String, Collection> byKey = new HashMap<>();
-    private final boolean stable;
+    private final boolean hasViews;
 
     Schema(List<Collection> collections) {
         List<Collection> all = new java.util.ArrayList<>();
@@ -24,28 +24,16 @@ public final class Schema {
             byKey.put(c.id(), c);
             byKey.put(c.name().toLowerCase(Locale.ROOT), c);
         }
-        this.stable = all.stream().noneMatch(Schema::volatileView);
-    }
-
-    /** SQL whose result may change with no commit: the clock, randomness, connection state. */
-    private static final java.util.regex.Pattern VOLATILE = java.util.regex.Pattern.compile(
-            "(?i)\\b(?:(?:random|randomblob|julianday|unixepoch|strftime|date|time|datetime|timediff|changes"
-                    + "|total_changes|last_insert_rowid)\\s*\\(|current_(?:date|time|timestamp)\\b)");
-
-    private static boolean volatileView(Collection c) {
-        if (!c.isView()) {
-            return false;
-        }
-        com.fasterxml.jackson.databind.JsonNode query = c.options() == null ? null : c.options().get("viewQuery");
-        return query == null || VOLATILE.matcher(query.asText()).find();
+        this.hasViews = all.stream().anyMatch(Collection::isView);
     }
 
     /**
-     * Whether every table and view of this schema reads the same rows until something commits: false
-     * when a view's query may read the clock or randomness (a read of such a view is never kept).
+     * Whether any collection is a view: a view's SQL may read the clock or randomness (through
+     * comments, quoted names or plain SQLite views no text check sees), so reads of views, and rules
+     * that join other rows while views exist, are never kept by the read cache.
      */
-    public boolean stable() {
-        return stable;
+    public boolean hasViews() {
+        return hasViews;
     }
 
     public List<Collection> collections() {

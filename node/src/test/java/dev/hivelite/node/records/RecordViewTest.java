@@ -143,6 +143,90 @@ class RecordViewTest {
         }
     }
 
+    @Test
+    void aViewThatReadsRandomnessThroughDisguisesIsReadAgainEveryTime() throws Exception {
+        try (TestWorker worker = TestWorker.start(dataDir)) {
+            String su = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+            worker.call("POST", "/api/collections", "{\"name\":\"notes\",\"listRule\":\"\",\"viewRule\":\"\","
+                    + "\"fields\":[{\"name\":\"text\",\"type\":\"text\"}]}", su, 200);
+            String id = worker.call("POST", "/api/collections/notes/records", "{\"text\":\"x\"}", su, 200).get("id").asText();
+            // No text check sees these: a comment or quotes around the function's name, a plain SQLite view.
+            worker.call("POST", "/api/databases/main/query",
+                    "{\"sql\":\"CREATE VIEW raw_dice AS SELECT id, random() AS r FROM notes\"}", su, 200);
+            String[] queries = {"SELECT id, random/**/() AS r FROM notes", "SELECT id, [random]() AS r FROM notes",
+                    "SELECT id, r FROM raw_dice"};
+            for (int i = 0; i < queries.length; i++) {
+                worker.call("POST", "/api/collections", "{\"name\":\"dice" + i + "\",\"type\":\"view\",\"listRule\":\"\","
+                        + "\"viewRule\":\"\",\"viewQuery\":\"" + queries[i] + "\"}", su, 200);
+                String path = "/api/collections/dice" + i + "/records";
+                assertFalse(worker.call("GET", path + "/" + id, null, null, 200).get("r").asText()
+                        .equals(worker.call("GET", path + "/" + id, null, null, 200).get("r").asText()), queries[i]);
+                assertFalse(worker.call("GET", path, null, null, 200).get("items").get(0).get("r").asText()
+                        .equals(worker.call("GET", path, null, null, 200).get("items").get(0).get("r").asText()), queries[i]);
+            }
+        }
+    }
+
+    @Test
+    void aRuleJoiningAViewIsJudgedAgainEveryTime() throws Exception {
+        try (TestWorker worker = TestWorker.start(dataDir)) {
+            String su = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+            worker.call("POST", "/api/collections", "{\"name\":\"notes\",\"fields\":[{\"name\":\"text\",\"type\":\"text\"}]}",
+                    su, 200);
+            worker.call("POST", "/api/collections/notes/records", "{\"text\":\"x\"}", su, 200);
+            worker.call("POST", "/api/collections", "{\"name\":\"coin\",\"type\":\"view\","
+                    + "\"viewQuery\":\"SELECT id, CAST(abs(random/**/()) % 2 AS INTEGER) AS flip FROM notes\"}", su, 200);
+            worker.call("POST", "/api/collections", "{\"name\":\"gated\",\"listRule\":\"@collection.coin.flip = 1\","
+                    + "\"fields\":[{\"name\":\"text\",\"type\":\"text\"}]}", su, 200);
+            worker.call("POST", "/api/collections/gated/records", "{\"text\":\"y\"}", su, 200);
+            java.util.Set<Integer> seen = new java.util.HashSet<>();
+            for (int i = 0; i < 30 && seen.size() < 2; i++) {
+                seen.add(worker.call("GET", "/api/collections/gated/records", null, null, 200).get("totalItems").asInt());
+            }
+            assertEquals(java.util.Set.of(0, 1), seen, "the coin is tossed on every read");
+        }
+    }
+
+    @Test
+    void aViewIdNeverAnswersWithAList() throws Exception {
+        try (TestWorker worker = TestWorker.start(dataDir)) {
+            String su = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+            worker.call("POST", "/api/collections", "{\"name\":\"notes\",\"listRule\":\"\",\"viewRule\":\"\","
+                    + "\"fields\":[{\"name\":\"text\",\"type\":\"text\"}]}", su, 200);
+            worker.call("POST", "/api/collections/notes/records", "{\"text\":\"x\"}", su, 200);
+            for (String query : new String[] {"?perPage=5", ""}) {
+                worker.call("GET", "/api/collections/notes/records" + query, null, null, 200);
+                worker.call("GET", "/api/collections/notes/records/%3F" + query.replace("?", ""), null, null, 404);
+            }
+        }
+    }
+
+    @Test
+    void aSuperusersFilterOnThemselvesIsTheirsAlone() throws Exception {
+        try (TestWorker worker = TestWorker.start(dataDir)) {
+            String su1 = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+            String id1 = worker.call("POST", "/api/collections/_superusers/auth-with-password", "{\"identity\":\"" + ADMIN_EMAIL
+                    + "\",\"password\":\"" + ADMIN_PASSWORD + "\"}", null, 200).get("record").get("id").asText();
+            worker.call("POST", "/api/superusers", "{\"email\":\"second@example.com\",\"password\":\"password-12\"}", su1, 200);
+            JsonNode second = worker.call("POST", "/api/collections/_superusers/auth-with-password",
+                    "{\"identity\":\"second@example.com\",\"password\":\"password-12\"}", null, 200);
+            String su2 = second.get("token").asText();
+            String id2 = second.get("record").get("id").asText();
+            String key = "Bearer " + worker.call("POST", "/api/databases/main/keys", "{\"label\":\"k\"}", su1, 200).get("key").asText();
+            worker.call("POST", "/api/collections", "{\"name\":\"notes\",\"fields\":[{\"name\":\"by\",\"type\":\"text\"}]}",
+                    su1, 200);
+            worker.call("POST", "/api/collections/notes/records", "{\"by\":\"" + id1 + "\"}", su1, 200);
+            worker.call("POST", "/api/collections/notes/records", "{\"by\":\"" + id2 + "\"}", su1, 200);
+            String mine = "/api/collections/notes/records?filter=" + java.net.URLEncoder.encode("by = @request.auth.id",
+                    java.nio.charset.StandardCharsets.UTF_8);
+            for (int round = 0; round < 2; round++) {
+                assertEquals(id1, worker.call("GET", mine, null, su1, 200).get("items").get(0).get("by").asText());
+                assertEquals(id2, worker.call("GET", mine, null, su2, 200).get("items").get(0).get("by").asText());
+                assertEquals(0, worker.call("GET", mine, null, key, 200).get("totalItems").asInt(), "a key is no superuser record");
+            }
+        }
+    }
+
     private static final class SettableClock extends java.time.Clock {
         volatile java.time.Instant now;
 
