@@ -184,16 +184,17 @@ public final class RecordService implements HttpService {
 
     /**
      * The key a list's answer is kept under, or null when it may not be kept: rows' JSON alone
-     * ({@link #plainAnswer}), a rule and filter that are {@link #keepable}, no filter on
+     * ({@link #plainAnswer}), a rule and filter that are {@link #keepable}, no filter or sort on
      * {@code @request} from a superuser (superusers share a key), no random order, a query string of
      * at most {@value #MAX_CACHED_QUERY} characters (the key). Views and lists are keyed apart.
      */
     private static String listCacheKey(Scopes.Scope scope, Collection collection, ServerRequest req) {
         String query = req.prologue().query().rawValue();
         String filter = req.query().first("filter").orElse("");
+        String sort = req.query().first("sort").orElse("");
         if (query.length() > MAX_CACHED_QUERY || !plainAnswer(collection, req)
-                || randomOrJoinedSort(scope, req.query().first("sort").orElse("")) || !keepable(scope, filter)
-                || scope.admin && filter.contains("@request")) { // every superuser shares one key
+                || randomOrJoinedSort(scope, sort) || !keepable(scope, filter)
+                || scope.admin && (filter.contains("@request") || sort.contains("@request"))) { // superusers share a key
             return null;
         }
         String caller = cacheCaller(scope, collection.rules().list());
