@@ -77,104 +77,94 @@ final class RecordQuery {
     }
 
     /**
-     * Whether what {@code expression} selects is fixed by the database's content and the caller's
-     * identity alone, so that an answer read under it may be answered again to the same caller until
-     * anything commits: no date macro (they move with the clock), no function call, no part of the
-     * request but {@code @request.auth.id}, {@code .collectionId} and {@code .collectionName} (the
-     * caller's other fields are read apart from the answer's snapshot). Row fields, relation paths
-     * and {@code @collection} joins read the same snapshot as the answer. An expression that does not
-     * parse is not bound.
+     * What the read cache needs to know of a rule or filter, read once per text.
+     *
+     * @param callerBound whether what it selects is fixed by the database's content and the caller's
+     *                    identity alone, so that an answer read under it may be answered again to the
+     *                    same caller until anything commits: no date macro (they move with the clock),
+     *                    no function call, no part of the request but {@code @request.auth.id},
+     *                    {@code .collectionId} and {@code .collectionName} (the caller's other fields
+     *                    are read apart from the answer's snapshot). Row fields, relation paths and
+     *                    {@code @collection} joins read the same snapshot as the answer.
+     * @param joins       whether it reads rows other than the one it judges: a relation path, a
+     *                    back-relation or an {@code @collection} join (an identifier outside
+     *                    {@code @request} with a dot)
+     * An expression that does not parse is neither bound nor join-free.
      */
-    static boolean callerBound(String expression) {
+    record Traits(boolean callerBound, boolean joins) {
+        private static final Traits BLANK = new Traits(true, false);
+        private static final Traits UNPARSED = new Traits(false, true);
+    }
+
+    static Traits traits(String expression) {
         if (expression == null || expression.isBlank()) {
-            return true;
+            return Traits.BLANK;
         }
-        Boolean known = CALLER_BOUND.get(expression);
+        Traits known = TRAITS.get(expression);
         if (known == null) {
             try {
-                known = callerBound(parsed(expression));
+                List<dev.hivelite.node.records.filter.Operand> operands = new ArrayList<>();
+                operands(parsed(expression), operands);
+                known = new Traits(operands.stream().allMatch(RecordQuery::callerBound),
+                        operands.stream().anyMatch(RecordQuery::joins));
             } catch (FilterException e) {
-                known = false;
+                known = Traits.UNPARSED;
             }
-            if (CALLER_BOUND.size() >= MAX_PARSED) {
-                CALLER_BOUND.clear();
+            if (TRAITS.size() >= MAX_PARSED) {
+                TRAITS.clear();
             }
-            CALLER_BOUND.put(expression, known);
+            TRAITS.put(expression, known);
         }
         return known;
     }
 
-    private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> CALLER_BOUND =
+    private static final java.util.concurrent.ConcurrentHashMap<String, Traits> TRAITS =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    /**
-     * Whether {@code expression} reads rows other than the one it judges: a relation path, a
-     * back-relation or an {@code @collection} join (any identifier outside {@code @request} with a dot).
-     */
-    static boolean joins(String expression) {
-        if (expression == null || expression.isBlank()) {
-            return false;
+    /** Every operand of the tree, a call's arguments included (after the call itself). */
+    private static void operands(dev.hivelite.node.records.filter.Expr e, List<dev.hivelite.node.records.filter.Operand> out) {
+        switch (e) {
+            case dev.hivelite.node.records.filter.Expr.And and -> and.children().forEach(c -> operands(c, out));
+            case dev.hivelite.node.records.filter.Expr.Or or -> or.children().forEach(c -> operands(c, out));
+            case dev.hivelite.node.records.filter.Expr.Compare c -> {
+                operand(c.left(), out);
+                operand(c.right(), out);
+            }
         }
-        Boolean known = JOINS.get(expression);
-        if (known == null) {
-            try {
-                known = joins(parsed(expression));
-            } catch (FilterException e) {
-                known = true;
-            }
-            if (JOINS.size() >= MAX_PARSED) {
-                JOINS.clear();
-            }
-            JOINS.put(expression, known);
+    }
+
+    private static void operand(dev.hivelite.node.records.filter.Operand o, List<dev.hivelite.node.records.filter.Operand> out) {
+        out.add(o);
+        if (o instanceof dev.hivelite.node.records.filter.Operand.Call call) {
+            call.args().forEach(a -> operand(a, out));
         }
-        return known;
-    }
-
-    private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> JOINS =
-            new java.util.concurrent.ConcurrentHashMap<>();
-
-    private static boolean joins(dev.hivelite.node.records.filter.Expr e) {
-        return switch (e) {
-            case dev.hivelite.node.records.filter.Expr.And and -> and.children().stream().anyMatch(RecordQuery::joins);
-            case dev.hivelite.node.records.filter.Expr.Or or -> or.children().stream().anyMatch(RecordQuery::joins);
-            case dev.hivelite.node.records.filter.Expr.Compare c -> joins(c.left()) || joins(c.right());
-        };
-    }
-
-    private static boolean joins(dev.hivelite.node.records.filter.Operand o) {
-        return switch (o) {
-            case dev.hivelite.node.records.filter.Operand.Identifier i -> {
-                String name = i.name();
-                int colon = name.indexOf(':');
-                String path = colon < 0 ? name : name.substring(0, colon);
-                yield !path.startsWith("@request.") && path.indexOf('.') >= 0;
-            }
-            case dev.hivelite.node.records.filter.Operand.Call call -> call.args().stream().anyMatch(RecordQuery::joins);
-            default -> false;
-        };
-    }
-
-    private static boolean callerBound(dev.hivelite.node.records.filter.Expr e) {
-        return switch (e) {
-            case dev.hivelite.node.records.filter.Expr.And and -> and.children().stream().allMatch(RecordQuery::callerBound);
-            case dev.hivelite.node.records.filter.Expr.Or or -> or.children().stream().allMatch(RecordQuery::callerBound);
-            case dev.hivelite.node.records.filter.Expr.Compare c -> callerBound(c.left()) && callerBound(c.right());
-        };
     }
 
     private static boolean callerBound(dev.hivelite.node.records.filter.Operand o) {
         return switch (o) {
             case dev.hivelite.node.records.filter.Operand.Literal l -> true;
             case dev.hivelite.node.records.filter.Operand.Identifier i -> {
-                String name = i.name();
-                int colon = name.indexOf(':');
-                String path = colon < 0 ? name : name.substring(0, colon);
+                String path = path(i);
                 yield !path.startsWith("@request.") || path.equals("@request.auth.id")
                         || path.equals("@request.auth.collectionId") || path.equals("@request.auth.collectionName");
             }
             case dev.hivelite.node.records.filter.Operand.Macro m -> false;
             case dev.hivelite.node.records.filter.Operand.Call call -> false;
         };
+    }
+
+    private static boolean joins(dev.hivelite.node.records.filter.Operand o) {
+        if (!(o instanceof dev.hivelite.node.records.filter.Operand.Identifier i)) {
+            return false;
+        }
+        String path = path(i);
+        return !path.startsWith("@request.") && path.indexOf('.') >= 0;
+    }
+
+    /** An identifier without its modifiers ({@code tags:length} is {@code tags}). */
+    private static String path(dev.hivelite.node.records.filter.Operand.Identifier i) {
+        int colon = i.name().indexOf(':');
+        return colon < 0 ? i.name() : i.name().substring(0, colon);
     }
 
     static String columns(Collection collection) {

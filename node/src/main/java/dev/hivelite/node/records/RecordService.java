@@ -232,14 +232,13 @@ public final class RecordService implements HttpService {
     }
 
     /**
-     * A view whose answer is the row's JSON alone, under a rule {@link RecordQuery#callerBound bound}
+     * A view whose answer is the row's JSON alone, under a rule {@link RecordQuery.Traits#callerBound bound}
      * to the caller: kept by the database, per caller, until anything commits.
      */
     private void cachedView(ServerRequest req, ServerResponse res, Scopes.Scope scope, Collection collection, String id,
                             String caller) {
         byte[] body = scope.lease.db().readCached(collection.id() + caller + "view/" + id, scope.schema, c -> {
-            RecordQuery.Where rule = scope.admin ? RecordQuery.Where.ALL
-                    : compiled(collection.rules().view(), scope, collection, Requests.info(req, scope, null));
+            RecordQuery.Where rule = operations.rule(scope, collection, collection.rules().view(), Requests.info(req, scope, null));
             return RecordQuery.byId(c, collection, id, rule)
                     .map(row -> Json.bytes(RecordJson.export(collection, row, scope.admin, false))).orElse(null);
         });
@@ -247,14 +246,6 @@ public final class RecordService implements HttpService {
             throw ApiException.notFound();
         }
         res.header(io.helidon.http.HeaderValues.CONTENT_TYPE_JSON).send(body);
-    }
-
-    private RecordQuery.Where compiled(String rule, Scopes.Scope scope, Collection collection, RequestInfo info) {
-        try {
-            return RecordQuery.compile(rule, scope.schema, collection, info, true, clock);
-        } catch (FilterException e) {
-            throw RecordQuery.badFilter(e);
-        }
     }
 
     private void create(ServerRequest req, ServerResponse res) {
@@ -312,18 +303,19 @@ public final class RecordService implements HttpService {
     }
 
     /**
-     * Whether what {@code expression} selects may be kept: {@link RecordQuery#callerBound bound} to
+     * Whether what {@code expression} selects may be kept: {@link RecordQuery.Traits#callerBound bound} to
      * the caller, and joining no other rows while the database has views (a relation or an
      * {@code @collection} join may reach one).
      */
     private static boolean keepable(Scopes.Scope scope, String expression) {
-        return RecordQuery.callerBound(expression) && !(scope.schema.hasViews() && RecordQuery.joins(expression));
+        RecordQuery.Traits traits = RecordQuery.traits(expression);
+        return traits.callerBound() && !(scope.schema.hasViews() && traits.joins());
     }
 
     /**
      * Who an answer under {@code rule} may be kept for, as part of its cache key: every superuser
      * alike, everyone under a public rule, otherwise each caller (guest or auth record) apart when
-     * the rule is {@link RecordQuery#callerBound bound} to the caller. Null when it may not be kept.
+     * the rule is {@link RecordQuery.Traits#callerBound bound} to the caller. Null when it may not be kept.
      */
     private static String cacheCaller(Scopes.Scope scope, String rule) {
         if (scope.admin) {
