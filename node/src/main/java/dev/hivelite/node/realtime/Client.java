@@ -84,6 +84,11 @@ final class Client {
         this.queue = new LinkedBlockingQueue<>(capacity);
     }
 
+    /** True when this open client of {@code databaseId} has topics: an event of that database may be for it. */
+    boolean listensTo(String databaseId) {
+        return this.databaseId.equals(databaseId) && !topics.isEmpty() && closeReason == null;
+    }
+
     /** Queues a message; a full queue closes the client (slow consumer). */
     boolean offer(Message m) {
         if (closeReason != null) {

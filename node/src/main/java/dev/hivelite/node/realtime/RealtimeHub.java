@@ -138,56 +138,81 @@ public final class RealtimeHub implements RecordEvents {
         }
     }
 
+    /**
+     * Delivers one event to this worker's clients. The work per client is a method of its own
+     * ({@link Delivery#to}), called once per client: the JIT compiles it fully after a few thousand
+     * calls, where a loop body inside this method (called once per event) would run interpreted or
+     * half-compiled for many events, since this method is rarely invoked.
+     */
     private void deliver(String message) {
         try {
             JsonNode event = Json.mapper().readTree(message);
             String db = event.path("db").asText();
-            List<Client> audience = new ArrayList<>();
+            Delivery delivery = null;
             for (Client c : clients.values()) {
-                if (c.databaseId.equals(db) && !c.topics.isEmpty() && c.closeReason == null) {
-                    audience.add(c);
-                }
-            }
-            if (audience.isEmpty()) {
-                return;
-            }
-            Optional<Collection> collection = access.collection(db, event.path("collection").asText());
-            if (collection.isEmpty()) {
-                return;
-            }
-            ObjectNode record = (ObjectNode) event.path("record");
-            String recordId = record.path("id").asText();
-            String action = event.path("action").asText();
-            Map<String, Auth> auths = new HashMap<>();
-            // One message per (auth, topic), shared by every subscriber it goes to: rendered and
-            // encoded once.
-            Map<RenderKey, Optional<Client.Message>> messages = new HashMap<>();
-            long queued = 0;
-            long notQueued = 0;
-            for (Client client : audience) {
-                Auth auth = client.token == null ? Auth.ANONYMOUS
-                        : auths.computeIfAbsent(client.token, token -> Auth.of(authenticate.apply(token)));
-                for (Topic topic : client.topics) {
-                    if (!matches(topic, collection.get(), recordId)) {
-                        continue;
-                    }
-                    Optional<Client.Message> shared = messages.computeIfAbsent(new RenderKey(auth.identity(), topic.raw()), k ->
-                            access.render(db, collection.get(), record, new RealtimeAccess.Viewer(auth.principal(),
-                                    topic.recordId() != null, topic.query(), topic.headers()))
-                                    .map(json -> new Client.Message(topic.raw(), envelope(action, json))));
-                    if (shared.isPresent()) {
-                        if (client.offer(shared.get())) {
-                            queued++;
-                        } else {
-                            notQueued++;
+                if (c.listensTo(db)) {
+                    if (delivery == null) {
+                        Optional<Collection> collection = access.collection(db, event.path("collection").asText());
+                        if (collection.isEmpty()) {
+                            return;
                         }
+                        delivery = new Delivery(db, collection.get(), (ObjectNode) event.path("record"),
+                                event.path("action").asText());
                     }
+                    delivery.to(c);
                 }
             }
-            delivered.addAndGet(queued);
-            dropped.addAndGet(notQueued);
+            if (delivery != null) {
+                delivered.addAndGet(delivery.queued);
+                dropped.addAndGet(delivery.notQueued);
+            }
         } catch (Exception e) {
             LOG.log(Level.WARNING, "realtime delivery failed", e);
+        }
+    }
+
+    /**
+     * One event on its way to this worker's clients. Renders are shared: one message per (auth,
+     * topic), rendered and encoded once, and one token check per token.
+     */
+    private final class Delivery {
+        private final String db;
+        private final Collection collection;
+        private final ObjectNode record;
+        private final String recordId;
+        private final String action;
+        private final Map<String, Auth> auths = new HashMap<>();
+        private final Map<RenderKey, Optional<Client.Message>> messages = new HashMap<>();
+        long queued;
+        long notQueued;
+
+        Delivery(String db, Collection collection, ObjectNode record, String action) {
+            this.db = db;
+            this.collection = collection;
+            this.record = record;
+            this.recordId = record.path("id").asText();
+            this.action = action;
+        }
+
+        void to(Client client) {
+            Auth auth = client.token == null ? Auth.ANONYMOUS
+                    : auths.computeIfAbsent(client.token, token -> Auth.of(authenticate.apply(token)));
+            for (Topic topic : client.topics) {
+                if (!matches(topic, collection, recordId)) {
+                    continue;
+                }
+                Optional<Client.Message> shared = messages.computeIfAbsent(new RenderKey(auth.identity(), topic.raw()), k ->
+                        access.render(db, collection, record, new RealtimeAccess.Viewer(auth.principal(),
+                                topic.recordId() != null, topic.query(), topic.headers()))
+                                .map(json -> new Client.Message(topic.raw(), envelope(action, json))));
+                if (shared.isPresent()) {
+                    if (client.offer(shared.get())) {
+                        queued++;
+                    } else {
+                        notQueued++;
+                    }
+                }
+            }
         }
     }
 

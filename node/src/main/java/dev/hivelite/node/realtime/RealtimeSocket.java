@@ -82,23 +82,8 @@ public final class RealtimeSocket implements WsListener {
     /** The writer: drains the client's queue to the socket, one sender at a time. */
     private void write(WsSession session, Client c) {
         try {
-            while (true) {
-                Client.Message m = c.next();
-                if (m == Client.Message.HEARTBEAT) {
-                    session.ping(io.helidon.common.buffers.BufferData.empty());
-                    c.wrote();
-                    continue;
-                }
-                if (m == Client.Message.CLOSE) {
-                    session.close(c.closeReason != null && c.closeReason.contains("keep up") ? 1008 : 1001,
-                            c.closeReason == null ? "closing" : c.closeReason);
-                    return;
-                }
-                String data = m.data();
-                String frame = "{\"type\":\"event\",\"topic\":" + Json.mapper().valueToTree(m.event()) + ","
-                        + data.substring(1);
-                session.send(frame, true);
-                c.wrote();
+            while (send(session, c, c.next())) {
+                // each turn is one call, as in RealtimeService's stream loop
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -107,6 +92,23 @@ public final class RealtimeSocket implements WsListener {
         } finally {
             hub.disconnect(c);
         }
+    }
+
+    /** Sends one message; false once the socket is closed. */
+    private static boolean send(WsSession session, Client c, Client.Message m) {
+        if (m == Client.Message.CLOSE) {
+            session.close(c.closeReason != null && c.closeReason.contains("keep up") ? 1008 : 1001,
+                    c.closeReason == null ? "closing" : c.closeReason);
+            return false;
+        }
+        if (m == Client.Message.HEARTBEAT) {
+            session.ping(io.helidon.common.buffers.BufferData.empty());
+        } else {
+            String data = m.data();
+            session.send("{\"type\":\"event\",\"topic\":" + Json.mapper().valueToTree(m.event()) + "," + data.substring(1), true);
+        }
+        c.wrote();
+        return true;
     }
 
     @Override
