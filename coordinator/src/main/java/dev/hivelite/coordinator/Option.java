@@ -13,7 +13,7 @@ enum Option {
     WORKERS("workers", "Number of worker JVMs", "available processors"),
     DIR("dir", "Data directory", "./hivelite_data", "HIVELITE_DATA_DIR"),
     MANAGEMENT("management", "Management address: cluster /_/health, /metrics, rolling restart", "127.0.0.1:8094"),
-    WORKER_HEAP("worker-heap", "Maximum heap of each worker JVM (-Xmx)", "256m"),
+    WORKER_HEAP("worker-heap", "Maximum heap of each worker JVM (-Xmx)", "512m"),
     WORKER_JVM_OPTS("worker-jvm-opts", "Extra JVM options for each worker, space-separated", "none"),
     GRACE_PERIOD("grace-period", "How long in-flight requests may finish when a worker stops", "25s"),
     STOP_TIMEOUT("stop-timeout", "When the coordinator kills workers still running after a stop", "30s"),

@@ -15,7 +15,7 @@ record ServeConfig(HostPort http, int workers, Path dataDir, HostPort management
     static final HostPort DEFAULT_HTTP = new HostPort("0.0.0.0", 8093);
     static final HostPort DEFAULT_MANAGEMENT = new HostPort("127.0.0.1", 8094);
     static final Path DEFAULT_DATA_DIR = Path.of("hivelite_data");
-    static final String DEFAULT_WORKER_HEAP = "256m";
+    static final String DEFAULT_WORKER_HEAP = "512m";
     static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(25);
     static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
     static final int MAX_WORKERS = 64;

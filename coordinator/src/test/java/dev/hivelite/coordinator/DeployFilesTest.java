@@ -73,7 +73,7 @@ class DeployFilesTest {
         assertEquals(new HostPort("127.0.0.1", 8094), config.management());
         assertEquals(Path.of("/var/lib/hivelite"), config.dataDir());
         assertEquals(3, config.workers(), "workers is commented out: the default (available processors) applies");
-        assertEquals("256m", config.workerHeap());
+        assertEquals("512m", config.workerHeap());
         assertEquals(Duration.ofSeconds(25), config.gracePeriod());
         assertEquals(Duration.ofSeconds(30), config.stopTimeout());
         assertEquals(256, config.poolCap());

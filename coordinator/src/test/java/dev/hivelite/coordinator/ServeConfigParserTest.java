@@ -33,7 +33,7 @@ class ServeConfigParserTest {
         assertEquals(new HostPort("127.0.0.1", 8094), config.management());
         assertEquals(6, config.workers(), "default is the number of available processors");
         assertEquals(Path.of("hivelite_data"), config.dataDir());
-        assertEquals("256m", config.workerHeap());
+        assertEquals("512m", config.workerHeap());
         assertEquals(Duration.ofSeconds(25), config.gracePeriod());
         assertEquals(Duration.ofSeconds(30), config.stopTimeout());
         assertFalse(config.tuneSysctl());
