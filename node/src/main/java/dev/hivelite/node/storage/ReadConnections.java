@@ -137,6 +137,24 @@ final class ReadConnections {
         }
     }
 
+    /**
+     * Ends the kept snapshots of the readers idle now; readers in use are left alone, and the idle
+     * ones keep their order. A kept snapshot older than the last commit holds a checkpoint back from
+     * the WAL's end, and so keeps the WAL from starting over.
+     */
+    void endIdleSnapshots() {
+        for (int n = idle.size(); n > 0; n--) {
+            Reader reader = idle.pollLast();
+            if (reader == null) {
+                return;
+            }
+            if (reader.snapshot) {
+                end(reader);
+            }
+            idle.offerFirst(reader);
+        }
+    }
+
     /** Ends the reader's snapshot if it is stale (or unwanted), and opens one if wanted and possible. */
     private void begin(Reader reader, boolean snapshot) {
         WalIndex index = walIndex;

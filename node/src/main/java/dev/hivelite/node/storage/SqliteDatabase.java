@@ -33,10 +33,13 @@ import dev.hivelite.node.common.ApiException;
  * moment the lock is free, where SQLite's busy handler would sleep and retry. Reads run on the
  * shared read pool given to the constructor, on {@link ReadConnections}.
  *
- * <p>The writer never checkpoints: SQLite's automatic checkpoint would copy the WAL into the file and
+ * <p>The writer does not run SQLite's automatic checkpoint: it would copy the WAL into the file and
  * fsync both on the writer thread, every thousand pages, stalling every write queued behind it. A
  * passive checkpoint runs instead on a read connection, at most every {@link #CHECKPOINT_EVERY}
- * while writes go on and once more when they stop.
+ * while writes go on and once more when they stop. Beside writes that never pause, such a checkpoint
+ * never reaches the WAL's end, and the WAL starts over only when one does: past
+ * {@link #CATCH_UP_FRAMES} the writer thread copies the rest itself, writers held off (see
+ * {@link #catchUp}).
  *
  * <p>Lifecycle: {@link #open} → {@link #read}/{@link #write} from any thread → {@link #close}.
  */
@@ -69,6 +72,15 @@ public final class SqliteDatabase implements AutoCloseable {
     static final java.time.Duration CHECKPOINT_EVERY = java.time.Duration.ofSeconds(1);
     /** A checkpoint is queued or running; another is not asked for until it ends. */
     private final java.util.concurrent.atomic.AtomicBoolean checkpointing = new java.util.concurrent.atomic.AtomicBoolean();
+    /**
+     * Set by a background checkpoint that left a long WAL behind it: the writer thread finishes the
+     * copy with every writer held off (see {@link #catchUp}).
+     */
+    private volatile boolean catchUpWanted;
+    /** Bytes a WAL file is cut back to when it starts over. */
+    static final long WAL_SIZE_LIMIT = 64L << 20;
+    /** WAL frames (pages) past which a checkpoint that cannot reach the WAL's end is finished by the writer: 32 MiB of 4 KiB pages. */
+    static final long CATCH_UP_FRAMES = 8192;
     /** Commits since the last checkpoint began. */
     private final java.util.concurrent.atomic.AtomicBoolean uncheckpointed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile long lastCheckpointNanos = System.nanoTime();
@@ -104,6 +116,8 @@ public final class SqliteDatabase implements AutoCloseable {
             try {
                 // Checkpoints run on a read connection, off the writer thread (see checkpointSoon).
                 execute(writeConnection, "PRAGMA wal_autocheckpoint = 0");
+                // When the WAL starts over, a file grown past this under a burst is cut back to it.
+                execute(writeConnection, "PRAGMA journal_size_limit = " + WAL_SIZE_LIMIT);
             } catch (SQLException e) {
                 closeQuietly(writeConnection);
                 throw e;
@@ -376,6 +390,9 @@ public final class SqliteDatabase implements AutoCloseable {
                 group.forEach(PendingWrite::complete);
                 group.clear();
                 uncheckpointed.set(true);
+                if (catchUpWanted) {
+                    catchUp();
+                }
                 if (pendingWrites.isEmpty() || System.nanoTime() - lastCheckpointNanos > CHECKPOINT_EVERY.toNanos()) {
                     checkpointSoon();
                 }
@@ -490,12 +507,9 @@ public final class SqliteDatabase implements AutoCloseable {
         try {
             uncheckpointed.set(false);
             if (!closed) {
-                boolean complete = readers.run(c -> {
-                    // (busy, frames in the WAL, frames copied); refused inside a transaction
-                    try (Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
-                        return !rs.next() || rs.getLong(3) >= rs.getLong(2);
-                    }
-                }, false);
+                long[] outcome = readers.run(SqliteDatabase::passiveCheckpoint, false);
+                boolean complete = outcome[2] >= outcome[1];
+                catchUpWanted = !complete && outcome[1] >= CATCH_UP_FRAMES;
                 if (!complete) {
                     // A reader (here or in another process) still needed older pages: try again later.
                     uncheckpointed.set(true);
@@ -511,6 +525,40 @@ public final class SqliteDatabase implements AutoCloseable {
         if (uncheckpointed.get() && !closed) {
             CompletableFuture.delayedExecutor(CHECKPOINT_EVERY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                     .execute(this::checkpointSoon);
+        }
+    }
+
+    /** {@code PRAGMA wal_checkpoint(PASSIVE)}: busy (1 when another checkpoint ran), frames in the WAL, frames copied. */
+    private static long[] passiveCheckpoint(Connection c) throws SQLException {
+        // Refused inside a transaction.
+        try (Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+            return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)} : new long[] {0, 0, 0};
+        }
+    }
+
+    /** How long the writer's catch-up checkpoint waits for reads still using the WAL. */
+    static final int CATCH_UP_WAIT_MILLIS = 20;
+
+    /**
+     * Copies what the background checkpoint could not reach and starts the WAL over, with the writer
+     * lock held so that no process appends meanwhile ({@code RESTART}: it waits up to
+     * {@link #CATCH_UP_WAIT_MILLIS} for reads that still use the WAL). SQLite starts a WAL over only
+     * when a writer finds every frame copied and no reader in it; while writers keep appending, a
+     * checkpoint running beside them never gets there, and the WAL grew without bound (2.2 GB in 60 s of
+     * creates on one worker). Most frames were copied already, by the background checkpoint.
+     */
+    private void catchUp() {
+        catchUpWanted = false;
+        try (SideFiles.WriterTurn ignored = sideFiles.lockWriter()) {
+            readers.endIdleSnapshots(); // this process's; another's end within SNAPSHOT_IDLE
+            execute(writeConnection, "PRAGMA busy_timeout = " + CATCH_UP_WAIT_MILLIS);
+            try (Statement s = writeConnection.createStatement(); java.sql.ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(RESTART)")) {
+                rs.next(); // busy or not, the next background checkpoint decides again
+            } finally {
+                execute(writeConnection, "PRAGMA busy_timeout = " + options.busyTimeout().toMillis());
+            }
+        } catch (IOException | SQLException e) {
+            // Nothing is lost: the next background checkpoint asks again.
         }
     }
 

@@ -416,4 +416,60 @@ class SqliteDatabaseTest {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
                 .until(() -> java.nio.file.Files.size(file) >= before + 50 * 2000);
     }
+    /** The WAL header's checkpoint sequence (bytes 12–15, big-endian): SQLite adds one each time the WAL starts over. */
+    private static int walRestarts(Path wal) throws java.io.IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(wal)) {
+            java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(16);
+            ch.read(header, 0);
+            return header.getInt(12);
+        }
+    }
+
+    @Test
+    void theWalStartsOverWhileWritesNeverStop() throws Exception {
+        Path wal = dir.resolve("data.db-wal");
+        int before = walRestarts(wal);
+        // Four threads write 8 kB rows without a pause, and a thread reads rows by id between them: checkpoints run
+        // beside writes that never stop, and readers keep snapshots. The WAL must still start over once
+        // it passes CATCH_UP_FRAMES (32 MiB), long before 25,000 rows (~300 MB of frames).
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger rows = new java.util.concurrent.atomic.AtomicInteger();
+        List<Future<?>> writers = new ArrayList<>();
+        ExecutorService threads = Executors.newFixedThreadPool(5);
+        try {
+            for (int w = 0; w < 4; w++) {
+                writers.add(threads.submit(() -> {
+                    while (!stop.get() && rows.incrementAndGet() <= 25_000) {
+                        db.write(c -> update(c, "INSERT INTO t (v) VALUES (printf('%.8000c', 'x'))"));
+                    }
+                    return null;
+                }));
+            }
+            writers.add(threads.submit(() -> {
+                while (!stop.get() && rows.get() <= 25_000) {
+                    long id = 1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(Math.max(1, rows.get()));
+                    db.read(c -> {
+                        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT length(v) FROM t WHERE id = ?")) {
+                            ps.setLong(1, id);
+                            try (ResultSet rs = ps.executeQuery()) {
+                                return rs.next() ? rs.getLong(1) : 0L;
+                            }
+                        }
+                    });
+                }
+                return null;
+            }));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
+                    .until(() -> walRestarts(wal) != before || rows.get() > 25_000);
+            stop.set(true);
+            for (Future<?> f : writers) {
+                f.get();
+            }
+        } finally {
+            stop.set(true);
+            threads.shutdownNow();
+        }
+        assertTrue(walRestarts(wal) != before, "the WAL never started over in " + Math.min(rows.get(), 25_000)
+                + " rows written without a pause; it is " + java.nio.file.Files.size(wal) + " bytes");
+    }
 }
