@@ -44,6 +44,8 @@ final class ReadConnections {
     private final AtomicBoolean walIndexTried = new AtomicBoolean();
     /** A sweep of idle snapshots is scheduled. */
     private final AtomicBoolean sweeping = new AtomicBoolean();
+    /** Held by whatever ends idle readers' snapshots (a sweep, {@link #endIdleSnapshots}): one at a time, never on one connection together. */
+    private final Object idleUpkeep = new Object();
     private volatile boolean closed;
 
     ReadConnections(Path file, SideFiles sideFiles, SqliteOptions options, ExecutorService readPool) {
@@ -143,6 +145,12 @@ final class ReadConnections {
      * the WAL's end, and so keeps the WAL from starting over.
      */
     void endIdleSnapshots() {
+        synchronized (idleUpkeep) { // never beside a sweep, which ends idle readers' snapshots in place
+            endIdleSnapshotsNow();
+        }
+    }
+
+    private void endIdleSnapshotsNow() {
         for (int n = idle.size(); n > 0; n--) {
             Reader reader = idle.pollLast();
             if (reader == null) {
@@ -209,17 +217,8 @@ final class ReadConnections {
         int permits = options.readConnections();
         if (!closed && readPermits.tryAcquire(permits)) {
             try {
-                WalIndex index = walIndex;
-                long now = System.nanoTime();
-                for (Reader reader : idle) {
-                    if (!reader.snapshot) {
-                        continue;
-                    }
-                    if (index == null || index.changedSince(reader.seen) || now - reader.lastUsed >= SNAPSHOT_IDLE.toNanos()) {
-                        end(reader);
-                    } else {
-                        again = true;
-                    }
+                synchronized (idleUpkeep) {
+                    again = sweepIdle();
                 }
             } finally {
                 readPermits.release(permits);
@@ -231,6 +230,24 @@ final class ReadConnections {
         if (again) {
             sweepLater();
         }
+    }
+
+    /** Ends the idle snapshots that are stale or idle too long; true when some are left to end later. */
+    private boolean sweepIdle() {
+        boolean again = false;
+        WalIndex index = walIndex;
+        long now = System.nanoTime();
+        for (Reader reader : idle) {
+            if (!reader.snapshot) {
+                continue;
+            }
+            if (index == null || index.changedSince(reader.seen) || now - reader.lastUsed >= SNAPSHOT_IDLE.toNanos()) {
+                end(reader);
+            } else {
+                again = true;
+            }
+        }
+        return again;
     }
 
     /** Read connections holding a read transaction now (for tests). */
