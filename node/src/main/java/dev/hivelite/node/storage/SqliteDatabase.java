@@ -215,19 +215,8 @@ public final class SqliteDatabase implements AutoCloseable {
         }
     }
 
-    /** Values kept by {@link #readCached}, by key, and the bytes they hold. */
-    private final java.util.concurrent.ConcurrentHashMap<String, Cached> readCache = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong readCacheBytes = new java.util.concurrent.atomic.AtomicLong();
-    static final int READ_CACHE_ENTRIES = 8192;
-    /** What one database keeps at most; a value larger than an eighth of it is not kept. */
-    static final long READ_CACHE_BYTES = 8L << 20;
-    /** What every database of the process keeps at most together: a worker with many databases stays small. */
-    static final long READ_CACHE_BYTES_ALL = Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 16);
-    private static final java.util.concurrent.atomic.AtomicLong READ_CACHE_BYTES_IN_USE =
-            new java.util.concurrent.atomic.AtomicLong();
-
-    private record Cached(long[] version, Object basis, Object value, long bytes) {
-    }
+    /** Values kept by {@link #readCached}. */
+    private final ReadCache readCache = new ReadCache();
 
     /**
      * The value {@code work} reads, kept and answered again without SQLite as long as nothing has
@@ -241,50 +230,21 @@ public final class SqliteDatabase implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public <T> T readCached(String key, Object basis, SqlWork<T> work) {
         long[] now = readers.currentVersion();
-        if (now != null) {
-            Cached hit = readCache.get(key);
-            if (hit != null && hit.basis() == basis && java.util.Arrays.equals(hit.version(), now)) {
-                return (T) hit.value();
-            }
+        Object hit = now == null ? null : readCache.get(key, basis, now);
+        if (hit != null) {
+            return (T) hit;
         }
         long[][] version = new long[1][];
         T value = await(submitRead(() -> readers.runRead(work, version)));
         if (value != null && version[0] != null && !closed) {
-            keep(key, new Cached(version[0], basis, value,
-                    96 + 2L * key.length() + (value instanceof byte[] b ? b.length : 0)));
+            readCache.put(key, version[0], basis, value);
         }
         return value;
     }
 
-    private void keep(String key, Cached entry) {
-        if (entry.bytes() > READ_CACHE_BYTES / 8) {
-            return;
-        }
-        if (readCache.size() >= READ_CACHE_ENTRIES || readCacheBytes.get() + entry.bytes() > READ_CACHE_BYTES) {
-            clearReadCache();
-        }
-        if (READ_CACHE_BYTES_IN_USE.get() + entry.bytes() > READ_CACHE_BYTES_ALL) {
-            return; // other databases hold the process's share; this one reads SQLite until theirs is cleared
-        }
-        Cached old = readCache.put(key, entry);
-        long delta = entry.bytes() - (old == null ? 0 : old.bytes());
-        readCacheBytes.addAndGet(delta);
-        READ_CACHE_BYTES_IN_USE.addAndGet(delta);
-    }
-
-    private void clearReadCache() {
-        for (String key : readCache.keySet()) {
-            Cached removed = readCache.remove(key);
-            if (removed != null) {
-                readCacheBytes.addAndGet(-removed.bytes());
-                READ_CACHE_BYTES_IN_USE.addAndGet(-removed.bytes());
-            }
-        }
-    }
-
     /** Bytes the read cache of this database holds now (for tests). */
     long readCacheBytes() {
-        return readCacheBytes.get();
+        return readCache.bytes();
     }
 
     /** Read connections holding a read transaction now (for tests). */
@@ -630,7 +590,7 @@ public final class SqliteDatabase implements AutoCloseable {
         }
         closeQuietly(writeConnection);
         readers.close();
-        clearReadCache();
+        readCache.clear();
         sideFiles.release(); // after every connection of this instance is closed
     }
 

@@ -278,7 +278,7 @@ class SqliteDatabaseTest {
         Object basis = new Object();
         java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
         own.read(SqliteDatabaseTest::count); // maps the WAL index
-        byte[] large = new byte[(int) (SqliteDatabase.READ_CACHE_BYTES / 8) + 1];
+        byte[] large = new byte[(int) (ReadCache.BYTES / 8) + 1];
         SqlWork<byte[]> readLarge = c -> {
             reads.incrementAndGet();
             return large;
@@ -291,10 +291,10 @@ class SqliteDatabaseTest {
         own.readCached("large", basis, readLarge);
         own.readCached("large", basis, readLarge);
         assertEquals(2, reads.get(), "a value over an eighth of the budget is read every time");
-        byte[] medium = new byte[(int) (SqliteDatabase.READ_CACHE_BYTES / 20)];
+        byte[] medium = new byte[(int) (ReadCache.BYTES / 20)];
         for (int i = 0; i < 100; i++) {
             own.readCached("medium" + i, basis, c -> medium);
-            assertTrue(own.readCacheBytes() <= SqliteDatabase.READ_CACHE_BYTES, "held " + own.readCacheBytes());
+            assertTrue(own.readCacheBytes() <= ReadCache.BYTES, "held " + own.readCacheBytes());
         }
         assertTrue(own.readCacheBytes() >= medium.length, "the last ones are kept");
         own.close();
