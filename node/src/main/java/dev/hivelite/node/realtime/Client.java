@@ -1,18 +1,42 @@
 package dev.hivelite.node.realtime;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 import dev.hivelite.node.common.Principal;
 
 /**
  * One realtime connection held by this worker: its database, its auth (as set by the last
- * subscription request), its topics, and a bounded queue of messages its writer drains. A client
- * that cannot keep up is closed with a reason rather than buffered without bound.
+ * subscription request), its topics, and a bounded queue of messages drained to its {@link Sink}.
+ * A client that cannot keep up is closed with a reason rather than buffered without bound.
+ *
+ * <p>Nothing waits on the queue: a message queued while no drain runs starts one, on a new virtual
+ * thread, which writes everything waiting, flushes once and ends. A connection's own thread (deep in
+ * the HTTP server's handler) stays parked until the stream is over. Fresh drain threads run the
+ * compiled code of the day with shallow stacks; a loop parked in each connection's frame kept
+ * whatever code it was entered with, and the first fan-out to thousands of old connections paid for
+ * their stack thaws and for compiling that loop on the spot.
  */
 final class Client {
+
+    /** Where a client's messages go: its connection. Called by one drain at a time, never concurrently. */
+    interface Sink {
+        /** Writes one message (an event or a heartbeat), buffered until {@link #flush}. */
+        void write(Message m) throws IOException;
+
+        /** Ends a burst of writes: what was written goes to the socket. */
+        void flush() throws IOException;
+
+        /** The connection's last words ({@code reason}); nothing is written after. */
+        void end(String reason) throws IOException;
+    }
 
     /**
      * One message for the wire: an SSE event name (or WebSocket topic) and JSON data. One instance is
@@ -72,6 +96,15 @@ final class Client {
     /** Why the connection is ending; null while open. */
     volatile String closeReason;
     private final BlockingQueue<Message> queue;
+    /** Set once the connection can be written to; null before (messages wait in the queue). */
+    private volatile Sink sink;
+    /** Run once, by the drain that ended the stream (its last words written, or the socket failed). */
+    private volatile Runnable onEnd;
+    /** True while a drain runs: at most one per client. */
+    private final AtomicBoolean draining = new AtomicBoolean();
+    /** Nothing more is written once set: the stream ended, or its owner took the connection back. */
+    private volatile boolean over;
+    private final CountDownLatch ended = new CountDownLatch(1);
     /** {@link System#nanoTime()} of the last message written or heartbeat queued: when the connection is due a heartbeat. */
     private volatile long lastActivity = System.nanoTime();
 
@@ -95,6 +128,7 @@ final class Client {
             return false;
         }
         if (queue.offer(m)) {
+            drainSoon();
             return true;
         }
         String reason = "the client did not keep up with its events (" + queue.size() + " queued)";
@@ -110,14 +144,106 @@ final class Client {
         }
         queue.clear();
         queue.offer(Message.CLOSE);
+        drainSoon();
     }
 
     /**
-     * The next message, waiting as long as it takes. Untimed on purpose: a timed wait per connection
-     * and event costs a timer insert and cancel (heartbeats come from {@link #heartbeatIfIdle}).
+     * The connection is ready for its messages (its first words are written): from now on each burst
+     * is drained to {@code sink}. {@code onEnd} runs once the stream is over, on the drain's thread.
      */
-    Message next() throws InterruptedException {
-        return queue.take();
+    void attach(Sink sink, Runnable onEnd) {
+        this.onEnd = onEnd;
+        this.sink = sink;
+        if (!queue.isEmpty()) {
+            // Only then: a drain is for messages, and one started with none would run a branch the
+            // JIT has not seen in delivery (thousands of connections opening deoptimized it).
+            drainSoon();
+        }
+    }
+
+    /** Waits until the stream is over: its last words written, or its socket failed. */
+    void awaitEnd() throws InterruptedException {
+        ended.await();
+    }
+
+    /**
+     * The connection's owner takes it back (it is being torn down, interrupted): no drain writes after
+     * this returns, so the owner may close the stream. Waits up to a second for a drain in a write.
+     */
+    void detach() {
+        over = true;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (draining.get() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+    }
+
+    /** Starts a drain unless one runs (it will see what was just queued) or the connection is not ready. */
+    private void drainSoon() {
+        if (sink != null && !draining.get() && draining.compareAndSet(false, true)) {
+            Thread.startVirtualThread(this::drain);
+        }
+    }
+
+    /**
+     * Writes whatever is queued, flushes once (one socket write for a burst), and ends; runs again if
+     * a message came in just as it finished. The stream's end (CLOSE, or a write that failed) is
+     * final: later messages are dropped.
+     */
+    private void drain() {
+        do {
+            try {
+                if (over) {
+                    queue.clear();
+                } else {
+                    burst(sink);
+                }
+            } catch (IOException | RuntimeException e) {
+                // The peer went away, or the stream broke: nothing more can be written.
+                if (closeReason == null) {
+                    closeReason = "the connection failed";
+                }
+                finish();
+            } finally {
+                draining.set(false);
+            }
+        } while (!queue.isEmpty() && draining.compareAndSet(false, true));
+    }
+
+    /** One burst: a method of its own, so the JIT compiles it whole and every drain runs that code. */
+    private void burst(Sink out) throws IOException {
+        boolean wroteAny = false;
+        for (Message m = queue.poll(); m != null; m = queue.poll()) {
+            if (m == Message.CLOSE) {
+                try {
+                    out.end(closeReason == null ? "closed" : closeReason);
+                } finally {
+                    finish();
+                }
+                return;
+            }
+            out.write(m);
+            wroteAny = true;
+        }
+        if (wroteAny) {
+            out.flush();
+            wrote();
+        }
+    }
+
+    /** The stream is over: no more writes, its owner is told, and the end callback runs once. */
+    private void finish() {
+        over = true;
+        queue.clear();
+        Runnable end = onEnd;
+        onEnd = null;
+        try {
+            if (end != null) {
+                end.run();
+            }
+        } finally {
+            ended.countDown(); // last: whoever waits sees everything above done
+        }
     }
 
     /** The writer wrote something: the heartbeat clock restarts. */

@@ -77,8 +77,11 @@ public final class RealtimeService implements HttpService {
                 write(out, client, new Client.Message("PB_CONNECT", "{\"clientId\":\"" + client.id + "\"}"));
                 out.flush();
                 client.wrote();
-                while (send(out, client, client.next())) {
-                    // each turn is one call: see send
+                client.attach(new Stream(out, client), null);
+                try {
+                    client.awaitEnd(); // this thread parks here; drains write the events (see Client)
+                } finally {
+                    client.detach();
                 }
             }
         } catch (IOException | UncheckedIOException e) {
@@ -90,30 +93,24 @@ public final class RealtimeService implements HttpService {
         }
     }
 
-    /**
-     * Writes {@code m} and whatever else is waiting, then flushes once (one write for a burst); false
-     * once the stream is to end. A method of its own, called once per turn of the connection's loop:
-     * that loop's frame lives as long as the connection and keeps the code it was entered with, so the
-     * work is here, where the JIT's fully compiled version reaches every connection, old ones included.
-     */
-    private static boolean send(OutputStream out, Client client, Client.Message m) throws IOException {
-        for (Client.Message next = m; next != null; next = client.poll()) {
-            if (next == Client.Message.CLOSE) {
-                closing(out, client);
-                return false;
-            }
-            write(out, client, next);
+    /** A connection's SSE stream, written by its client's drains; each burst is flushed once. */
+    private record Stream(OutputStream out, Client client) implements Client.Sink {
+        @Override
+        public void write(Client.Message m) throws IOException {
+            RealtimeService.write(out, client, m);
         }
-        out.flush();
-        client.wrote();
-        return true;
-    }
 
-    /** The stream's last words: why it ends, as an SSE comment line (clients ignore it, people and proxies' logs see it). */
-    private static void closing(OutputStream out, Client client) throws IOException {
-        String reason = client.closeReason == null ? "closed" : client.closeReason.replaceAll("[\r\n]", " ");
-        out.write((": " + reason + "\n\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+
+        /** The stream's last words: why it ends, as an SSE comment line (clients ignore it, people and proxies' logs see it). */
+        @Override
+        public void end(String reason) throws IOException {
+            out.write((": " + reason.replaceAll("[\r\n]", " ") + "\n\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
     }
 
     /**

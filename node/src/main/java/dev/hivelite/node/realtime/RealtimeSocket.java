@@ -3,8 +3,6 @@ package dev.hivelite.node.realtime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -31,8 +29,6 @@ import dev.hivelite.node.platform.DatabaseStore;
  * that cannot keep up is closed with status 1008 and the reason. One listener per connection.
  */
 public final class RealtimeSocket implements WsListener {
-
-    private static final Logger LOG = Logger.getLogger(RealtimeSocket.class.getName());
 
     private final RealtimeHub hub;
     private final DatabaseDirectory databases;
@@ -76,39 +72,30 @@ public final class RealtimeSocket implements WsListener {
         Client c = hub.connect(databaseId);
         client = c;
         session.send(Json.mapper().createObjectNode().put("type", "connect").put("clientId", c.id).toString(), true);
-        Thread.ofVirtual().name("realtime-ws-" + c.id.substring(0, 8)).start(() -> write(session, c));
+        c.attach(new Socket(session, c), () -> hub.disconnect(c));
     }
 
-    /** The writer: drains the client's queue to the socket, one sender at a time. */
-    private void write(WsSession session, Client c) {
-        try {
-            while (send(session, c, c.next())) {
-                // each turn is one call, as in RealtimeService's stream loop
+    /** The socket as its client's drains write it: one message per frame, each sent as it is written. */
+    private record Socket(WsSession session, Client client) implements Client.Sink {
+        @Override
+        public void write(Client.Message m) {
+            if (m == Client.Message.HEARTBEAT) {
+                session.ping(io.helidon.common.buffers.BufferData.empty());
+            } else {
+                String data = m.data();
+                session.send("{\"type\":\"event\",\"topic\":" + Json.mapper().valueToTree(m.event()) + "," + data.substring(1), true);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "realtime socket writer ended", e);
-        } finally {
-            hub.disconnect(c);
         }
-    }
 
-    /** Sends one message; false once the socket is closed. */
-    private static boolean send(WsSession session, Client c, Client.Message m) {
-        if (m == Client.Message.CLOSE) {
-            session.close(c.closeReason != null && c.closeReason.contains("keep up") ? 1008 : 1001,
-                    c.closeReason == null ? "closing" : c.closeReason);
-            return false;
+        @Override
+        public void flush() {
+            // every frame was sent whole
         }
-        if (m == Client.Message.HEARTBEAT) {
-            session.ping(io.helidon.common.buffers.BufferData.empty());
-        } else {
-            String data = m.data();
-            session.send("{\"type\":\"event\",\"topic\":" + Json.mapper().valueToTree(m.event()) + "," + data.substring(1), true);
+
+        @Override
+        public void end(String reason) {
+            session.close(reason.contains("keep up") ? 1008 : 1001, reason);
         }
-        c.wrote();
-        return true;
     }
 
     @Override
