@@ -246,7 +246,7 @@ final class Client {
         }
     }
 
-    /** The writer wrote something: the heartbeat clock restarts. */
+    /** A drain (or the first words of the stream) went out: the heartbeat clock restarts. */
     void wrote() {
         lastActivity = System.nanoTime();
     }
