@@ -47,8 +47,8 @@ final class RecordFiles {
                 new LinkedHashMap<>(), new ArrayList<>());
         Map<String, Object> errors = new LinkedHashMap<>();
         for (Field f : collection.fields()) {
-            if (!(f instanceof FileField file)) {
-                continue;
+            if (!(f instanceof FileField file) || f.hidden() && !scope.admin) {
+                continue; // a hidden file field is set by superusers only
             }
             List<String> names = new ArrayList<>(file.names(values.get(f.name())));
             // Names in the body can only keep (or reorder) files the record already has; a file is new

@@ -246,7 +246,8 @@ public final class RecordOperations {
         // that trusts the verified flag cannot be satisfied by the body that sets it.
         boolean mayManage = !scope.admin && collection.isAuth() && collection.manageRule() != null
                 && submitted.data().path("verified").asBoolean(false);
-        RecordWriter.Input input = new RecordWriter.Input(submitted.data(), scope.admin || mayManage, submitted.uploading());
+        RecordWriter.Input input = new RecordWriter.Input(submitted.data(), scope.admin || mayManage, scope.admin,
+                submitted.uploading());
         Map<String, Object> values = writer.prepareCreate(collection, input);
         boolean verifiedByManager = mayManage && Boolean.TRUE.equals(values.get("verified"));
         if (verifiedByManager) {
@@ -335,7 +336,7 @@ public final class RecordOperations {
         before[0] = current;
         RecordWriter writer = new RecordWriter(c, scope.schema, clock);
         RecordWriter.Input input = new RecordWriter.Input(submitted.data(),
-                scope.admin || manages(c, scope, collection, id, info), submitted.uploading());
+                scope.admin || manages(c, scope, collection, id, info), scope.admin, submitted.uploading());
         String updateRule = collection.rules().update();
         if (!scope.admin && updateRule == null) {
             throw new ApiException.Forbidden(RecordService.ONLY_SUPERUSERS);

@@ -48,11 +48,15 @@ final class RecordWriter {
         this.clock = clock;
     }
 
-    /** What a create or update is asked to do, and who asks. */
-    /** {@code uploading}: the file fields that get uploads in this request (judged once they are merged). */
-    record Input(ObjectNode data, boolean admin, java.util.Set<String> uploading) {
+    /**
+     * What a create or update is asked to do, and who asks: {@code admin} when the caller sets auth
+     * fields freely (a superuser, or the record's manager), {@code superuser} when it may also set
+     * hidden fields; {@code uploading}: the file fields that get uploads in this request (judged once
+     * they are merged).
+     */
+    record Input(ObjectNode data, boolean admin, boolean superuser, java.util.Set<String> uploading) {
         Input(ObjectNode data, boolean admin) {
-            this(data, admin, java.util.Set.of());
+            this(data, admin, admin, java.util.Set.of());
         }
     }
 
@@ -169,8 +173,16 @@ final class RecordWriter {
         }
     }
 
-    /** Whether the caller may set this field directly (auth system fields have their own flows). */
+    /**
+     * Whether the caller may set this field directly. Auth system fields have their own flows, and a
+     * hidden field is set by superusers only (as PocketBase drops it from anyone else's body): a
+     * hidden field is where rules keep what callers must not choose, such as a role. An auth
+     * collection's password is hidden, yet set through its own checks.
+     */
     private static boolean settable(Collection collection, Field f, Input input, boolean creating) {
+        if (f.hidden() && !input.superuser() && !(collection.isAuth() && f instanceof PasswordField)) {
+            return false;
+        }
         if (!collection.isAuth() || input.admin()) {
             return !(collection.isAuth() && "tokenKey".equals(f.name()));
         }

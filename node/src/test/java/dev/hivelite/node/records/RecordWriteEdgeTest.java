@@ -1,0 +1,63 @@
+package dev.hivelite.node.records;
+
+import static dev.hivelite.node.TestWorker.ADMIN_EMAIL;
+import static dev.hivelite.node.TestWorker.ADMIN_PASSWORD;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.hivelite.node.TestWorker;
+
+/**
+ * Writes at the edges PocketBase's record API tests draw: who may set a hidden field, the ids a
+ * collection with its own id pattern accepts, how large a record body may be, and views whose ids
+ * are computed.
+ */
+class RecordWriteEdgeTest {
+
+    @TempDir
+    Path dataDir;
+
+    private static String login(TestWorker worker, String collection, String email, String password) throws Exception {
+        return worker.call("POST", "/api/collections/" + collection + "/auth-with-password", "{\"identity\":\"" + email
+                + "\",\"password\":\"" + password + "\"}", null, 200).get("token").asText();
+    }
+
+    @Test
+    void onlySuperusersSetHiddenFieldsSoASignUpCannotChooseItsRole() throws Exception {
+        try (TestWorker worker = TestWorker.start(dataDir)) {
+            String su = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+            worker.call("POST", "/api/collections", "{\"name\":\"staff\",\"type\":\"auth\",\"listRule\":\"\",\"viewRule\":\"\","
+                    + "\"createRule\":\"\",\"updateRule\":\"id = @request.auth.id\",\"fields\":[{\"name\":\"role\",\"type\":\"text\",\"hidden\":true},"
+                    + "{\"name\":\"badge\",\"type\":\"file\",\"hidden\":true}]}", su, 200);
+            worker.call("POST", "/api/collections", "{\"name\":\"vault\",\"listRule\":\"@request.auth.role = 'admin'\","
+                    + "\"fields\":[{\"name\":\"t\",\"type\":\"text\"}]}", su, 200);
+            worker.call("POST", "/api/collections/vault/records", "{\"t\":\"top secret\"}", su, 200);
+
+            JsonNode created = worker.call("POST", "/api/collections/staff/records", "{\"email\":\"evil@example.com\","
+                    + "\"password\":\"password123\",\"passwordConfirm\":\"password123\",\"role\":\"admin\",\"role+\":\"x\"}", null, 200);
+            String id = created.get("id").asText();
+            assertFalse(created.has("role"), "a hidden field is not shown to its writer either");
+            String path = "/api/collections/staff/records/" + id;
+            assertEquals("", worker.call("GET", path, null, su, 200).get("role").asText(), "the guest's role was dropped");
+            String token = login(worker, "staff", "evil@example.com", "password123");
+            assertEquals(0, worker.call("GET", "/api/collections/vault/records", null, token, 200).get("totalItems").asInt());
+
+            worker.call("PATCH", path, "{\"role\":\"admin\",\"role:autogenerate\":\"a\"}", token, 200);
+            assertEquals("", worker.call("GET", path, null, su, 200).get("role").asText(), "the owner's update dropped it too");
+            worker.call("PATCH", path, "{\"role\":\"admin\"}", su, 200);
+            assertEquals("admin", worker.call("GET", path, null, su, 200).get("role").asText(), "a superuser sets it");
+            assertEquals(1, worker.call("GET", "/api/collections/vault/records", null, token, 200).get("totalItems").asInt());
+            // The password is hidden, yet its owner changes it through its own checks.
+            worker.call("PATCH", path, "{\"oldPassword\":\"password123\",\"password\":\"password456\","
+                    + "\"passwordConfirm\":\"password456\"}", token, 200);
+            login(worker, "staff", "evil@example.com", "password456");
+        }
+    }
+}
