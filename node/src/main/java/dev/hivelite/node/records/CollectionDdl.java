@@ -229,6 +229,7 @@ final class CollectionDdl {
         }
         try {
             execute(c, "CREATE VIEW " + RecordResolver.quote(col.name()) + " AS " + query);
+            textIds(c, col.name(), query);
         } catch (SQLException e) {
             throw invalidView(sqliteMessage(e));
         }
@@ -244,6 +245,38 @@ final class CollectionDdl {
         }
         return new Collection(col.id(), col.name(), col.type(), col.system(), fields, List.of(), col.rules(),
                 col.options(), col.created(), col.updated());
+    }
+
+    /**
+     * Makes the view's ids text when the query computes them ({@code (ROW_NUMBER() OVER()) as id}),
+     * as PocketBase does: ids arrive as text in paths and filters, and an integer column never
+     * equals the text {@code '1'}. An id that is already text is left as is, so lookups by id keep
+     * the index of the table it comes from.
+     */
+    private static void textIds(Connection c, String view, String query) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        boolean textId = true;
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("PRAGMA table_info(" + RecordResolver.quote(view) + ")")) {
+            while (rs.next()) {
+                String name = rs.getString("name");
+                columns.add(name);
+                if ("id".equals(name)) {
+                    textId = "TEXT".equalsIgnoreCase(Objects.requireNonNullElse(rs.getString("type"), ""));
+                }
+            }
+        }
+        if (textId || !columns.contains("id")) {
+            return;
+        }
+        StringBuilder select = new StringBuilder();
+        for (String name : columns) {
+            String quoted = RecordResolver.quote(name);
+            select.append(select.isEmpty() ? "" : ", ")
+                    .append("id".equals(name) ? "CAST(" + quoted + " AS TEXT) AS " + quoted : quoted);
+        }
+        execute(c, "DROP VIEW " + RecordResolver.quote(view));
+        execute(c, "CREATE VIEW " + RecordResolver.quote(view) + " AS SELECT " + select + " FROM (" + query + ")");
     }
 
     private static ApiException invalidView(String why) {

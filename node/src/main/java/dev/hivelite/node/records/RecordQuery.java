@@ -242,7 +242,12 @@ final class RecordQuery {
             key = key.replaceFirst("^[-+]", "");
             String expr = switch (key) {
                 case "@random" -> "RANDOM()";
-                case "@rowid" -> "t._rowid_";
+                case "@rowid" -> {
+                    if (collection.isView()) {
+                        throw new FilterException("a view has no @rowid to sort on");
+                    }
+                    yield "t._rowid_";
+                }
                 default -> resolver.sortExpression(key, desc);
             };
             keys.add(expr + (desc ? " DESC" : " ASC"));

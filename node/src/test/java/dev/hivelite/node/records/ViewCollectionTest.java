@@ -59,6 +59,30 @@ class ViewCollectionTest {
         }
     }
 
+    @Test
+    void aViewWhoseIdsAreComputedNumbersIsReadByThoseIdsAsText() throws Exception {
+        try (TestWorker worker = TestWorker.start(dataDir)) {
+            Map<String, String> su = Map.of("Authorization", worker.login(ADMIN_EMAIL, ADMIN_PASSWORD));
+            ok(worker.send("POST", "/api/collections", """
+                    {"name":"posts","fields":[{"name":"title","type":"text"},
+                      {"name":"status","type":"select","maxSelect":1,"values":["draft","live"]}]}""", su));
+            ok(worker.send("POST", "/api/collections/posts/records", "{\"title\":\"a\",\"status\":\"live\"}", su));
+            ok(worker.send("POST", "/api/collections", """
+                    {"name":"numbered","type":"view","listRule":"","viewRule":"",
+                     "viewQuery":"SELECT (ROW_NUMBER() OVER()) AS id, title, status AS state FROM posts"}""", su));
+            JsonNode one = Json.mapper().readTree(worker.send("GET", "/api/collections/numbered/records/1", null, Map.of()).body());
+            assertEquals("1", one.path("id").asText(), one.toString());
+            assertEquals("a", one.get("title").asText());
+            assertEquals("select", field(worker, su, "numbered", "state").get("type").asText(),
+                    "the fields still follow their source through the cast");
+            JsonNode byFilter = Json.mapper().readTree(worker.send("GET",
+                    "/api/collections/numbered/records?filter=%28id%3D%221%22%29", null, Map.of()).body());
+            assertEquals(1, byFilter.get("totalItems").asInt(), byFilter.toString());
+            HttpResponse<String> rowid = worker.send("GET", "/api/collections/numbered/records?sort=-@rowid", null, Map.of());
+            assertEquals(400, rowid.statusCode(), "a view has no rowid to sort on: " + rowid.body());
+        }
+    }
+
     private static JsonNode field(TestWorker worker, Map<String, String> su, String collection, String name) throws Exception {
         JsonNode c = Json.mapper().readTree(worker.send("GET", "/api/collections/" + collection, null, su).body());
         for (JsonNode f : c.get("fields")) {
