@@ -19,17 +19,33 @@ public final class Bodies {
 
     /** The body as JSON; an empty body is an empty object. */
     public static JsonNode json(ServerRequest req) {
+        return json(req, MAX_JSON_BYTES);
+    }
+
+    /**
+     * The body as JSON, of at most {@code limit} bytes (413 past it). A body larger than the platform
+     * routes' limit is counted into the worker's {@link HeapBudget} while it is read and parsed
+     * (503 when the worker already holds too many), so a few large bodies at once cannot run it
+     * out of heap.
+     */
+    public static JsonNode json(ServerRequest req, long limit) {
         if (!req.content().hasEntity()) {
             return Json.mapper().createObjectNode();
         }
         if (Multipart.isMultipart(req)) {
             return multipart(req);
         }
-        try (InputStream in = req.content().inputStream()) {
-            byte[] bytes = in.readNBytes(MAX_JSON_BYTES + 1);
-            if (bytes.length > MAX_JSON_BYTES) {
-                throw new ApiException.PayloadTooLarge("The request body is too large.");
+        long declared = req.headers().contentLength().orElse(-1);
+        if (declared > limit) {
+            throw new ApiException.PayloadTooLarge("The request body is too large.");
+        }
+        try (InputStream in = req.content().inputStream();
+             HeapBudget.Reservation budget = HeapBudget.openUncapped()) {
+            // Parsed, a JSON body takes about twice its size again: counted up front when it is large.
+            if (declared > MAX_JSON_BYTES) {
+                budget.add(3 * declared);
             }
+            byte[] bytes = read(in, (int) Math.min(limit, Integer.MAX_VALUE - 8), declared > MAX_JSON_BYTES ? null : budget);
             if (bytes.length == 0) {
                 return Json.mapper().createObjectNode();
             }
@@ -48,6 +64,30 @@ public final class Bodies {
         } catch (IOException e) {
             throw new ApiException.BadRequest("Failed to read the request body.");
         }
+    }
+
+    /** Reads at most {@code limit} bytes (413 past it), counting what passes the platform limit into {@code budget}. */
+    private static byte[] read(InputStream in, int limit, HeapBudget.Reservation budget) throws IOException {
+        byte[] first = in.readNBytes(Math.min(limit, MAX_JSON_BYTES) + 1);
+        if (first.length <= MAX_JSON_BYTES || limit <= MAX_JSON_BYTES) {
+            if (first.length > limit) {
+                throw new ApiException.PayloadTooLarge("The request body is too large.");
+            }
+            return first;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(first.length * 2);
+        out.write(first);
+        byte[] chunk = new byte[64 << 10];
+        for (int n; (n = in.read(chunk)) > 0; ) {
+            if (budget != null) {
+                budget.add(3L * n);
+            }
+            out.write(chunk, 0, n);
+            if (out.size() > limit) {
+                throw new ApiException.PayloadTooLarge("The request body is too large.");
+            }
+        }
+        return out.toByteArray();
     }
 
     /**

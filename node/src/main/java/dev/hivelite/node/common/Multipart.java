@@ -44,6 +44,16 @@ public final class Multipart {
         }
 
         /** The body as UTF-8 text, at most {@code max} bytes (400 beyond). */
+        /** The part as text, when it is a part of a body with a size limit: 413 past {@code max} bytes. */
+        public String bodyText(long max) throws IOException {
+            int cap = (int) Math.min(max, Integer.MAX_VALUE - 8);
+            byte[] bytes = body.readNBytes(cap + 1);
+            if (bytes.length > cap) {
+                throw new ApiException.PayloadTooLarge("The request body is too large.");
+            }
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+
         public String text(int max) throws IOException {
             byte[] bytes = body.readNBytes(max + 1);
             if (bytes.length > max) {

@@ -78,19 +78,39 @@ public final class RecordOperations {
         }
     }
 
+    /**
+     * The largest body a record of this collection may be sent with, as PocketBase sizes it: 32 MiB,
+     * plus what its editor and JSON fields may hold (files are counted by their own fields' limits).
+     */
+    static long bodyLimit(Collection collection) {
+        long limit = 32L << 20;
+        for (Field f : collection.fields()) {
+            if (f instanceof EditorField e) {
+                limit += e.maxSize() > 0 ? e.maxSize() : EditorField.DEFAULT_MAX_SIZE;
+            } else if (f instanceof JsonField j) {
+                limit += j.maxSize() > 0 ? j.maxSize() : JsonField.DEFAULT_MAX_SIZE;
+            }
+        }
+        return limit;
+    }
+
     Submitted submitted(ServerRequest req, Collection collection) {
+        long limit = bodyLimit(collection);
         if (!Multipart.isMultipart(req)) {
-            return new Submitted((ObjectNode) Bodies.json(req), Map.of());
+            return new Submitted((ObjectNode) Bodies.json(req, limit), Map.of());
         }
         ObjectNode data = Json.mapper().createObjectNode();
         Map<String, List<Upload>> files = new LinkedHashMap<>();
         Submitted submitted = new Submitted(data, files);
         try {
             Multipart form = Multipart.of(req);
+            long left = limit;
             for (var next = form.next(); next.isPresent(); next = form.next()) {
                 Multipart.Part part = next.get();
                 if ("@jsonPayload".equals(part.name())) {
-                    JsonNode payload = Json.mapper().readTree(part.text(Bodies.MAX_JSON_BYTES));
+                    String text = part.bodyText(left);
+                    left -= text.length();
+                    JsonNode payload = Json.mapper().readTree(text);
                     if (payload == null || !payload.isObject()) {
                         throw new ApiException.BadRequest("Failed to load the submitted data due to invalid formatting.");
                     }
@@ -98,7 +118,9 @@ public final class RecordOperations {
                 } else if (part.isFile()) {
                     files.computeIfAbsent(part.name(), k -> new ArrayList<>()).add(store(part, collection));
                 } else {
-                    Bodies.formValue(data, part.name(), part.text(Bodies.MAX_JSON_BYTES));
+                    String text = part.bodyText(left);
+                    left -= text.length();
+                    Bodies.formValue(data, part.name(), text);
                 }
             }
             return submitted;

@@ -60,4 +60,24 @@ class RecordWriteEdgeTest {
             login(worker, "staff", "evil@example.com", "password456");
         }
     }
+
+    @Test
+    void aRecordBodyMayHoldWhatItsFieldsAllowPastAMebibyte() throws Exception {
+        try (TestWorker worker = TestWorker.start(dataDir)) {
+            String su = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+            worker.call("POST", "/api/collections", "{\"name\":\"pages\",\"createRule\":\"\",\"fields\":["
+                    + "{\"name\":\"body\",\"type\":\"editor\",\"maxSize\":3000000},{\"name\":\"small\",\"type\":\"editor\",\"maxSize\":10}]}",
+                    su, 200);
+            String html = "<p>" + "x".repeat(1_536_000) + "</p>";
+            JsonNode created = worker.call("POST", "/api/collections/pages/records", "{\"body\":\"" + html + "\"}", null, 200);
+            assertEquals(html.length(), worker.call("GET", "/api/collections/pages/records/" + created.get("id").asText(),
+                    null, su, 200).get("body").asText().length());
+            var form = new dev.hivelite.node.Form().field("body", html);
+            var multipart = worker.sendForm("POST", "/api/collections/pages/records", form, java.util.Map.of());
+            assertEquals(200, multipart.statusCode(), multipart.body());
+            // The field's own limit still holds, with its own code.
+            JsonNode tooBig = worker.call("POST", "/api/collections/pages/records", "{\"small\":\"" + html + "\"}", null, 400);
+            assertEquals("validation_content_size_limit", tooBig.at("/data/small/code").asText(), tooBig.toString());
+        }
+    }
 }
