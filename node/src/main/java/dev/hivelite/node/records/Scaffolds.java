@@ -11,6 +11,9 @@ import dev.hivelite.node.common.Json;
 /** What a new collection of each type starts with, and the system fields and indexes it always keeps. */
 final class Scaffolds {
 
+    /** The pattern of the ids PocketBase generates (15 lowercase letters and digits). */
+    static final String ID_PATTERN = "^[a-z0-9]+$";
+
     private Scaffolds() {
     }
 
@@ -22,7 +25,7 @@ final class Scaffolds {
     }
 
     static Field idField() {
-        return new TextField(new Field.Common("text3208210256", "id", true, false, false), 15, 15, "^[a-z0-9]+$",
+        return new TextField(new Field.Common("text3208210256", "id", true, false, false), 15, 15, ID_PATTERN,
                 "[a-z0-9]{15}", true, true);
     }
 

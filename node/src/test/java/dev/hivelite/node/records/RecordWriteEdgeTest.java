@@ -80,4 +80,26 @@ class RecordWriteEdgeTest {
             assertEquals("validation_content_size_limit", tooBig.at("/data/small/code").asText(), tooBig.toString());
         }
     }
+
+    @Test
+    void aCollectionWithItsOwnIdPatternRefusesIdsThatDifferOnlyByCaseAndIdsWithSlashes() throws Exception {
+        try (TestWorker worker = TestWorker.start(dataDir)) {
+            String su = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+            worker.call("POST", "/api/collections", "{\"name\":\"codes\",\"createRule\":\"\",\"viewRule\":\"\",\"fields\":["
+                    + "{\"name\":\"id\",\"type\":\"text\",\"primaryKey\":true,\"system\":true,\"required\":true,\"min\":3,"
+                    + "\"max\":20,\"pattern\":\"^[A-Za-z0-9_/]+$\",\"autogeneratePattern\":\"[a-z]{5}\"}]}", su, 200);
+            String records = "/api/collections/codes/records";
+            worker.call("POST", records, "{\"id\":\"Abc\"}", null, 200);
+            for (String id : new String[] {"abc", "Abc", "ABC"}) {
+                JsonNode taken = worker.call("POST", records, "{\"id\":\"" + id + "\"}", null, 400);
+                assertEquals("validation_pk_invalid", taken.at("/data/id/code").asText(), id + ": " + taken);
+            }
+            JsonNode slash = worker.call("POST", records, "{\"id\":\"a/b\"}", null, 400);
+            assertEquals("validation_pk_forbidden", slash.at("/data/id/code").asText(), slash.toString());
+            assertEquals("/", slash.at("/data/id/params/forbidden").asText(), slash.toString());
+            String generated = worker.call("POST", records, "{\"id:autogenerate\":\"pre_\"}", null, 200).get("id").asText();
+            assertEquals(true, generated.matches("pre_[a-z]{5}"), generated);
+            worker.call("GET", records + "/" + generated, null, null, 200);
+        }
+    }
 }
