@@ -118,7 +118,7 @@ final class Expander {
         }
         RecordQuery.Where where = new RecordQuery.Where(match, new ArrayList<>(ownerIds)).and(rule);
         List<Map<String, Object>> related = RecordQuery.select(connection, source, where, "", 1000, 0);
-        List<ObjectNode> relatedJson = related.stream().map(r -> export(source, r)).toList();
+        List<ObjectNode> relatedJson = export(source, related);
         expand(source, related, relatedJson, rest, depth + 1);
         // As PocketBase: a unique index on the relation column means one record at most, expanded as an object.
         boolean single = Scaffolds.hasUniqueIndex(source.indexes(), relation.name());
@@ -144,7 +144,7 @@ final class Expander {
             return out;
         }
         List<Map<String, Object>> related = RecordQuery.byIds(connection, target, ids, rule);
-        List<ObjectNode> relatedJson = related.stream().map(r -> export(target, r)).toList();
+        List<ObjectNode> relatedJson = export(target, related);
         expand(target, related, relatedJson, rest, depth + 1);
         for (int i = 0; i < related.size(); i++) {
             out.put((String) related.get(i).get("id"), relatedJson.get(i));
@@ -167,9 +167,39 @@ final class Expander {
         }
     }
 
-    private ObjectNode export(Collection collection, Map<String, Object> row) {
-        boolean own = info.auth() != null && row.get("id").equals(info.auth().id());
-        return RecordJson.export(collection, row, superuser, own);
+    /**
+     * The related records' JSON for this caller: a hidden email shows to its owner and to the
+     * managers the collection's manageRule names, as in a view of the record itself.
+     */
+    private List<ObjectNode> export(Collection collection, List<Map<String, Object>> rows) throws SQLException {
+        Set<String> managed = managed(collection, rows);
+        boolean sameCollection = info.auth() != null && collection.id().equals(info.auth().collectionId());
+        List<ObjectNode> out = new ArrayList<>(rows.size());
+        for (Map<String, Object> row : rows) {
+            String id = (String) row.get("id");
+            boolean own = sameCollection && id.equals(info.auth().id());
+            out.add(RecordJson.export(collection, row, superuser, own || managed.contains(id)));
+        }
+        return out;
+    }
+
+    private Set<String> managed(Collection collection, List<Map<String, Object>> rows) throws SQLException {
+        if (superuser || !collection.isAuth() || collection.manageRule() == null || info.auth() == null
+                || rows.stream().allMatch(r -> Boolean.TRUE.equals(r.get("emailVisibility")))) {
+            return Set.of();
+        }
+        RecordQuery.Where rule;
+        try {
+            rule = RecordQuery.compile(collection.manageRule(), schema, collection, info, true, clock);
+        } catch (FilterException e) {
+            return Set.of(); // a rule that no longer compiles names no manager
+        }
+        Set<String> out = new java.util.HashSet<>();
+        List<String> ids = rows.stream().map(r -> (String) r.get("id")).toList();
+        for (Map<String, Object> r : RecordQuery.byIds(connection, collection, ids, rule)) {
+            out.add((String) r.get("id"));
+        }
+        return out;
     }
 
     private static ObjectNode expandObject(ObjectNode json) {

@@ -69,6 +69,18 @@ class ManageRuleTest {
             JsonNode seenByGuest = Json.mapper().readTree(worker.send("GET", "/api/collections/staff/records/" + bob, null,
                     Map.of()).body());
             assertTrue(!seenByGuest.has("email"), seenByGuest.toString());
+            // The same holds for the users expanded from another record.
+            assertEquals(200, worker.send("POST", "/api/collections", """
+                    {"name":"shifts","listRule":"","viewRule":"","fields":[
+                      {"name":"crew","type":"relation","collectionId":"staff","maxSelect":5}]}""", su).statusCode());
+            String shift = Json.mapper().readTree(worker.send("POST", "/api/collections/shifts/records",
+                    "{\"crew\":[\"" + alice + "\",\"" + bob + "\"]}", su).body()).get("id").asText();
+            String expanded = "/api/collections/shifts/records/" + shift + "?expand=crew";
+            JsonNode crewForAlice = Json.mapper().readTree(worker.send("GET", expanded, null, asAlice).body()).at("/expand/crew");
+            assertEquals("robert@example.com", crewForAlice.get(1).path("email").asText(), crewForAlice.toString());
+            JsonNode crewForGuest = Json.mapper().readTree(worker.send("GET", expanded, null, Map.of()).body()).at("/expand/crew");
+            assertEquals(2, crewForGuest.size(), crewForGuest.toString());
+            assertTrue(!crewForGuest.get(1).has("email"), crewForGuest.toString());
 
             // Bob does not manage Alice (the update rule already hides her record from him).
             HttpResponse<String> notManager = worker.send("PATCH", "/api/collections/staff/records/" + alice,
