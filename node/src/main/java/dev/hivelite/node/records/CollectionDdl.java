@@ -114,6 +114,9 @@ final class CollectionDdl {
                 }
             }
         }
+        if (col.isAuth()) {
+            SystemCollections.forgetCollection(c, schema, col);
+        }
         CollectionStore.delete(c, col.id());
     }
 
@@ -122,7 +125,7 @@ final class CollectionDdl {
         return fields.stream().map(f -> f.id() + "|" + f.name() + "|" + f.columnDefinition()).toList();
     }
 
-    private static String columns(List<Field> fields) {
+    static String columns(List<Field> fields) {
         return fields.stream().map(f -> RecordResolver.quote(f.name()) + " " + f.columnDefinition())
                 .collect(Collectors.joining(", "));
     }

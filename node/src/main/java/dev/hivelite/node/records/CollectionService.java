@@ -111,6 +111,7 @@ public final class CollectionService implements HttpService {
             requireWritable(scope);
             JsonNode body = Bodies.json(req);
             Collection created = scope.lease.db().write(c -> {
+                SystemCollections.install(c);
                 Schema fresh = new Schema(CollectionStore.load(c));
                 Collection built = new CollectionBuilder(fresh, clock).create(body);
                 return ddl("create", () -> CollectionDdl.create(c, built));
@@ -202,6 +203,7 @@ public final class CollectionService implements HttpService {
                 }
             }
             scope.lease.db().write(c -> {
+                SystemCollections.install(c);
                 List<String> kept = new ArrayList<>();
                 for (JsonNode def : list) {
                     Schema fresh = new Schema(CollectionStore.load(c));

@@ -30,12 +30,13 @@ final class MfaSessions {
         scope.lease.db().write(conn -> {
             ensureTable(conn);
             try (PreparedStatement ps = conn.prepareStatement("INSERT INTO _mfas (id, collectionRef, recordRef, method,"
-                    + " created) VALUES (?, ?, ?, ?, ?)")) {
+                    + " created, updated) VALUES (?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, id);
                 ps.setString(2, c.id());
                 ps.setString(3, (String) record.get("id"));
                 ps.setString(4, method);
                 ps.setString(5, Dates.format(clock.instant()));
+                ps.setString(6, Dates.format(clock.instant()));
                 ps.executeUpdate();
             }
             return null;
@@ -44,8 +45,7 @@ final class MfaSessions {
     }
 
     private static void ensureTable(Connection conn) throws SQLException {
-        CollectionDdl.execute(conn, "CREATE TABLE IF NOT EXISTS _mfas (id TEXT PRIMARY KEY NOT NULL, collectionRef TEXT NOT NULL,"
-                + " recordRef TEXT NOT NULL, method TEXT NOT NULL, created TEXT NOT NULL)");
+        SystemCollections.install(conn);
     }
 
     /** Whether this record needs a second method: an empty {@code mfa.rule} means every record. */

@@ -58,6 +58,8 @@ public final class RecordAuthService implements HttpService {
         void send(String databaseId, String to, String subject, String body, Map<String, String> values);
     }
 
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(RecordAuthService.class.getName());
+
     private final Scopes scopes;
     private final UserTokens tokens;
     private final SharedCounters failures;
@@ -215,6 +217,9 @@ public final class RecordAuthService implements HttpService {
             }
             mfa.complete(scope, c, record, mfaId, method);
         }
+        if (!method.isEmpty()) {
+            noteOrigin(req, scope, c, record);
+        }
         String token = staticToken != null ? staticToken
                 : tokens.sign("auth", scope.db.id(), c, record, ttl, refreshable, Map.of());
         ObjectNode json = RecordJson.export(c, record, scope.admin, true);
@@ -235,12 +240,44 @@ public final class RecordAuthService implements HttpService {
         Responses.json(req, res, out);
     }
 
+    /**
+     * Notes where this sign-in came from and, for a user who signed in before, mails a login alert
+     * when the place is new, as PocketBase does for collections with {@code authAlert.enabled}. The
+     * mail goes out beside the answer: a slow mail server never holds up a sign-in.
+     */
+    private void noteOrigin(ServerRequest req, Scopes.Scope scope, Collection c, Map<String, Object> record) {
+        if (Scaffolds.isSuperusers(c) || scope.db.readOnly() || !c.option("authAlert.enabled").asBoolean(false)) {
+            return;
+        }
+        String ip = dev.hivelite.node.auth.ClientIp.of(req);
+        String agent = req.headers().first(io.helidon.http.HeaderNames.USER_AGENT).orElse("");
+        String id = (String) record.get("id");
+        boolean alert;
+        try {
+            alert = scope.lease.db().write(conn -> AuthOrigins.signedIn(conn, c, id, AuthOrigins.fingerprint(ip, agent),
+                    clock.instant()));
+        } catch (RuntimeException e) {
+            LOG.log(java.util.logging.Level.WARNING, "cannot note the sign-in origin of " + id, e);
+            return;
+        }
+        String email = String.valueOf(record.getOrDefault("email", ""));
+        if (!alert || email.isEmpty()) {
+            return;
+        }
+        JsonNode template = c.option("authAlert.emailTemplate");
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("ALERT_INFO", ip + " " + agent);
+        values.put("RECORD:id", id);
+        values.put("RECORD:email", email);
+        String databaseId = scope.db.id();
+        Thread.ofVirtual().start(() -> mail.send(databaseId, email,
+                template.path("subject").asText("Login from a new location"), template.path("body").asText(""), values));
+    }
+
     // ---- OAuth2 --------------------------------------------------------------------------------
 
     private static void ensureExternalAuths(Connection conn) throws SQLException {
-        CollectionDdl.execute(conn, "CREATE TABLE IF NOT EXISTS _externalAuths (id TEXT PRIMARY KEY NOT NULL,"
-                + " collectionRef TEXT NOT NULL, recordRef TEXT NOT NULL, provider TEXT NOT NULL, providerId TEXT NOT NULL,"
-                + " created TEXT NOT NULL, updated TEXT NOT NULL, UNIQUE (collectionRef, provider, providerId))");
+        SystemCollections.install(conn);
     }
 
     /**
@@ -397,8 +434,7 @@ public final class RecordAuthService implements HttpService {
     // ---- one-time passwords --------------------------------------------------------------------
 
     private static void ensureOtpTable(Connection conn) throws SQLException {
-        CollectionDdl.execute(conn, "CREATE TABLE IF NOT EXISTS _otps (id TEXT PRIMARY KEY NOT NULL, collectionRef TEXT NOT NULL,"
-                + " recordRef TEXT NOT NULL, password TEXT NOT NULL, sentTo TEXT NOT NULL DEFAULT '', created TEXT NOT NULL)");
+        SystemCollections.install(conn);
     }
 
     private void requestOtp(ServerRequest req, ServerResponse res) {
@@ -422,13 +458,14 @@ public final class RecordAuthService implements HttpService {
                 scope.lease.db().write(conn -> {
                     ensureOtpTable(conn);
                     try (PreparedStatement ps = conn.prepareStatement("INSERT INTO _otps (id, collectionRef, recordRef, password,"
-                            + " sentTo, created) VALUES (?, ?, ?, ?, ?, ?)")) {
+                            + " sentTo, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                         ps.setString(1, otpId);
                         ps.setString(2, c.id());
                         ps.setString(3, id);
                         ps.setString(4, PasswordHasher.hash(code.toString()));
                         ps.setString(5, email);
                         ps.setString(6, Dates.format(clock.instant()));
+                        ps.setString(7, Dates.format(clock.instant()));
                         ps.executeUpdate();
                     }
                     return null;

@@ -418,6 +418,9 @@ final class RecordWriter {
             ps.setString(1, id);
             ps.executeUpdate();
         }
+        if (collection.isAuth()) {
+            SystemCollections.forgetRecord(c, schema, collection, id);
+        }
     }
 
     private void detach(Collection other, RelationField r, String id, int depth) throws SQLException {

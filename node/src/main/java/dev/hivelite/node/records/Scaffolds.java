@@ -86,7 +86,10 @@ final class Scaffolds {
         o.put("authRule", "");
         o.putNull("manageRule");
         o.putObject("authAlert").put("enabled", true).putObject("emailTemplate")
-                .put("subject", "Login from a new location").put("body", "<p>We noticed a login to your {APP_NAME} account from a new location.</p>");
+                .put("subject", "Login from a new location").put("body", "<p>We noticed a login to your {APP_NAME} account from a new location:</p>"
+                        + "<p><em>{ALERT_INFO}</em></p><p><strong>If this wasn't you, you should immediately change your"
+                        + " {APP_NAME} account password to revoke access from all other locations.</strong></p>"
+                        + "<p>If this was you, you may disregard this email.</p>");
         ObjectNode oauth2 = o.putObject("oauth2");
         oauth2.put("enabled", false);
         oauth2.putArray("providers");

@@ -1,6 +1,9 @@
 package dev.hivelite.node.records;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import dev.hivelite.node.cluster.Invalidations;
 import dev.hivelite.node.common.ForgettingCache;
@@ -17,6 +20,8 @@ public final class SchemaCache {
     public static final String KIND = "schema";
     static final Duration TTL = Duration.ofMinutes(5);
 
+    private static final Logger LOG = Logger.getLogger(SchemaCache.class.getName());
+
     private final Invalidations invalidations;
     /** Database id → its schema. */
     private final ForgettingCache<Schema> schemas = new ForgettingCache<>(TTL, 100_000);
@@ -26,6 +31,14 @@ public final class SchemaCache {
     }
 
     Schema get(String databaseId, SqliteDatabase db) {
+        return get(databaseId, db, false);
+    }
+
+    /**
+     * The database's schema; where {@code writable} and the database had collections before the
+     * system collections existed, they are installed first (once: every later read finds them).
+     */
+    Schema get(String databaseId, SqliteDatabase db, boolean writable) {
         boolean cache = invalidations.delivered();
         if (cache) {
             Schema hit = schemas.get(databaseId);
@@ -34,7 +47,21 @@ public final class SchemaCache {
             }
         }
         long epoch = schemas.epoch();
-        Schema schema = new Schema(db.read(CollectionStore::load));
+        List<Collection> stored = db.read(CollectionStore::load);
+        if (writable && SystemCollections.missingFrom(stored)) {
+            try {
+                db.write(c -> {
+                    SystemCollections.install(c);
+                    return null;
+                });
+                stored = db.read(CollectionStore::load);
+                invalidations.everywhere(KIND, databaseId);
+            } catch (RuntimeException e) {
+                // Served without them this time (a full disk, a locked file); the next read tries again.
+                LOG.log(Level.WARNING, "Could not install the system collections of " + databaseId, e);
+            }
+        }
+        Schema schema = new Schema(stored);
         if (cache) {
             schemas.fill(databaseId, schema, epoch);
         }

@@ -75,7 +75,7 @@ public final class Scopes {
         DatabasePool.Lease lease = pool.lease(db.id());
         try {
             usage.used(db.id());
-            Schema schema = schemas.get(db.id(), lease.db());
+            Schema schema = schemas.get(db.id(), lease.db(), !db.readOnly());
             Principal principal = RequestContext.principal(req);
             if (principal instanceof Principal.User u && !u.databaseId().equals(db.id())) {
                 principal = Principal.ANONYMOUS; // another database's user is nobody here
