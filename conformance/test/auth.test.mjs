@@ -310,3 +310,41 @@ describe('auth: password change', () => {
     await expectError(pb.collection(users.name).authRefresh(), 401);
   });
 });
+
+describe('auth: linked accounts and sign-in origins (system collections)', () => {
+  test('listExternalAuths shows only the caller\'s links and unlinkExternalAuth removes one', async () => {
+    await setup();
+    const ann = await signUp();
+    const bob = await signUp();
+    for (const [who, providerId] of [[ann, 'gh-ann'], [bob, 'gh-bob']]) {
+      await su.collection('_externalAuths').create({
+        collectionRef: users.id, recordRef: who.record.id, provider: 'github', providerId,
+      });
+    }
+    const pb = anonClient();
+    await pb.collection(users.name).authWithPassword(ann.email, PASSWORD);
+    const links = await pb.collection(users.name).listExternalAuths(ann.record.id);
+    assert.deepEqual(links.map((l) => [l.recordRef, l.provider, l.providerId]), [[ann.record.id, 'github', 'gh-ann']]);
+    assert.deepEqual(await pb.collection(users.name).listExternalAuths(bob.record.id), [], 'another user\'s links stay hidden');
+    await expectError(pb.collection('_externalAuths').create({
+      collectionRef: users.id, recordRef: ann.record.id, provider: 'google', providerId: 'x',
+    }), 403);
+
+    assert.equal(await pb.collection(users.name).unlinkExternalAuth(ann.record.id, 'github'), true);
+    assert.deepEqual(await pb.collection(users.name).listExternalAuths(ann.record.id), []);
+    assert.equal((await su.collection(users.name).listExternalAuths(bob.record.id)).length, 1, 'bob keeps his link');
+  });
+
+  test('a sign-in is noted in _authOrigins, visible to its user only', async () => {
+    await setup();
+    const u = await signUp();
+    const pb = anonClient();
+    await pb.collection(users.name).authWithPassword(u.email, PASSWORD);
+    const origins = await pb.collection('_authOrigins').getFullList();
+    assert.equal(origins.length, 1);
+    assert.equal(origins[0].recordRef, u.record.id);
+    assert.equal(origins[0].collectionRef, users.id);
+    assert.match(origins[0].fingerprint, /^[0-9a-f]{32}$/);
+    assert.deepEqual(await anonClient().collection('_authOrigins').getFullList(), []);
+  });
+});
