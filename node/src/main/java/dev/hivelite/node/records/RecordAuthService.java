@@ -67,6 +67,7 @@ public final class RecordAuthService implements HttpService {
     private final Clock clock;
     private final MfaSessions mfa;
     private final AccountMails accountMails;
+    private final OAuth2Accounts oauth2Accounts;
 
     public RecordAuthService(Scopes scopes, UserTokens tokens, SharedCounters failures, AuthMail mail,
                              RecordOperations operations, Clock clock) {
@@ -77,6 +78,7 @@ public final class RecordAuthService implements HttpService {
         this.operations = operations;
         this.clock = clock;
         this.mfa = new MfaSessions(clock);
+        this.oauth2Accounts = new OAuth2Accounts(operations, clock);
         this.accountMails = new AccountMails(scopes, tokens, mail);
     }
 
@@ -237,16 +239,10 @@ public final class RecordAuthService implements HttpService {
 
     // ---- OAuth2 --------------------------------------------------------------------------------
 
-    private static void ensureExternalAuths(Connection conn) throws SQLException {
-        CollectionDdl.execute(conn, "CREATE TABLE IF NOT EXISTS _externalAuths (id TEXT PRIMARY KEY NOT NULL,"
-                + " collectionRef TEXT NOT NULL, recordRef TEXT NOT NULL, provider TEXT NOT NULL, providerId TEXT NOT NULL,"
-                + " created TEXT NOT NULL, updated TEXT NOT NULL, UNIQUE (collectionRef, provider, providerId))");
-    }
-
     /**
      * {@code POST auth-with-oauth2} {@code {provider, code, codeVerifier, redirectURL, createData}}: the
-     * code is exchanged with the provider, the provider's user is matched to a record (an earlier link,
-     * else the same verified email), or a new record is created through the collection's create rule.
+     * code is exchanged with the provider, and the provider's user signs in to the record
+     * {@link OAuth2Accounts} finds, links or creates.
      */
     private void authWithOAuth2(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
@@ -275,75 +271,12 @@ public final class RecordAuthService implements HttpService {
             OAuth2.AuthUser user = OAuth2.exchange(provider, Fields.text(body, "code"), Fields.text(body, "codeVerifier"),
                     redirect);
             CollectionService.requireWritable(scope);
-            boolean[] isNew = {false};
-            RecordFiles.FileChanges[] changes = {null};
-            @SuppressWarnings("unchecked")
-            Map<String, Object>[] saved = new Map[1];
-            Map<String, Object> record = scope.lease.db().write(conn -> {
-                ensureExternalAuths(conn);
-                String linked = null;
-                try (PreparedStatement ps = conn.prepareStatement("SELECT recordRef FROM _externalAuths WHERE collectionRef = ?"
-                        + " AND provider = ? AND providerId = ?")) {
-                    ps.setString(1, c.id());
-                    ps.setString(2, provider.name());
-                    ps.setString(3, user.id());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) {
-                            linked = rs.getString(1);
-                        }
-                    }
-                }
-                Optional<Map<String, Object>> found = linked == null ? Optional.empty()
-                        : RecordQuery.byId(conn, c, linked, RecordQuery.Where.ALL);
-                if (found.isEmpty() && !user.email().isEmpty()) {
-                    found = findByIdentity(conn, c, List.of("email"), user.email());
-                }
-                Map<String, Object> r;
-                if (found.isPresent()) {
-                    r = found.get();
-                } else {
-                    if (c.rules().create() == null) {
-                        throw new ApiException.Forbidden("The collection doesn't allow new OAuth2 users.");
-                    }
-                    com.fasterxml.jackson.databind.node.ObjectNode data = Json.mapper().createObjectNode();
-                    JsonNode createData = body.path("createData");
-                    if (createData.isObject()) {
-                        data.setAll((com.fasterxml.jackson.databind.node.ObjectNode) createData.deepCopy());
-                    }
-                    if (!user.email().isEmpty()) {
-                        data.put("email", user.email());
-                    }
-                    String password = Ids.secret(30);
-                    data.put("password", password).put("passwordConfirm", password);
-                    RequestInfo info = Requests.info(req, scope, data).withContext("oauth2");
-                    operations.createIn(conn, scope, c, new RecordOperations.Submitted(data, Map.of()), info, List.of(),
-                            changes, saved);
-                    r = saved[0];
-                    isNew[0] = true;
-                }
-                if (!user.email().isEmpty() && user.email().equalsIgnoreCase(String.valueOf(r.get("email")))
-                        && !Boolean.TRUE.equals(r.get("verified"))) {
-                    setColumns(conn, c, (String) r.get("id"), Map.of("verified", 1));
-                    r = RecordQuery.byId(conn, c, (String) r.get("id"), RecordQuery.Where.ALL).orElseThrow();
-                }
-                if (linked == null) {
-                    String now = Dates.format(clock.instant());
-                    try (PreparedStatement ps = conn.prepareStatement("INSERT OR IGNORE INTO _externalAuths (id, collectionRef,"
-                            + " recordRef, provider, providerId, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-                        ps.setString(1, Ids.newId());
-                        ps.setString(2, c.id());
-                        ps.setString(3, (String) r.get("id"));
-                        ps.setString(4, provider.name());
-                        ps.setString(5, user.id());
-                        ps.setString(6, now);
-                        ps.setString(7, now);
-                        ps.executeUpdate();
-                    }
-                }
-                return r;
-            });
-            if (changes[0] != null) {
-                RecordFiles.afterCommit(changes[0]);
+            Principal.User caller = scope.user() != null && scope.user().collectionId().equals(c.id()) ? scope.user() : null;
+            RequestInfo info = Requests.info(req, scope, body).withContext("oauth2");
+            OAuth2Accounts.Login login = scope.lease.db().write(conn -> oauth2Accounts.signIn(conn, scope, c,
+                    provider.name(), user, caller, body.path("createData"), info));
+            if (login.change() != null) {
+                operations.afterBatch(scope, List.of(login.change()));
             }
             Map<String, Object> meta = new LinkedHashMap<>();
             meta.put("id", user.id());
@@ -354,10 +287,10 @@ public final class RecordAuthService implements HttpService {
             meta.put("accessToken", user.accessToken());
             meta.put("refreshToken", user.refreshToken());
             meta.put("expiry", "");
-            meta.put("isNew", isNew[0]);
+            meta.put("isNew", login.isNew());
             meta.put("rawUser", user.raw());
-            respond(req, res, scope, c, record, true, Duration.ofSeconds(c.tokenDuration("authToken", 604800)), meta,
-                    "oauth2", body);
+            respond(req, res, scope, c, login.record(), true, Duration.ofSeconds(c.tokenDuration("authToken", 604800)),
+                    meta, "oauth2", body);
         }
     }
 

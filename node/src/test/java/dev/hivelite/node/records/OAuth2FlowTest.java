@@ -178,4 +178,93 @@ class OAuth2FlowTest {
         JsonNode missing = post("/api/collections/members/auth-with-oauth2", "{}", 400);
         assertEquals("validation_required", missing.at("/data/code/code").asText());
     }
+
+    private static JsonNode post(String path, String body, String auth, int expected) throws Exception {
+        return worker.call("POST", path, body, auth, expected);
+    }
+
+    private static String signUp(String email, String password) throws Exception {
+        return post("/api/collections/members/records", "{\"email\":\"" + email + "\",\"password\":\"" + password
+                + "\",\"passwordConfirm\":\"" + password + "\"}", null, 200).get("id").asText();
+    }
+
+    private static String passwordLogin(String email, String password) {
+        return "{\"identity\":\"" + email + "\",\"password\":\"" + password + "\"}";
+    }
+
+    private static String oauth2(String who) {
+        return "{\"provider\":\"oidc\",\"code\":\"good-" + who + "\",\"redirectURL\":\"http://app/cb\"}";
+    }
+
+    @Test
+    void anUnverifiedAccountFoundByEmailLosesThePasswordItWasRegisteredWith() throws Exception {
+        // Someone registered the victim's address with a password of their own and never verified it.
+        String id = signUp("victim@example.com", "squatter-password");
+        String squatter = post("/api/collections/members/auth-with-password",
+                passwordLogin("victim@example.com", "squatter-password"), null, 200).get("token").asText();
+
+        JsonNode login = post("/api/collections/members/auth-with-oauth2", oauth2("victim"), null, 200);
+        assertEquals(id, login.at("/record/id").asText(), "linked, not duplicated");
+        assertFalse(login.at("/meta/isNew").asBoolean());
+        assertTrue(login.at("/record/verified").asBoolean(), "the provider proved the address");
+
+        post("/api/collections/members/auth-with-password", passwordLogin("victim@example.com", "squatter-password"),
+                null, 400);
+        post("/api/collections/members/auth-refresh", null, squatter, 401);
+        post("/api/collections/members/auth-refresh", null, login.get("token").asText(), 200);
+    }
+
+    @Test
+    void aVerifiedAccountFoundByEmailKeepsItsPassword() throws Exception {
+        String id = signUp("kept@example.com", "kept-password");
+        worker.call("PATCH", "/api/collections/members/records/" + id, "{\"verified\":true}", token, 200);
+        JsonNode login = post("/api/collections/members/auth-with-oauth2", oauth2("kept"), null, 200);
+        assertEquals(id, login.at("/record/id").asText());
+        post("/api/collections/members/auth-with-password", passwordLogin("kept@example.com", "kept-password"), null, 200);
+    }
+
+    @Test
+    void aSignedInUserLinksTheProviderToItsOwnAccountWhateverEmailTheProviderReports() throws Exception {
+        String id = signUp("linker@example.com", "linker-password");
+        String own = post("/api/collections/members/auth-with-password",
+                passwordLogin("linker@example.com", "linker-password"), null, 200).get("token").asText();
+        // The provider's address belongs to another account: the caller's own record is linked, not that one.
+        String other = signUp("elsewhere@example.com", "elsewhere-password");
+
+        JsonNode linked = post("/api/collections/members/auth-with-oauth2", oauth2("elsewhere"), own, 200);
+        assertEquals(id, linked.at("/record/id").asText());
+        assertFalse(linked.at("/meta/isNew").asBoolean());
+        assertFalse(linked.at("/record/verified").asBoolean(), "another address proves nothing about this one");
+        post("/api/collections/members/auth-with-password", passwordLogin("linker@example.com", "linker-password"),
+                null, 200); // the caller's own password stays
+        post("/api/collections/members/auth-with-password", passwordLogin("elsewhere@example.com", "elsewhere-password"),
+                null, 200); // and the other account was not touched
+
+        JsonNode later = post("/api/collections/members/auth-with-oauth2", oauth2("elsewhere"), null, 200);
+        assertEquals(id, later.at("/record/id").asText(), "the link holds for later logins");
+        assertFalse(other.equals(later.at("/record/id").asText()));
+    }
+
+    @Test
+    void aLinkedProviderSignsInAsItsRecordEvenWhenAnotherUserIsSignedIn() throws Exception {
+        String linkedId = post("/api/collections/members/auth-with-oauth2", oauth2("firstlink"), null, 200)
+                .at("/record/id").asText();
+        signUp("bystander@example.com", "bystander-password");
+        String bystander = post("/api/collections/members/auth-with-password",
+                passwordLogin("bystander@example.com", "bystander-password"), null, 200).get("token").asText();
+        assertEquals(linkedId, post("/api/collections/members/auth-with-oauth2", oauth2("firstlink"), bystander, 200)
+                .at("/record/id").asText());
+    }
+
+    @Test
+    void createDataMayGiveItsOwnEmailAndPasswordWhichThenStayUnverified() throws Exception {
+        JsonNode created = post("/api/collections/members/auth-with-oauth2", "{\"provider\":\"oidc\",\"code\":\"good-dave\","
+                + "\"redirectURL\":\"http://app/cb\",\"createData\":{\"email\":\"dave.own@example.com\","
+                + "\"password\":\"dave-password\",\"passwordConfirm\":\"dave-password\"}}", null, 200);
+        assertTrue(created.at("/meta/isNew").asBoolean());
+        assertEquals("dave.own@example.com", created.at("/record/email").asText());
+        assertFalse(created.at("/record/verified").asBoolean(), "the provider reported another address");
+        post("/api/collections/members/auth-with-password", passwordLogin("dave.own@example.com", "dave-password"),
+                null, 200);
+    }
 }
