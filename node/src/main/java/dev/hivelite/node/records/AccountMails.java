@@ -29,7 +29,8 @@ import dev.hivelite.node.common.Principal;
 /**
  * The account routes of an auth collection that go through a mailed token, as PocketBase has them:
  * verification, password reset and email change. A request answers 204 whether or not the address
- * is known, so it reveals nothing; a confirm checks the token's kind, database, collection and
+ * is known, so it reveals nothing, and sends a record one verification and one reset mail per
+ * {@link MailResends#WINDOW} at most (an email change always sends, as in PocketBase); a confirm checks the token's kind, database, collection and
  * record tokenKey before it changes anything.
  */
 final class AccountMails {
@@ -37,11 +38,13 @@ final class AccountMails {
     private final Scopes scopes;
     private final UserTokens tokens;
     private final RecordAuthService.AuthMail mail;
+    private final MailResends resends;
 
-    AccountMails(Scopes scopes, UserTokens tokens, RecordAuthService.AuthMail mail) {
+    AccountMails(Scopes scopes, UserTokens tokens, RecordAuthService.AuthMail mail, MailResends resends) {
         this.scopes = scopes;
         this.tokens = tokens;
         this.mail = mail;
+        this.resends = resends;
     }
 
     /** The routes of one auth collection path ({@code /api/collections/{collection}}, with or without a database). */
@@ -54,21 +57,23 @@ final class AccountMails {
              .post(collectionPath + "/confirm-email-change", this::confirmEmailChange);
     }
 
-    private void sendMail(Scopes.Scope scope, Collection c, String to, String templateKey, String token,
-                          Map<String, Object> record) {
+    /** Whether the mail was handed to the mail server. */
+    private boolean sendMail(Scopes.Scope scope, Collection c, String to, String templateKey, String token,
+                             Map<String, Object> record) {
         JsonNode template = c.option(templateKey);
         Map<String, String> values = new LinkedHashMap<>();
         values.put("TOKEN", token);
         values.put("RECORD:id", (String) record.get("id"));
         values.put("RECORD:email", String.valueOf(record.get("email")));
-        mail.send(scope.db.id(), to, template.path("subject").asText(""), template.path("body").asText(""), values);
+        return mail.send(scope.db.id(), to, template.path("subject").asText(""), template.path("body").asText(""), values);
     }
 
     private void requestVerification(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
             Collection c = authCollection(scope, req);
             String email = email(Bodies.json(req), "email");
-            byEmail(scope, c, email).filter(r -> !Boolean.TRUE.equals(r.get("verified"))).ifPresent(r -> {
+            byEmail(scope, c, email).filter(r -> !Boolean.TRUE.equals(r.get("verified")))
+                    .filter(r -> resends.claim(scope.db.id(), "verification", c, (String) r.get("id"))).ifPresent(r -> {
                 String token = tokens.sign("verification", scope.db.id(), c, r,
                         Duration.ofSeconds(c.tokenDuration("verificationToken", 259200)), false, Map.of("email", email));
                 sendMail(scope, c, (String) r.get("email"), "verificationTemplate", token, r);
@@ -141,11 +146,17 @@ final class AccountMails {
     private void requestPasswordReset(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
             Collection c = authCollection(scope, req);
+            if (!c.option("passwordAuth.enabled").asBoolean(true)) {
+                throw new ApiException.BadRequest("The collection is not configured to allow password authentication.");
+            }
             String email = email(Bodies.json(req), "email");
-            byEmail(scope, c, email).ifPresent(r -> {
+            byEmail(scope, c, email).filter(r -> resends.claim(scope.db.id(), "passwordReset", c, (String) r.get("id")))
+                    .ifPresent(r -> {
                 String token = tokens.sign("passwordReset", scope.db.id(), c, r,
                         Duration.ofSeconds(c.tokenDuration("passwordResetToken", 1800)), false, Map.of("email", email));
-                sendMail(scope, c, (String) r.get("email"), "resetPasswordTemplate", token, r);
+                if (!sendMail(scope, c, (String) r.get("email"), "resetPasswordTemplate", token, r)) {
+                    resends.release(scope.db.id(), "passwordReset", c, (String) r.get("id"));
+                }
             });
             res.status(Status.NO_CONTENT_204).send();
         }

@@ -52,10 +52,13 @@ public final class RecordAuthService implements HttpService {
     static final int OTP_ATTEMPTS = 5;
     static final Duration OTP_WINDOW = Duration.ofMinutes(3);
 
-    /** Sends a templated mail of a database (subject and body templates, placeholder values). */
+    /**
+     * Sends a templated mail of a database (subject and body templates, placeholder values); false
+     * when it could not be handed to the mail server (the failure is logged, never answered).
+     */
     @FunctionalInterface
     public interface AuthMail {
-        void send(String databaseId, String to, String subject, String body, Map<String, String> values);
+        boolean send(String databaseId, String to, String subject, String body, Map<String, String> values);
     }
 
     private final Scopes scopes;
@@ -79,7 +82,7 @@ public final class RecordAuthService implements HttpService {
         this.clock = clock;
         this.mfa = new MfaSessions(clock);
         this.oauth2Accounts = new OAuth2Accounts(operations, clock);
-        this.accountMails = new AccountMails(scopes, tokens, mail);
+        this.accountMails = new AccountMails(scopes, tokens, mail, new MailResends(failures));
     }
 
     @Override

@@ -214,4 +214,47 @@ class AuthMailFlowTest {
         assertEquals("validation_length_out_of_range", shortOne.at("/data/password/code").asText(), shortOne.toString());
         assertEquals("validation_values_mismatch", shortOne.at("/data/passwordConfirm/code").asText());
     }
+
+    private static long mailsTo(String to) throws Exception {
+        long n = 0;
+        for (MimeMessage m : SMTP.getReceivedMessages()) {
+            if (m.getAllRecipients()[0].toString().equals(to)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void aSecondVerificationOrPasswordResetMailWithinTheWindowIsNotSentThoughTheAnswerIsTheSame() throws Exception {
+        signUp("twice@example.com");
+        int before = SMTP.getReceivedMessages().length;
+        call("POST", "/api/collections/people/request-verification", "{\"email\":\"twice@example.com\"}", null, 204);
+        call("POST", "/api/collections/people/request-password-reset", "{\"email\":\"twice@example.com\"}", null, 204);
+        mailTo("twice@example.com", before + 2);
+        call("POST", "/api/collections/people/request-verification", "{\"email\":\"twice@example.com\"}", null, 204);
+        call("POST", "/api/collections/people/request-password-reset", "{\"email\":\"twice@example.com\"}", null, 204);
+        // A mail to someone else after the repeats: once it is in, the repeats would be in too.
+        signUp("marker@example.com");
+        call("POST", "/api/collections/people/request-verification", "{\"email\":\"marker@example.com\"}", null, 204);
+        mailTo("marker@example.com", before + 3);
+        assertEquals(2, mailsTo("twice@example.com"), "one verification and one reset mail");
+    }
+
+    @Test
+    void aVerifiedRecordGetsNoVerificationMailAndACollectionWithoutPasswordsNoResetMail() throws Exception {
+        String id = signUp("already@example.com");
+        call("PATCH", "/api/collections/people/records/" + id, "{\"verified\":true}", token, 200);
+        call("POST", "/api/collections/people/request-verification", "{\"email\":\"already@example.com\"}", null, 204);
+        call("POST", "/api/collections", "{\"name\":\"passwordless\",\"type\":\"auth\",\"passwordAuth\":{\"enabled\":false}}",
+                token, 200);
+        JsonNode refused = call("POST", "/api/collections/passwordless/request-password-reset",
+                "{\"email\":\"already@example.com\"}", null, 400);
+        assertEquals("The collection is not configured to allow password authentication.", refused.get("message").asText());
+        int before = SMTP.getReceivedMessages().length;
+        signUp("marker2@example.com");
+        call("POST", "/api/collections/people/request-verification", "{\"email\":\"marker2@example.com\"}", null, 204);
+        mailTo("marker2@example.com", before + 1);
+        assertEquals(0, mailsTo("already@example.com"));
+    }
 }
