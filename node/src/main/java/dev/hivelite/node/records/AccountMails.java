@@ -30,8 +30,8 @@ import dev.hivelite.node.common.Principal;
  * The account routes of an auth collection that go through a mailed token, as PocketBase has them:
  * verification, password reset and email change. A request answers 204 whether or not the address
  * is known, so it reveals nothing, and sends a record one verification and one reset mail per
- * {@link MailResends#WINDOW} at most (an email change always sends, as in PocketBase); a confirm checks the token's kind, database, collection and
- * record tokenKey before it changes anything.
+ * {@link MailResends#WINDOW} at most (an email change always sends, as in PocketBase); a confirm
+ * checks the token's kind, database, collection and record tokenKey before it changes anything.
  */
 final class AccountMails {
 
