@@ -6,13 +6,8 @@ import static dev.hivelite.node.records.AuthRecords.email;
 import static dev.hivelite.node.records.AuthRecords.findByIdentity;
 import static dev.hivelite.node.records.AuthRecords.setColumns;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +66,7 @@ public final class RecordAuthService implements HttpService {
     private final MfaSessions mfa;
     private final AccountMails accountMails;
     private final OAuth2Accounts oauth2Accounts;
+    private final OneTimePasswords otps;
 
     public RecordAuthService(Scopes scopes, UserTokens tokens, SharedCounters failures, AuthMail mail,
                              RecordOperations operations, Clock clock) {
@@ -82,6 +78,7 @@ public final class RecordAuthService implements HttpService {
         this.clock = clock;
         this.mfa = new MfaSessions(clock);
         this.oauth2Accounts = new OAuth2Accounts(operations, clock);
+        this.otps = new OneTimePasswords(clock);
         this.accountMails = new AccountMails(scopes, tokens, mail, new MailResends(failures));
     }
 
@@ -214,7 +211,7 @@ public final class RecordAuthService implements HttpService {
             String mfaId = req.query().first("mfaId").orElse(body == null ? "" : Fields.text(body, "mfaId"));
             if (mfaId.isEmpty()) {
                 // PocketBase's answer: a 401 whose body is only the MFA session id.
-                res.status(io.helidon.http.Status.UNAUTHORIZED_401);
+                res.status(Status.UNAUTHORIZED_401);
                 Responses.json(req, res, Map.of("mfaId", mfa.start(scope, c, record, method)));
                 return;
             }
@@ -332,11 +329,10 @@ public final class RecordAuthService implements HttpService {
 
     // ---- one-time passwords --------------------------------------------------------------------
 
-    private static void ensureOtpTable(Connection conn) throws SQLException {
-        CollectionDdl.execute(conn, "CREATE TABLE IF NOT EXISTS _otps (id TEXT PRIMARY KEY NOT NULL, collectionRef TEXT NOT NULL,"
-                + " recordRef TEXT NOT NULL, password TEXT NOT NULL, sentTo TEXT NOT NULL DEFAULT '', created TEXT NOT NULL)");
-    }
-
+    /**
+     * {@code POST request-otp} {@code {email}}: a code mailed to a known address; the answer is an
+     * {@code otpId} either way (a random one for an unknown address), so it reveals nothing.
+     */
     private void requestOtp(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
             Collection c = authCollection(scope, req, true);
@@ -344,42 +340,34 @@ public final class RecordAuthService implements HttpService {
                 throw new ApiException.Forbidden("The collection is not configured to allow OTP authentication.");
             }
             String email = email(Bodies.json(req), "email");
-            String otpId = Ids.newId();
             Optional<Map<String, Object>> record = byEmail(scope, c, email);
-            if (record.isPresent()) {
-                CollectionService.requireWritable(scope);
-                int length = (int) Math.max(4, Math.min(20, c.option("otp.length").asLong(8)));
-                StringBuilder code = new StringBuilder();
-                java.security.SecureRandom random = new java.security.SecureRandom();
-                for (int i = 0; i < length; i++) {
-                    code.append(random.nextInt(10));
-                }
-                String id = (String) record.get().get("id");
-                scope.lease.db().write(conn -> {
-                    ensureOtpTable(conn);
-                    try (PreparedStatement ps = conn.prepareStatement("INSERT INTO _otps (id, collectionRef, recordRef, password,"
-                            + " sentTo, created) VALUES (?, ?, ?, ?, ?, ?)")) {
-                        ps.setString(1, otpId);
-                        ps.setString(2, c.id());
-                        ps.setString(3, id);
-                        ps.setString(4, PasswordHasher.hash(code.toString()));
-                        ps.setString(5, email);
-                        ps.setString(6, Dates.format(clock.instant()));
-                        ps.executeUpdate();
-                    }
-                    return null;
-                });
+            if (record.isEmpty()) {
+                Responses.json(req, res, Map.of("otpId", Ids.newId()));
+                return;
+            }
+            CollectionService.requireWritable(scope);
+            String to = (String) record.get().get("email");
+            OneTimePasswords.Issued otp = otps.issue(scope, c, (String) record.get().get("id"), to);
+            if (otp.code() != null) {
                 JsonNode template = c.option("otp.emailTemplate");
                 Map<String, String> values = new LinkedHashMap<>();
-                values.put("OTP", code.toString());
-                values.put("OTP_ID", otpId);
-                values.put("RECORD:email", email);
-                mail.send(scope.db.id(), email, template.path("subject").asText("OTP"), template.path("body").asText("{OTP}"), values);
+                values.put("OTP", otp.code());
+                values.put("OTP_ID", otp.id());
+                values.put("RECORD:email", to);
+                if (!mail.send(scope.db.id(), to, template.path("subject").asText("OTP"),
+                        template.path("body").asText("{OTP}"), values)) {
+                    otps.discard(scope, otp.id());
+                }
             }
-            Responses.json(req, res, Map.of("otpId", otpId));
+            Responses.json(req, res, Map.of("otpId", otp.id()));
         }
     }
 
+    /**
+     * {@code POST auth-with-otp} {@code {otpId, password}}: every failure is the same 400 (no hint of
+     * which codes exist), and a record's codes get {@link #OTP_ATTEMPTS} tries per {@link #OTP_WINDOW},
+     * right or wrong, as PocketBase counts them: short numeric codes must not be guessable.
+     */
     private void authWithOtp(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
             Collection c = authCollection(scope, req);
@@ -389,70 +377,51 @@ public final class RecordAuthService implements HttpService {
             JsonNode body = Bodies.json(req);
             String otpId = Fields.text(body, "otpId");
             String password = Fields.text(body, "password");
-            Map<String, FieldError> errors = new LinkedHashMap<>();
-            for (Map.Entry<String, String> e : Map.of("otpId", otpId, "password", password).entrySet()) {
-                if (e.getValue().isEmpty()) {
-                    errors.put(e.getKey(), new FieldError("validation_required", "Cannot be blank."));
-                } else if (e.getValue().length() > 255) {
-                    errors.put(e.getKey(), new FieldError("validation_length_out_of_range", "The length must be between 1 and 255."));
-                }
-            }
+            Map<String, FieldError> errors = new java.util.TreeMap<>();
+            lengthError("otpId", otpId, 255).ifPresent(e -> errors.put("otpId", e));
+            lengthError("password", password, 71).ifPresent(e -> errors.put("password", e));
             if (!errors.isEmpty()) {
-                throw ApiException.invalid(new java.util.TreeMap<>(errors));
+                throw ApiException.invalid(errors);
             }
-            Instant oldest = clock.instant().minusSeconds(c.option("otp.duration").asLong(180));
-            String owner = scope.lease.db().write(conn -> {
-                ensureOtpTable(conn);
-                try (PreparedStatement ps = conn.prepareStatement("SELECT recordRef FROM _otps WHERE id = ? AND collectionRef = ?")) {
-                    ps.setString(1, otpId);
-                    ps.setString(2, c.id());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        return rs.next() ? rs.getString(1) : null;
-                    }
+            ApiException invalid = new ApiException.BadRequest("Invalid or expired OTP");
+            OneTimePasswords.Otp otp = otps.find(scope, otpId)
+                    .filter(o -> o.collectionRef().equals(c.id()) && !o.expired(c, clock.instant()))
+                    .orElseThrow(() -> invalid);
+            Map<String, Object> found = scope.lease.db()
+                    .read(conn -> RecordQuery.byId(conn, c, otp.recordRef(), RecordQuery.Where.ALL))
+                    .orElseThrow(() -> invalid);
+            if (failures.increment("otp|" + scope.db.id() + "|" + c.id() + "|" + otp.recordRef(), OTP_WINDOW) > OTP_ATTEMPTS) {
+                throw new ApiException.TooManyRequests("Too many attempts, please try again later with a new OTP.");
+            }
+            if (!PasswordHasher.verify(password, otp.passwordHash())) {
+                throw invalid;
+            }
+            CollectionService.requireWritable(scope);
+            Map<String, Object> record = scope.lease.db().write(conn -> {
+                if (!OneTimePasswords.delete(conn, otp.id())) {
+                    throw invalid; // used meanwhile by another request
                 }
+                // The code reached the record's own address: that proves the address, as a verification does.
+                Map<String, Object> r = RecordQuery.byId(conn, c, otp.recordRef(), RecordQuery.Where.ALL).orElseThrow(() -> invalid);
+                if (!Boolean.TRUE.equals(r.get("verified")) && !otp.sentTo().isEmpty() && otp.sentTo().equals(r.get("email"))) {
+                    setColumns(conn, c, otp.recordRef(), Map.of("verified", 1));
+                    return RecordQuery.byId(conn, c, otp.recordRef(), RecordQuery.Where.ALL).orElseThrow();
+                }
+                return r;
             });
-            // PocketBase's fixed guard against guessing: 5 attempts per record within 3 minutes, right or wrong.
-            if (owner != null && failures.increment("otp|" + scope.db.id() + "|" + c.id() + "|" + owner, OTP_WINDOW)
-                    > OTP_ATTEMPTS) {
-                throw new ApiException.TooManyRequests("Too many requests.");
-            }
-            String recordId = scope.lease.db().write(conn -> {
-                String found = null;
-                String sentTo = "";
-                try (PreparedStatement ps = conn.prepareStatement(
-                        "SELECT recordRef, password, created, sentTo FROM _otps WHERE id = ? AND collectionRef = ?")) {
-                    ps.setString(1, otpId);
-                    ps.setString(2, c.id());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next() && PasswordHasher.verify(password, rs.getString(2))
-                                && rs.getString(3).compareTo(Dates.format(oldest)) >= 0) {
-                            found = rs.getString(1);
-                            sentTo = rs.getString(4);
-                        }
-                    }
-                }
-                if (found != null) {
-                    try (PreparedStatement ps = conn.prepareStatement("DELETE FROM _otps WHERE id = ?")) {
-                        ps.setString(1, otpId);
-                        ps.executeUpdate();
-                    }
-                    // The code reached the record's own address: that proves the address, as a verification does.
-                    Optional<Map<String, Object>> r = RecordQuery.byId(conn, c, found, RecordQuery.Where.ALL);
-                    if (r.isPresent() && !sentTo.isEmpty() && sentTo.equals(r.get().get("email"))
-                            && !Boolean.TRUE.equals(r.get().get("verified"))) {
-                        setColumns(conn, c, found, Map.of("verified", 1));
-                    }
-                }
-                return found;
-            });
-            if (recordId == null) {
-                throw new ApiException.BadRequest("Failed to authenticate.");
-            }
-            Map<String, Object> record = scope.lease.db()
-                    .read(conn -> RecordQuery.byId(conn, c, recordId, RecordQuery.Where.ALL))
-                    .orElseThrow(() -> new ApiException.BadRequest("Failed to authenticate."));
             respond(req, res, scope, c, record, true, Duration.ofSeconds(c.tokenDuration("authToken", 604800)), null,
                     "otp", body);
         }
+    }
+
+    /** Required, and at most {@code max} characters: PocketBase's checks of the OTP form. */
+    private static Optional<FieldError> lengthError(String key, String value, int max) {
+        if (value.isEmpty()) {
+            return Optional.of(new FieldError("validation_required", "Cannot be blank."));
+        }
+        if (value.length() > max) {
+            return Optional.of(new FieldError("validation_length_out_of_range", "The length must be between 1 and " + max + "."));
+        }
+        return Optional.empty();
     }
 }

@@ -175,7 +175,8 @@ class AuthMailFlowTest {
         assertTrue(again.find());
         JsonNode refused = call("POST", "/api/collections/people/auth-with-otp", "{\"otpId\":\"" + next
                 + "\",\"password\":\"" + again.group(1) + "\"}", null, 429);
-        assertEquals(429, refused.get("status").asInt(), "a sixth attempt within three minutes, even a right one");
+        assertEquals("Too many attempts, please try again later with a new OTP.", refused.get("message").asText(),
+                "a sixth attempt within three minutes, even a right one");
     }
 
     @Test
@@ -256,5 +257,48 @@ class AuthMailFlowTest {
         call("POST", "/api/collections/people/request-verification", "{\"email\":\"marker2@example.com\"}", null, 204);
         mailTo("marker2@example.com", before + 1);
         assertEquals(0, mailsTo("already@example.com"));
+    }
+
+    @Test
+    void pastTenLiveCodesARequestAnswersTheNewestCodeAndMailsNothing() throws Exception {
+        signUp("flood@example.com");
+        int before = SMTP.getReceivedMessages().length;
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < OneTimePasswords.MAX_LIVE; i++) {
+            ids.add(call("POST", "/api/collections/people/request-otp", "{\"email\":\"flood@example.com\"}", null, 200)
+                    .get("otpId").asText());
+        }
+        mailTo("flood@example.com", before + OneTimePasswords.MAX_LIVE);
+        assertEquals(OneTimePasswords.MAX_LIVE, new java.util.HashSet<>(ids).size(), "each a new code");
+        String reused = call("POST", "/api/collections/people/request-otp", "{\"email\":\"flood@example.com\"}", null, 200)
+                .get("otpId").asText();
+        assertEquals(ids.getLast(), reused, "the newest live code");
+        signUp("marker3@example.com");
+        call("POST", "/api/collections/people/request-verification", "{\"email\":\"marker3@example.com\"}", null, 204);
+        mailTo("marker3@example.com", before + OneTimePasswords.MAX_LIVE + 1);
+        assertEquals(OneTimePasswords.MAX_LIVE, mailsTo("flood@example.com"), "no eleventh mail");
+    }
+
+    @Test
+    void everyOtpFailureIsTheSameAnswerAndThePasswordIsAtMost71Characters() throws Exception {
+        JsonNode missing = call("POST", "/api/collections/people/auth-with-otp",
+                "{\"otpId\":\"missingmissing1\",\"password\":\"123456\"}", null, 400);
+        assertEquals("Invalid or expired OTP", missing.get("message").asText());
+        assertEquals(0, missing.get("data").size());
+
+        signUp("wrongcode@example.com");
+        String otpId = call("POST", "/api/collections/people/request-otp", "{\"email\":\"wrongcode@example.com\"}", null, 200)
+                .get("otpId").asText();
+        JsonNode wrong = call("POST", "/api/collections/people/auth-with-otp", "{\"otpId\":\"" + otpId
+                + "\",\"password\":\"not-the-code\"}", null, 400);
+        assertEquals(missing, wrong, "a wrong code reads as a missing one");
+        call("POST", "/api/collections", "{\"name\":\"other_otp\",\"type\":\"auth\",\"otp\":{\"enabled\":true}}", token, 200);
+        assertEquals(missing, call("POST", "/api/collections/other_otp/auth-with-otp", "{\"otpId\":\"" + otpId
+                + "\",\"password\":\"123456\"}", null, 400), "a code of another collection too");
+
+        JsonNode tooLong = call("POST", "/api/collections/people/auth-with-otp", "{\"otpId\":\"" + "a".repeat(256)
+                + "\",\"password\":\"" + "1".repeat(72) + "\"}", null, 400);
+        assertEquals("validation_length_out_of_range", tooLong.at("/data/otpId/code").asText(), tooLong.toString());
+        assertEquals("validation_length_out_of_range", tooLong.at("/data/password/code").asText());
     }
 }
