@@ -102,26 +102,31 @@ public final class RecordAuthService implements HttpService {
             Collection c = authCollection(scope, req, true);
             Map<String, Object> out = new LinkedHashMap<>();
             boolean password = c.option("passwordAuth.enabled").asBoolean(true);
-            out.put("password", Map.of("enabled", password, "identityFields", password ? c.identityFields() : List.of()));
+            List<String> identities = password ? c.identityFields() : List.of();
+            out.put("password", ordered("identityFields", identities, "enabled", password));
             List<Object> providers = new java.util.ArrayList<>();
             if (OAuth2.enabled(c)) {
                 OAuth2.providers(c).forEach(p -> providers.add(OAuth2.authMethod(p)));
             }
-            Map<String, Object> oauth2 = new LinkedHashMap<>();
-            oauth2.put("providers", providers);
-            oauth2.put("enabled", OAuth2.enabled(c));
-            out.put("oauth2", oauth2);
+            out.put("oauth2", ordered("providers", providers, "enabled", OAuth2.enabled(c)));
             boolean mfa = c.option("mfa.enabled").asBoolean(false);
-            out.put("mfa", Map.of("enabled", mfa, "duration", mfa ? c.option("mfa.duration").asLong(0) : 0));
+            out.put("mfa", ordered("enabled", mfa, "duration", mfa ? c.option("mfa.duration").asLong(0) : 0));
             boolean otp = c.option("otp.enabled").asBoolean(false);
-            out.put("otp", Map.of("enabled", otp, "duration", otp ? c.option("otp.duration").asLong(0) : 0));
+            out.put("otp", ordered("enabled", otp, "duration", otp ? c.option("otp.duration").asLong(0) : 0));
             // PocketBase's legacy keys (pre-v0.23 clients read them).
-            List<String> identities = password ? c.identityFields() : List.of();
             out.put("authProviders", OAuth2.enabled(c) ? providers : List.of());
             out.put("usernamePassword", identities.contains("username"));
             out.put("emailPassword", identities.contains("email"));
             Responses.json(req, res, out);
         }
+    }
+
+    /** Two keys in PocketBase's order. */
+    private static Map<String, Object> ordered(String k1, Object v1, String k2, Object v2) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put(k1, v1);
+        out.put(k2, v2);
+        return out;
     }
 
     private void authWithPassword(ServerRequest req, ServerResponse res) {
@@ -131,17 +136,16 @@ public final class RecordAuthService implements HttpService {
                 throw new ApiException.Forbidden("The collection is not configured to allow password authentication.");
             }
             JsonNode body = Bodies.json(req);
-            String identity = Fields.text(body, "identity").trim();
+            String identity = Fields.text(body, "identity");
             String password = Fields.text(body, "password");
             String identityField = Fields.text(body, "identityField");
             Map<String, FieldError> errors = new LinkedHashMap<>();
-            if (identity.isEmpty()) {
-                errors.put("identity", new FieldError("validation_required", "Cannot be blank."));
-            }
-            if (password.isEmpty()) {
-                errors.put("password", new FieldError("validation_required", "Cannot be blank."));
-            }
-            if (!identityField.isEmpty() && !c.identityFields().contains(identityField)) {
+            lengthError(identity, 255).ifPresent(e -> errors.put("identity", e));
+            lengthError(password, 255).ifPresent(e -> errors.put("password", e));
+            if (identityField.length() > 255) {
+                errors.put("identityField", new FieldError("validation_length_out_of_range",
+                        "The length must be between 1 and 255."));
+            } else if (!identityField.isEmpty() && !c.identityFields().contains(identityField)) {
                 errors.put("identityField", new FieldError("validation_in_invalid", "Must be a valid value."));
             }
             if (!errors.isEmpty()) {
@@ -151,8 +155,7 @@ public final class RecordAuthService implements HttpService {
             if (failures.get(throttleKey) >= MAX_FAILURES) {
                 throw new ApiException.TooManyRequests("Too many failed authentication attempts, try again later.");
             }
-            List<String> fields = identityField.isEmpty() ? c.identityFields()
-                    : c.identityFields().contains(identityField) ? List.of(identityField) : List.of();
+            List<String> fields = identityField.isEmpty() ? identityOrder(c, identity) : List.of(identityField);
             Optional<Map<String, Object>> record = scope.lease.db().read(conn -> findByIdentity(conn, c, fields, identity));
             boolean ok;
             if (record.isPresent()) {
@@ -168,6 +171,24 @@ public final class RecordAuthService implements HttpService {
             respond(req, res, scope, c, record.get(), true, Duration.ofSeconds(c.tokenDuration("authToken", 604800)),
                     null, "password", body);
         }
+    }
+
+    /**
+     * Where a login without {@code identityField} looks, as PocketBase does: an identity that looks like
+     * an email is looked up by email first; one that does not is never looked up by email.
+     */
+    private static List<String> identityOrder(Collection c, String identity) {
+        boolean email = EmailField.EMAIL.matcher(identity).matches();
+        List<String> out = new java.util.ArrayList<>();
+        if (email && c.identityFields().contains("email")) {
+            out.add("email");
+        }
+        for (String field : c.identityFields()) {
+            if (!out.contains(field) && (email || !field.equals("email"))) {
+                out.add(field);
+            }
+        }
+        return out;
     }
 
     /** {@code {token, record}} after the collection's authRule allows the record to authenticate. */
@@ -219,7 +240,8 @@ public final class RecordAuthService implements HttpService {
         }
         String token = staticToken != null ? staticToken
                 : tokens.sign("auth", scope.db.id(), c, record, ttl, refreshable, Map.of());
-        ObjectNode json = RecordJson.export(c, record, scope.admin, true);
+        // The record as it sees itself (its email shown, hidden fields not), even for a superuser caller.
+        ObjectNode json = RecordJson.export(c, record, false, true);
         RequestInfo asUser = new RequestInfo(false, new RequestInfo.AuthRecord((String) record.get("id"), c.id(), c.name(),
                 Map::of), info.body(), null, info.query(), info.headers(), info.method(), info.context());
         scope.lease.db().read(conn -> {
@@ -278,30 +300,44 @@ public final class RecordAuthService implements HttpService {
             if (login.change() != null) {
                 operations.afterBatch(scope, List.of(login.change()));
             }
-            Map<String, Object> meta = new LinkedHashMap<>();
-            meta.put("id", user.id());
-            meta.put("name", user.name());
-            meta.put("username", user.username());
-            meta.put("email", user.email());
-            meta.put("avatarURL", user.avatarUrl());
-            meta.put("accessToken", user.accessToken());
-            meta.put("refreshToken", user.refreshToken());
-            meta.put("expiry", "");
-            meta.put("isNew", login.isNew());
-            meta.put("rawUser", user.raw());
             respond(req, res, scope, c, login.record(), true, Duration.ofSeconds(c.tokenDuration("authToken", 604800)),
-                    meta, "oauth2", body);
+                    oauth2Meta(user, login.isNew()), "oauth2", body);
         }
     }
 
+    /**
+     * The {@code meta} of an OAuth2 login: the provider's user as PocketBase writes it (keys in
+     * alphabetical order, the legacy {@code avatarUrl} beside {@code avatarURL}, {@code expiry} of the
+     * access token or "") and whether the record was created.
+     */
+    private Map<String, Object> oauth2Meta(OAuth2.AuthUser user, boolean isNew) {
+        Map<String, Object> meta = new java.util.TreeMap<>();
+        meta.put("id", user.id());
+        meta.put("name", user.name());
+        meta.put("username", user.username());
+        meta.put("email", user.email());
+        meta.put("avatarURL", user.avatarUrl());
+        meta.put("avatarUrl", user.avatarUrl());
+        meta.put("accessToken", user.accessToken());
+        meta.put("refreshToken", user.refreshToken());
+        meta.put("expiry", user.expiresIn() > 0 ? Dates.format(clock.instant().plusSeconds(user.expiresIn())) : "");
+        meta.put("isNew", isNew);
+        meta.put("rawUser", user.raw());
+        return meta;
+    }
+
+    /**
+     * {@code POST auth-refresh} with a token of this collection: a new token and the record as it is
+     * now. A static token (impersonation) is never exchanged for a refreshable one: PocketBase answers
+     * it as it is.
+     */
     private void authRefresh(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
-            Collection c = authCollection(scope, req);
-            Principal.User user = AuthRecords.sameCollectionUser(scope, c);
+            AuthRecords.SameCollection caller = AuthRecords.sameCollectionUser(scope, req);
+            Collection c = caller.collection();
             Map<String, Object> record = scope.lease.db()
-                    .read(conn -> RecordQuery.byId(conn, c, user.recordId(), RecordQuery.Where.ALL))
+                    .read(conn -> RecordQuery.byId(conn, c, caller.user().recordId(), RecordQuery.Where.ALL))
                     .orElseThrow(() -> new ApiException.Unauthorized("The request requires valid record authorization token."));
-            // A static token (impersonation) is never exchanged for a refreshable one: PocketBase answers it as it is.
             String sent = dev.hivelite.node.common.RequestContext.bearerToken(
                     req.headers().first(io.helidon.http.HeaderNames.AUTHORIZATION).orElse(""));
             respond(req, res, scope, c, record, Duration.ofSeconds(c.tokenDuration("authToken", 604800)),
@@ -309,21 +345,20 @@ public final class RecordAuthService implements HttpService {
         }
     }
 
+    /**
+     * {@code POST impersonate/{id}} {@code {duration}} by a superuser: a static (non-refreshable) token
+     * of the record, for {@code duration} seconds or the collection's auth token duration.
+     */
     private void impersonate(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
             CollectionService.requireAdmin(scope);
             Collection c = authCollection(scope, req);
-            JsonNode body = Bodies.json(req);
-            long seconds = Bodies.seconds(body, "duration");
             Map<String, Object> record = scope.lease.db()
                     .read(conn -> RecordQuery.byId(conn, c, req.path().pathParameters().get("id"), RecordQuery.Where.ALL))
                     .orElseThrow(ApiException::notFound);
+            long seconds = Bodies.seconds(Bodies.json(req), "duration");
             Duration ttl = Duration.ofSeconds(seconds > 0 ? seconds : c.tokenDuration("authToken", 604800));
-            String token = tokens.sign("auth", scope.db.id(), c, record, ttl, false, Map.of());
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("token", token);
-            out.put("record", RecordJson.export(c, record, true, true));
-            Responses.json(req, res, out);
+            respond(req, res, scope, c, record, ttl, tokens.sign("auth", scope.db.id(), c, record, ttl, false, Map.of()));
         }
     }
 
@@ -378,8 +413,8 @@ public final class RecordAuthService implements HttpService {
             String otpId = Fields.text(body, "otpId");
             String password = Fields.text(body, "password");
             Map<String, FieldError> errors = new java.util.TreeMap<>();
-            lengthError("otpId", otpId, 255).ifPresent(e -> errors.put("otpId", e));
-            lengthError("password", password, 71).ifPresent(e -> errors.put("password", e));
+            lengthError(otpId, 255).ifPresent(e -> errors.put("otpId", e));
+            lengthError(password, 71).ifPresent(e -> errors.put("password", e));
             if (!errors.isEmpty()) {
                 throw ApiException.invalid(errors);
             }
@@ -414,8 +449,8 @@ public final class RecordAuthService implements HttpService {
         }
     }
 
-    /** Required, and at most {@code max} characters: PocketBase's checks of the OTP form. */
-    private static Optional<FieldError> lengthError(String key, String value, int max) {
+    /** Required, and at most {@code max} characters: PocketBase's checks of the login forms. */
+    private static Optional<FieldError> lengthError(String value, int max) {
         if (value.isEmpty()) {
             return Optional.of(new FieldError("validation_required", "Cannot be blank."));
         }

@@ -301,4 +301,91 @@ class AuthMailFlowTest {
         assertEquals("validation_length_out_of_range", tooLong.at("/data/otpId/code").asText(), tooLong.toString());
         assertEquals("validation_length_out_of_range", tooLong.at("/data/password/code").asText());
     }
+
+    private static String login(String collection, String email, String password, int expected) throws Exception {
+        JsonNode out = call("POST", "/api/collections/" + collection + "/auth-with-password", "{\"identity\":\"" + email
+                + "\",\"password\":\"" + password + "\"}", null, expected);
+        return expected == 200 ? out.get("token").asText() : null;
+    }
+
+    @Test
+    void anEmailChangeIsMailedToTheNewAddressAndConfirmedWithTheTokenAndThePassword() throws Exception {
+        signUp("old@example.com");
+        signUp("taken@example.com");
+        String own = login("people", "old@example.com", "password-1", 200);
+        JsonNode same = call("POST", "/api/collections/people/request-email-change", "{\"newEmail\":\"old@example.com\"}",
+                own, 400);
+        assertEquals("validation_not_in_invalid", same.at("/data/newEmail/code").asText(), same.toString());
+        JsonNode taken = call("POST", "/api/collections/people/request-email-change", "{\"newEmail\":\"taken@example.com\"}",
+                own, 400);
+        assertEquals("validation_invalid_new_email", taken.at("/data/newEmail/code").asText());
+
+        int before = SMTP.getReceivedMessages().length;
+        call("POST", "/api/collections/people/request-email-change", "{\"newEmail\":\"new@example.com\"}", own, 204);
+        Matcher m = TOKEN.matcher(mailTo("new@example.com", before + 1));
+        assertTrue(m.find());
+        JsonNode wrongPassword = call("POST", "/api/collections/people/confirm-email-change", "{\"token\":\"" + m.group(1)
+                + "\",\"password\":\"not-it\"}", null, 400);
+        assertEquals("validation_invalid_password", wrongPassword.at("/data/password/code").asText(), wrongPassword.toString());
+        assertTrue(wrongPassword.at("/data/token").isMissingNode(), "the token itself is fine");
+        JsonNode garbage = call("POST", "/api/collections/people/confirm-email-change",
+                "{\"token\":\"garbage\",\"password\":\"password-1\"}", null, 400);
+        assertEquals("validation_invalid_token_payload", garbage.at("/data/token/code").asText(), garbage.toString());
+        assertEquals("validation_invalid_password", garbage.at("/data/password/code").asText(), "judged together");
+
+        call("POST", "/api/collections/people/confirm-email-change", "{\"token\":\"" + m.group(1)
+                + "\",\"password\":\"password-1\"}", null, 204);
+        login("people", "new@example.com", "password-1", 200);
+        login("people", "old@example.com", "password-1", 400);
+        call("POST", "/api/collections/people/auth-refresh", null, own, 401);
+    }
+
+    @Test
+    void aNewAddressTakenBeforeTheConfirmMakesTheTokenInvalid() throws Exception {
+        signUp("mover@example.com");
+        String own = login("people", "mover@example.com", "password-1", 200);
+        int before = SMTP.getReceivedMessages().length;
+        call("POST", "/api/collections/people/request-email-change", "{\"newEmail\":\"contested@example.com\"}", own, 204);
+        Matcher m = TOKEN.matcher(mailTo("contested@example.com", before + 1));
+        assertTrue(m.find());
+        signUp("contested@example.com");
+        JsonNode refused = call("POST", "/api/collections/people/confirm-email-change", "{\"token\":\"" + m.group(1)
+                + "\",\"password\":\"password-1\"}", null, 400);
+        assertEquals("validation_invalid_token_email", refused.at("/data/token/code").asText(), refused.toString());
+    }
+
+    @Test
+    void confirmingAVerificationWherePasswordAuthIsOffReplacesThePasswordItWasRegisteredWith() throws Exception {
+        call("POST", "/api/collections", "{\"name\":\"codes_only\",\"type\":\"auth\",\"createRule\":\"\","
+                + "\"passwordAuth\":{\"enabled\":false}}", token, 200);
+        call("POST", "/api/collections/codes_only/records", "{\"email\":\"pre@example.com\",\"password\":\"chosen-password\","
+                + "\"passwordConfirm\":\"chosen-password\"}", null, 200);
+        int before = SMTP.getReceivedMessages().length;
+        call("POST", "/api/collections/codes_only/request-verification", "{\"email\":\"pre@example.com\"}", null, 204);
+        Matcher m = TOKEN.matcher(mailTo("pre@example.com", before + 1));
+        assertTrue(m.find());
+        JsonNode wrongCollection = call("POST", "/api/collections/people/confirm-verification",
+                "{\"token\":\"" + m.group(1) + "\"}", null, 400);
+        assertEquals("validation_token_collection_mismatch", wrongCollection.at("/data/token/code").asText());
+        call("POST", "/api/collections/codes_only/confirm-verification", "{\"token\":\"" + m.group(1) + "\"}", null, 204);
+        call("PATCH", "/api/collections/codes_only", "{\"passwordAuth\":{\"enabled\":true}}", token, 200);
+        login("codes_only", "pre@example.com", "chosen-password", 400);
+    }
+
+    @Test
+    void aConfirmedPasswordResetOpensTheWindowForTheNextResetMail() throws Exception {
+        signUp("again@example.com");
+        int before = SMTP.getReceivedMessages().length;
+        call("POST", "/api/collections/people/request-password-reset", "{\"email\":\"again@example.com\"}", null, 204);
+        Matcher m = TOKEN.matcher(mailTo("again@example.com", before + 1));
+        assertTrue(m.find());
+        JsonNode garbage = call("POST", "/api/collections/people/confirm-password-reset", "{\"token\":\"garbage\","
+                + "\"password\":\"new-password-1\",\"passwordConfirm\":\"new-password-1\"}", null, 400);
+        assertEquals("Invalid or expired token.", garbage.at("/data/token/message").asText());
+        call("POST", "/api/collections/people/confirm-password-reset", "{\"token\":\"" + m.group(1)
+                + "\",\"password\":\"new-password-1\",\"passwordConfirm\":\"new-password-1\"}", null, 204);
+        call("POST", "/api/collections/people/request-password-reset", "{\"email\":\"again@example.com\"}", null, 204);
+        mailTo("again@example.com", before + 2);
+        assertEquals(2, mailsTo("again@example.com"));
+    }
 }

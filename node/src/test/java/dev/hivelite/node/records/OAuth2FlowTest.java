@@ -76,7 +76,7 @@ class OAuth2FlowTest {
         }
         exchanges.add(form);
         boolean ok = form.get("code") != null && form.get("code").startsWith("good") && "secret".equals(form.get("client_secret"));
-        reply(ex, ok ? 200 : 400, ok ? "{\"access_token\":\"at-" + form.get("code") + "\",\"token_type\":\"Bearer\"}"
+        reply(ex, ok ? 200 : 400, ok ? "{\"access_token\":\"at-" + form.get("code") + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}"
                 : "{\"error\":\"invalid_grant\"}");
     }
 
@@ -266,5 +266,18 @@ class OAuth2FlowTest {
         assertFalse(created.at("/record/verified").asBoolean(), "the provider reported another address");
         post("/api/collections/members/auth-with-password", passwordLogin("dave.own@example.com", "dave-password"),
                 null, 200);
+    }
+
+    @Test
+    void theMetaIsTheProvidersUserAsPocketBaseWritesIt() throws Exception {
+        JsonNode meta = post("/api/collections/members/auth-with-oauth2", oauth2("erin"), null, 200).get("meta");
+        List<String> keys = new java.util.ArrayList<>();
+        meta.fieldNames().forEachRemaining(keys::add);
+        assertEquals(List.of("accessToken", "avatarURL", "avatarUrl", "email", "expiry", "id", "isNew", "name", "rawUser",
+                "refreshToken", "username"), keys);
+        assertEquals("https://img.example/erin", meta.get("avatarUrl").asText());
+        assertEquals(meta.get("avatarURL"), meta.get("avatarUrl"));
+        assertTrue(meta.get("expiry").asText().matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"), meta.toString());
+        assertEquals("ext-erin", meta.at("/rawUser/sub").asText());
     }
 }
