@@ -204,6 +204,29 @@ final class OAuth2 {
         return "";
     }
 
+    /** Avatars may sit behind redirects (a CDN); PocketBase gives their download 15 seconds. */
+    static final Duration AVATAR_TIMEOUT = Duration.ofSeconds(15);
+    private static final HttpClient AVATARS = HttpClient.newBuilder().connectTimeout(AVATAR_TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NORMAL).build();
+
+    /** An avatar being downloaded: its body (the caller closes it), content type and file name. */
+    record Avatar(java.io.InputStream body, String contentType, String filename) {
+    }
+
+    /** Starts the download of the user's avatar; an error status is an {@link IOException}. */
+    static Avatar avatar(String url) throws IOException, InterruptedException {
+        URI uri = URI.create(url);
+        HttpResponse<java.io.InputStream> r = AVATARS.send(HttpRequest.newBuilder(uri).timeout(AVATAR_TIMEOUT).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        if (r.statusCode() / 100 != 2) {
+            r.body().close();
+            throw new IOException("avatar download answered " + r.statusCode());
+        }
+        String path = uri.getPath() == null ? "" : uri.getPath();
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        return new Avatar(r.body(), r.headers().firstValue("Content-Type").orElse(""), name.isEmpty() ? "avatar" : name);
+    }
+
     static Optional<Provider> find(Collection c, String name) {
         return providers(c).stream().filter(p -> p.name().equals(name)).findFirst();
     }

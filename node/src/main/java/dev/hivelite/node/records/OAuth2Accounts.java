@@ -36,6 +36,8 @@ import dev.hivelite.node.common.Principal;
  */
 final class OAuth2Accounts {
 
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(OAuth2Accounts.class.getName());
+
     private final RecordOperations operations;
     private final Clock clock;
 
@@ -58,11 +60,47 @@ final class OAuth2Accounts {
     }
 
     /**
+     * The user's avatar, downloaded ahead of the transaction when a new record would take it in a
+     * file field (the collection maps {@code avatarURL} to one): a slow download must not hold the
+     * database's writer. Null when nothing is to be downloaded or the download failed (PocketBase then
+     * creates the record without it). The caller deletes what {@link #signIn} did not use.
+     */
+    RecordOperations.Upload prefetchAvatar(Scopes.Scope scope, Collection c, String provider, OAuth2.AuthUser user,
+                                           Principal.User caller, JsonNode createData) {
+        String field = c.option("oauth2.mappedFields").path("avatarURL").asText("");
+        Optional<Field> target = c.field(field);
+        if (user.avatarUrl().isEmpty() || target.isEmpty() || !(target.get() instanceof FileField file)
+                || createData != null && createData.has(field)) {
+            return null;
+        }
+        boolean exists = caller != null || scope.lease.db().read(conn ->
+                hasTable(conn) && linkedRecordId(conn, c, provider, user.id()) != null
+                || !user.email().isEmpty() && AuthRecords.findByIdentity(conn, c, List.of("email"), user.email()).isPresent());
+        if (exists) {
+            return null;
+        }
+        try {
+            OAuth2.Avatar avatar = OAuth2.avatar(user.avatarUrl());
+            try (var body = avatar.body()) {
+                return operations.store(body, avatar.filename(), avatar.contentType(), field, file.sizeLimit());
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warning("cannot fetch the OAuth2 avatar " + user.avatarUrl() + ": " + e);
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /**
      * Signs the provider's {@code user} in to collection {@code c}. {@code caller}: the user of this
-     * collection who sent the request, or null; {@code info}: the request as the create rule sees it.
+     * collection who sent the request, or null; {@code info}: the request as the create rule sees it;
+     * {@code avatar}: the prefetched avatar for a new record, or null.
      */
     Login signIn(Connection conn, Scopes.Scope scope, Collection c, String provider, OAuth2.AuthUser user,
-                 Principal.User caller, JsonNode createData, RequestInfo info) throws SQLException {
+                 Principal.User caller, JsonNode createData, RequestInfo info, RecordOperations.Upload avatar)
+            throws SQLException {
         ensureTable(conn);
         Map<String, Object> record = linkedRecord(conn, c, provider, user.id());
         boolean linked = record != null;
@@ -73,7 +111,7 @@ final class OAuth2Accounts {
             record = AuthRecords.findByIdentity(conn, c, List.of("email"), user.email()).orElse(null);
         }
         Login login = record == null
-                ? create(conn, scope, c, user, createData, info)
+                ? create(conn, scope, c, user, createData, info, avatar)
                 : update(conn, c, record, user, caller != null && caller.recordId().equals(record.get("id")));
         if (!linked) {
             link(conn, c, (String) login.record().get("id"), provider, user.id());
@@ -81,21 +119,31 @@ final class OAuth2Accounts {
         return login;
     }
 
-    /** The record linked to this provider user; a link whose record is gone is dropped (a deleted account). */
-    private static Map<String, Object> linkedRecord(Connection conn, Collection c, String provider, String providerId)
+    /** Whether the links table exists (a read connection cannot create it). */
+    private static boolean hasTable(Connection conn) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table'"
+                + " AND name = '_externalAuths'"); ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+        }
+    }
+
+    private static String linkedRecordId(Connection conn, Collection c, String provider, String providerId)
             throws SQLException {
-        String recordId = null;
         try (PreparedStatement ps = conn.prepareStatement("SELECT recordRef FROM _externalAuths WHERE collectionRef = ?"
                 + " AND provider = ? AND providerId = ?")) {
             ps.setString(1, c.id());
             ps.setString(2, provider);
             ps.setString(3, providerId);
             try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    recordId = rs.getString(1);
-                }
+                return rs.next() ? rs.getString(1) : null;
             }
         }
+    }
+
+    /** The record linked to this provider user; a link whose record is gone is dropped (a deleted account). */
+    private static Map<String, Object> linkedRecord(Connection conn, Collection c, String provider, String providerId)
+            throws SQLException {
+        String recordId = linkedRecordId(conn, c, provider, providerId);
         if (recordId == null) {
             return null;
         }
@@ -174,9 +222,51 @@ final class OAuth2Accounts {
         return new Login(after, false, new RecordOperations.Done("update", c, record, after, null));
     }
 
+    /**
+     * The collection's {@code oauth2.mappedFields} into the new record's data, each unless createData
+     * holds that field: {@code id} and {@code name} as given; {@code username} only when no record has
+     * it (under a unique index) and the text field takes it; {@code avatarURL} as the URL, or into a
+     * file field as the prefetched file. Returns the files to upload.
+     */
+    private static Map<String, List<RecordOperations.Upload>> map(Connection conn, Collection c, OAuth2.AuthUser user,
+                                                                  ObjectNode data, RecordOperations.Upload avatar)
+            throws SQLException {
+        JsonNode mapped = c.option("oauth2.mappedFields");
+        String id = mapped.path("id").asText("");
+        if (!id.isEmpty() && !data.has(id)) {
+            data.put(id, user.id());
+        }
+        String name = mapped.path("name").asText("");
+        if (!name.isEmpty() && !data.has(name)) {
+            data.put(name, user.name());
+        }
+        String username = mapped.path("username").asText("");
+        if (!username.isEmpty() && !data.has(username) && usernameFree(conn, c, username, user.username())) {
+            data.put(username, user.username());
+        }
+        String avatarField = mapped.path("avatarURL").asText("");
+        if (avatarField.isEmpty() || data.has(avatarField) || user.avatarUrl().isEmpty()) {
+            return Map.of();
+        }
+        if (c.field(avatarField).filter(f -> f instanceof FileField).isEmpty()) {
+            data.put(avatarField, user.avatarUrl());
+            return Map.of();
+        }
+        return avatar == null ? Map.of() : Map.of(avatarField, List.of(avatar));
+    }
+
+    /** Whether the provider's username may go into the mapped text field (PocketBase's backward-compatible checks). */
+    private static boolean usernameFree(Connection conn, Collection c, String field, String value) throws SQLException {
+        if (!(c.field(field).orElse(null) instanceof TextField text) || text.validate(value) != null) {
+            return false;
+        }
+        return !Scaffolds.hasUniqueIndex(c.indexes(), field)
+                || AuthRecords.findByIdentity(conn, c, List.of(field), value).isEmpty();
+    }
+
     /** A new record through the create rule: createData, the provider's email unless one is given, mapped fields. */
     private Login create(Connection conn, Scopes.Scope scope, Collection c, OAuth2.AuthUser user, JsonNode createData,
-                         RequestInfo info) throws SQLException {
+                         RequestInfo info, RecordOperations.Upload avatar) throws SQLException {
         if (c.rules().create() == null && !scope.admin) {
             throw new ApiException.Forbidden(RecordService.ONLY_SUPERUSERS);
         }
@@ -189,10 +279,11 @@ final class OAuth2Accounts {
             String password = Ids.secret(30);
             data.put("password", password).put("passwordConfirm", password);
         }
+        Map<String, List<RecordOperations.Upload>> files = map(conn, c, user, data, avatar);
         RecordFiles.FileChanges[] changes = {null};
         @SuppressWarnings("unchecked")
         Map<String, Object>[] saved = new Map[1];
-        operations.createRow(conn, scope, c, new RecordOperations.Submitted(data, Map.of()), info.withBody(data, null),
+        operations.createRow(conn, scope, c, new RecordOperations.Submitted(data, files), info.withBody(data, null),
                 changes, saved);
         Map<String, Object> record = saved[0];
         if (user.email().equals(record.get("email")) && !Boolean.TRUE.equals(record.get("verified"))) {

@@ -295,10 +295,19 @@ public final class RecordAuthService implements HttpService {
             CollectionService.requireWritable(scope);
             Principal.User caller = scope.user() != null && scope.user().collectionId().equals(c.id()) ? scope.user() : null;
             RequestInfo info = Requests.info(req, scope, body).withContext("oauth2");
-            OAuth2Accounts.Login login = scope.lease.db().write(conn -> oauth2Accounts.signIn(conn, scope, c,
-                    provider.name(), user, caller, body.path("createData"), info));
-            if (login.change() != null) {
-                operations.afterBatch(scope, List.of(login.change()));
+            RecordOperations.Upload avatar = oauth2Accounts.prefetchAvatar(scope, c, provider.name(), user, caller,
+                    body.path("createData"));
+            OAuth2Accounts.Login login;
+            try {
+                login = scope.lease.db().write(conn -> oauth2Accounts.signIn(conn, scope, c, provider.name(), user, caller,
+                        body.path("createData"), info, avatar));
+                if (login.change() != null) {
+                    operations.afterBatch(scope, List.of(login.change()));
+                }
+            } finally {
+                if (avatar != null) {
+                    new RecordOperations.Submitted(Json.mapper().createObjectNode(), Map.of("avatar", List.of(avatar))).discard();
+                }
             }
             respond(req, res, scope, c, login.record(), true, Duration.ofSeconds(c.tokenDuration("authToken", 604800)),
                     oauth2Meta(user, login.isNew()), "oauth2", body);

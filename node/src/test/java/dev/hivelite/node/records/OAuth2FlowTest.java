@@ -50,6 +50,7 @@ class OAuth2FlowTest {
         provider = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         provider.createContext("/token", OAuth2FlowTest::token);
         provider.createContext("/userinfo", OAuth2FlowTest::userInfo);
+        provider.createContext("/avatars/", OAuth2FlowTest::avatar);
         provider.start();
         worker = TestWorker.start(dataDir);
         token = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
@@ -83,8 +84,20 @@ class OAuth2FlowTest {
     private static void userInfo(HttpExchange ex) throws java.io.IOException {
         String auth = ex.getRequestHeaders().getFirst("Authorization");
         String who = auth == null ? "" : auth.replace("Bearer at-good-", "");
+        String avatars = "http://127.0.0.1:" + provider.getAddress().getPort() + "/avatars/";
         reply(ex, auth == null ? 401 : 200, "{\"sub\":\"ext-" + who + "\",\"email\":\"" + who + "@example.com\","
-                + "\"email_verified\":true,\"name\":\"User " + who + "\",\"picture\":\"https://img.example/" + who + "\"}");
+                + "\"email_verified\":true,\"name\":\"User " + who + "\",\"preferred_username\":\"" + who + "\","
+                + "\"picture\":\"" + avatars + who + ".png\"}");
+    }
+
+    /** A 1x1 PNG for every avatar URL. */
+    private static void avatar(HttpExchange ex) throws java.io.IOException {
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", png);
+        ex.getResponseHeaders().add("Content-Type", "image/png");
+        ex.sendResponseHeaders(200, png.size());
+        ex.getResponseBody().write(png.toByteArray());
+        ex.close();
     }
 
     private static void reply(HttpExchange ex, int status, String body) throws java.io.IOException {
@@ -275,9 +288,48 @@ class OAuth2FlowTest {
         meta.fieldNames().forEachRemaining(keys::add);
         assertEquals(List.of("accessToken", "avatarURL", "avatarUrl", "email", "expiry", "id", "isNew", "name", "rawUser",
                 "refreshToken", "username"), keys);
-        assertEquals("https://img.example/erin", meta.get("avatarUrl").asText());
+        assertTrue(meta.get("avatarUrl").asText().endsWith("/avatars/erin.png"), meta.toString());
         assertEquals(meta.get("avatarURL"), meta.get("avatarUrl"));
         assertTrue(meta.get("expiry").asText().matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"), meta.toString());
         assertEquals("ext-erin", meta.at("/rawUser/sub").asText());
+    }
+
+    @Test
+    void aNewRecordTakesTheMappedFieldsAndTheAvatarAsAFileUnlessCreateDataHoldsThem() throws Exception {
+        String base = "http://127.0.0.1:" + provider.getAddress().getPort();
+        worker.call("POST", "/api/collections", "{\"name\":\"mapped\",\"type\":\"auth\",\"createRule\":\"\","
+                + "\"fields\":[{\"name\":\"username\",\"type\":\"text\"},{\"name\":\"name\",\"type\":\"text\"},"
+                + "{\"name\":\"extId\",\"type\":\"text\"},{\"name\":\"avatar\",\"type\":\"file\",\"maxSelect\":1},"
+                + "{\"name\":\"avatarLink\",\"type\":\"url\"}],"
+                + "\"indexes\":[\"CREATE UNIQUE INDEX idx_mapped_username ON mapped (username)\"],"
+                + "\"oauth2\":{\"enabled\":true,\"mappedFields\":{\"id\":\"extId\",\"name\":\"name\",\"username\":\"username\","
+                + "\"avatarURL\":\"avatar\"},\"providers\":[{\"name\":\"oidc\",\"clientId\":\"cid\",\"clientSecret\":\"secret\","
+                + "\"authURL\":\"" + base + "/auth\",\"tokenURL\":\"" + base + "/token\",\"userInfoURL\":\"" + base + "/userinfo\"}]}}",
+                token, 200);
+        String path = "/api/collections/mapped/auth-with-oauth2";
+        JsonNode frank = post(path, oauth2("frank"), null, 200).get("record");
+        assertEquals("frank", frank.get("username").asText());
+        assertEquals("User frank", frank.get("name").asText());
+        assertEquals("ext-frank", frank.get("extId").asText());
+        assertTrue(frank.get("avatar").asText().startsWith("frank_") && frank.get("avatar").asText().endsWith(".png"),
+                frank.toString());
+        byte[] file = worker.sendForBytes("GET", "/api/files/mapped/" + frank.get("id").asText() + "/"
+                + frank.get("avatar").asText(), Map.of());
+        assertTrue(file.length > 0 && file[1] == 'P', "the avatar was stored");
+
+        JsonNode own = post(path, "{\"provider\":\"oidc\",\"code\":\"good-gina\",\"redirectURL\":\"http://app/cb\","
+                + "\"createData\":{\"name\":\"Gina\",\"avatar\":null}}", null, 200).get("record");
+        assertEquals("Gina", own.get("name").asText(), "createData wins");
+        assertEquals("", own.get("avatar").asText());
+
+        worker.call("POST", "/api/collections/mapped/records", "{\"email\":\"holder@example.com\",\"username\":\"hank\","
+                + "\"password\":\"password-1\",\"passwordConfirm\":\"password-1\"}", token, 200);
+        JsonNode hank = post(path, oauth2("hank"), null, 200).get("record");
+        assertEquals("", hank.get("username").asText(), "a username taken by another record is not mapped");
+
+        worker.call("PATCH", "/api/collections/mapped", "{\"oauth2\":{\"mappedFields\":{\"avatarURL\":\"avatarLink\"}}}",
+                token, 200);
+        JsonNode ivy = post(path, oauth2("ivy"), null, 200).get("record");
+        assertTrue(ivy.get("avatarLink").asText().endsWith("/avatars/ivy.png"), "a text field takes the URL: " + ivy);
     }
 }
