@@ -67,6 +67,7 @@ public final class RecordAuthService implements HttpService {
     private final AccountMails accountMails;
     private final OAuth2Accounts oauth2Accounts;
     private final OneTimePasswords otps;
+    private final AuthAlerts alerts;
 
     public RecordAuthService(Scopes scopes, UserTokens tokens, SharedCounters failures, AuthMail mail,
                              RecordOperations operations, Clock clock) {
@@ -79,6 +80,7 @@ public final class RecordAuthService implements HttpService {
         this.mfa = new MfaSessions(clock);
         this.oauth2Accounts = new OAuth2Accounts(operations, clock);
         this.otps = new OneTimePasswords(clock);
+        this.alerts = new AuthAlerts(mail, clock);
         this.accountMails = new AccountMails(scopes, tokens, mail, new MailResends(failures));
     }
 
@@ -237,6 +239,10 @@ public final class RecordAuthService implements HttpService {
                 return;
             }
             mfa.complete(scope, c, record, mfaId, method);
+        }
+        if (!method.isEmpty()) {
+            alerts.loggedIn(scope, c, record, dev.hivelite.node.auth.ClientIp.of(req),
+                    req.headers().first(io.helidon.http.HeaderNames.USER_AGENT).orElse(""));
         }
         String token = staticToken != null ? staticToken
                 : tokens.sign("auth", scope.db.id(), c, record, ttl, refreshable, Map.of());

@@ -388,4 +388,35 @@ class AuthMailFlowTest {
         mailTo("again@example.com", before + 2);
         assertEquals(2, mailsTo("again@example.com"));
     }
+
+    private static void loginFrom(String collection, String email, String userAgent) throws Exception {
+        HttpResponse<String> r = worker.send("POST", "/api/collections/" + collection + "/auth-with-password",
+                "{\"identity\":\"" + email + "\",\"password\":\"password-1\"}", Map.of("User-Agent", userAgent));
+        assertEquals(200, r.statusCode(), r.body());
+    }
+
+    @Test
+    void aLoginFromANewOriginMailsTheRecordButNotItsFirstLoginNorAKnownOrigin() throws Exception {
+        signUp("alerted@example.com");
+        int before = SMTP.getReceivedMessages().length;
+        loginFrom("people", "alerted@example.com", "agent-one");
+        loginFrom("people", "alerted@example.com", "agent-two");
+        String alert = mailTo("alerted@example.com", before + 1);
+        assertTrue(alert.contains("new location"), alert);
+        loginFrom("people", "alerted@example.com", "agent-two");
+        loginFrom("people", "alerted@example.com", "agent-one");
+
+        call("POST", "/api/collections", "{\"name\":\"quiet\",\"type\":\"auth\",\"createRule\":\"\","
+                + "\"authAlert\":{\"enabled\":false}}", token, 200);
+        call("POST", "/api/collections/quiet/records", "{\"email\":\"quiet@example.com\",\"password\":\"password-1\","
+                + "\"passwordConfirm\":\"password-1\"}", null, 200);
+        loginFrom("quiet", "quiet@example.com", "agent-one");
+        loginFrom("quiet", "quiet@example.com", "agent-two");
+
+        signUp("marker4@example.com");
+        call("POST", "/api/collections/people/request-verification", "{\"email\":\"marker4@example.com\"}", null, 204);
+        mailTo("marker4@example.com", before + 2);
+        assertEquals(1, mailsTo("alerted@example.com"), "one alert: agent-one was still a known origin");
+        assertEquals(0, mailsTo("quiet@example.com"));
+    }
 }
