@@ -290,12 +290,18 @@ public final class RecordAuthService implements HttpService {
             if (redirect.isEmpty()) {
                 errors.put("redirectURL", new FieldError("validation_required", "Cannot be blank."));
             }
-            if (!errors.isEmpty()) {
-                throw ApiException.invalid(errors);
+            String name = Fields.text(body, "provider");
+            Optional<OAuth2.Provider> found = OAuth2.find(c, name);
+            if (name.length() > 100) {
+                errors.put("provider", new FieldError("validation_length_out_of_range", "The length must be between 0 and 100."));
+            } else if (!name.isEmpty() && found.isEmpty()) {
+                errors.put("provider", new FieldError("validation_invalid_provider",
+                        "Provider with name " + name + " is missing or is not enabled."));
             }
-            OAuth2.Provider provider = OAuth2.find(c, Fields.text(body, "provider"))
-                    .orElseThrow(() -> ApiException.invalid("provider", "validation_invalid_provider",
-                            "Provider with name " + Fields.text(body, "provider") + " is missing or is not enabled."));
+            if (!errors.isEmpty()) {
+                throw ApiException.invalid(new java.util.TreeMap<>(errors));
+            }
+            OAuth2.Provider provider = found.orElseThrow();
             OAuth2.AuthUser user = OAuth2.exchange(provider, Fields.text(body, "code"), Fields.text(body, "codeVerifier"),
                     redirect);
             CollectionService.requireWritable(scope);

@@ -190,6 +190,11 @@ class OAuth2FlowTest {
         assertEquals("validation_invalid_provider", badProvider.at("/data/provider/code").asText());
         JsonNode missing = post("/api/collections/members/auth-with-oauth2", "{}", 400);
         assertEquals("validation_required", missing.at("/data/code/code").asText());
+        JsonNode together = post("/api/collections/members/auth-with-oauth2", "{\"provider\":\"missing\"}", 400);
+        assertEquals("validation_invalid_provider", together.at("/data/provider/code").asText(), together.toString());
+        assertEquals("validation_required", together.at("/data/code/code").asText(), "every field is reported");
+        assertEquals("validation_required", together.at("/data/redirectURL/code").asText());
+        assertTrue(together.at("/data/codeVerifier").isMissingNode(), "the verifier is optional");
     }
 
     private static JsonNode post(String path, String body, String auth, int expected) throws Exception {
