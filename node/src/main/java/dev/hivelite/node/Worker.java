@@ -206,7 +206,7 @@ public final class Worker implements AutoCloseable {
                         (db, to, subject, body, values) -> {
                             java.util.Map<String, String> all = new java.util.HashMap<>(Templates.app(settingsStore.get(db)));
                             all.putAll(values);
-                            mailer.sendQuietly(db, new Mailer.Mail(to, Templates.fill(subject, all), Templates.fillHtml(body, all)));
+                            return mailer.sendQuietly(db, new Mailer.Mail(to, Templates.fill(subject, all), Templates.fillHtml(body, all)));
                         }, recordOperations, clock),
                 userTokens, new SettingsService(directory, pool, settingsStore, mailer), new ApiHealthService(scopes),
                 new BatchService(scopes, recordOperations, settingsStore, clock), new FileService(scopes, userTokens, clock),

@@ -8,8 +8,8 @@ import com.hazelcast.map.IMap;
 
 /**
  * Counters every worker shares, each expiring a fixed window after it was first counted: failed
- * logins per client IP. Before the Hazelcast join they are counted per worker (less strict, never
- * unbounded: entries expire the same way).
+ * logins per client IP, account mails per record. Before the Hazelcast join they are counted per
+ * worker (less strict, never unbounded: entries expire the same way).
  */
 public final class SharedCounters {
 
@@ -44,6 +44,16 @@ public final class SharedCounters {
                 return current + 1;
             }
         }
+    }
+
+    /** Forgets the key's count, so its window starts over at the next increment (best effort). */
+    public void reset(String key) {
+        local.remove(key);
+        member.instance().filter(h -> h.getLifecycleService().isRunning()).ifPresent(hz -> Bounded.call(mapName + " delete",
+                () -> {
+                    hz.getMap(mapName).delete(key);
+                    return true;
+                }, () -> false));
     }
 
     public long get(String key) {

@@ -29,19 +29,22 @@ import dev.hivelite.node.common.Principal;
 /**
  * The account routes of an auth collection that go through a mailed token, as PocketBase has them:
  * verification, password reset and email change. A request answers 204 whether or not the address
- * is known, so it reveals nothing; a confirm checks the token's kind, database, collection and
- * record tokenKey before it changes anything.
+ * is known, so it reveals nothing, and sends a record one verification and one reset mail per
+ * {@link MailResends#WINDOW} at most (an email change always sends, as in PocketBase); a confirm
+ * checks the token's kind, database, collection and record tokenKey before it changes anything.
  */
 final class AccountMails {
 
     private final Scopes scopes;
     private final UserTokens tokens;
     private final RecordAuthService.AuthMail mail;
+    private final MailResends resends;
 
-    AccountMails(Scopes scopes, UserTokens tokens, RecordAuthService.AuthMail mail) {
+    AccountMails(Scopes scopes, UserTokens tokens, RecordAuthService.AuthMail mail, MailResends resends) {
         this.scopes = scopes;
         this.tokens = tokens;
         this.mail = mail;
+        this.resends = resends;
     }
 
     /** The routes of one auth collection path ({@code /api/collections/{collection}}, with or without a database). */
@@ -54,41 +57,37 @@ final class AccountMails {
              .post(collectionPath + "/confirm-email-change", this::confirmEmailChange);
     }
 
-    private void sendMail(Scopes.Scope scope, Collection c, String to, String templateKey, String token,
-                          Map<String, Object> record) {
+    /** Whether the mail was handed to the mail server. */
+    private boolean sendMail(Scopes.Scope scope, Collection c, String to, String templateKey, String token,
+                             Map<String, Object> record) {
         JsonNode template = c.option(templateKey);
         Map<String, String> values = new LinkedHashMap<>();
         values.put("TOKEN", token);
         values.put("RECORD:id", (String) record.get("id"));
         values.put("RECORD:email", String.valueOf(record.get("email")));
-        mail.send(scope.db.id(), to, template.path("subject").asText(""), template.path("body").asText(""), values);
+        return mail.send(scope.db.id(), to, template.path("subject").asText(""), template.path("body").asText(""), values);
     }
 
     private void requestVerification(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
             Collection c = authCollection(scope, req);
             String email = email(Bodies.json(req), "email");
-            byEmail(scope, c, email).filter(r -> !Boolean.TRUE.equals(r.get("verified"))).ifPresent(r -> {
+            byEmail(scope, c, email).filter(r -> !Boolean.TRUE.equals(r.get("verified")))
+                    .filter(r -> resends.claim(scope.db.id(), "verification", c, (String) r.get("id"))).ifPresent(r -> {
                 String token = tokens.sign("verification", scope.db.id(), c, r,
-                        Duration.ofSeconds(c.tokenDuration("verificationToken", 259200)), false, Map.of("email", email));
+                        Duration.ofSeconds(c.tokenDuration("verificationToken", 259200)), false,
+                        Map.of("email", (String) r.get("email")));
                 sendMail(scope, c, (String) r.get("email"), "verificationTemplate", token, r);
             });
             res.status(Status.NO_CONTENT_204).send();
         }
     }
 
-    /** A token of this kind for a record of this collection, still current; else PocketBase's 400 on {@code token}. */
-    private DecodedJWT checkToken(Scopes.Scope scope, Collection c, String token, String type, String message) {
-        Map<String, FieldError> errors = new LinkedHashMap<>();
-        DecodedJWT jwt = checkToken(scope, c, token, type, message, errors);
-        if (jwt == null) {
-            throw ApiException.invalid(errors);
-        }
-        return jwt;
-    }
-
-    /** As above, the error (required, invalid, or of another auth collection) put in {@code errors} instead. */
-    private DecodedJWT checkToken(Scopes.Scope scope, Collection c, String token, String type, String message,
+    /**
+     * A token of this kind for a record of this collection, still current; else null, with PocketBase's
+     * error on {@code token} (required, invalid, or of another auth collection) put in {@code errors}.
+     */
+    private DecodedJWT checkToken(Scopes.Scope scope, Collection c, String token, String type,
                                   Map<String, FieldError> errors) {
         if (token.isEmpty()) {
             errors.put("token", Values.requiredError());
@@ -103,37 +102,59 @@ final class AccountMails {
         }
         Optional<DecodedJWT> jwt = valid.filter(tokens::current);
         if (jwt.isEmpty()) {
-            errors.put("token", new FieldError("validation_invalid_token", message));
+            errors.put("token", new FieldError("validation_invalid_token", "Invalid or expired token."));
             return null;
         }
         return jwt.get();
     }
 
-    private static String token(JsonNode body) {
-        String token = Fields.text(body, "token");
-        if (token.isEmpty()) {
-            throw ApiException.invalid("token", "validation_required", "Cannot be blank.");
-        }
-        return token;
-    }
-
+    /**
+     * {@code POST confirm-verification} {@code {token}}: marks the record verified when the token's email
+     * is still the record's. Where the collection has no password auth the record also gets a random
+     * password, as PocketBase does: a password set before the owner proved the address (possibly by
+     * someone else) must not become a way in if password auth is turned on later.
+     */
     private void confirmVerification(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
             Collection c = authCollection(scope, req);
             CollectionService.requireWritable(scope);
-            DecodedJWT jwt = checkToken(scope, c, token(Bodies.json(req)), "verification",
-                    "Invalid or expired verification token.");
+            String token = Fields.text(Bodies.json(req), "token");
+            Map<String, FieldError> errors = new LinkedHashMap<>();
+            String email = token.isEmpty() ? null : UserTokens.unverifiedClaim(token, "email");
+            DecodedJWT jwt = null;
+            if (!token.isEmpty() && (email == null || email.isEmpty())) {
+                errors.put("token", new FieldError("validation_invalid_token_claims", "Missing email token claim."));
+            } else {
+                jwt = checkToken(scope, c, token, "verification", errors);
+            }
+            if (jwt == null) {
+                throw ApiException.invalid(errors);
+            }
             String id = jwt.getClaim("id").asString();
-            String email = jwt.getClaim("email").asString();
-            scope.lease.db().write(conn -> {
+            boolean newPassword = !c.option("passwordAuth.enabled").asBoolean(true);
+            boolean changed = scope.lease.db().write(conn -> {
                 Map<String, Object> r = RecordQuery.byId(conn, c, id, RecordQuery.Where.ALL).orElseThrow(
-                        () -> ApiException.invalid("token", "validation_invalid_token", "Invalid or expired verification token."));
-                if (email == null || !email.equalsIgnoreCase((String) r.get("email"))) {
-                    throw ApiException.invalid("token", "validation_token_email_mismatch", "The token email doesn't match the record email.");
+                        () -> ApiException.invalid("token", "validation_invalid_token", "Invalid or expired token."));
+                if (!email.equals(r.get("email"))) {
+                    throw ApiException.invalid("token", "validation_token_email_mismatch",
+                            "The record email doesn't match with the requested token claims.");
                 }
-                setColumns(conn, c, id, Map.of("verified", 1));
-                return null;
+                if (Boolean.TRUE.equals(r.get("verified"))) {
+                    return false;
+                }
+                Map<String, Object> set = new LinkedHashMap<>();
+                set.put("verified", 1);
+                if (newPassword) {
+                    set.put("password", PasswordHasher.hash(Ids.secret(30)));
+                    set.put("tokenKey", Ids.secret(50));
+                }
+                setColumns(conn, c, id, set);
+                return newPassword;
             });
+            if (changed) {
+                tokens.changed(scope.db.id(), c.id(), id);
+            }
+            resends.release(scope.db.id(), "verification", c, id);
             res.status(Status.NO_CONTENT_204).send();
         }
     }
@@ -141,11 +162,18 @@ final class AccountMails {
     private void requestPasswordReset(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
             Collection c = authCollection(scope, req);
+            if (!c.option("passwordAuth.enabled").asBoolean(true)) {
+                throw new ApiException.BadRequest("The collection is not configured to allow password authentication.");
+            }
             String email = email(Bodies.json(req), "email");
-            byEmail(scope, c, email).ifPresent(r -> {
+            byEmail(scope, c, email).filter(r -> resends.claim(scope.db.id(), "passwordReset", c, (String) r.get("id")))
+                    .ifPresent(r -> {
                 String token = tokens.sign("passwordReset", scope.db.id(), c, r,
-                        Duration.ofSeconds(c.tokenDuration("passwordResetToken", 1800)), false, Map.of("email", email));
-                sendMail(scope, c, (String) r.get("email"), "resetPasswordTemplate", token, r);
+                        Duration.ofSeconds(c.tokenDuration("passwordResetToken", 1800)), false,
+                        Map.of("email", (String) r.get("email")));
+                if (!sendMail(scope, c, (String) r.get("email"), "resetPasswordTemplate", token, r)) {
+                    resends.release(scope.db.id(), "passwordReset", c, (String) r.get("id"));
+                }
             });
             res.status(Status.NO_CONTENT_204).send();
         }
@@ -158,8 +186,7 @@ final class AccountMails {
             JsonNode body = Bodies.json(req);
             // Every field is judged before anything is refused, as PocketBase's form reports them together.
             Map<String, FieldError> errors = new LinkedHashMap<>();
-            DecodedJWT jwt = checkToken(scope, c, Fields.text(body, "token"), "passwordReset",
-                    "Invalid or expired password reset token.", errors);
+            DecodedJWT jwt = checkToken(scope, c, Fields.text(body, "token"), "passwordReset", errors);
             String password = Fields.text(body, "password");
             errors.putAll(newPasswordErrors(c, body));
             if (!errors.isEmpty()) {
@@ -169,17 +196,19 @@ final class AccountMails {
             String email = jwt.getClaim("email").asString();
             scope.lease.db().write(conn -> {
                 Map<String, Object> r = RecordQuery.byId(conn, c, id, RecordQuery.Where.ALL).orElseThrow(
-                        () -> ApiException.invalid("token", "validation_invalid_token", "Invalid or expired password reset token."));
+                        () -> new ApiException.BadRequest("Invalid or expired password reset token."));
                 Map<String, Object> set = new LinkedHashMap<>();
                 set.put("password", PasswordHasher.hash(password));
                 set.put("tokenKey", Ids.secret(50));
-                if (email != null && email.equalsIgnoreCase((String) r.get("email"))) {
+                // The reset mail reached the record's address if it has not changed since: that verifies it.
+                if (!Boolean.TRUE.equals(r.get("verified")) && email != null && email.equals(r.get("email"))) {
                     set.put("verified", 1);
                 }
                 setColumns(conn, c, id, set);
                 return null;
             });
             tokens.changed(scope.db.id(), c.id(), id);
+            resends.release(scope.db.id(), "passwordReset", c, id);
             res.status(Status.NO_CONTENT_204).send();
         }
     }
@@ -209,54 +238,73 @@ final class AccountMails {
         return errors;
     }
 
+    /**
+     * {@code POST request-email-change} {@code {newEmail}} by the record itself: a confirmation mail to
+     * the new address. The address must differ from the record's and belong to no other record.
+     */
     private void requestEmailChange(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
-            Collection c = authCollection(scope, req);
-            Principal.User user = AuthRecords.sameCollectionUser(scope, c);
-            String newEmail = email(Bodies.json(req), "newEmail");
+            AuthRecords.SameCollection caller = AuthRecords.sameCollectionUser(scope, req);
+            Collection c = caller.collection();
             Map<String, Object> r = scope.lease.db()
-                    .read(conn -> RecordQuery.byId(conn, c, user.recordId(), RecordQuery.Where.ALL))
+                    .read(conn -> RecordQuery.byId(conn, c, caller.user().recordId(), RecordQuery.Where.ALL))
                     .orElseThrow(() -> new ApiException.Unauthorized("The request requires valid record authorization token."));
+            String newEmail = email(Bodies.json(req), "newEmail");
             if (newEmail.equals(r.get("email"))) {
-                throw ApiException.invalid("newEmail", "validation_not_in_invalid", "Must be a different value.");
+                throw ApiException.invalid("newEmail", "validation_not_in_invalid", "Must not be in list.");
             }
-            if (byEmail(scope, c, newEmail).isPresent()) {
+            if (byEmail(scope, c, newEmail).filter(other -> !other.get("id").equals(r.get("id"))).isPresent()) {
                 throw ApiException.invalid("newEmail", "validation_invalid_new_email", "Invalid new email address.");
             }
             String token = tokens.sign("emailChange", scope.db.id(), c, r,
                     Duration.ofSeconds(c.tokenDuration("emailChangeToken", 1800)), false,
                     Map.of("email", String.valueOf(r.get("email")), "newEmail", newEmail));
-            sendMail(scope, c, newEmail, "confirmEmailChangeTemplate", token, r);
+            if (!sendMail(scope, c, newEmail, "confirmEmailChangeTemplate", token, r)) {
+                throw new ApiException.BadRequest("Failed to request email change.");
+            }
             res.status(Status.NO_CONTENT_204).send();
         }
     }
 
+    /**
+     * {@code POST confirm-email-change} {@code {token, password}}: the record's email becomes the
+     * token's new one (verified: the mail reached it). Token and password are judged together, and a
+     * new address taken meanwhile by another record makes the token invalid, as PocketBase checks them.
+     */
     private void confirmEmailChange(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
             Collection c = authCollection(scope, req);
             CollectionService.requireWritable(scope);
             JsonNode body = Bodies.json(req);
-            Map<String, FieldError> errors = new LinkedHashMap<>();
-            DecodedJWT jwt = checkToken(scope, c, Fields.text(body, "token"), "emailChange", "Invalid or expired token.",
-                    errors);
-            if (jwt != null && (jwt.getClaim("newEmail").asString() == null || jwt.getClaim("newEmail").asString().isEmpty())) {
-                errors.put("token", new FieldError("validation_invalid_token_payload", "Invalid token payload - newEmail must be set."));
-            }
+            String token = Fields.text(body, "token");
             String password = Fields.text(body, "password");
+            Map<String, FieldError> errors = new java.util.TreeMap<>();
+            String newEmail = token.isEmpty() ? null : UserTokens.unverifiedClaim(token, "newEmail");
+            DecodedJWT jwt = null;
+            if (!token.isEmpty() && (newEmail == null || newEmail.isEmpty())) {
+                errors.put("token", new FieldError("validation_invalid_token_payload",
+                        "Invalid token payload - newEmail must be set."));
+            } else {
+                jwt = checkToken(scope, c, token, "emailChange", errors);
+            }
+            if (jwt != null && byEmail(scope, c, newEmail).isPresent()) {
+                errors.put("token", new FieldError("validation_invalid_token_email", "The new email address is invalid."));
+                jwt = null;
+            }
+            String id = jwt == null ? null : jwt.getClaim("id").asString();
+            Map<String, Object> record = id == null ? null
+                    : scope.lease.db().read(conn -> RecordQuery.byId(conn, c, id, RecordQuery.Where.ALL)).orElse(null);
             if (password.isEmpty()) {
                 errors.put("password", Values.requiredError());
+            } else if (password.length() > 100) {
+                errors.put("password", new FieldError("validation_length_out_of_range", "The length must be between 1 and 100."));
+            } else if (record == null || !PasswordHasher.verify(password, (String) record.get("password"))) {
+                errors.put("password", new FieldError("validation_invalid_password", "Missing or invalid auth record password."));
             }
             if (!errors.isEmpty()) {
-                throw ApiException.invalid(new java.util.TreeMap<>(errors));
+                throw ApiException.invalid(errors);
             }
-            String id = jwt.getClaim("id").asString();
-            String newEmail = jwt.getClaim("newEmail").asString();
             scope.lease.db().write(conn -> {
-                Map<String, Object> r = RecordQuery.byId(conn, c, id, RecordQuery.Where.ALL).orElseThrow(
-                        () -> ApiException.invalid("token", "validation_invalid_token", "Invalid or expired token."));
-                if (!PasswordHasher.verify(password, (String) r.get("password"))) {
-                    throw ApiException.invalid("password", "validation_invalid_password", "Missing or invalid auth record password.");
-                }
                 Map<String, Object> set = new LinkedHashMap<>();
                 set.put("email", newEmail);
                 set.put("verified", 1);
@@ -264,7 +312,7 @@ final class AccountMails {
                 try {
                     setColumns(conn, c, id, set);
                 } catch (SQLException e) {
-                    throw ApiException.invalid("token", "validation_invalid_new_email", "The new email address is already in use.");
+                    throw new ApiException.BadRequest("Failed to confirm email change.");
                 }
                 return null;
             });

@@ -40,19 +40,25 @@ final class AuthRecords {
         return collection;
     }
 
+    /** The caller and the collection of the path, which is the caller's own auth collection. */
+    record SameCollection(Collection collection, dev.hivelite.node.common.Principal.User user) {
+    }
+
     /**
-     * The caller, a user of auth collection {@code c}, as PocketBase's same-collection auth check has it:
-     * 401 for a guest, 403 for any other credentials (a superuser, a key, a user of another collection).
+     * As above, before the collection is known to be an auth collection, as PocketBase's middleware
+     * checks it ahead of the route: 401 for a guest, 403 for anyone whose auth collection is not the
+     * path's (a missing or base collection included).
      */
-    static dev.hivelite.node.common.Principal.User sameCollectionUser(Scopes.Scope scope, Collection c) {
+    static SameCollection sameCollectionUser(Scopes.Scope scope, ServerRequest req) {
         dev.hivelite.node.common.Principal.User user = scope.user();
         if (user == null && scope.principal instanceof dev.hivelite.node.common.Principal.Anonymous) {
             throw new ApiException.Unauthorized("The request requires valid record authorization token.");
         }
-        if (user == null || !user.collectionId().equals(c.id())) {
+        Collection c = scope.schema.find(req.path().pathParameters().get("collection")).orElse(null);
+        if (user == null || c == null || !user.collectionId().equals(c.id())) {
             throw new ApiException.Forbidden("The request requires valid record authorization token from the same collection.");
         }
-        return user;
+        return new SameCollection(c, user);
     }
 
     static Optional<Map<String, Object>> findByIdentity(Connection conn, Collection c, List<String> fields,
@@ -81,9 +87,12 @@ final class AuthRecords {
     }
 
     static String email(JsonNode body, String key) {
-        String email = Fields.text(body, key).trim();
+        String email = Fields.text(body, key);
         if (email.isEmpty()) {
             throw ApiException.invalid(key, "validation_required", "Cannot be blank.");
+        }
+        if (email.length() > 255) {
+            throw ApiException.invalid(key, "validation_length_out_of_range", "The length must be between 1 and 255.");
         }
         if (!EmailField.EMAIL.matcher(email).matches()) {
             throw ApiException.invalid(key, "validation_is_email", "Must be a valid email address.");

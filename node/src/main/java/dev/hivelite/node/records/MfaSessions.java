@@ -48,7 +48,10 @@ final class MfaSessions {
         SystemCollections.install(conn);
     }
 
-    /** Whether this record needs a second method: an empty {@code mfa.rule} means every record. */
+    /**
+     * Whether this record needs a second method: an empty {@code mfa.rule} means every record; a rule
+     * that does not compile is a 400.
+     */
     boolean wanted(Scopes.Scope scope, Collection c, Map<String, Object> record, RequestInfo info) {
         String rule = c.option("mfa.rule").asText("");
         if (rule.isBlank()) {
@@ -58,7 +61,8 @@ final class MfaSessions {
             RecordQuery.Where where = RecordQuery.compile(rule, scope.schema, c, info, true, clock);
             return scope.lease.db().read(conn -> RecordQuery.byId(conn, c, (String) record.get("id"), where)).isPresent();
         } catch (FilterException e) {
-            return true; // a rule that does not compile asks for more, never less
+            // A rule that does not compile lets no one in (PocketBase's answer), rather than deciding either way.
+            throw new ApiException.BadRequest("Failed to authenticate.");
         }
     }
 

@@ -139,9 +139,12 @@ final class OAuth2 {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    /** The provider's view of the user after a code exchange. */
+    /**
+     * The provider's view of the user after a code exchange; {@code expiresIn}: the access token's
+     * lifetime in seconds as the provider gave it, 0 when it gave none.
+     */
     record AuthUser(String id, String name, String username, String email, String avatarUrl, String accessToken,
-                    String refreshToken, JsonNode raw) {
+                    String refreshToken, long expiresIn, JsonNode raw) {
     }
 
     /** Exchanges the code and reads the user; any failure is PocketBase's 400 "Failed to fetch OAuth2 token." */
@@ -180,7 +183,7 @@ final class OAuth2 {
             boolean emailVerified = !u.has("email_verified") || u.path("email_verified").asBoolean(false);
             return new AuthUser(id, first(u, "name", "display_name"), first(u, "preferred_username", "login", "username"),
                     emailVerified ? first(u, "email") : "", first(u, "picture", "avatar_url", "avatarURL"), accessToken,
-                    t.path("refresh_token").asText(""), u);
+                    t.path("refresh_token").asText(""), Math.max(0, t.path("expires_in").asLong(0)), u);
         } catch (IOException e) {
             throw new ApiException.BadRequest("Failed to fetch OAuth2 token.");
         } catch (InterruptedException e) {
@@ -199,6 +202,29 @@ final class OAuth2 {
             }
         }
         return "";
+    }
+
+    /** Avatars may sit behind redirects (a CDN); PocketBase gives their download 15 seconds. */
+    static final Duration AVATAR_TIMEOUT = Duration.ofSeconds(15);
+    private static final HttpClient AVATARS = HttpClient.newBuilder().connectTimeout(AVATAR_TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NORMAL).build();
+
+    /** An avatar being downloaded: its body (the caller closes it), content type and file name. */
+    record Avatar(java.io.InputStream body, String contentType, String filename) {
+    }
+
+    /** Starts the download of the user's avatar; an error status is an {@link IOException}. */
+    static Avatar avatar(String url) throws IOException, InterruptedException {
+        URI uri = URI.create(url);
+        HttpResponse<java.io.InputStream> r = AVATARS.send(HttpRequest.newBuilder(uri).timeout(AVATAR_TIMEOUT).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        if (r.statusCode() / 100 != 2) {
+            r.body().close();
+            throw new IOException("avatar download answered " + r.statusCode());
+        }
+        String path = uri.getPath() == null ? "" : uri.getPath();
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        return new Avatar(r.body(), r.headers().firstValue("Content-Type").orElse(""), name.isEmpty() ? "avatar" : name);
     }
 
     static Optional<Provider> find(Collection c, String name) {

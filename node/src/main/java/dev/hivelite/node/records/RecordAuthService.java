@@ -6,13 +6,8 @@ import static dev.hivelite.node.records.AuthRecords.email;
 import static dev.hivelite.node.records.AuthRecords.findByIdentity;
 import static dev.hivelite.node.records.AuthRecords.setColumns;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,10 +47,13 @@ public final class RecordAuthService implements HttpService {
     static final int OTP_ATTEMPTS = 5;
     static final Duration OTP_WINDOW = Duration.ofMinutes(3);
 
-    /** Sends a templated mail of a database (subject and body templates, placeholder values). */
+    /**
+     * Sends a templated mail of a database (subject and body templates, placeholder values); false
+     * when it could not be handed to the mail server (the failure is logged, never answered).
+     */
     @FunctionalInterface
     public interface AuthMail {
-        void send(String databaseId, String to, String subject, String body, Map<String, String> values);
+        boolean send(String databaseId, String to, String subject, String body, Map<String, String> values);
     }
 
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(RecordAuthService.class.getName());
@@ -69,6 +67,8 @@ public final class RecordAuthService implements HttpService {
     private final Clock clock;
     private final MfaSessions mfa;
     private final AccountMails accountMails;
+    private final OAuth2Accounts oauth2Accounts;
+    private final OneTimePasswords otps;
 
     public RecordAuthService(Scopes scopes, UserTokens tokens, SharedCounters failures, AuthMail mail,
                              RecordOperations operations, Clock clock) {
@@ -79,7 +79,9 @@ public final class RecordAuthService implements HttpService {
         this.operations = operations;
         this.clock = clock;
         this.mfa = new MfaSessions(clock);
-        this.accountMails = new AccountMails(scopes, tokens, mail);
+        this.oauth2Accounts = new OAuth2Accounts(operations, clock);
+        this.otps = new OneTimePasswords(clock);
+        this.accountMails = new AccountMails(scopes, tokens, mail, new MailResends(failures));
     }
 
     @Override
@@ -102,26 +104,31 @@ public final class RecordAuthService implements HttpService {
             Collection c = authCollection(scope, req, true);
             Map<String, Object> out = new LinkedHashMap<>();
             boolean password = c.option("passwordAuth.enabled").asBoolean(true);
-            out.put("password", Map.of("enabled", password, "identityFields", password ? c.identityFields() : List.of()));
+            List<String> identities = password ? c.identityFields() : List.of();
+            out.put("password", ordered("identityFields", identities, "enabled", password));
             List<Object> providers = new java.util.ArrayList<>();
             if (OAuth2.enabled(c)) {
                 OAuth2.providers(c).forEach(p -> providers.add(OAuth2.authMethod(p)));
             }
-            Map<String, Object> oauth2 = new LinkedHashMap<>();
-            oauth2.put("providers", providers);
-            oauth2.put("enabled", OAuth2.enabled(c));
-            out.put("oauth2", oauth2);
+            out.put("oauth2", ordered("providers", providers, "enabled", OAuth2.enabled(c)));
             boolean mfa = c.option("mfa.enabled").asBoolean(false);
-            out.put("mfa", Map.of("enabled", mfa, "duration", mfa ? c.option("mfa.duration").asLong(0) : 0));
+            out.put("mfa", ordered("enabled", mfa, "duration", mfa ? c.option("mfa.duration").asLong(0) : 0));
             boolean otp = c.option("otp.enabled").asBoolean(false);
-            out.put("otp", Map.of("enabled", otp, "duration", otp ? c.option("otp.duration").asLong(0) : 0));
+            out.put("otp", ordered("enabled", otp, "duration", otp ? c.option("otp.duration").asLong(0) : 0));
             // PocketBase's legacy keys (pre-v0.23 clients read them).
-            List<String> identities = password ? c.identityFields() : List.of();
             out.put("authProviders", OAuth2.enabled(c) ? providers : List.of());
             out.put("usernamePassword", identities.contains("username"));
             out.put("emailPassword", identities.contains("email"));
             Responses.json(req, res, out);
         }
+    }
+
+    /** Two keys in PocketBase's order. */
+    private static Map<String, Object> ordered(String k1, Object v1, String k2, Object v2) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put(k1, v1);
+        out.put(k2, v2);
+        return out;
     }
 
     private void authWithPassword(ServerRequest req, ServerResponse res) {
@@ -131,17 +138,16 @@ public final class RecordAuthService implements HttpService {
                 throw new ApiException.Forbidden("The collection is not configured to allow password authentication.");
             }
             JsonNode body = Bodies.json(req);
-            String identity = Fields.text(body, "identity").trim();
+            String identity = Fields.text(body, "identity");
             String password = Fields.text(body, "password");
             String identityField = Fields.text(body, "identityField");
             Map<String, FieldError> errors = new LinkedHashMap<>();
-            if (identity.isEmpty()) {
-                errors.put("identity", new FieldError("validation_required", "Cannot be blank."));
-            }
-            if (password.isEmpty()) {
-                errors.put("password", new FieldError("validation_required", "Cannot be blank."));
-            }
-            if (!identityField.isEmpty() && !c.identityFields().contains(identityField)) {
+            lengthError(identity, 255).ifPresent(e -> errors.put("identity", e));
+            lengthError(password, 255).ifPresent(e -> errors.put("password", e));
+            if (identityField.length() > 255) {
+                errors.put("identityField", new FieldError("validation_length_out_of_range",
+                        "The length must be between 1 and 255."));
+            } else if (!identityField.isEmpty() && !c.identityFields().contains(identityField)) {
                 errors.put("identityField", new FieldError("validation_in_invalid", "Must be a valid value."));
             }
             if (!errors.isEmpty()) {
@@ -151,8 +157,7 @@ public final class RecordAuthService implements HttpService {
             if (failures.get(throttleKey) >= MAX_FAILURES) {
                 throw new ApiException.TooManyRequests("Too many failed authentication attempts, try again later.");
             }
-            List<String> fields = identityField.isEmpty() ? c.identityFields()
-                    : c.identityFields().contains(identityField) ? List.of(identityField) : List.of();
+            List<String> fields = identityField.isEmpty() ? identityOrder(c, identity) : List.of(identityField);
             Optional<Map<String, Object>> record = scope.lease.db().read(conn -> findByIdentity(conn, c, fields, identity));
             boolean ok;
             if (record.isPresent()) {
@@ -168,6 +173,24 @@ public final class RecordAuthService implements HttpService {
             respond(req, res, scope, c, record.get(), true, Duration.ofSeconds(c.tokenDuration("authToken", 604800)),
                     null, "password", body);
         }
+    }
+
+    /**
+     * Where a login without {@code identityField} looks, as PocketBase does: an identity that looks like
+     * an email is looked up by email first; one that does not is never looked up by email.
+     */
+    private static List<String> identityOrder(Collection c, String identity) {
+        boolean email = EmailField.EMAIL.matcher(identity).matches();
+        List<String> out = new java.util.ArrayList<>();
+        if (email && c.identityFields().contains("email")) {
+            out.add("email");
+        }
+        for (String field : c.identityFields()) {
+            if (!out.contains(field) && (email || !field.equals("email"))) {
+                out.add(field);
+            }
+        }
+        return out;
     }
 
     /** {@code {token, record}} after the collection's authRule allows the record to authenticate. */
@@ -211,7 +234,7 @@ public final class RecordAuthService implements HttpService {
             String mfaId = req.query().first("mfaId").orElse(body == null ? "" : Fields.text(body, "mfaId"));
             if (mfaId.isEmpty()) {
                 // PocketBase's answer: a 401 whose body is only the MFA session id.
-                res.status(io.helidon.http.Status.UNAUTHORIZED_401);
+                res.status(Status.UNAUTHORIZED_401);
                 Responses.json(req, res, Map.of("mfaId", mfa.start(scope, c, record, method)));
                 return;
             }
@@ -222,7 +245,8 @@ public final class RecordAuthService implements HttpService {
         }
         String token = staticToken != null ? staticToken
                 : tokens.sign("auth", scope.db.id(), c, record, ttl, refreshable, Map.of());
-        ObjectNode json = RecordJson.export(c, record, scope.admin, true);
+        // The record as it sees itself (its email shown, hidden fields not), even for a superuser caller.
+        ObjectNode json = RecordJson.export(c, record, false, true);
         RequestInfo asUser = new RequestInfo(false, new RequestInfo.AuthRecord((String) record.get("id"), c.id(), c.name(),
                 Map::of), info.body(), null, info.query(), info.headers(), info.method(), info.context());
         scope.lease.db().read(conn -> {
@@ -276,14 +300,10 @@ public final class RecordAuthService implements HttpService {
 
     // ---- OAuth2 --------------------------------------------------------------------------------
 
-    private static void ensureExternalAuths(Connection conn) throws SQLException {
-        SystemCollections.install(conn);
-    }
-
     /**
      * {@code POST auth-with-oauth2} {@code {provider, code, codeVerifier, redirectURL, createData}}: the
-     * code is exchanged with the provider, the provider's user is matched to a record (an earlier link,
-     * else the same verified email), or a new record is created through the collection's create rule.
+     * code is exchanged with the provider, and the provider's user signs in to the record
+     * {@link OAuth2Accounts} finds, links or creates.
      */
     private void authWithOAuth2(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
@@ -303,109 +323,75 @@ public final class RecordAuthService implements HttpService {
             if (redirect.isEmpty()) {
                 errors.put("redirectURL", new FieldError("validation_required", "Cannot be blank."));
             }
-            if (!errors.isEmpty()) {
-                throw ApiException.invalid(errors);
+            String name = Fields.text(body, "provider");
+            Optional<OAuth2.Provider> found = OAuth2.find(c, name);
+            if (name.length() > 100) {
+                errors.put("provider", new FieldError("validation_length_out_of_range", "The length must be between 0 and 100."));
+            } else if (!name.isEmpty() && found.isEmpty()) {
+                errors.put("provider", new FieldError("validation_invalid_provider",
+                        "Provider with name " + name + " is missing or is not enabled."));
             }
-            OAuth2.Provider provider = OAuth2.find(c, Fields.text(body, "provider"))
-                    .orElseThrow(() -> ApiException.invalid("provider", "validation_invalid_provider",
-                            "Provider with name " + Fields.text(body, "provider") + " is missing or is not enabled."));
+            if (!errors.isEmpty()) {
+                throw ApiException.invalid(new java.util.TreeMap<>(errors));
+            }
+            OAuth2.Provider provider = found.orElseThrow();
             OAuth2.AuthUser user = OAuth2.exchange(provider, Fields.text(body, "code"), Fields.text(body, "codeVerifier"),
                     redirect);
             CollectionService.requireWritable(scope);
-            boolean[] isNew = {false};
-            RecordFiles.FileChanges[] changes = {null};
-            @SuppressWarnings("unchecked")
-            Map<String, Object>[] saved = new Map[1];
-            Map<String, Object> record = scope.lease.db().write(conn -> {
-                ensureExternalAuths(conn);
-                String linked = null;
-                try (PreparedStatement ps = conn.prepareStatement("SELECT recordRef FROM _externalAuths WHERE collectionRef = ?"
-                        + " AND provider = ? AND providerId = ?")) {
-                    ps.setString(1, c.id());
-                    ps.setString(2, provider.name());
-                    ps.setString(3, user.id());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) {
-                            linked = rs.getString(1);
-                        }
-                    }
+            Principal.User caller = scope.user() != null && scope.user().collectionId().equals(c.id()) ? scope.user() : null;
+            RequestInfo info = Requests.info(req, scope, body).withContext("oauth2");
+            RecordOperations.Upload avatar = oauth2Accounts.prefetchAvatar(scope, c, provider.name(), user, caller,
+                    body.path("createData"));
+            OAuth2Accounts.Login login;
+            try {
+                login = scope.lease.db().write(conn -> oauth2Accounts.signIn(conn, scope, c, provider.name(), user, caller,
+                        body.path("createData"), info, avatar));
+                if (login.change() != null) {
+                    operations.afterBatch(scope, List.of(login.change()));
                 }
-                Optional<Map<String, Object>> found = linked == null ? Optional.empty()
-                        : RecordQuery.byId(conn, c, linked, RecordQuery.Where.ALL);
-                if (found.isEmpty() && !user.email().isEmpty()) {
-                    found = findByIdentity(conn, c, List.of("email"), user.email());
+            } finally {
+                if (avatar != null) {
+                    new RecordOperations.Submitted(Json.mapper().createObjectNode(), Map.of("avatar", List.of(avatar))).discard();
                 }
-                Map<String, Object> r;
-                if (found.isPresent()) {
-                    r = found.get();
-                } else {
-                    if (c.rules().create() == null) {
-                        throw new ApiException.Forbidden("The collection doesn't allow new OAuth2 users.");
-                    }
-                    com.fasterxml.jackson.databind.node.ObjectNode data = Json.mapper().createObjectNode();
-                    JsonNode createData = body.path("createData");
-                    if (createData.isObject()) {
-                        data.setAll((com.fasterxml.jackson.databind.node.ObjectNode) createData.deepCopy());
-                    }
-                    if (!user.email().isEmpty()) {
-                        data.put("email", user.email());
-                    }
-                    String password = Ids.secret(30);
-                    data.put("password", password).put("passwordConfirm", password);
-                    RequestInfo info = Requests.info(req, scope, data).withContext("oauth2");
-                    operations.createIn(conn, scope, c, new RecordOperations.Submitted(data, Map.of()), info, List.of(),
-                            changes, saved);
-                    r = saved[0];
-                    isNew[0] = true;
-                }
-                if (!user.email().isEmpty() && user.email().equalsIgnoreCase(String.valueOf(r.get("email")))
-                        && !Boolean.TRUE.equals(r.get("verified"))) {
-                    setColumns(conn, c, (String) r.get("id"), Map.of("verified", 1));
-                    r = RecordQuery.byId(conn, c, (String) r.get("id"), RecordQuery.Where.ALL).orElseThrow();
-                }
-                if (linked == null) {
-                    String now = Dates.format(clock.instant());
-                    try (PreparedStatement ps = conn.prepareStatement("INSERT OR IGNORE INTO _externalAuths (id, collectionRef,"
-                            + " recordRef, provider, providerId, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-                        ps.setString(1, Ids.newId());
-                        ps.setString(2, c.id());
-                        ps.setString(3, (String) r.get("id"));
-                        ps.setString(4, provider.name());
-                        ps.setString(5, user.id());
-                        ps.setString(6, now);
-                        ps.setString(7, now);
-                        ps.executeUpdate();
-                    }
-                }
-                return r;
-            });
-            if (changes[0] != null) {
-                RecordFiles.afterCommit(changes[0]);
             }
-            Map<String, Object> meta = new LinkedHashMap<>();
-            meta.put("id", user.id());
-            meta.put("name", user.name());
-            meta.put("username", user.username());
-            meta.put("email", user.email());
-            meta.put("avatarURL", user.avatarUrl());
-            meta.put("accessToken", user.accessToken());
-            meta.put("refreshToken", user.refreshToken());
-            meta.put("expiry", "");
-            meta.put("isNew", isNew[0]);
-            meta.put("rawUser", user.raw());
-            respond(req, res, scope, c, record, true, Duration.ofSeconds(c.tokenDuration("authToken", 604800)), meta,
-                    "oauth2", body);
+            respond(req, res, scope, c, login.record(), true, Duration.ofSeconds(c.tokenDuration("authToken", 604800)),
+                    oauth2Meta(user, login.isNew()), "oauth2", body);
         }
     }
 
+    /**
+     * The {@code meta} of an OAuth2 login: the provider's user as PocketBase writes it (keys in
+     * alphabetical order, the legacy {@code avatarUrl} beside {@code avatarURL}, {@code expiry} of the
+     * access token or "") and whether the record was created.
+     */
+    private Map<String, Object> oauth2Meta(OAuth2.AuthUser user, boolean isNew) {
+        Map<String, Object> meta = new java.util.TreeMap<>();
+        meta.put("id", user.id());
+        meta.put("name", user.name());
+        meta.put("username", user.username());
+        meta.put("email", user.email());
+        meta.put("avatarURL", user.avatarUrl());
+        meta.put("avatarUrl", user.avatarUrl());
+        meta.put("accessToken", user.accessToken());
+        meta.put("refreshToken", user.refreshToken());
+        meta.put("expiry", user.expiresIn() > 0 ? Dates.format(clock.instant().plusSeconds(user.expiresIn())) : "");
+        meta.put("isNew", isNew);
+        meta.put("rawUser", user.raw());
+        return meta;
+    }
+
+    /**
+     * {@code POST auth-refresh} with a token of this collection: a new token and the record as it is
+     * now. A static token (impersonation) is never exchanged for a refreshable one: PocketBase answers
+     * it as it is.
+     */
     private void authRefresh(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
-            Collection c = authCollection(scope, req);
-            Principal.User user = AuthRecords.sameCollectionUser(scope, c);
+            AuthRecords.SameCollection caller = AuthRecords.sameCollectionUser(scope, req);
+            Collection c = caller.collection();
             Map<String, Object> record = scope.lease.db()
-                    .read(conn -> RecordQuery.byId(conn, c, user.recordId(), RecordQuery.Where.ALL))
+                    .read(conn -> RecordQuery.byId(conn, c, caller.user().recordId(), RecordQuery.Where.ALL))
                     .orElseThrow(() -> new ApiException.Unauthorized("The request requires valid record authorization token."));
-            // A static token (impersonation) is never exchanged for a refreshable one: PocketBase answers it as it is.
             String sent = dev.hivelite.node.common.RequestContext.bearerToken(
                     req.headers().first(io.helidon.http.HeaderNames.AUTHORIZATION).orElse(""));
             respond(req, res, scope, c, record, Duration.ofSeconds(c.tokenDuration("authToken", 604800)),
@@ -413,30 +399,29 @@ public final class RecordAuthService implements HttpService {
         }
     }
 
+    /**
+     * {@code POST impersonate/{id}} {@code {duration}} by a superuser: a static (non-refreshable) token
+     * of the record, for {@code duration} seconds or the collection's auth token duration.
+     */
     private void impersonate(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
             CollectionService.requireAdmin(scope);
             Collection c = authCollection(scope, req);
-            JsonNode body = Bodies.json(req);
-            long seconds = Bodies.seconds(body, "duration");
             Map<String, Object> record = scope.lease.db()
                     .read(conn -> RecordQuery.byId(conn, c, req.path().pathParameters().get("id"), RecordQuery.Where.ALL))
                     .orElseThrow(ApiException::notFound);
+            long seconds = Bodies.seconds(Bodies.json(req), "duration");
             Duration ttl = Duration.ofSeconds(seconds > 0 ? seconds : c.tokenDuration("authToken", 604800));
-            String token = tokens.sign("auth", scope.db.id(), c, record, ttl, false, Map.of());
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("token", token);
-            out.put("record", RecordJson.export(c, record, true, true));
-            Responses.json(req, res, out);
+            respond(req, res, scope, c, record, ttl, tokens.sign("auth", scope.db.id(), c, record, ttl, false, Map.of()));
         }
     }
 
     // ---- one-time passwords --------------------------------------------------------------------
 
-    private static void ensureOtpTable(Connection conn) throws SQLException {
-        SystemCollections.install(conn);
-    }
-
+    /**
+     * {@code POST request-otp} {@code {email}}: a code mailed to a known address; the answer is an
+     * {@code otpId} either way (a random one for an unknown address), so it reveals nothing.
+     */
     private void requestOtp(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
             Collection c = authCollection(scope, req, true);
@@ -444,43 +429,34 @@ public final class RecordAuthService implements HttpService {
                 throw new ApiException.Forbidden("The collection is not configured to allow OTP authentication.");
             }
             String email = email(Bodies.json(req), "email");
-            String otpId = Ids.newId();
             Optional<Map<String, Object>> record = byEmail(scope, c, email);
-            if (record.isPresent()) {
-                CollectionService.requireWritable(scope);
-                int length = (int) Math.max(4, Math.min(20, c.option("otp.length").asLong(8)));
-                StringBuilder code = new StringBuilder();
-                java.security.SecureRandom random = new java.security.SecureRandom();
-                for (int i = 0; i < length; i++) {
-                    code.append(random.nextInt(10));
-                }
-                String id = (String) record.get().get("id");
-                scope.lease.db().write(conn -> {
-                    ensureOtpTable(conn);
-                    try (PreparedStatement ps = conn.prepareStatement("INSERT INTO _otps (id, collectionRef, recordRef, password,"
-                            + " sentTo, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-                        ps.setString(1, otpId);
-                        ps.setString(2, c.id());
-                        ps.setString(3, id);
-                        ps.setString(4, PasswordHasher.hash(code.toString()));
-                        ps.setString(5, email);
-                        ps.setString(6, Dates.format(clock.instant()));
-                        ps.setString(7, Dates.format(clock.instant()));
-                        ps.executeUpdate();
-                    }
-                    return null;
-                });
+            if (record.isEmpty()) {
+                Responses.json(req, res, Map.of("otpId", Ids.newId()));
+                return;
+            }
+            CollectionService.requireWritable(scope);
+            String to = (String) record.get().get("email");
+            OneTimePasswords.Issued otp = otps.issue(scope, c, (String) record.get().get("id"), to);
+            if (otp.code() != null) {
                 JsonNode template = c.option("otp.emailTemplate");
                 Map<String, String> values = new LinkedHashMap<>();
-                values.put("OTP", code.toString());
-                values.put("OTP_ID", otpId);
-                values.put("RECORD:email", email);
-                mail.send(scope.db.id(), email, template.path("subject").asText("OTP"), template.path("body").asText("{OTP}"), values);
+                values.put("OTP", otp.code());
+                values.put("OTP_ID", otp.id());
+                values.put("RECORD:email", to);
+                if (!mail.send(scope.db.id(), to, template.path("subject").asText("OTP"),
+                        template.path("body").asText("{OTP}"), values)) {
+                    otps.discard(scope, otp.id());
+                }
             }
-            Responses.json(req, res, Map.of("otpId", otpId));
+            Responses.json(req, res, Map.of("otpId", otp.id()));
         }
     }
 
+    /**
+     * {@code POST auth-with-otp} {@code {otpId, password}}: every failure is the same 400 (no hint of
+     * which codes exist), and a record's codes get {@link #OTP_ATTEMPTS} tries per {@link #OTP_WINDOW},
+     * right or wrong, as PocketBase counts them: short numeric codes must not be guessable.
+     */
     private void authWithOtp(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
             Collection c = authCollection(scope, req);
@@ -490,70 +466,51 @@ public final class RecordAuthService implements HttpService {
             JsonNode body = Bodies.json(req);
             String otpId = Fields.text(body, "otpId");
             String password = Fields.text(body, "password");
-            Map<String, FieldError> errors = new LinkedHashMap<>();
-            for (Map.Entry<String, String> e : Map.of("otpId", otpId, "password", password).entrySet()) {
-                if (e.getValue().isEmpty()) {
-                    errors.put(e.getKey(), new FieldError("validation_required", "Cannot be blank."));
-                } else if (e.getValue().length() > 255) {
-                    errors.put(e.getKey(), new FieldError("validation_length_out_of_range", "The length must be between 1 and 255."));
-                }
-            }
+            Map<String, FieldError> errors = new java.util.TreeMap<>();
+            lengthError(otpId, 255).ifPresent(e -> errors.put("otpId", e));
+            lengthError(password, 71).ifPresent(e -> errors.put("password", e));
             if (!errors.isEmpty()) {
-                throw ApiException.invalid(new java.util.TreeMap<>(errors));
+                throw ApiException.invalid(errors);
             }
-            Instant oldest = clock.instant().minusSeconds(c.option("otp.duration").asLong(180));
-            String owner = scope.lease.db().write(conn -> {
-                ensureOtpTable(conn);
-                try (PreparedStatement ps = conn.prepareStatement("SELECT recordRef FROM _otps WHERE id = ? AND collectionRef = ?")) {
-                    ps.setString(1, otpId);
-                    ps.setString(2, c.id());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        return rs.next() ? rs.getString(1) : null;
-                    }
+            ApiException invalid = new ApiException.BadRequest("Invalid or expired OTP");
+            OneTimePasswords.Otp otp = otps.find(scope, otpId)
+                    .filter(o -> o.collectionRef().equals(c.id()) && !o.expired(c, clock.instant()))
+                    .orElseThrow(() -> invalid);
+            Map<String, Object> found = scope.lease.db()
+                    .read(conn -> RecordQuery.byId(conn, c, otp.recordRef(), RecordQuery.Where.ALL))
+                    .orElseThrow(() -> invalid);
+            if (failures.increment("otp|" + scope.db.id() + "|" + c.id() + "|" + otp.recordRef(), OTP_WINDOW) > OTP_ATTEMPTS) {
+                throw new ApiException.TooManyRequests("Too many attempts, please try again later with a new OTP.");
+            }
+            if (!PasswordHasher.verify(password, otp.passwordHash())) {
+                throw invalid;
+            }
+            CollectionService.requireWritable(scope);
+            Map<String, Object> record = scope.lease.db().write(conn -> {
+                if (!OneTimePasswords.delete(conn, otp.id())) {
+                    throw invalid; // used meanwhile by another request
                 }
+                // The code reached the record's own address: that proves the address, as a verification does.
+                Map<String, Object> r = RecordQuery.byId(conn, c, otp.recordRef(), RecordQuery.Where.ALL).orElseThrow(() -> invalid);
+                if (!Boolean.TRUE.equals(r.get("verified")) && !otp.sentTo().isEmpty() && otp.sentTo().equals(r.get("email"))) {
+                    setColumns(conn, c, otp.recordRef(), Map.of("verified", 1));
+                    return RecordQuery.byId(conn, c, otp.recordRef(), RecordQuery.Where.ALL).orElseThrow();
+                }
+                return r;
             });
-            // PocketBase's fixed guard against guessing: 5 attempts per record within 3 minutes, right or wrong.
-            if (owner != null && failures.increment("otp|" + scope.db.id() + "|" + c.id() + "|" + owner, OTP_WINDOW)
-                    > OTP_ATTEMPTS) {
-                throw new ApiException.TooManyRequests("Too many requests.");
-            }
-            String recordId = scope.lease.db().write(conn -> {
-                String found = null;
-                String sentTo = "";
-                try (PreparedStatement ps = conn.prepareStatement(
-                        "SELECT recordRef, password, created, sentTo FROM _otps WHERE id = ? AND collectionRef = ?")) {
-                    ps.setString(1, otpId);
-                    ps.setString(2, c.id());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next() && PasswordHasher.verify(password, rs.getString(2))
-                                && rs.getString(3).compareTo(Dates.format(oldest)) >= 0) {
-                            found = rs.getString(1);
-                            sentTo = rs.getString(4);
-                        }
-                    }
-                }
-                if (found != null) {
-                    try (PreparedStatement ps = conn.prepareStatement("DELETE FROM _otps WHERE id = ?")) {
-                        ps.setString(1, otpId);
-                        ps.executeUpdate();
-                    }
-                    // The code reached the record's own address: that proves the address, as a verification does.
-                    Optional<Map<String, Object>> r = RecordQuery.byId(conn, c, found, RecordQuery.Where.ALL);
-                    if (r.isPresent() && !sentTo.isEmpty() && sentTo.equals(r.get().get("email"))
-                            && !Boolean.TRUE.equals(r.get().get("verified"))) {
-                        setColumns(conn, c, found, Map.of("verified", 1));
-                    }
-                }
-                return found;
-            });
-            if (recordId == null) {
-                throw new ApiException.BadRequest("Failed to authenticate.");
-            }
-            Map<String, Object> record = scope.lease.db()
-                    .read(conn -> RecordQuery.byId(conn, c, recordId, RecordQuery.Where.ALL))
-                    .orElseThrow(() -> new ApiException.BadRequest("Failed to authenticate."));
             respond(req, res, scope, c, record, true, Duration.ofSeconds(c.tokenDuration("authToken", 604800)), null,
                     "otp", body);
         }
+    }
+
+    /** Required, and at most {@code max} characters: PocketBase's checks of the login forms. */
+    private static Optional<FieldError> lengthError(String value, int max) {
+        if (value.isEmpty()) {
+            return Optional.of(new FieldError("validation_required", "Cannot be blank."));
+        }
+        if (value.length() > max) {
+            return Optional.of(new FieldError("validation_length_out_of_range", "The length must be between 1 and " + max + "."));
+        }
+        return Optional.empty();
     }
 }

@@ -142,22 +142,30 @@ public final class RecordOperations {
 
     /** Streams a file part to the uploads folder, refusing it past {@code limit} bytes. */
     Upload store(Multipart.Part part, String key, long limit) throws IOException {
+        try (InputStream in = part.body()) {
+            return store(in, part.filename(), part.contentType(), key, limit);
+        }
+    }
+
+    /** Streams a file (a part, a downloaded avatar) to the uploads folder, refusing it past {@code limit} bytes. */
+    Upload store(InputStream in, String filename, String contentType, String key, long limit) throws IOException {
         Files.createDirectories(uploadsDir);
         Path temp = uploadsDir.resolve("upload-" + UUID.randomUUID());
         long total = 0;
-        try (InputStream in = part.body(); OutputStream out = Files.newOutputStream(temp)) {
+        try (OutputStream out = Files.newOutputStream(temp)) {
             byte[] buffer = new byte[64 * 1024];
             for (int n; (n = in.read(buffer)) >= 0; ) {
                 total += n;
                 if (total > limit) {
+                    out.close();
                     Files.deleteIfExists(temp);
                     throw ApiException.invalid(key, "validation_file_size_limit",
-                            "Failed to upload \"" + part.filename() + "\" - the maximum allowed file size is " + limit + " bytes.");
+                            "Failed to upload \"" + filename + "\" - the maximum allowed file size is " + limit + " bytes.");
                 }
                 out.write(buffer, 0, n);
             }
         }
-        return new Upload(part.filename(), part.contentType(), temp, total);
+        return new Upload(filename, contentType, temp, total);
     }
 
     /**

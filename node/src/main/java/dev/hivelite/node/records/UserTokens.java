@@ -111,6 +111,18 @@ public final class UserTokens {
         }
     }
 
+    /**
+     * A text claim of a token read without checking it (null when absent or not a token), for checks
+     * PocketBase makes on the payload before the signature, such as a missing {@code newEmail}.
+     */
+    static String unverifiedClaim(String token, String claim) {
+        try {
+            return JWT.decode(token).getClaim(claim).asString();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     /** Whether this token still matches its record's current tokenKey (cached; read on a miss). */
     boolean current(DecodedJWT jwt) {
         String db = jwt.getClaim("db").asString();

@@ -23,13 +23,18 @@ public interface Mailer {
     /** Sends {@code mail}, or throws {@link MailException}; with SMTP off it only logs the mail. */
     void send(String databaseId, Mail mail);
 
-    /** For callers whose request must not fail because of mail: a failure is logged, not thrown. */
-    default void sendQuietly(String databaseId, Mail mail) {
+    /**
+     * For callers whose request must not fail because of mail: a failure is logged, not thrown.
+     * Returns whether the mail was handed over (or logged, with SMTP off).
+     */
+    default boolean sendQuietly(String databaseId, Mail mail) {
         try {
             send(databaseId, mail);
+            return true;
         } catch (RuntimeException e) {
             Logger.getLogger(Mailer.class.getName()).log(Level.WARNING,
                     "cannot send mail \"" + mail.subject() + "\" of database " + databaseId, e);
+            return false;
         }
     }
 }

@@ -175,7 +175,8 @@ class AuthMailFlowTest {
         assertTrue(again.find());
         JsonNode refused = call("POST", "/api/collections/people/auth-with-otp", "{\"otpId\":\"" + next
                 + "\",\"password\":\"" + again.group(1) + "\"}", null, 429);
-        assertEquals(429, refused.get("status").asInt(), "a sixth attempt within three minutes, even a right one");
+        assertEquals("Too many attempts, please try again later with a new OTP.", refused.get("message").asText(),
+                "a sixth attempt within three minutes, even a right one");
     }
 
     @Test
@@ -213,5 +214,209 @@ class AuthMailFlowTest {
                 + "\",\"password\":\"1234567\",\"passwordConfirm\":\"7654321\"}", null, 400);
         assertEquals("validation_length_out_of_range", shortOne.at("/data/password/code").asText(), shortOne.toString());
         assertEquals("validation_values_mismatch", shortOne.at("/data/passwordConfirm/code").asText());
+    }
+
+    private static long mailsTo(String to) throws Exception {
+        long n = 0;
+        for (MimeMessage m : SMTP.getReceivedMessages()) {
+            if (m.getAllRecipients()[0].toString().equals(to)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void aSecondVerificationOrPasswordResetMailWithinTheWindowIsNotSentThoughTheAnswerIsTheSame() throws Exception {
+        signUp("twice@example.com");
+        int before = SMTP.getReceivedMessages().length;
+        call("POST", "/api/collections/people/request-verification", "{\"email\":\"twice@example.com\"}", null, 204);
+        call("POST", "/api/collections/people/request-password-reset", "{\"email\":\"twice@example.com\"}", null, 204);
+        mailTo("twice@example.com", before + 2);
+        call("POST", "/api/collections/people/request-verification", "{\"email\":\"twice@example.com\"}", null, 204);
+        call("POST", "/api/collections/people/request-password-reset", "{\"email\":\"twice@example.com\"}", null, 204);
+        // A mail to someone else after the repeats: once it is in, the repeats would be in too.
+        signUp("marker@example.com");
+        call("POST", "/api/collections/people/request-verification", "{\"email\":\"marker@example.com\"}", null, 204);
+        mailTo("marker@example.com", before + 3);
+        assertEquals(2, mailsTo("twice@example.com"), "one verification and one reset mail");
+    }
+
+    @Test
+    void aVerifiedRecordGetsNoVerificationMailAndACollectionWithoutPasswordsNoResetMail() throws Exception {
+        String id = signUp("already@example.com");
+        call("PATCH", "/api/collections/people/records/" + id, "{\"verified\":true}", token, 200);
+        call("POST", "/api/collections/people/request-verification", "{\"email\":\"already@example.com\"}", null, 204);
+        call("POST", "/api/collections", "{\"name\":\"passwordless\",\"type\":\"auth\",\"passwordAuth\":{\"enabled\":false}}",
+                token, 200);
+        JsonNode refused = call("POST", "/api/collections/passwordless/request-password-reset",
+                "{\"email\":\"already@example.com\"}", null, 400);
+        assertEquals("The collection is not configured to allow password authentication.", refused.get("message").asText());
+        int before = SMTP.getReceivedMessages().length;
+        signUp("marker2@example.com");
+        call("POST", "/api/collections/people/request-verification", "{\"email\":\"marker2@example.com\"}", null, 204);
+        mailTo("marker2@example.com", before + 1);
+        assertEquals(0, mailsTo("already@example.com"));
+    }
+
+    @Test
+    void pastTenLiveCodesARequestAnswersTheNewestCodeAndMailsNothing() throws Exception {
+        signUp("flood@example.com");
+        int before = SMTP.getReceivedMessages().length;
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < OneTimePasswords.MAX_LIVE; i++) {
+            ids.add(call("POST", "/api/collections/people/request-otp", "{\"email\":\"flood@example.com\"}", null, 200)
+                    .get("otpId").asText());
+        }
+        mailTo("flood@example.com", before + OneTimePasswords.MAX_LIVE);
+        assertEquals(OneTimePasswords.MAX_LIVE, new java.util.HashSet<>(ids).size(), "each a new code");
+        String reused = call("POST", "/api/collections/people/request-otp", "{\"email\":\"flood@example.com\"}", null, 200)
+                .get("otpId").asText();
+        assertEquals(ids.getLast(), reused, "the newest live code");
+        signUp("marker3@example.com");
+        call("POST", "/api/collections/people/request-verification", "{\"email\":\"marker3@example.com\"}", null, 204);
+        mailTo("marker3@example.com", before + OneTimePasswords.MAX_LIVE + 1);
+        assertEquals(OneTimePasswords.MAX_LIVE, mailsTo("flood@example.com"), "no eleventh mail");
+    }
+
+    @Test
+    void everyOtpFailureIsTheSameAnswerAndThePasswordIsAtMost71Characters() throws Exception {
+        JsonNode missing = call("POST", "/api/collections/people/auth-with-otp",
+                "{\"otpId\":\"missingmissing1\",\"password\":\"123456\"}", null, 400);
+        assertEquals("Invalid or expired OTP", missing.get("message").asText());
+        assertEquals(0, missing.get("data").size());
+
+        signUp("wrongcode@example.com");
+        String otpId = call("POST", "/api/collections/people/request-otp", "{\"email\":\"wrongcode@example.com\"}", null, 200)
+                .get("otpId").asText();
+        JsonNode wrong = call("POST", "/api/collections/people/auth-with-otp", "{\"otpId\":\"" + otpId
+                + "\",\"password\":\"not-the-code\"}", null, 400);
+        assertEquals(missing, wrong, "a wrong code reads as a missing one");
+        call("POST", "/api/collections", "{\"name\":\"other_otp\",\"type\":\"auth\",\"otp\":{\"enabled\":true}}", token, 200);
+        assertEquals(missing, call("POST", "/api/collections/other_otp/auth-with-otp", "{\"otpId\":\"" + otpId
+                + "\",\"password\":\"123456\"}", null, 400), "a code of another collection too");
+
+        JsonNode tooLong = call("POST", "/api/collections/people/auth-with-otp", "{\"otpId\":\"" + "a".repeat(256)
+                + "\",\"password\":\"" + "1".repeat(72) + "\"}", null, 400);
+        assertEquals("validation_length_out_of_range", tooLong.at("/data/otpId/code").asText(), tooLong.toString());
+        assertEquals("validation_length_out_of_range", tooLong.at("/data/password/code").asText());
+    }
+
+    private static String login(String collection, String email, String password, int expected) throws Exception {
+        JsonNode out = call("POST", "/api/collections/" + collection + "/auth-with-password", "{\"identity\":\"" + email
+                + "\",\"password\":\"" + password + "\"}", null, expected);
+        return expected == 200 ? out.get("token").asText() : null;
+    }
+
+    @Test
+    void anEmailChangeIsMailedToTheNewAddressAndConfirmedWithTheTokenAndThePassword() throws Exception {
+        signUp("old@example.com");
+        signUp("taken@example.com");
+        String own = login("people", "old@example.com", "password-1", 200);
+        JsonNode same = call("POST", "/api/collections/people/request-email-change", "{\"newEmail\":\"old@example.com\"}",
+                own, 400);
+        assertEquals("validation_not_in_invalid", same.at("/data/newEmail/code").asText(), same.toString());
+        JsonNode taken = call("POST", "/api/collections/people/request-email-change", "{\"newEmail\":\"taken@example.com\"}",
+                own, 400);
+        assertEquals("validation_invalid_new_email", taken.at("/data/newEmail/code").asText());
+
+        int before = SMTP.getReceivedMessages().length;
+        call("POST", "/api/collections/people/request-email-change", "{\"newEmail\":\"new@example.com\"}", own, 204);
+        Matcher m = TOKEN.matcher(mailTo("new@example.com", before + 1));
+        assertTrue(m.find());
+        JsonNode wrongPassword = call("POST", "/api/collections/people/confirm-email-change", "{\"token\":\"" + m.group(1)
+                + "\",\"password\":\"not-it\"}", null, 400);
+        assertEquals("validation_invalid_password", wrongPassword.at("/data/password/code").asText(), wrongPassword.toString());
+        assertTrue(wrongPassword.at("/data/token").isMissingNode(), "the token itself is fine");
+        JsonNode garbage = call("POST", "/api/collections/people/confirm-email-change",
+                "{\"token\":\"garbage\",\"password\":\"password-1\"}", null, 400);
+        assertEquals("validation_invalid_token_payload", garbage.at("/data/token/code").asText(), garbage.toString());
+        assertEquals("validation_invalid_password", garbage.at("/data/password/code").asText(), "judged together");
+
+        call("POST", "/api/collections/people/confirm-email-change", "{\"token\":\"" + m.group(1)
+                + "\",\"password\":\"password-1\"}", null, 204);
+        login("people", "new@example.com", "password-1", 200);
+        login("people", "old@example.com", "password-1", 400);
+        call("POST", "/api/collections/people/auth-refresh", null, own, 401);
+    }
+
+    @Test
+    void aNewAddressTakenBeforeTheConfirmMakesTheTokenInvalid() throws Exception {
+        signUp("mover@example.com");
+        String own = login("people", "mover@example.com", "password-1", 200);
+        int before = SMTP.getReceivedMessages().length;
+        call("POST", "/api/collections/people/request-email-change", "{\"newEmail\":\"contested@example.com\"}", own, 204);
+        Matcher m = TOKEN.matcher(mailTo("contested@example.com", before + 1));
+        assertTrue(m.find());
+        signUp("contested@example.com");
+        JsonNode refused = call("POST", "/api/collections/people/confirm-email-change", "{\"token\":\"" + m.group(1)
+                + "\",\"password\":\"password-1\"}", null, 400);
+        assertEquals("validation_invalid_token_email", refused.at("/data/token/code").asText(), refused.toString());
+    }
+
+    @Test
+    void confirmingAVerificationWherePasswordAuthIsOffReplacesThePasswordItWasRegisteredWith() throws Exception {
+        call("POST", "/api/collections", "{\"name\":\"codes_only\",\"type\":\"auth\",\"createRule\":\"\","
+                + "\"passwordAuth\":{\"enabled\":false}}", token, 200);
+        call("POST", "/api/collections/codes_only/records", "{\"email\":\"pre@example.com\",\"password\":\"chosen-password\","
+                + "\"passwordConfirm\":\"chosen-password\"}", null, 200);
+        int before = SMTP.getReceivedMessages().length;
+        call("POST", "/api/collections/codes_only/request-verification", "{\"email\":\"pre@example.com\"}", null, 204);
+        Matcher m = TOKEN.matcher(mailTo("pre@example.com", before + 1));
+        assertTrue(m.find());
+        JsonNode wrongCollection = call("POST", "/api/collections/people/confirm-verification",
+                "{\"token\":\"" + m.group(1) + "\"}", null, 400);
+        assertEquals("validation_token_collection_mismatch", wrongCollection.at("/data/token/code").asText());
+        call("POST", "/api/collections/codes_only/confirm-verification", "{\"token\":\"" + m.group(1) + "\"}", null, 204);
+        call("PATCH", "/api/collections/codes_only", "{\"passwordAuth\":{\"enabled\":true}}", token, 200);
+        login("codes_only", "pre@example.com", "chosen-password", 400);
+    }
+
+    @Test
+    void aConfirmedPasswordResetOpensTheWindowForTheNextResetMail() throws Exception {
+        signUp("again@example.com");
+        int before = SMTP.getReceivedMessages().length;
+        call("POST", "/api/collections/people/request-password-reset", "{\"email\":\"again@example.com\"}", null, 204);
+        Matcher m = TOKEN.matcher(mailTo("again@example.com", before + 1));
+        assertTrue(m.find());
+        JsonNode garbage = call("POST", "/api/collections/people/confirm-password-reset", "{\"token\":\"garbage\","
+                + "\"password\":\"new-password-1\",\"passwordConfirm\":\"new-password-1\"}", null, 400);
+        assertEquals("Invalid or expired token.", garbage.at("/data/token/message").asText());
+        call("POST", "/api/collections/people/confirm-password-reset", "{\"token\":\"" + m.group(1)
+                + "\",\"password\":\"new-password-1\",\"passwordConfirm\":\"new-password-1\"}", null, 204);
+        call("POST", "/api/collections/people/request-password-reset", "{\"email\":\"again@example.com\"}", null, 204);
+        mailTo("again@example.com", before + 2);
+        assertEquals(2, mailsTo("again@example.com"));
+    }
+
+    private static void loginFrom(String collection, String email, String userAgent) throws Exception {
+        HttpResponse<String> r = worker.send("POST", "/api/collections/" + collection + "/auth-with-password",
+                "{\"identity\":\"" + email + "\",\"password\":\"password-1\"}", Map.of("User-Agent", userAgent));
+        assertEquals(200, r.statusCode(), r.body());
+    }
+
+    @Test
+    void aLoginFromANewOriginMailsTheRecordButNotItsFirstLoginNorAKnownOrigin() throws Exception {
+        signUp("alerted@example.com");
+        int before = SMTP.getReceivedMessages().length;
+        loginFrom("people", "alerted@example.com", "agent-one");
+        loginFrom("people", "alerted@example.com", "agent-two");
+        String alert = mailTo("alerted@example.com", before + 1);
+        assertTrue(alert.contains("new location"), alert);
+        loginFrom("people", "alerted@example.com", "agent-two");
+        loginFrom("people", "alerted@example.com", "agent-one");
+
+        call("POST", "/api/collections", "{\"name\":\"quiet\",\"type\":\"auth\",\"createRule\":\"\","
+                + "\"authAlert\":{\"enabled\":false}}", token, 200);
+        call("POST", "/api/collections/quiet/records", "{\"email\":\"quiet@example.com\",\"password\":\"password-1\","
+                + "\"passwordConfirm\":\"password-1\"}", null, 200);
+        loginFrom("quiet", "quiet@example.com", "agent-one");
+        loginFrom("quiet", "quiet@example.com", "agent-two");
+
+        signUp("marker4@example.com");
+        call("POST", "/api/collections/people/request-verification", "{\"email\":\"marker4@example.com\"}", null, 204);
+        mailTo("marker4@example.com", before + 2);
+        assertEquals(1, mailsTo("alerted@example.com"), "one alert: agent-one was still a known origin");
+        assertEquals(0, mailsTo("quiet@example.com"));
     }
 }

@@ -50,6 +50,7 @@ class OAuth2FlowTest {
         provider = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         provider.createContext("/token", OAuth2FlowTest::token);
         provider.createContext("/userinfo", OAuth2FlowTest::userInfo);
+        provider.createContext("/avatars/", OAuth2FlowTest::avatar);
         provider.start();
         worker = TestWorker.start(dataDir);
         token = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
@@ -76,15 +77,27 @@ class OAuth2FlowTest {
         }
         exchanges.add(form);
         boolean ok = form.get("code") != null && form.get("code").startsWith("good") && "secret".equals(form.get("client_secret"));
-        reply(ex, ok ? 200 : 400, ok ? "{\"access_token\":\"at-" + form.get("code") + "\",\"token_type\":\"Bearer\"}"
+        reply(ex, ok ? 200 : 400, ok ? "{\"access_token\":\"at-" + form.get("code") + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}"
                 : "{\"error\":\"invalid_grant\"}");
     }
 
     private static void userInfo(HttpExchange ex) throws java.io.IOException {
         String auth = ex.getRequestHeaders().getFirst("Authorization");
         String who = auth == null ? "" : auth.replace("Bearer at-good-", "");
+        String avatars = "http://127.0.0.1:" + provider.getAddress().getPort() + "/avatars/";
         reply(ex, auth == null ? 401 : 200, "{\"sub\":\"ext-" + who + "\",\"email\":\"" + who + "@example.com\","
-                + "\"email_verified\":true,\"name\":\"User " + who + "\",\"picture\":\"https://img.example/" + who + "\"}");
+                + "\"email_verified\":true,\"name\":\"User " + who + "\",\"preferred_username\":\"" + who + "\","
+                + "\"picture\":\"" + avatars + who + ".png\"}");
+    }
+
+    /** A 1x1 PNG for every avatar URL. */
+    private static void avatar(HttpExchange ex) throws java.io.IOException {
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", png);
+        ex.getResponseHeaders().add("Content-Type", "image/png");
+        ex.sendResponseHeaders(200, png.size());
+        ex.getResponseBody().write(png.toByteArray());
+        ex.close();
     }
 
     private static void reply(HttpExchange ex, int status, String body) throws java.io.IOException {
@@ -177,5 +190,151 @@ class OAuth2FlowTest {
         assertEquals("validation_invalid_provider", badProvider.at("/data/provider/code").asText());
         JsonNode missing = post("/api/collections/members/auth-with-oauth2", "{}", 400);
         assertEquals("validation_required", missing.at("/data/code/code").asText());
+        JsonNode together = post("/api/collections/members/auth-with-oauth2", "{\"provider\":\"missing\"}", 400);
+        assertEquals("validation_invalid_provider", together.at("/data/provider/code").asText(), together.toString());
+        assertEquals("validation_required", together.at("/data/code/code").asText(), "every field is reported");
+        assertEquals("validation_required", together.at("/data/redirectURL/code").asText());
+        assertTrue(together.at("/data/codeVerifier").isMissingNode(), "the verifier is optional");
+    }
+
+    private static JsonNode post(String path, String body, String auth, int expected) throws Exception {
+        return worker.call("POST", path, body, auth, expected);
+    }
+
+    private static String signUp(String email, String password) throws Exception {
+        return post("/api/collections/members/records", "{\"email\":\"" + email + "\",\"password\":\"" + password
+                + "\",\"passwordConfirm\":\"" + password + "\"}", null, 200).get("id").asText();
+    }
+
+    private static String passwordLogin(String email, String password) {
+        return "{\"identity\":\"" + email + "\",\"password\":\"" + password + "\"}";
+    }
+
+    private static String oauth2(String who) {
+        return "{\"provider\":\"oidc\",\"code\":\"good-" + who + "\",\"redirectURL\":\"http://app/cb\"}";
+    }
+
+    @Test
+    void anUnverifiedAccountFoundByEmailLosesThePasswordItWasRegisteredWith() throws Exception {
+        // Someone registered the victim's address with a password of their own and never verified it.
+        String id = signUp("victim@example.com", "squatter-password");
+        String squatter = post("/api/collections/members/auth-with-password",
+                passwordLogin("victim@example.com", "squatter-password"), null, 200).get("token").asText();
+
+        JsonNode login = post("/api/collections/members/auth-with-oauth2", oauth2("victim"), null, 200);
+        assertEquals(id, login.at("/record/id").asText(), "linked, not duplicated");
+        assertFalse(login.at("/meta/isNew").asBoolean());
+        assertTrue(login.at("/record/verified").asBoolean(), "the provider proved the address");
+
+        post("/api/collections/members/auth-with-password", passwordLogin("victim@example.com", "squatter-password"),
+                null, 400);
+        post("/api/collections/members/auth-refresh", null, squatter, 401);
+        post("/api/collections/members/auth-refresh", null, login.get("token").asText(), 200);
+    }
+
+    @Test
+    void aVerifiedAccountFoundByEmailKeepsItsPassword() throws Exception {
+        String id = signUp("kept@example.com", "kept-password");
+        worker.call("PATCH", "/api/collections/members/records/" + id, "{\"verified\":true}", token, 200);
+        JsonNode login = post("/api/collections/members/auth-with-oauth2", oauth2("kept"), null, 200);
+        assertEquals(id, login.at("/record/id").asText());
+        post("/api/collections/members/auth-with-password", passwordLogin("kept@example.com", "kept-password"), null, 200);
+    }
+
+    @Test
+    void aSignedInUserLinksTheProviderToItsOwnAccountWhateverEmailTheProviderReports() throws Exception {
+        String id = signUp("linker@example.com", "linker-password");
+        String own = post("/api/collections/members/auth-with-password",
+                passwordLogin("linker@example.com", "linker-password"), null, 200).get("token").asText();
+        // The provider's address belongs to another account: the caller's own record is linked, not that one.
+        String other = signUp("elsewhere@example.com", "elsewhere-password");
+
+        JsonNode linked = post("/api/collections/members/auth-with-oauth2", oauth2("elsewhere"), own, 200);
+        assertEquals(id, linked.at("/record/id").asText());
+        assertFalse(linked.at("/meta/isNew").asBoolean());
+        assertFalse(linked.at("/record/verified").asBoolean(), "another address proves nothing about this one");
+        post("/api/collections/members/auth-with-password", passwordLogin("linker@example.com", "linker-password"),
+                null, 200); // the caller's own password stays
+        post("/api/collections/members/auth-with-password", passwordLogin("elsewhere@example.com", "elsewhere-password"),
+                null, 200); // and the other account was not touched
+
+        JsonNode later = post("/api/collections/members/auth-with-oauth2", oauth2("elsewhere"), null, 200);
+        assertEquals(id, later.at("/record/id").asText(), "the link holds for later logins");
+        assertFalse(other.equals(later.at("/record/id").asText()));
+    }
+
+    @Test
+    void aLinkedProviderSignsInAsItsRecordEvenWhenAnotherUserIsSignedIn() throws Exception {
+        String linkedId = post("/api/collections/members/auth-with-oauth2", oauth2("firstlink"), null, 200)
+                .at("/record/id").asText();
+        signUp("bystander@example.com", "bystander-password");
+        String bystander = post("/api/collections/members/auth-with-password",
+                passwordLogin("bystander@example.com", "bystander-password"), null, 200).get("token").asText();
+        assertEquals(linkedId, post("/api/collections/members/auth-with-oauth2", oauth2("firstlink"), bystander, 200)
+                .at("/record/id").asText());
+    }
+
+    @Test
+    void createDataMayGiveItsOwnEmailAndPasswordWhichThenStayUnverified() throws Exception {
+        JsonNode created = post("/api/collections/members/auth-with-oauth2", "{\"provider\":\"oidc\",\"code\":\"good-dave\","
+                + "\"redirectURL\":\"http://app/cb\",\"createData\":{\"email\":\"dave.own@example.com\","
+                + "\"password\":\"dave-password\",\"passwordConfirm\":\"dave-password\"}}", null, 200);
+        assertTrue(created.at("/meta/isNew").asBoolean());
+        assertEquals("dave.own@example.com", created.at("/record/email").asText());
+        assertFalse(created.at("/record/verified").asBoolean(), "the provider reported another address");
+        post("/api/collections/members/auth-with-password", passwordLogin("dave.own@example.com", "dave-password"),
+                null, 200);
+    }
+
+    @Test
+    void theMetaIsTheProvidersUserAsPocketBaseWritesIt() throws Exception {
+        JsonNode meta = post("/api/collections/members/auth-with-oauth2", oauth2("erin"), null, 200).get("meta");
+        List<String> keys = new java.util.ArrayList<>();
+        meta.fieldNames().forEachRemaining(keys::add);
+        assertEquals(List.of("accessToken", "avatarURL", "avatarUrl", "email", "expiry", "id", "isNew", "name", "rawUser",
+                "refreshToken", "username"), keys);
+        assertTrue(meta.get("avatarUrl").asText().endsWith("/avatars/erin.png"), meta.toString());
+        assertEquals(meta.get("avatarURL"), meta.get("avatarUrl"));
+        assertTrue(meta.get("expiry").asText().matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"), meta.toString());
+        assertEquals("ext-erin", meta.at("/rawUser/sub").asText());
+    }
+
+    @Test
+    void aNewRecordTakesTheMappedFieldsAndTheAvatarAsAFileUnlessCreateDataHoldsThem() throws Exception {
+        String base = "http://127.0.0.1:" + provider.getAddress().getPort();
+        worker.call("POST", "/api/collections", "{\"name\":\"mapped\",\"type\":\"auth\",\"createRule\":\"\","
+                + "\"fields\":[{\"name\":\"username\",\"type\":\"text\"},{\"name\":\"name\",\"type\":\"text\"},"
+                + "{\"name\":\"extId\",\"type\":\"text\"},{\"name\":\"avatar\",\"type\":\"file\",\"maxSelect\":1},"
+                + "{\"name\":\"avatarLink\",\"type\":\"url\"}],"
+                + "\"indexes\":[\"CREATE UNIQUE INDEX idx_mapped_username ON mapped (username)\"],"
+                + "\"oauth2\":{\"enabled\":true,\"mappedFields\":{\"id\":\"extId\",\"name\":\"name\",\"username\":\"username\","
+                + "\"avatarURL\":\"avatar\"},\"providers\":[{\"name\":\"oidc\",\"clientId\":\"cid\",\"clientSecret\":\"secret\","
+                + "\"authURL\":\"" + base + "/auth\",\"tokenURL\":\"" + base + "/token\",\"userInfoURL\":\"" + base + "/userinfo\"}]}}",
+                token, 200);
+        String path = "/api/collections/mapped/auth-with-oauth2";
+        JsonNode frank = post(path, oauth2("frank"), null, 200).get("record");
+        assertEquals("frank", frank.get("username").asText());
+        assertEquals("User frank", frank.get("name").asText());
+        assertEquals("ext-frank", frank.get("extId").asText());
+        assertTrue(frank.get("avatar").asText().startsWith("frank_") && frank.get("avatar").asText().endsWith(".png"),
+                frank.toString());
+        byte[] file = worker.sendForBytes("GET", "/api/files/mapped/" + frank.get("id").asText() + "/"
+                + frank.get("avatar").asText(), Map.of());
+        assertTrue(file.length > 0 && file[1] == 'P', "the avatar was stored");
+
+        JsonNode own = post(path, "{\"provider\":\"oidc\",\"code\":\"good-gina\",\"redirectURL\":\"http://app/cb\","
+                + "\"createData\":{\"name\":\"Gina\",\"avatar\":null}}", null, 200).get("record");
+        assertEquals("Gina", own.get("name").asText(), "createData wins");
+        assertEquals("", own.get("avatar").asText());
+
+        worker.call("POST", "/api/collections/mapped/records", "{\"email\":\"holder@example.com\",\"username\":\"hank\","
+                + "\"password\":\"password-1\",\"passwordConfirm\":\"password-1\"}", token, 200);
+        JsonNode hank = post(path, oauth2("hank"), null, 200).get("record");
+        assertEquals("", hank.get("username").asText(), "a username taken by another record is not mapped");
+
+        worker.call("PATCH", "/api/collections/mapped", "{\"oauth2\":{\"mappedFields\":{\"avatarURL\":\"avatarLink\"}}}",
+                token, 200);
+        JsonNode ivy = post(path, oauth2("ivy"), null, 200).get("record");
+        assertTrue(ivy.get("avatarLink").asText().endsWith("/avatars/ivy.png"), "a text field takes the URL: " + ivy);
     }
 }

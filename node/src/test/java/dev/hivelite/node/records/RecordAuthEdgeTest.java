@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -220,5 +221,104 @@ class RecordAuthEdgeTest {
         JsonNode collections = call("GET", "/api/collections?fields=id,name", null, token, 200);
         collections.get("items").forEach(c -> assertEquals(2, c.size(), c.toString()));
         assertEquals(2, call("GET", "/api/collections/members?fields=id,name", null, token, 200).size());
+    }
+
+    @Test
+    void anAuthAnswerShowsTheRecordAsItSeesItselfHiddenFieldsHiddenEvenForASuperuser() throws Exception {
+        call("POST", "/api/collections", "{\"name\":\"hiders\",\"type\":\"auth\",\"createRule\":\"\","
+                + "\"fields\":[{\"name\":\"note\",\"type\":\"text\",\"hidden\":true}]}", token, 200);
+        String id = call("POST", "/api/collections/hiders/records", "{\"email\":\"hider@example.com\",\"note\":\"n1\","
+                + "\"password\":\"password-1\",\"passwordConfirm\":\"password-1\"}", token, 200).get("id").asText();
+        assertEquals("n1", call("GET", "/api/collections/hiders/records/" + id, null, token, 200).get("note").asText());
+        JsonNode impersonated = call("POST", "/api/collections/hiders/impersonate/" + id, null, token, 200);
+        assertFalse(impersonated.get("record").has("note"), impersonated.toString());
+        assertEquals("hider@example.com", impersonated.at("/record/email").asText(), "its own email, though not visible");
+        JsonNode login = call("POST", "/api/collections/hiders/auth-with-password",
+                "{\"identity\":\"hider@example.com\",\"password\":\"password-1\"}", token, 200);
+        assertFalse(login.get("record").has("note"), login.toString());
+    }
+
+    @Test
+    void impersonateChecksTheCallerThenTheRecordThenTheDuration() throws Exception {
+        String id = signUp("target@example.com", "password-1");
+        String user = call("POST", "/api/collections/members/auth-with-password",
+                "{\"identity\":\"target@example.com\",\"password\":\"password-1\"}", null, 200).get("token").asText();
+        call("POST", "/api/collections/members/impersonate/" + id, "{}", null, 401);
+        call("POST", "/api/collections/members/impersonate/" + id, "{}", user, 403);
+        call("POST", "/api/collections/members/impersonate/missing", "{\"duration\":-1}", token, 404);
+        JsonNode negative = call("POST", "/api/collections/members/impersonate/" + id, "{\"duration\":-1}", token, 400);
+        assertEquals("validation_min_greater_equal_than_required", negative.at("/data/duration/code").asText());
+        JsonNode made = call("POST", "/api/collections/members/impersonate/" + id + "?fields=token", "{\"duration\":100}",
+                token, 200);
+        JsonNode claims = claims(made.get("token").asText());
+        assertEquals(100, claims.get("exp").asLong() - java.time.Instant.now().getEpochSecond(), 5);
+        assertEquals(1, made.size(), "?fields applies: " + made);
+    }
+
+    @Test
+    void refreshAsksForAUserOfThePathsCollectionBeforeItLooksAtTheCollection() throws Exception {
+        signUp("refresher@example.com", "password-1");
+        String user = call("POST", "/api/collections/members/auth-with-password",
+                "{\"identity\":\"refresher@example.com\",\"password\":\"password-1\"}", null, 200).get("token").asText();
+        call("POST", "/api/collections/notes/auth-refresh", null, null, 401);
+        call("POST", "/api/collections/notes/auth-refresh", null, user, 403);
+        call("POST", "/api/collections/missing/auth-refresh", null, user, 403);
+        call("POST", "/api/collections/members/auth-refresh", null, token, 403);
+        call("POST", "/api/collections/notes/request-email-change", "{\"newEmail\":\"n@example.com\"}", user, 403);
+    }
+
+    @Test
+    void anIdentityThatLooksLikeAnEmailIsLookedUpByEmailFirstAndOtherwiseNeverByEmail() throws Exception {
+        call("POST", "/api/collections", "{\"name\":\"handles\",\"type\":\"auth\",\"createRule\":\"\","
+                + "\"fields\":[{\"name\":\"username\",\"type\":\"text\"}],"
+                + "\"indexes\":[\"CREATE UNIQUE INDEX idx_handles_username ON handles (username)\"],"
+                + "\"passwordAuth\":{\"enabled\":true,\"identityFields\":[\"username\",\"email\"]}}", token, 200);
+        String byUsername = call("POST", "/api/collections/handles/records", "{\"email\":\"first@example.com\","
+                + "\"username\":\"shared@example.com\",\"password\":\"first-password\",\"passwordConfirm\":\"first-password\"}",
+                null, 200).get("id").asText();
+        String byEmail = call("POST", "/api/collections/handles/records", "{\"email\":\"shared@example.com\","
+                + "\"username\":\"second\",\"password\":\"second-password\",\"passwordConfirm\":\"second-password\"}",
+                null, 200).get("id").asText();
+        assertEquals(byEmail, call("POST", "/api/collections/handles/auth-with-password",
+                "{\"identity\":\"shared@example.com\",\"password\":\"second-password\"}", null, 200).at("/record/id").asText());
+        assertEquals(byUsername, call("POST", "/api/collections/handles/auth-with-password",
+                "{\"identity\":\"shared@example.com\",\"password\":\"first-password\",\"identityField\":\"username\"}",
+                null, 200).at("/record/id").asText());
+        assertEquals(byEmail, call("POST", "/api/collections/handles/auth-with-password",
+                "{\"identity\":\"second\",\"password\":\"second-password\"}", null, 200).at("/record/id").asText());
+        JsonNode tooLong = call("POST", "/api/collections/handles/auth-with-password",
+                "{\"identity\":\"" + "a".repeat(256) + "\",\"password\":\"" + "b".repeat(256) + "\"}", null, 400);
+        assertEquals("validation_length_out_of_range", tooLong.at("/data/identity/code").asText(), tooLong.toString());
+        assertEquals("validation_length_out_of_range", tooLong.at("/data/password/code").asText());
+    }
+
+    @Test
+    void authMethodsKeepPocketBasesKeyOrder() throws Exception {
+        JsonNode methods = call("GET", "/api/collections/members/auth-methods", null, null, 200);
+        assertEquals(List.of("password", "oauth2", "mfa", "otp", "authProviders", "usernamePassword", "emailPassword"),
+                names(methods));
+        assertEquals(List.of("identityFields", "enabled"), names(methods.get("password")));
+        assertEquals(List.of("providers", "enabled"), names(methods.get("oauth2")));
+        assertEquals(List.of("enabled", "duration"), names(methods.get("mfa")));
+        assertEquals(List.of("enabled", "duration"), names(methods.get("otp")));
+    }
+
+    private static List<String> names(JsonNode node) {
+        List<String> out = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+
+    @Test
+    void anMfaRuleThatDoesNotCompileRefusesTheLoginRatherThanDecidingEitherWay() throws Exception {
+        var created = worker.send("POST", "/api/collections", "{\"name\":\"broken_mfa\",\"type\":\"auth\",\"createRule\":\"\","
+                + "\"mfa\":{\"enabled\":true,\"rule\":\"no_such_field = 1\"}}", java.util.Map.of("Authorization", token));
+        // Where the collection API refuses such a rule up front, there is nothing left to check here.
+        org.junit.jupiter.api.Assumptions.assumeTrue(created.statusCode() == 200, created.body());
+        call("POST", "/api/collections/broken_mfa/records", "{\"email\":\"b@example.com\",\"password\":\"password-1\","
+                + "\"passwordConfirm\":\"password-1\"}", null, 200);
+        JsonNode refused = call("POST", "/api/collections/broken_mfa/auth-with-password",
+                "{\"identity\":\"b@example.com\",\"password\":\"password-1\"}", null, 400);
+        assertEquals("Failed to authenticate.", refused.get("message").asText());
     }
 }
