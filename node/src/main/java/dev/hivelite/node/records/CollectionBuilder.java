@@ -38,10 +38,12 @@ final class CollectionBuilder {
             "fileToken", "verificationTemplate", "resetPasswordTemplate", "confirmEmailChangeTemplate");
 
     private final Schema schema;
+    private final DatabaseObjects objects;
     private final Clock clock;
 
-    CollectionBuilder(Schema schema, Clock clock) {
+    CollectionBuilder(Schema schema, DatabaseObjects objects, Clock clock) {
         this.schema = schema;
+        this.objects = objects;
         this.clock = clock;
     }
 
@@ -158,17 +160,16 @@ final class CollectionBuilder {
         if (!creating && !type.equals(base.type())) {
             errors.put("type", new FieldError("validation_collection_type_change", "Collection type cannot be changed."));
         }
-        checkName(name, base, errors);
+        FieldError nameError = nameError(name, base, creating);
+        if (nameError != null) {
+            errors.put("name", nameError);
+        }
         // As PocketBase: a collection may be marked system when it is created, never after; a system
         // collection keeps its name and cannot be deleted.
         boolean system = creating ? body.path("system").asBoolean(false) : base.system();
         if (!creating && body.hasNonNull("system") && body.get("system").asBoolean() != base.system()) {
             errors.put("system", new FieldError("validation_collection_system_flag_change",
                     "System collection state cannot be changed."));
-        }
-        if (!creating && base.system() && !name.equals(base.name())) {
-            errors.put("name", new FieldError("validation_collection_system_name_change",
-                    "System collection name cannot be changed."));
         }
         List<Field> fields = body.has("fields") && !base.isView()
                 ? fields(base, body.get("fields"), creating, errors) : base.fields();
@@ -216,24 +217,40 @@ final class CollectionBuilder {
         return built;
     }
 
-    private void checkName(String name, Collection base, Map<String, Object> errors) {
+    /**
+     * The first problem of a collection name, in PocketBase's order: blank, too long, {@code _via_},
+     * format, a system collection's rename, then taken: by another collection's name (any case), by a
+     * collection's id, or by a table of the file that is no collection (the node's own tables among them).
+     */
+    private FieldError nameError(String name, Collection base, boolean creating) {
         if (name.isEmpty()) {
-            errors.put("name", new FieldError("validation_required", "Cannot be blank."));
-        } else if (name.length() > 255) {
-            errors.put("name", new FieldError("validation_length_out_of_range", "The length must be between 1 and 255."));
-        } else if (!NAME.matcher(name).matches()) {
-            errors.put("name", new FieldError("validation_match_invalid", "Must be in a valid format."));
-        } else if (name.startsWith("_") && !name.equalsIgnoreCase(base.name())) {
-            errors.put("name", new FieldError("validation_collection_name_invalid", "The name shouldn't match with an existing internal table."));
-        } else if (name.toLowerCase(Locale.ROOT).contains("_via_")) {
-            errors.put("name", new FieldError("validation_found_via", "The value cannot contain \"_via_\"."));
-        } else {
-            schema.find(name).filter(other -> !other.id().equals(base.id())).ifPresent(other ->
-                    errors.put("name", other.name().equalsIgnoreCase(name)
-                            ? new FieldError("validation_collection_name_exists", "Collection name must be unique (case insensitive).")
-                            : new FieldError("validation_collection_name_id_duplicate",
-                                    "The name must not match an existing collection id.")));
+            return new FieldError("validation_required", "Cannot be blank.");
         }
+        if (name.length() > 255) {
+            return new FieldError("validation_length_out_of_range", "The length must be between 1 and 255.");
+        }
+        if (name.toLowerCase(Locale.ROOT).contains("_via_")) {
+            return new FieldError("validation_found_via", "The value cannot contain \"_via_\".");
+        }
+        if (!NAME.matcher(name).matches()) {
+            return new FieldError("validation_match_invalid", "Must be in a valid format.");
+        }
+        if (!creating && base.system() && !name.equals(base.name())) {
+            return new FieldError("validation_collection_system_name_change", "System collection name cannot be changed.");
+        }
+        List<Collection> others = schema.collections().stream().filter(c -> !c.id().equals(base.id())).toList();
+        if (others.stream().anyMatch(c -> c.name().equalsIgnoreCase(name))) {
+            return new FieldError("validation_collection_name_exists", "Collection name must be unique (case insensitive).");
+        }
+        if (others.stream().anyMatch(c -> c.id().equals(name))) {
+            return new FieldError("validation_collection_name_id_duplicate", "The name must not match an existing collection id.");
+        }
+        boolean renamed = !name.equals(creating ? "" : base.name());
+        boolean aCollection = !creating && base.name().equalsIgnoreCase(name);
+        if (renamed && !aCollection && objects.isTable(name)) {
+            return new FieldError("validation_collection_name_invalid", "The name shouldn't match with an existing internal table.");
+        }
+        return null;
     }
 
     /** The submitted list replaces the current one; a field is matched to its current self by id, else by name. */

@@ -112,7 +112,7 @@ public final class CollectionService implements HttpService {
             JsonNode body = Bodies.json(req);
             Collection created = scope.lease.db().write(c -> {
                 Schema fresh = new Schema(CollectionStore.load(c));
-                Collection built = new CollectionBuilder(fresh, clock).create(body);
+                Collection built = new CollectionBuilder(fresh, DatabaseObjects.read(c), clock).create(body);
                 return ddl("create", () -> CollectionDdl.create(c, built));
             });
             schemas.changed(scope.db.id());
@@ -131,7 +131,7 @@ public final class CollectionService implements HttpService {
                 if (Scaffolds.isSuperusers(current)) {
                     throw new ApiException.BadRequest("The _superusers collection is managed by the platform (/api/superusers).");
                 }
-                Collection built = new CollectionBuilder(fresh, clock).update(current, body);
+                Collection built = new CollectionBuilder(fresh, DatabaseObjects.read(c), clock).update(current, body);
                 return ddl("update", () -> CollectionDdl.update(c, current, built));
             });
             schemas.changed(scope.db.id());
@@ -213,7 +213,7 @@ public final class CollectionService implements HttpService {
                         kept.add("pbc_3142635823");
                         continue; // the platform's superusers: nothing to import
                     }
-                    CollectionBuilder builder = new CollectionBuilder(fresh, clock);
+                    CollectionBuilder builder = new CollectionBuilder(fresh, DatabaseObjects.read(c), clock);
                     Collection saved;
                     try {
                         if (existing.isPresent()) {
@@ -344,7 +344,7 @@ public final class CollectionService implements HttpService {
             try {
                 scope.lease.db().writeAlone(c -> {
                     Schema fresh = new Schema(CollectionStore.load(c));
-                    Collection view = ddl("create", () -> CollectionDdl.create(c, new CollectionBuilder(fresh, clock).create(def)));
+                    Collection view = ddl("create", () -> CollectionDdl.create(c, new CollectionBuilder(fresh, DatabaseObjects.read(c), clock).create(def)));
                     List<ObjectNode> sample = new java.util.ArrayList<>();
                     for (Map<String, Object> row : RecordQuery.select(c, view, RecordQuery.Where.ALL, "", 10, 0)) {
                         sample.add(RecordJson.export(view, row, true, true));

@@ -102,6 +102,28 @@ class CollectionValidationTest {
     }
 
     @Test
+    void aCollectionNeverTakesTheNameOfATableThatIsNoCollection() throws Exception {
+        call("POST", "/api/databases/main/query", "{\"sql\":\"CREATE TABLE raw_notes (a TEXT)\"}", 200);
+        call("POST", "/api/databases/main/query", "{\"sql\":\"CREATE VIEW raw_view AS SELECT 1 AS a\"}", 200);
+        for (String taken : List.of("_params", "_collections", "_OTPS", "_mfas", "_externalAuths", "_authOrigins",
+                "sqlite_stuff", "_hl_new_posts", "RAW_NOTES", "raw_view")) {
+            JsonNode refused = call("POST", "/api/collections", "{\"name\":\"" + taken + "\"}", 400);
+            assertEquals("validation_collection_name_invalid", refused.at("/data/name/code").asText(), taken);
+        }
+        call("POST", "/api/collections", "{\"name\":\"plain_table\"}", 200);
+        assertEquals("validation_collection_name_invalid", call("PATCH", "/api/collections/plain_table",
+                "{\"name\":\"_params\"}", 400).at("/data/name/code").asText());
+        call("PATCH", "/api/collections/plain_table", "{\"name\":\"Plain_Table\"}", 200); // its own table, in another case
+        assertEquals("validation_collection_name_exists",
+                call("POST", "/api/collections", "{\"name\":\"_SUPERUSERS\"}", 400).at("/data/name/code").asText());
+        assertEquals("validation_found_via",
+                call("POST", "/api/collections", "{\"name\":\"a_via_b-c\"}", 400).at("/data/name/code").asText());
+        // PocketBase has no rule against a leading underscore: only taken names are refused.
+        assertEquals("_drafts", call("POST", "/api/collections", "{\"name\":\"_drafts\"}", 200).get("name").asText());
+        call("POST", "/api/collections/_drafts/records", "{}", 200);
+    }
+
+    @Test
     void aCollectionMarkedSystemAtCreateKeepsItsNameAndFlagAndCannotBeDeleted() throws Exception {
         assertTrue(call("POST", "/api/collections", "{\"name\":\"sys_notes\",\"system\":true}", 200).get("system").asBoolean());
         assertEquals("validation_collection_system_name_change",
