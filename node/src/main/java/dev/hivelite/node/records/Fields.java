@@ -23,8 +23,12 @@ final class Fields {
     static final Pattern NAME = Pattern.compile("^\\w+$");
     static final Set<String> TYPES = Set.of("text", "number", "bool", "email", "url", "editor", "date", "autodate",
             "select", "json", "relation", "file", "password", "geoPoint");
-    /** Names a record's JSON uses for itself; no field may take them. */
+    /**
+     * Names a record's JSON uses for itself (as PocketBase lists them, exact case), and the filter
+     * literals and SQLite's row id in any case: a filter or sort could not tell such a column from them.
+     */
     static final Set<String> RESERVED = Set.of("expand", "collectionId", "collectionName");
+    private static final Set<String> RESERVED_ANY_CASE = Set.of("null", "true", "false", "_rowid_");
 
     private Fields() {
     }
@@ -67,10 +71,7 @@ final class Fields {
             errors.put("name", new FieldError("validation_length_out_of_range", "The length must be between 1 and 100."));
         } else if (!NAME.matcher(name).matches()) {
             errors.put("name", new FieldError("validation_match_invalid", "Must be in a valid format."));
-        } else if (RESERVED.contains(name)) {
-            errors.put("name", new FieldError("validation_field_name_reserved", "The name \"" + name + "\" is reserved."));
-        } else if (java.util.Set.of("null", "true", "false", "_rowid_").contains(name.toLowerCase(java.util.Locale.ROOT))) {
-            // SQL keywords and SQLite's own row id: a filter could not tell the column from the value.
+        } else if (RESERVED.contains(name) || RESERVED_ANY_CASE.contains(name.toLowerCase(java.util.Locale.ROOT))) {
             errors.put("name", new FieldError("validation_not_in_invalid", "Must be a different value."));
         } else if (name.toLowerCase(java.util.Locale.ROOT).contains("_via_")) {
             errors.put("name", new FieldError("validation_found_via", "The value cannot contain \"_via_\"."));
