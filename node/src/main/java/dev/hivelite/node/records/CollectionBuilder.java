@@ -57,10 +57,11 @@ final class CollectionBuilder {
             throw failed("create", Map.of("type", new FieldError("validation_in_invalid", "Must be a valid value.")));
         }
         String id = Fields.text(body, "id");
+        Map<String, Object> errors = new LinkedHashMap<>();
         if (!id.isEmpty()) {
-            if (schema.find(id).isPresent()) {
-                throw failed("create", Map.of("id", new FieldError("validation_invalid_id",
-                        "The model id is invalid or already exists.")));
+            FieldError idError = idError(id);
+            if (idError != null) {
+                errors.put("id", idError);
             }
             scaffold = withId(scaffold, id);
         } else {
@@ -72,11 +73,29 @@ final class CollectionBuilder {
             }
             scaffold = withId(scaffold, candidate);
         }
-        return build(scaffold, body, true);
+        return build(scaffold, body, true, errors);
     }
 
     Collection update(Collection current, JsonNode body) {
-        return build(current, body, false);
+        return build(current, body, false, new LinkedHashMap<>());
+    }
+
+    /**
+     * The problem of an id given to a new collection, as PocketBase checks it: 1 to 100 word
+     * characters, and no collection's id already (nor, here, its name: a lookup by name or id
+     * could not tell the two apart).
+     */
+    private FieldError idError(String id) {
+        if (id.length() > 100) {
+            return new FieldError("validation_length_out_of_range", "The length must be between 1 and 100.");
+        }
+        if (!NAME.matcher(id).matches()) {
+            return new FieldError("validation_match_invalid", "Must be in a valid format.");
+        }
+        if (schema.find(id).isPresent()) {
+            return new FieldError("validation_invalid_or_existing_id", "The model id is invalid or already exists.");
+        }
+        return null;
     }
 
     private static Collection withId(Collection c, String id) {
@@ -151,10 +170,9 @@ final class CollectionBuilder {
         });
     }
 
-    private Collection build(Collection base, JsonNode body, boolean creating) {
+    private Collection build(Collection base, JsonNode body, boolean creating, Map<String, Object> errors) {
         String verb = creating ? "create" : "update";
         checkTypes(body, false);
-        Map<String, Object> errors = new LinkedHashMap<>();
         String name = body.has("name") ? Fields.text(body, "name") : base.name();
         String type = body.has("type") ? Fields.text(body, "type") : base.type();
         if (!creating && !type.equals(base.type())) {

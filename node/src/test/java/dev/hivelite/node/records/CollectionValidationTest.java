@@ -132,6 +132,26 @@ class CollectionValidationTest {
     }
 
     @Test
+    void anIdGivenToANewCollectionFollowsPocketBasesIdRules() throws Exception {
+        assertEquals("my_notes_1", call("POST", "/api/collections", "{\"id\":\"my_notes_1\",\"name\":\"id_given\"}", 200)
+                .get("id").asText());
+        Map<String, String> refused = Map.of(
+                "bad-id", "validation_match_invalid",
+                "with space", "validation_match_invalid",
+                "x".repeat(101), "validation_length_out_of_range",
+                "my_notes_1", "validation_invalid_or_existing_id",
+                "pbc_3142635823", "validation_invalid_or_existing_id");
+        for (Map.Entry<String, String> r : refused.entrySet()) {
+            JsonNode body = call("POST", "/api/collections", "{\"id\":\"" + r.getKey() + "\",\"name\":\"id_refused\"}", 400);
+            assertEquals(r.getValue(), body.at("/data/id/code").asText(), r.getKey());
+        }
+        JsonNode both = call("POST", "/api/collections", "{\"id\":\"bad-id\",\"name\":\"bad name\"}", 400);
+        assertEquals("validation_match_invalid", both.at("/data/name/code").asText(), "reported together, " + both);
+        assertEquals(100, call("POST", "/api/collections", "{\"id\":\"" + "y".repeat(100) + "\",\"name\":\"id_long\"}", 200)
+                .get("id").asText().length());
+    }
+
+    @Test
     void aCollectionMarkedSystemAtCreateKeepsItsNameAndFlagAndCannotBeDeleted() throws Exception {
         assertTrue(call("POST", "/api/collections", "{\"name\":\"sys_notes\",\"system\":true}", 200).get("system").asBoolean());
         assertEquals("validation_collection_system_name_change",
