@@ -221,8 +221,12 @@ final class CollectionBuilder {
                 }
             }
             rules = new Collection.Rules(rules.list(), rules.view(), null, null, null);
+        } else {
+            Map<String, FieldError> badIndex = CollectionIndexes.check(indexes, creating ? "" : base.name(), name, objects);
+            if (!badIndex.isEmpty()) {
+                errors.put("indexes", badIndex);
+            }
         }
-        checkIndexes(indexes, errors);
         String now = Dates.format(clock.instant());
         Collection built = new Collection(base.id(), name, base.type(), system, fields, indexes, rules, options,
                 creating ? now : base.created(), now);
@@ -407,22 +411,6 @@ final class CollectionBuilder {
         }
         JsonNode v = body.get(key);
         return v.isNull() ? null : v.asText();
-    }
-
-    private static void checkIndexes(List<String> indexes, Map<String, Object> errors) {
-        Map<String, Object> bad = new LinkedHashMap<>();
-        Set<String> names = new HashSet<>();
-        for (int i = 0; i < indexes.size(); i++) {
-            var m = INDEX.matcher(indexes.get(i));
-            if (!m.matches() || indexes.get(i).indexOf(';') >= 0 && !indexes.get(i).trim().endsWith(";")) {
-                bad.put(Integer.toString(i), new FieldError("validation_invalid_index_expression", "Invalid CREATE INDEX expression."));
-            } else if (!names.add(m.group(2).toLowerCase(Locale.ROOT))) {
-                bad.put(Integer.toString(i), new FieldError("validation_duplicated_index_name", "The index name already exists."));
-            }
-        }
-        if (!bad.isEmpty()) {
-            errors.put("indexes", bad);
-        }
     }
 
     /** Compiles every rule against the schema as it will be: a rule that cannot compile is refused now. */

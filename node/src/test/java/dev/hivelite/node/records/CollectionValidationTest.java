@@ -152,6 +152,33 @@ class CollectionValidationTest {
     }
 
     @Test
+    void indexNamesAreOnePerFileAndAnIndexDefinitionIsNeverRepeated() throws Exception {
+        String fields = "\"fields\":[{\"name\":\"a\",\"type\":\"text\"},{\"name\":\"b\",\"type\":\"text\"}]";
+        call("POST", "/api/collections", "{\"name\":\"indexed_one\"," + fields
+                + ",\"indexes\":[\"CREATE INDEX idx_shared ON indexed_one (a)\"]}", 200);
+        JsonNode taken = call("POST", "/api/collections", "{\"name\":\"indexed_two\"," + fields
+                + ",\"indexes\":[\"CREATE INDEX idx_own ON x (b)\",\"CREATE INDEX IDX_SHARED ON x (a)\"]}", 400);
+        assertEquals("validation_existing_index_name", taken.at("/data/indexes/1/code").asText(), taken.toString());
+        assertTrue(taken.at("/data/indexes/1/message").asText().contains("indexed_one"), taken.toString());
+
+        JsonNode twice = call("POST", "/api/collections", "{\"name\":\"indexed_two\"," + fields
+                + ",\"indexes\":[\"CREATE INDEX idx_x ON x (a)\",\"CREATE UNIQUE INDEX Idx_X ON x (b)\"]}", 400);
+        assertEquals("validation_duplicated_index_name", twice.at("/data/indexes/1/code").asText(), twice.toString());
+
+        JsonNode repeated = call("POST", "/api/collections", "{\"name\":\"indexed_two\"," + fields
+                + ",\"indexes\":[\"CREATE INDEX idx_p ON x (a, b)\",\"CREATE INDEX idx_q ON `x` (`a`,  \\\"b\\\")\","
+                + "\"bad\"]}", 400);
+        assertEquals("validation_duplicated_index_definition", repeated.at("/data/indexes/1/code").asText(), repeated.toString());
+        assertEquals(1, repeated.at("/data/indexes").size(), "the first problem only, as PocketBase reports it");
+
+        call("POST", "/api/collections", "{\"name\":\"indexed_two\"," + fields
+                + ",\"indexes\":[\"CREATE INDEX idx_p ON x (a, b)\",\"CREATE UNIQUE INDEX idx_q ON x (a, b)\","
+                + "\"CREATE INDEX idx_r ON x (a DESC, b)\",\"CREATE INDEX idx_s ON x (a, b) WHERE a != ''\"]}", 200);
+        call("PATCH", "/api/collections/indexed_one", "{\"name\":\"indexed_renamed\",\"indexes\":"
+                + "[\"CREATE INDEX idx_shared ON indexed_renamed (a)\"]}", 200); // its own index keeps its name
+    }
+
+    @Test
     void aCollectionMarkedSystemAtCreateKeepsItsNameAndFlagAndCannotBeDeleted() throws Exception {
         assertTrue(call("POST", "/api/collections", "{\"name\":\"sys_notes\",\"system\":true}", 200).get("system").asBoolean());
         assertEquals("validation_collection_system_name_change",
