@@ -227,6 +227,9 @@ final class CollectionBuilder {
                 errors.put("indexes", badIndex);
             }
         }
+        if (!creating && base.system()) {
+            errors.putAll(systemRuleChanges(base, body));
+        }
         String now = Dates.format(clock.instant());
         Collection built = new Collection(base.id(), name, base.type(), system, fields, indexes, rules, options,
                 creating ? now : base.created(), now);
@@ -403,6 +406,41 @@ final class CollectionBuilder {
             }
         });
         return out;
+    }
+
+    /**
+     * The rules a change of a system collection would alter, each refused as PocketBase refuses it:
+     * the five API rules and, of an auth collection, its auth and manage rules and, while MFA is on,
+     * the MFA rule.
+     */
+    static Map<String, Object> systemRuleChanges(Collection original, JsonNode body) {
+        Map<String, Object> errors = new LinkedHashMap<>();
+        String[] current = {original.rules().list(), original.rules().view(), original.rules().create(),
+                original.rules().update(), original.rules().delete()};
+        for (int i = 0; i < RULES.size(); i++) {
+            if (!java.util.Objects.equals(rule(body, RULES.get(i), current[i]), current[i])) {
+                errors.put(RULES.get(i), systemRuleChange());
+            }
+        }
+        if (original.isAuth()) {
+            if (!java.util.Objects.equals(rule(body, "authRule", original.authRule()), original.authRule())) {
+                errors.put("authRule", systemRuleChange());
+            }
+            if (!java.util.Objects.equals(rule(body, "manageRule", original.manageRule()), original.manageRule())) {
+                errors.put("manageRule", systemRuleChange());
+            }
+            JsonNode mfa = body.get("mfa") == null ? original.option("mfa") : merged(original.option("mfa"), body.get("mfa"));
+            String mfaRule = Fields.text(mfa, "rule");
+            if (mfa.path("enabled").asBoolean(false) && !mfaRule.isEmpty()
+                    && !mfaRule.equals(original.option("mfa.rule").asText(""))) {
+                errors.put("mfa", Map.of("rule", systemRuleChange()));
+            }
+        }
+        return errors;
+    }
+
+    private static FieldError systemRuleChange() {
+        return new FieldError("validation_collection_system_rule_change", "System collection API rule cannot be changed.");
     }
 
     private static String rule(JsonNode body, String key, String current) {

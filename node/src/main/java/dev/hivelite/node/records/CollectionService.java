@@ -129,6 +129,10 @@ public final class CollectionService implements HttpService {
                 Schema fresh = new Schema(CollectionStore.load(c));
                 Collection current = fresh.find(key).orElseThrow(ApiException::notFound);
                 if (Scaffolds.isSuperusers(current)) {
+                    Map<String, Object> ruleChanges = CollectionBuilder.systemRuleChanges(current, body);
+                    if (!ruleChanges.isEmpty()) {
+                        throw CollectionBuilder.failed("update", ruleChanges);
+                    }
                     throw new ApiException.BadRequest("The _superusers collection is managed by the platform (/api/superusers).");
                 }
                 Collection built = new CollectionBuilder(fresh, DatabaseObjects.read(c), clock).update(current, body);

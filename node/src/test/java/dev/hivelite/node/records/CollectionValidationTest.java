@@ -185,10 +185,36 @@ class CollectionValidationTest {
                 call("PATCH", "/api/collections/sys_notes", "{\"name\":\"renamed\"}", 400).at("/data/name/code").asText());
         assertEquals("validation_collection_system_flag_change",
                 call("PATCH", "/api/collections/sys_notes", "{\"system\":false}", 400).at("/data/system/code").asText());
-        call("PATCH", "/api/collections/sys_notes", "{\"system\":true,\"listRule\":\"\"}", 200);
+        call("PATCH", "/api/collections/sys_notes", "{\"system\":true,\"listRule\":null}", 200);
         call("DELETE", "/api/collections/sys_notes", null, 400);
         assertFalse(call("POST", "/api/collections", "{\"name\":\"plain_notes\"}", 200).get("system").asBoolean());
         call("PATCH", "/api/collections/plain_notes", "{\"system\":true}", 400);
+    }
+
+    @Test
+    void aSystemCollectionKeepsItsRules() throws Exception {
+        call("POST", "/api/collections", "{\"name\":\"sys_rules\",\"system\":true,\"listRule\":\"\",\"viewRule\":null}", 200);
+        for (String change : List.of("listRule\":null", "listRule\":\"id != ''\"", "viewRule\":\"\"", "createRule\":\"\"",
+                "updateRule\":\"id = ''\"", "deleteRule\":\"\"")) {
+            String key = change.substring(0, change.indexOf('"'));
+            JsonNode refused = call("PATCH", "/api/collections/sys_rules", "{\"" + change + "}", 400);
+            assertEquals("validation_collection_system_rule_change", refused.at("/data/" + key + "/code").asText(),
+                    refused.toString());
+        }
+        call("PATCH", "/api/collections/sys_rules", "{\"listRule\":\"\",\"viewRule\":null,\"fields\":[{\"name\":\"n\","
+                + "\"type\":\"text\"}]}", 200);
+
+        call("POST", "/api/collections", "{\"name\":\"sys_users\",\"type\":\"auth\",\"system\":true}", 200);
+        assertEquals("validation_collection_system_rule_change", call("PATCH", "/api/collections/sys_users",
+                "{\"authRule\":\"verified = true\"}", 400).at("/data/authRule/code").asText());
+        assertEquals("validation_collection_system_rule_change", call("PATCH", "/api/collections/sys_users",
+                "{\"manageRule\":\"id != ''\"}", 400).at("/data/manageRule/code").asText());
+        assertEquals("validation_collection_system_rule_change", call("PATCH", "/api/collections/sys_users",
+                "{\"mfa\":{\"enabled\":true,\"rule\":\"verified = true\"},\"otp\":{\"enabled\":true}}", 400)
+                .at("/data/mfa/rule/code").asText());
+
+        assertEquals("validation_collection_system_rule_change", call("PATCH", "/api/collections/_superusers",
+                "{\"listRule\":\"\"}", 400).at("/data/listRule/code").asText());
     }
 
     @Test
