@@ -23,7 +23,6 @@ import dev.hivelite.node.auth.PasswordHasher;
 import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.common.ApiException.FieldError;
 import dev.hivelite.node.common.Bodies;
-import dev.hivelite.node.common.Ids;
 import dev.hivelite.node.common.Principal;
 
 /**
@@ -172,7 +171,7 @@ final class AccountMails {
                         () -> ApiException.invalid("token", "validation_invalid_token", "Invalid or expired password reset token."));
                 Map<String, Object> set = new LinkedHashMap<>();
                 set.put("password", PasswordHasher.hash(password));
-                set.put("tokenKey", Ids.secret(50));
+                set.put("tokenKey", RecordWriter.newTokenKey(c));
                 if (email != null && email.equalsIgnoreCase((String) r.get("email"))) {
                     set.put("verified", 1);
                 }
@@ -260,7 +259,7 @@ final class AccountMails {
                 Map<String, Object> set = new LinkedHashMap<>();
                 set.put("email", newEmail);
                 set.put("verified", 1);
-                set.put("tokenKey", Ids.secret(50));
+                set.put("tokenKey", RecordWriter.newTokenKey(c));
                 try {
                     setColumns(conn, c, id, set);
                 } catch (SQLException e) {

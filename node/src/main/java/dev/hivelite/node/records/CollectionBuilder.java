@@ -196,14 +196,15 @@ final class CollectionBuilder {
         ObjectNode options = base.options().deepCopy();
         body.fields().forEachRemaining(e -> {
             if (base.isAuth() && AUTH_OPTIONS.contains(e.getKey())) {
-                AuthOptions.check(e.getKey(), e.getValue());
-                options.set(e.getKey(), merged(options.get(e.getKey()), e.getValue()));
+                options.set(e.getKey(), merged(options.get(e.getKey()), AuthOptions.check(e.getKey(), e.getValue())));
             } else if (base.isView() && "viewQuery".equals(e.getKey())) {
                 options.set(e.getKey(), e.getValue());
             }
         });
         if (base.isAuth()) {
             indexes = Scaffolds.withAuthIndexes(base.id(), name, indexes);
+            unsetMissingMappedFields(options, fields);
+            errors.putAll(AuthOptionChecks.check(options, fields, indexes));
         }
         Collection.Rules rules = new Collection.Rules(rule(body, "listRule", base.rules().list()),
                 rule(body, "viewRule", base.rules().view()), rule(body, "createRule", base.rules().create()),
@@ -300,11 +301,14 @@ final class CollectionBuilder {
                 perField.put(key, Map.of("type", new FieldError("validation_invalid_type", "Must be an object.")));
                 continue;
             }
-            ObjectNode def = ((ObjectNode) raw).deepCopy();
+            String submittedId = Fields.text(raw, "id");
             Field existing = base.fields().stream()
-                    .filter(f -> !Fields.text(def, "id").isEmpty() ? f.id().equals(Fields.text(def, "id"))
-                            : f.name().equals(Fields.text(def, "name")))
+                    .filter(f -> !submittedId.isEmpty() ? f.id().equals(submittedId) : f.name().equals(Fields.text(raw, "name")))
                     .findFirst().orElse(null);
+            // The options of the system tokenKey a change leaves out stay as they are.
+            boolean tokenKey = existing != null && base.isAuth() && "tokenKey".equals(existing.name())
+                    && "tokenKey".equals(Fields.text(raw, "name"));
+            ObjectNode def = tokenKey ? (ObjectNode) merged(Fields.toJson(existing), raw) : ((ObjectNode) raw).deepCopy();
             if (existing != null) {
                 def.put("id", existing.id());
                 if (!def.has("type")) {
@@ -408,6 +412,18 @@ final class CollectionBuilder {
         return out;
     }
 
+    /** OAuth2 mapped fields naming no field of the collection are emptied, as PocketBase does on save. */
+    private static void unsetMissingMappedFields(ObjectNode options, List<Field> fields) {
+        if (options.path("oauth2").path("mappedFields") instanceof ObjectNode mapped) {
+            mapped.properties().forEach(e -> {
+                String target = e.getValue().asText("");
+                if (!target.isEmpty() && fields.stream().noneMatch(f -> f.name().equals(target))) {
+                    e.setValue(com.fasterxml.jackson.databind.node.TextNode.valueOf(""));
+                }
+            });
+        }
+    }
+
     /**
      * The rules a change of a system collection would alter, each refused as PocketBase refuses it:
      * the five API rules and, of an auth collection, its auth and manage rules and, while MFA is on,
@@ -464,6 +480,13 @@ final class CollectionBuilder {
         if (built.isAuth()) {
             checkRule(future, built, "authRule", built.authRule(), errors);
             checkRule(future, built, "manageRule", built.manageRule(), errors);
+            if (built.option("mfa.enabled").asBoolean(false)) {
+                Map<String, Object> mfa = new LinkedHashMap<>();
+                checkRule(future, built, "rule", built.option("mfa.rule").asText(""), mfa);
+                if (!mfa.isEmpty()) {
+                    errors.put("mfa", mfa);
+                }
+            }
         }
     }
 

@@ -37,6 +37,8 @@ class CollectionValidationTest {
     static void start() throws Exception {
         worker = TestWorker.start(dataDir);
         su = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+        call("POST", "/api/collections", """
+                {"name":"ranged_users","type":"auth","fields":[{"name":"handle","type":"text"}]}""", 200);
     }
 
     @AfterAll
@@ -270,6 +272,134 @@ class CollectionValidationTest {
         JsonNode kept = call("GET", "/api/collections/typed_users", null, 200);
         assertEquals(604800, kept.at("/authToken/duration").asInt(), "nothing refused was stored");
         assertTrue(kept.at("/passwordAuth/enabled").asBoolean());
+    }
+
+    /** A change of an auth collection's settings refused, with its error at {@code data<pointer>}. */
+    record RefusedSetting(String change, String pointer, String code) {
+        @Override
+        public String toString() {
+            return change;
+        }
+    }
+
+    static Stream<RefusedSetting> refusedSettings() {
+        return Stream.of(
+                new RefusedSetting("{\"authToken\":{\"duration\":0}}", "/authToken/duration", "validation_required"),
+                new RefusedSetting("{\"authToken\":{\"duration\":9}}", "/authToken/duration",
+                        "validation_min_greater_equal_than_required"),
+                new RefusedSetting("{\"verificationToken\":{\"duration\":94670857}}", "/verificationToken/duration",
+                        "validation_max_less_equal_than_required"),
+                new RefusedSetting("{\"otp\":{\"enabled\":true,\"duration\":86401}}", "/otp/duration",
+                        "validation_max_less_equal_than_required"),
+                new RefusedSetting("{\"otp\":{\"enabled\":true,\"length\":3}}", "/otp/length",
+                        "validation_min_greater_equal_than_required"),
+                new RefusedSetting("{\"otp\":{\"emailTemplate\":{\"body\":\"\"}}}", "/otp/emailTemplate/body",
+                        "validation_required"),
+                new RefusedSetting("{\"mfa\":{\"enabled\":true,\"duration\":5},\"otp\":{\"enabled\":true}}", "/mfa/duration",
+                        "validation_min_greater_equal_than_required"),
+                new RefusedSetting("{\"mfa\":{\"enabled\":true}}", "/mfa/enabled", "validation_mfa_not_enough_auths"),
+                new RefusedSetting("{\"mfa\":{\"enabled\":true,\"rule\":\"nope ~~ 1\"},\"otp\":{\"enabled\":true}}",
+                        "/mfa/rule", "validation_invalid_rule"),
+                new RefusedSetting("{\"verificationTemplate\":{\"subject\":\"\"}}", "/verificationTemplate/subject",
+                        "validation_required"),
+                new RefusedSetting("{\"authAlert\":{\"emailTemplate\":{\"subject\":\"\"}}}",
+                        "/authAlert/emailTemplate/subject", "validation_required"),
+                new RefusedSetting("{\"manageRule\":\"\"}", "/manageRule", "validation_nil_or_not_empty_required"),
+                new RefusedSetting("{\"passwordAuth\":{\"identityFields\":[]}}", "/passwordAuth/identityFields",
+                        "validation_required"),
+                new RefusedSetting("{\"passwordAuth\":{\"identityFields\":[\"email\",\"nickname\"]}}",
+                        "/passwordAuth/identityFields", "validation_missing_field"),
+                new RefusedSetting("{\"passwordAuth\":{\"identityFields\":[\"handle\"]}}", "/passwordAuth/identityFields",
+                        "validation_missing_unique_constraint"),
+                new RefusedSetting("{\"oauth2\":{\"enabled\":true,\"providers\":[{\"name\":\"nope\",\"clientId\":\"c\","
+                        + "\"clientSecret\":\"s\"}]}}", "/oauth2/providers/0/name", "validation_missing_provider"),
+                new RefusedSetting("{\"oauth2\":{\"enabled\":true,\"providers\":[{\"name\":\"github\",\"clientSecret\":\"s\"}]}}",
+                        "/oauth2/providers/0/clientId", "validation_required"),
+                new RefusedSetting("{\"oauth2\":{\"enabled\":true,\"providers\":[{\"name\":\"oidc\",\"clientId\":\"c\","
+                        + "\"clientSecret\":\"s\",\"authURL\":\"not a url\"}]}}", "/oauth2/providers/0/authURL", "validation_is_url"),
+                new RefusedSetting("{\"oauth2\":{\"enabled\":true,\"providers\":[{\"name\":\"github\",\"clientId\":\"c\","
+                        + "\"clientSecret\":\"s\"},{\"name\":\"github\"}]}}", "/oauth2/providers/1/name",
+                        "validation_duplicated_provider"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusedSettings")
+    void authSettingsOutOfTheirRangesAreFieldErrors(RefusedSetting r) throws Exception {
+        JsonNode body = call("PATCH", "/api/collections/ranged_users", r.change(), 400);
+        assertEquals(r.code(), body.at("/data" + r.pointer() + "/code").asText(), body.toString());
+    }
+
+    @Test
+    void authSettingsWithinTheirRangesAreKept() throws Exception {
+        JsonNode kept = call("PATCH", "/api/collections/ranged_users", """
+                {"authToken":{"duration":94670856},"otp":{"enabled":false,"length":2,"duration":0},
+                 "passwordAuth":{"enabled":false,"identityFields":[]},
+                 "oauth2":{"enabled":false,"providers":[{"name":"nope"}],"mappedFields":{"name":"handle","avatarURL":"gone"}}}""",
+                200);
+        assertEquals(94670856, kept.at("/authToken/duration").asLong());
+        assertEquals("handle", kept.at("/oauth2/mappedFields/name").asText());
+        assertEquals("", kept.at("/oauth2/mappedFields/avatarURL").asText(), "a mapped field naming no field is emptied");
+        call("PATCH", "/api/collections/ranged_users", "{\"authToken\":{\"duration\":10.5}}", 400);
+        call("PATCH", "/api/collections/ranged_users", "{\"passwordAuth\":{\"enabled\":true,\"identityFields\":[\"email\"]}}",
+                200);
+    }
+
+    @Test
+    void anOAuth2ProviderHasExactlyPocketBasesKeysAndNeverShowsItsSecret() throws Exception {
+        JsonNode saved = call("PATCH", "/api/collections/ranged_users", """
+                {"oauth2":{"enabled":true,"providers":[{"name":"oidc","ClientID":"cid","clientSecret":"csecret",
+                 "AuthUrl":"https://id.example.com/auth","tokenURL":"https://id.example.com/token",
+                 "userinfourl":"https://id.example.com/me","scopes":"openid","pkce":false,"extra":{"a":1}}]}}""", 200);
+        JsonNode provider = saved.at("/oauth2/providers/0");
+        List<String> keys = new java.util.ArrayList<>();
+        provider.fieldNames().forEachRemaining(keys::add);
+        assertEquals(List.of("pkce", "name", "clientId", "authURL", "tokenURL", "userInfoURL", "displayName", "extra"), keys,
+                provider.toString());
+        assertEquals("cid", provider.get("clientId").asText());
+        assertEquals("https://id.example.com/auth", provider.get("authURL").asText());
+        assertEquals("https://id.example.com/me", provider.get("userInfoURL").asText());
+        assertFalse(provider.get("pkce").asBoolean());
+        assertEquals(1, provider.at("/extra/a").asInt());
+        JsonNode stored = call("POST", "/api/databases/main/query", "{\"sql\":\"SELECT options FROM _collections WHERE name = "
+                + "'ranged_users'\"}", 200);
+        assertTrue(stored.toString().contains("csecret"), "the secret is kept, not shown");
+        assertFalse(stored.toString().contains("scopes"), "keys PocketBase does not know are dropped");
+        call("PATCH", "/api/collections/ranged_users", "{\"oauth2\":{\"enabled\":false}}", 200);
+    }
+
+    @Test
+    void theTokenKeyKeepsTheOptionsAChangeLeavesOut() throws Exception {
+        call("POST", "/api/collections", "{\"name\":\"keyed_users\",\"type\":\"auth\"}", 200);
+        JsonNode changed = call("PATCH", "/api/collections/keyed_users", """
+                {"fields":[{"name":"tokenKey","type":"text","max":80,"hidden":false,"required":false}]}""", 200);
+        JsonNode tokenKey = fieldNamed(changed, "tokenKey");
+        assertEquals(80, tokenKey.get("max").asInt(), tokenKey.toString());
+        assertEquals(30, tokenKey.get("min").asInt(), "left out, kept: " + tokenKey);
+        assertEquals("[a-zA-Z0-9]{50}", tokenKey.get("autogeneratePattern").asText());
+        assertTrue(tokenKey.get("hidden").asBoolean() && tokenKey.get("required").asBoolean() && tokenKey.get("system").asBoolean());
+        JsonNode again = call("PATCH", "/api/collections/keyed_users", "{\"fields\":[{\"name\":\"nick\",\"type\":\"text\"}]}", 200);
+        assertEquals(80, fieldNamed(again, "tokenKey").get("max").asInt(), "a change leaving the field out keeps it");
+        call("POST", "/api/collections/keyed_users/records", "{\"email\":\"k@example.com\",\"password\":\"password-1\","
+                + "\"passwordConfirm\":\"password-1\"}", 200);
+
+        // A new tokenKey (a password change) is made by the field's own pattern, so it fits its lengths.
+        call("PATCH", "/api/collections/keyed_users", """
+                {"fields":[{"name":"tokenKey","type":"text","min":20,"max":20,"autogeneratePattern":"[a-z]{20}"}]}""", 200);
+        String id = call("POST", "/api/collections/keyed_users/records", "{\"email\":\"k2@example.com\",\"password\":"
+                + "\"password-1\",\"passwordConfirm\":\"password-1\"}", 200).get("id").asText();
+        call("PATCH", "/api/collections/keyed_users/records/" + id, "{\"password\":\"password-2\",\"passwordConfirm\":"
+                + "\"password-2\"}", 200);
+        worker.call("POST", "/api/collections/keyed_users/auth-with-password", "{\"identity\":\"k2@example.com\","
+                + "\"password\":\"password-2\"}", null, 200);
+    }
+
+    private static JsonNode fieldNamed(JsonNode collection, String name) {
+        for (JsonNode f : collection.get("fields")) {
+            if (f.get("name").asText().equals(name)) {
+                return f;
+            }
+        }
+        throw new AssertionError(name + " missing in " + collection);
     }
 
     @Test
