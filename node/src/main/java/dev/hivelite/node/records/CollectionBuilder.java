@@ -318,7 +318,7 @@ final class CollectionBuilder {
                     def.put("system", existing.common().system());
                 }
             }
-            Map<String, FieldError> fieldErrors = new LinkedHashMap<>();
+            Map<String, Object> fieldErrors = new LinkedHashMap<>();
             Field field = Fields.fromJson(def, fieldErrors);
             if (field != null && existing != null && !existing.type().equals(field.type())) {
                 perField.put(key, new FieldError("validation_field_type_change", "Field type cannot be changed."));

@@ -77,8 +77,21 @@ class CollectionValidationTest {
                         "validation_not_in_invalid"),
                 new Refused("a field name with _via_", "{\"name\":\"a_via_b\",\"type\":\"text\"}", "/1/name/code",
                         "validation_found_via"),
-                new Refused("thumbs that are not sizes", "{\"name\":\"f\",\"type\":\"file\",\"thumbs\":[\"0x0\",\"abc\"]}",
-                        "/1/thumbs/code", "validation_match_invalid"),
+                new Refused("a thumb of no size", "{\"name\":\"f\",\"type\":\"file\",\"thumbs\":[\"100x0\",\"0x0\",\"abc\"]}",
+                        "/1/thumbs/1/code", "validation_not_in_invalid"),
+                new Refused("a thumb that is no size", "{\"name\":\"f\",\"type\":\"file\",\"thumbs\":[\"100x0\",\"0x0\",\"abc\"]}",
+                        "/1/thumbs/2/code", "validation_match_invalid"),
+                new Refused("a negative maxSelect of a select", "{\"name\":\"s\",\"type\":\"select\",\"values\":[\"a\"],"
+                        + "\"maxSelect\":-1}", "/1/maxSelect/code", "validation_min_greater_equal_than_required"),
+                new Refused("a negative maxSelect of a relation", "{\"name\":\"r\",\"type\":\"relation\","
+                        + "\"collectionId\":\"_superusers\",\"maxSelect\":-3}", "/1/maxSelect/code",
+                        "validation_min_greater_equal_than_required"),
+                new Refused("a relation with a minimum and no maximum", "{\"name\":\"r\",\"type\":\"relation\","
+                        + "\"collectionId\":\"_superusers\",\"minSelect\":2}", "/1/maxSelect/code", "validation_required"),
+                new Refused("a negative maxSelect of a file field", "{\"name\":\"f\",\"type\":\"file\",\"maxSelect\":-2}",
+                        "/1/maxSelect/code", "validation_min_greater_equal_than_required"),
+                new Refused("a select of no values allowing two", "{\"name\":\"s\",\"type\":\"select\",\"values\":[],"
+                        + "\"maxSelect\":2}", "/1/maxSelect/code", "validation_max_less_equal_than_required"),
                 new Refused("an autodate set on neither create nor update",
                         "{\"name\":\"when\",\"type\":\"autodate\",\"onCreate\":false,\"onUpdate\":false}", "/1/onCreate/code",
                         "validation_required"),
