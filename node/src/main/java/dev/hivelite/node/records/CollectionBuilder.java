@@ -289,12 +289,15 @@ final class CollectionBuilder {
         Map<String, Object> perField = new LinkedHashMap<>();
         Set<String> ids = new HashSet<>();
         Set<String> names = new HashSet<>();
-        // Errors are keyed by the field's final position: PocketBase puts a missing id field first.
+        // Errors are keyed by the field's final position: PocketBase puts a missing id text field first.
         boolean idSent = false;
         for (JsonNode raw : submitted) {
-            idSent |= raw.isObject() && "id".equals(Fields.text(raw, "name"));
+            String type = Fields.text(raw, "type");
+            idSent |= raw.isObject() && "id".equals(Fields.text(raw, "name")) && ("text".equals(type) || type.isEmpty() && !creating);
         }
         int i = idSent || base.isView() ? 0 : 1;
+        String idKey = "0";
+        boolean otherPrimaryKey = false;
         for (JsonNode raw : submitted) {
             String key = Integer.toString(i++);
             if (!raw.isObject()) {
@@ -320,6 +323,19 @@ final class CollectionBuilder {
             }
             Map<String, Object> fieldErrors = new LinkedHashMap<>();
             Field field = Fields.fromJson(def, fieldErrors);
+            if (field != null && "id".equals(field.name())) {
+                if (!(field instanceof TextField)) {
+                    // PocketBase puts its own text id first: this one is a second "id".
+                    perField.put(key, Map.of("name", new FieldError("validation_duplicated_field_name",
+                            "Duplicated or invalid field name id.")));
+                    continue;
+                }
+                idKey = key;
+            }
+            if (field instanceof TextField t && t.primaryKey() && !"id".equals(t.name())) {
+                otherPrimaryKey = true;
+                fieldErrors.putAll(primaryKeyErrors(t));
+            }
             if (field != null && existing != null && !existing.type().equals(field.type())) {
                 perField.put(key, new FieldError("validation_field_type_change", "Field type cannot be changed."));
                 continue;
@@ -348,6 +364,17 @@ final class CollectionBuilder {
                 perField.put(key, new LinkedHashMap<>(fieldErrors));
             } else {
                 out.add(field);
+            }
+        }
+        if (otherPrimaryKey) {
+            Object idErrors = perField.get(idKey);
+            Map<String, Object> merged = new LinkedHashMap<>();
+            if (idErrors instanceof Map<?, ?> m) {
+                m.forEach((k, v) -> merged.put((String) k, v));
+            }
+            merged.put("primaryKey", compositePrimaryKey());
+            if (!(idErrors instanceof FieldError)) {
+                perField.put(idKey, merged);
             }
         }
         if (!creating) {
@@ -410,6 +437,32 @@ final class CollectionBuilder {
             }
         });
         return out;
+    }
+
+    /**
+     * A text field other than the id marked as primary key, refused as PocketBase refuses it: the key
+     * must be named id, there is one key only (SQLite would make them one composite key), and a key
+     * is shown, required and has a pattern.
+     */
+    private static Map<String, Object> primaryKeyErrors(TextField t) {
+        Map<String, Object> errors = new LinkedHashMap<>();
+        errors.put("name", new FieldError("validation_in_invalid", "The primary key must be named \"id\"."));
+        errors.put("primaryKey", compositePrimaryKey());
+        if (t.pattern().isEmpty()) {
+            errors.put("pattern", new FieldError("validation_required", "Cannot be blank."));
+        }
+        if (t.hidden()) {
+            errors.put("hidden", new FieldError("validation_empty", "Must be blank."));
+        }
+        if (!t.required()) {
+            errors.put("required", new FieldError("validation_required", "Cannot be blank."));
+        }
+        return errors;
+    }
+
+    private static FieldError compositePrimaryKey() {
+        return new FieldError("validation_unsupported_composite_pk",
+                "Composite PKs are not supported and the collection must have only 1 PK.");
     }
 
     /** OAuth2 mapped fields naming no field of the collection are emptied, as PocketBase does on save. */

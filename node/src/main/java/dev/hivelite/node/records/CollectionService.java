@@ -369,7 +369,7 @@ public final class CollectionService implements HttpService {
             Map<String, Object> out = new LinkedHashMap<>();
             for (String type : List.of(Collection.AUTH, Collection.BASE, Collection.VIEW)) {
                 ObjectNode json = Scaffolds.of(type, "", clock).toJson();
-                json.put("id", "");
+                json.put("id", "").put("created", "").put("updated", ""); // as PocketBase shows a collection never saved
                 if (Collection.AUTH.equals(type)) {
                     // The two unique indexes every auth collection gets, as PocketBase's scaffold shows them.
                     ArrayNode indexes = json.putArray("indexes");

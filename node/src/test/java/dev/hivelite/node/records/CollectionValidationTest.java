@@ -194,6 +194,45 @@ class CollectionValidationTest {
     }
 
     @Test
+    void aSecondPrimaryKeyOrAnIdThatIsNoTextIsRefusedOnTheField() throws Exception {
+        JsonNode composite = call("POST", "/api/collections", """
+                {"name":"keyed_twice","fields":[{"name":"code","type":"text","primaryKey":true,"hidden":true}]}""", 400);
+        assertEquals("validation_in_invalid", composite.at("/data/fields/1/name/code").asText(), composite.toString());
+        assertEquals("validation_unsupported_composite_pk", composite.at("/data/fields/1/primaryKey/code").asText());
+        assertEquals("validation_required", composite.at("/data/fields/1/pattern/code").asText());
+        assertEquals("validation_empty", composite.at("/data/fields/1/hidden/code").asText());
+        assertEquals("validation_required", composite.at("/data/fields/1/required/code").asText());
+        assertEquals("validation_unsupported_composite_pk", composite.at("/data/fields/0/primaryKey/code").asText(),
+                "the id is the other key");
+
+        JsonNode withId = call("POST", "/api/collections", """
+                {"name":"keyed_twice","fields":[{"name":"title","type":"text"},{"name":"id","type":"text","primaryKey":true},
+                 {"name":"code","type":"text","primaryKey":true,"required":true,"pattern":"^x"}]}""", 400);
+        assertEquals("validation_unsupported_composite_pk", withId.at("/data/fields/1/primaryKey/code").asText(), withId.toString());
+        assertEquals("validation_unsupported_composite_pk", withId.at("/data/fields/2/primaryKey/code").asText());
+
+        JsonNode numberId = call("POST", "/api/collections", """
+                {"name":"keyed_number","fields":[{"name":"id","type":"number"}]}""", 400);
+        assertEquals("validation_duplicated_field_name", numberId.at("/data/fields/1/name/code").asText(), numberId.toString());
+
+        call("POST", "/api/collections", "{\"name\":\"keyed_once\"}", 200);
+        JsonNode later = call("PATCH", "/api/collections/keyed_once", """
+                {"fields":[{"name":"code","type":"text","primaryKey":true,"required":true,"pattern":"^x"}]}""", 400);
+        assertEquals("validation_unsupported_composite_pk", later.at("/data/fields/1/primaryKey/code").asText(), later.toString());
+        assertEquals("validation_unsupported_composite_pk", later.at("/data/fields/0/primaryKey/code").asText());
+    }
+
+    @Test
+    void theScaffoldsHaveNoDates() throws Exception {
+        JsonNode scaffolds = call("GET", "/api/collections/meta/scaffolds", null, 200);
+        for (String type : List.of("auth", "base", "view")) {
+            assertEquals("", scaffolds.at("/" + type + "/created").asText("missing"), type);
+            assertEquals("", scaffolds.at("/" + type + "/updated").asText("missing"), type);
+            assertEquals("", scaffolds.at("/" + type + "/id").asText("missing"), type);
+        }
+    }
+
+    @Test
     void aCollectionMarkedSystemAtCreateKeepsItsNameAndFlagAndCannotBeDeleted() throws Exception {
         assertTrue(call("POST", "/api/collections", "{\"name\":\"sys_notes\",\"system\":true}", 200).get("system").asBoolean());
         assertEquals("validation_collection_system_name_change",
