@@ -33,11 +33,14 @@ public final class CollectionService implements HttpService {
 
     private final Scopes scopes;
     private final SchemaCache schemas;
+    /** Truncates as record deletes: files, tokens and events follow. */
+    private final RecordOperations records;
     private final Clock clock;
 
-    public CollectionService(Scopes scopes, SchemaCache schemas, Clock clock) {
+    public CollectionService(Scopes scopes, SchemaCache schemas, RecordOperations records, Clock clock) {
         this.scopes = scopes;
         this.schemas = schemas;
+        this.records = records;
         this.clock = clock;
     }
 
@@ -147,7 +150,7 @@ public final class CollectionService implements HttpService {
         try (Scopes.Scope scope = admin(req)) {
             requireWritable(scope);
             String key = req.path().pathParameters().get("collection");
-            scope.lease.db().write(c -> {
+            Collection deleted = scope.lease.db().write(c -> {
                 Schema fresh = new Schema(CollectionStore.load(c));
                 Collection current = fresh.find(key).orElseThrow(ApiException::notFound);
                 if (current.system()) {
@@ -155,10 +158,11 @@ public final class CollectionService implements HttpService {
                 }
                 return ddl("delete", () -> {
                     CollectionDdl.delete(c, current, fresh);
-                    return null;
+                    return current;
                 });
             });
             schemas.changed(scope.db.id());
+            RecordFiles.removeCollectionFolder(scope, deleted.id());
             res.status(Status.NO_CONTENT_204).send();
         }
     }
@@ -173,10 +177,7 @@ public final class CollectionService implements HttpService {
             if (collection.isView()) {
                 throw new ApiException.BadRequest("View collections cannot be truncated since they don't store their own records.");
             }
-            scope.lease.db().write(c -> {
-                RecordWriter.truncate(c, scope.schema, collection);
-                return null;
-            });
+            records.truncate(scope, collection);
             res.status(Status.NO_CONTENT_204).send();
         }
     }
@@ -205,7 +206,7 @@ public final class CollectionService implements HttpService {
                     }
                 }
             }
-            scope.lease.db().write(c -> {
+            java.util.Set<String> dropped = scope.lease.db().write(c -> {
                 List<String> kept = new ArrayList<>();
                 for (JsonNode def : list) {
                     Schema fresh = new Schema(CollectionStore.load(c));
@@ -254,10 +255,12 @@ public final class CollectionService implements HttpService {
                             throw importFailure(other, e);
                         }
                     }
+                    return doomed;
                 }
-                return null;
+                return java.util.Set.<String>of();
             });
             schemas.changed(scope.db.id());
+            dropped.forEach(id -> RecordFiles.removeCollectionFolder(scope, id));
             res.status(Status.NO_CONTENT_204).send();
         }
     }

@@ -468,23 +468,4 @@ final class RecordWriter {
         return collection.field("tokenKey").orElse(null) instanceof TextField t && !t.autogeneratePattern().isEmpty()
                 ? Autogenerate.fromPattern(t.autogeneratePattern()) : Ids.secret(50);
     }
-
-    /** Deletes every record of the collection, with the same cascade as single deletes. */
-    static void truncate(Connection c, Schema schema, Collection collection) throws SQLException {
-        RecordWriter writer = new RecordWriter(c, schema, Clock.systemUTC());
-        List<String> ids = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + RecordResolver.quote(collection.name()));
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                ids.add(rs.getString(1));
-            }
-        }
-        try {
-            for (String id : ids) {
-                writer.delete(collection, id, 0);
-            }
-        } catch (ApiException e) {
-            throw new ApiException.BadRequest("Failed to truncate collection (most likely due to required cascade delete record references).");
-        }
-    }
 }
