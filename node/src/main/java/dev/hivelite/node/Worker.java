@@ -199,7 +199,7 @@ public final class Worker implements AutoCloseable {
                 new ImportService(databases, databaseService, config.dataDir().resolve(".tmp").resolve("imports"),
                         config.importMax(), audit),
                 new AnalyticsService(directory, databases, analyticsStore, invalidations, pool::folder, clock),
-                analytics, new CollectionService(scopes, schemas, clock),
+                analytics, new CollectionService(scopes, schemas, recordOperations, clock),
                 new RecordService(scopes, recordOperations,
                         dev.hivelite.node.auth.SuperuserService.records(superusers, authenticator, audit), clock),
                 new RecordAuthService(scopes, userTokens, new SharedCounters(cluster, "hivelite.throttle.record-logins"),

@@ -58,6 +58,12 @@ public final class ForgettingCache<V> {
         entries.remove(key);
     }
 
+    /** Forgets every entry whose key starts with {@code prefix}. */
+    public void forgetStartingWith(String prefix) {
+        epoch.incrementAndGet();
+        entries.keySet().removeIf(key -> key.startsWith(prefix));
+    }
+
     public void forgetWhere(Predicate<V> predicate) {
         epoch.incrementAndGet();
         entries.values().removeIf(e -> predicate.test(e.value()));

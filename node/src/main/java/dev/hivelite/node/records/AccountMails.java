@@ -23,7 +23,6 @@ import dev.hivelite.node.auth.PasswordHasher;
 import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.common.ApiException.FieldError;
 import dev.hivelite.node.common.Bodies;
-import dev.hivelite.node.common.Ids;
 import dev.hivelite.node.common.Principal;
 
 /**
@@ -145,8 +144,8 @@ final class AccountMails {
                 Map<String, Object> set = new LinkedHashMap<>();
                 set.put("verified", 1);
                 if (newPassword) {
-                    set.put("password", PasswordHasher.hash(Ids.secret(30)));
-                    set.put("tokenKey", Ids.secret(50));
+                    set.put("password", PasswordHasher.hash(dev.hivelite.node.common.Ids.secret(30)));
+                    set.put("tokenKey", RecordWriter.newTokenKey(c));
                 }
                 setColumns(conn, c, id, set);
                 return newPassword;
@@ -199,7 +198,7 @@ final class AccountMails {
                         () -> new ApiException.BadRequest("Invalid or expired password reset token."));
                 Map<String, Object> set = new LinkedHashMap<>();
                 set.put("password", PasswordHasher.hash(password));
-                set.put("tokenKey", Ids.secret(50));
+                set.put("tokenKey", RecordWriter.newTokenKey(c));
                 // The reset mail reached the record's address if it has not changed since: that verifies it.
                 if (!Boolean.TRUE.equals(r.get("verified")) && email != null && email.equals(r.get("email"))) {
                     set.put("verified", 1);
@@ -308,7 +307,7 @@ final class AccountMails {
                 Map<String, Object> set = new LinkedHashMap<>();
                 set.put("email", newEmail);
                 set.put("verified", 1);
-                set.put("tokenKey", Ids.secret(50));
+                set.put("tokenKey", RecordWriter.newTokenKey(c));
                 try {
                     setColumns(conn, c, id, set);
                 } catch (SQLException e) {

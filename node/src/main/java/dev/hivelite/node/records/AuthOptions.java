@@ -1,19 +1,23 @@
 package dev.hivelite.node.records;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.hivelite.node.common.ApiException;
-import dev.hivelite.node.common.ApiException.FieldError;
+import dev.hivelite.node.common.Json;
 
 /**
- * The settings of an auth collection as PocketBase types them: a value of another JSON type cannot be
- * decoded into them (400, invalid formatting, as PocketBase answers), and token settings hold a
- * duration of at least 10 seconds and, when set, a secret of 30 to 255 characters.
+ * The settings of an auth collection as PocketBase types them: a value of another JSON type (or a
+ * fraction where a whole number goes) cannot be decoded into them (400, invalid formatting, as
+ * PocketBase answers), and an OAuth2 provider has exactly PocketBase's keys, matched ignoring case
+ * as Go decodes JSON. What the values may be is {@link AuthOptionChecks}' part.
  */
 final class AuthOptions {
 
@@ -43,16 +47,26 @@ final class AuthOptions {
     private AuthOptions() {
     }
 
-    /** Checks one submitted setting ({@code key} is a top-level key of the collection's body). */
-    static void check(String key, JsonNode value) {
+    /** PocketBase's keys of an OAuth2 provider, in the order it writes them. */
+    static final List<String> PROVIDER_KEYS = List.of("pkce", "name", "clientId", "clientSecret", "authURL", "tokenURL",
+            "userInfoURL", "displayName", "extra");
+
+    /**
+     * Checks the types of one submitted setting ({@code key} is a top-level key of the collection's
+     * body) and returns it as it will be merged: OAuth2 providers with PocketBase's keys only.
+     */
+    static JsonNode check(String key, JsonNode value) {
         boolean token = key.endsWith("Token");
         type(key, value);
         if (value == null || !value.isObject()) {
-            return;
+            return value;
         }
         value.fields().forEachRemaining(e -> {
             String path = (token ? "Token" : key) + "." + e.getKey();
             type(path, e.getValue());
+            if ("passwordAuth.identityFields".equals(path) || "oauth2.mappedFields".equals(path)) {
+                e.getValue().forEach(AuthOptions::text);
+            }
             if (e.getKey().endsWith("Template") || e.getKey().equals("emailTemplate")) {
                 e.getValue().fields().forEachRemaining(t -> {
                     if (!t.getValue().isTextual() && !t.getValue().isNull()) {
@@ -68,20 +82,52 @@ final class AuthOptions {
                 }
             });
         }
-        if (token) {
-            Map<String, FieldError> errors = new LinkedHashMap<>();
-            JsonNode duration = value.get("duration");
-            if (duration != null && !duration.isNull() && (!duration.canConvertToLong() || duration.asLong() < 10)) {
-                errors.put("duration", new FieldError("validation_min_greater_equal_than_required", "Must be no less than 10."));
+        if ("oauth2".equals(key) && value.path("providers").isArray()) {
+            ObjectNode out = ((ObjectNode) value).deepCopy();
+            ArrayNode providers = out.putArray("providers");
+            value.get("providers").forEach(p -> providers.add(provider(p, true)));
+            return out;
+        }
+        return value;
+    }
+
+    /**
+     * A provider as PocketBase decodes it: each known key matched ignoring case (the last one wins),
+     * the others dropped, every key present. Submitted ({@code strict}) values of the wrong type are
+     * refused; stored ones of the wrong type read as empty.
+     */
+    static ObjectNode provider(JsonNode p, boolean strict) {
+        if (!p.isObject()) {
+            if (strict) {
+                throw malformed();
             }
-            String secret = value.path("secret").asText("");
-            if (!secret.isEmpty() && (secret.length() < 30 || secret.length() > 255)) {
-                errors.put("secret", new FieldError("validation_length_out_of_range", "The length must be between 30 and 255."));
+            p = Json.mapper().createObjectNode();
+        }
+        Map<String, JsonNode> byKey = new LinkedHashMap<>();
+        p.fields().forEachRemaining(e -> PROVIDER_KEYS.stream().filter(k -> k.equalsIgnoreCase(e.getKey())).findFirst()
+                .ifPresent(k -> byKey.put(k, e.getValue())));
+        ObjectNode out = Json.mapper().createObjectNode();
+        for (String k : PROVIDER_KEYS) {
+            JsonNode v = byKey.get(k);
+            Set<JsonNodeType> allowed = "pkce".equals(k) ? BOOL : "extra".equals(k) ? OBJECT : TEXT;
+            boolean fits = v != null && allowed.contains(v.getNodeType());
+            if (v != null && !fits && strict) {
+                throw malformed();
             }
-            if (!errors.isEmpty()) {
-                throw ApiException.BadRequest.nested("An error occurred while validating the submitted data.",
-                        Map.of(key, errors));
+            if (fits && !v.isNull()) {
+                out.set(k, v);
+            } else if ("pkce".equals(k) || "extra".equals(k)) {
+                out.putNull(k);
+            } else {
+                out.put(k, "");
             }
+        }
+        return out;
+    }
+
+    private static void text(JsonNode value) {
+        if (!TEXT.contains(value.getNodeType())) {
+            throw malformed();
         }
     }
 
@@ -89,6 +135,9 @@ final class AuthOptions {
         Set<JsonNodeType> allowed = TYPES.get(path);
         if (allowed != null && value != null && !allowed.contains(value.getNodeType())) {
             throw malformed();
+        }
+        if (allowed == NUMBER && value != null && value.isNumber() && (!value.isIntegralNumber() || !value.canConvertToLong())) {
+            throw malformed(); // Go decodes neither a fraction nor more than 64 bits into a whole number
         }
     }
 

@@ -112,11 +112,14 @@ public record Collection(String id, String name, String type, boolean system, Li
         indexes.forEach(indexArray::add);
         out.put("created", created).put("updated", updated).put("system", system);
         out.setAll(options.deepCopy());
-        // As PocketBase: a provider's client secret and the token secrets are written, never shown.
-        for (JsonNode provider : out.path("oauth2").path("providers")) {
-            if (provider instanceof ObjectNode p) {
-                p.remove("clientSecret");
+        // As PocketBase: a provider's client secret and the token secrets are written, never shown; a
+        // provider shows PocketBase's keys only, whatever an older version stored.
+        if (out.path("oauth2") instanceof ObjectNode oauth2 && oauth2.path("providers").isArray()) {
+            ArrayNode providers = Json.mapper().createArrayNode();
+            for (JsonNode stored : oauth2.get("providers")) {
+                providers.add(AuthOptions.provider(stored, false).without("clientSecret"));
             }
+            oauth2.set("providers", providers);
         }
         out.fields().forEachRemaining(e -> {
             if (e.getKey().endsWith("Token") && e.getValue() instanceof ObjectNode token) {

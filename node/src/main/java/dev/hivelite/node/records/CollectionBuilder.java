@@ -38,10 +38,12 @@ final class CollectionBuilder {
             "fileToken", "verificationTemplate", "resetPasswordTemplate", "confirmEmailChangeTemplate");
 
     private final Schema schema;
+    private final DatabaseObjects objects;
     private final Clock clock;
 
-    CollectionBuilder(Schema schema, Clock clock) {
+    CollectionBuilder(Schema schema, DatabaseObjects objects, Clock clock) {
         this.schema = schema;
+        this.objects = objects;
         this.clock = clock;
     }
 
@@ -55,10 +57,11 @@ final class CollectionBuilder {
             throw failed("create", Map.of("type", new FieldError("validation_in_invalid", "Must be a valid value.")));
         }
         String id = Fields.text(body, "id");
+        Map<String, Object> errors = new LinkedHashMap<>();
         if (!id.isEmpty()) {
-            if (schema.find(id).isPresent()) {
-                throw failed("create", Map.of("id", new FieldError("validation_invalid_id",
-                        "The model id is invalid or already exists.")));
+            FieldError idError = idError(id);
+            if (idError != null) {
+                errors.put("id", idError);
             }
             scaffold = withId(scaffold, id);
         } else {
@@ -70,11 +73,29 @@ final class CollectionBuilder {
             }
             scaffold = withId(scaffold, candidate);
         }
-        return build(scaffold, body, true);
+        return build(scaffold, body, true, errors);
     }
 
     Collection update(Collection current, JsonNode body) {
-        return build(current, body, false);
+        return build(current, body, false, new LinkedHashMap<>());
+    }
+
+    /**
+     * The problem of an id given to a new collection, as PocketBase checks it: 1 to 100 word
+     * characters, and no collection's id already (nor, here, its name: a lookup by name or id
+     * could not tell the two apart).
+     */
+    private FieldError idError(String id) {
+        if (id.length() > 100) {
+            return new FieldError("validation_length_out_of_range", "The length must be between 1 and 100.");
+        }
+        if (!NAME.matcher(id).matches()) {
+            return new FieldError("validation_match_invalid", "Must be in a valid format.");
+        }
+        if (schema.find(id).isPresent()) {
+            return new FieldError("validation_invalid_or_existing_id", "The model id is invalid or already exists.");
+        }
+        return null;
     }
 
     private static Collection withId(Collection c, String id) {
@@ -149,26 +170,24 @@ final class CollectionBuilder {
         });
     }
 
-    private Collection build(Collection base, JsonNode body, boolean creating) {
+    private Collection build(Collection base, JsonNode body, boolean creating, Map<String, Object> errors) {
         String verb = creating ? "create" : "update";
         checkTypes(body, false);
-        Map<String, Object> errors = new LinkedHashMap<>();
         String name = body.has("name") ? Fields.text(body, "name") : base.name();
         String type = body.has("type") ? Fields.text(body, "type") : base.type();
         if (!creating && !type.equals(base.type())) {
             errors.put("type", new FieldError("validation_collection_type_change", "Collection type cannot be changed."));
         }
-        checkName(name, base, errors);
+        FieldError nameError = nameError(name, base, creating);
+        if (nameError != null) {
+            errors.put("name", nameError);
+        }
         // As PocketBase: a collection may be marked system when it is created, never after; a system
         // collection keeps its name and cannot be deleted.
         boolean system = creating ? body.path("system").asBoolean(false) : base.system();
         if (!creating && body.hasNonNull("system") && body.get("system").asBoolean() != base.system()) {
             errors.put("system", new FieldError("validation_collection_system_flag_change",
                     "System collection state cannot be changed."));
-        }
-        if (!creating && base.system() && !name.equals(base.name())) {
-            errors.put("name", new FieldError("validation_collection_system_name_change",
-                    "System collection name cannot be changed."));
         }
         List<Field> fields = body.has("fields") && !base.isView()
                 ? fields(base, body.get("fields"), creating, errors) : base.fields();
@@ -177,14 +196,15 @@ final class CollectionBuilder {
         ObjectNode options = base.options().deepCopy();
         body.fields().forEachRemaining(e -> {
             if (base.isAuth() && AUTH_OPTIONS.contains(e.getKey())) {
-                AuthOptions.check(e.getKey(), e.getValue());
-                options.set(e.getKey(), merged(options.get(e.getKey()), e.getValue()));
+                options.set(e.getKey(), merged(options.get(e.getKey()), AuthOptions.check(e.getKey(), e.getValue())));
             } else if (base.isView() && "viewQuery".equals(e.getKey())) {
                 options.set(e.getKey(), e.getValue());
             }
         });
         if (base.isAuth()) {
             indexes = Scaffolds.withAuthIndexes(base.id(), name, indexes);
+            unsetMissingMappedFields(options, fields);
+            errors.putAll(AuthOptionChecks.check(options, fields, indexes));
         }
         Collection.Rules rules = new Collection.Rules(rule(body, "listRule", base.rules().list()),
                 rule(body, "viewRule", base.rules().view()), rule(body, "createRule", base.rules().create()),
@@ -202,8 +222,15 @@ final class CollectionBuilder {
                 }
             }
             rules = new Collection.Rules(rules.list(), rules.view(), null, null, null);
+        } else {
+            Map<String, FieldError> badIndex = CollectionIndexes.check(indexes, creating ? "" : base.name(), name, objects);
+            if (!badIndex.isEmpty()) {
+                errors.put("indexes", badIndex);
+            }
         }
-        checkIndexes(indexes, errors);
+        if (!creating && base.system()) {
+            errors.putAll(systemRuleChanges(base, body));
+        }
         String now = Dates.format(clock.instant());
         Collection built = new Collection(base.id(), name, base.type(), system, fields, indexes, rules, options,
                 creating ? now : base.created(), now);
@@ -216,24 +243,40 @@ final class CollectionBuilder {
         return built;
     }
 
-    private void checkName(String name, Collection base, Map<String, Object> errors) {
+    /**
+     * The first problem of a collection name, in PocketBase's order: blank, too long, {@code _via_},
+     * format, a system collection's rename, then taken: by another collection's name (any case), by a
+     * collection's id, or by a table of the file that is no collection (the node's own tables among them).
+     */
+    private FieldError nameError(String name, Collection base, boolean creating) {
         if (name.isEmpty()) {
-            errors.put("name", new FieldError("validation_required", "Cannot be blank."));
-        } else if (name.length() > 255) {
-            errors.put("name", new FieldError("validation_length_out_of_range", "The length must be between 1 and 255."));
-        } else if (!NAME.matcher(name).matches()) {
-            errors.put("name", new FieldError("validation_match_invalid", "Must be in a valid format."));
-        } else if (name.startsWith("_") && !name.equalsIgnoreCase(base.name())) {
-            errors.put("name", new FieldError("validation_collection_name_invalid", "The name shouldn't match with an existing internal table."));
-        } else if (name.toLowerCase(Locale.ROOT).contains("_via_")) {
-            errors.put("name", new FieldError("validation_found_via", "The value cannot contain \"_via_\"."));
-        } else {
-            schema.find(name).filter(other -> !other.id().equals(base.id())).ifPresent(other ->
-                    errors.put("name", other.name().equalsIgnoreCase(name)
-                            ? new FieldError("validation_collection_name_exists", "Collection name must be unique (case insensitive).")
-                            : new FieldError("validation_collection_name_id_duplicate",
-                                    "The name must not match an existing collection id.")));
+            return new FieldError("validation_required", "Cannot be blank.");
         }
+        if (name.length() > 255) {
+            return new FieldError("validation_length_out_of_range", "The length must be between 1 and 255.");
+        }
+        if (name.toLowerCase(Locale.ROOT).contains("_via_")) {
+            return new FieldError("validation_found_via", "The value cannot contain \"_via_\".");
+        }
+        if (!NAME.matcher(name).matches()) {
+            return new FieldError("validation_match_invalid", "Must be in a valid format.");
+        }
+        if (!creating && base.system() && !name.equals(base.name())) {
+            return new FieldError("validation_collection_system_name_change", "System collection name cannot be changed.");
+        }
+        List<Collection> others = schema.collections().stream().filter(c -> !c.id().equals(base.id())).toList();
+        if (others.stream().anyMatch(c -> c.name().equalsIgnoreCase(name))) {
+            return new FieldError("validation_collection_name_exists", "Collection name must be unique (case insensitive).");
+        }
+        if (others.stream().anyMatch(c -> c.id().equals(name))) {
+            return new FieldError("validation_collection_name_id_duplicate", "The name must not match an existing collection id.");
+        }
+        boolean renamed = !name.equals(creating ? "" : base.name());
+        boolean aCollection = !creating && base.name().equalsIgnoreCase(name);
+        if (renamed && !aCollection && objects.isTable(name)) {
+            return new FieldError("validation_collection_name_invalid", "The name shouldn't match with an existing internal table.");
+        }
+        return null;
     }
 
     /** The submitted list replaces the current one; a field is matched to its current self by id, else by name. */
@@ -246,23 +289,29 @@ final class CollectionBuilder {
         Map<String, Object> perField = new LinkedHashMap<>();
         Set<String> ids = new HashSet<>();
         Set<String> names = new HashSet<>();
-        // Errors are keyed by the field's final position: PocketBase puts a missing id field first.
+        // Errors are keyed by the field's final position: PocketBase puts a missing id text field first.
         boolean idSent = false;
         for (JsonNode raw : submitted) {
-            idSent |= raw.isObject() && "id".equals(Fields.text(raw, "name"));
+            String type = Fields.text(raw, "type");
+            idSent |= raw.isObject() && "id".equals(Fields.text(raw, "name")) && ("text".equals(type) || type.isEmpty() && !creating);
         }
         int i = idSent || base.isView() ? 0 : 1;
+        String idKey = "0";
+        boolean otherPrimaryKey = false;
         for (JsonNode raw : submitted) {
             String key = Integer.toString(i++);
             if (!raw.isObject()) {
                 perField.put(key, Map.of("type", new FieldError("validation_invalid_type", "Must be an object.")));
                 continue;
             }
-            ObjectNode def = ((ObjectNode) raw).deepCopy();
+            String submittedId = Fields.text(raw, "id");
             Field existing = base.fields().stream()
-                    .filter(f -> !Fields.text(def, "id").isEmpty() ? f.id().equals(Fields.text(def, "id"))
-                            : f.name().equals(Fields.text(def, "name")))
+                    .filter(f -> !submittedId.isEmpty() ? f.id().equals(submittedId) : f.name().equals(Fields.text(raw, "name")))
                     .findFirst().orElse(null);
+            // The options of the system tokenKey a change leaves out stay as they are.
+            boolean tokenKey = existing != null && base.isAuth() && "tokenKey".equals(existing.name())
+                    && "tokenKey".equals(Fields.text(raw, "name"));
+            ObjectNode def = tokenKey ? (ObjectNode) merged(Fields.toJson(existing), raw) : ((ObjectNode) raw).deepCopy();
             if (existing != null) {
                 def.put("id", existing.id());
                 if (!def.has("type")) {
@@ -272,8 +321,21 @@ final class CollectionBuilder {
                     def.put("system", existing.common().system());
                 }
             }
-            Map<String, FieldError> fieldErrors = new LinkedHashMap<>();
+            Map<String, Object> fieldErrors = new LinkedHashMap<>();
             Field field = Fields.fromJson(def, fieldErrors);
+            if (field != null && "id".equals(field.name())) {
+                if (!(field instanceof TextField)) {
+                    // PocketBase puts its own text id first: this one is a second "id".
+                    perField.put(key, Map.of("name", new FieldError("validation_duplicated_field_name",
+                            "Duplicated or invalid field name id.")));
+                    continue;
+                }
+                idKey = key;
+            }
+            if (field instanceof TextField t && t.primaryKey() && !"id".equals(t.name())) {
+                otherPrimaryKey = true;
+                fieldErrors.putAll(primaryKeyErrors(t));
+            }
             if (field != null && existing != null && !existing.type().equals(field.type())) {
                 perField.put(key, new FieldError("validation_field_type_change", "Field type cannot be changed."));
                 continue;
@@ -302,6 +364,17 @@ final class CollectionBuilder {
                 perField.put(key, new LinkedHashMap<>(fieldErrors));
             } else {
                 out.add(field);
+            }
+        }
+        if (otherPrimaryKey) {
+            Object idErrors = perField.get(idKey);
+            Map<String, Object> merged = new LinkedHashMap<>();
+            if (idErrors instanceof Map<?, ?> m) {
+                m.forEach((k, v) -> merged.put((String) k, v));
+            }
+            merged.put("primaryKey", compositePrimaryKey());
+            if (!(idErrors instanceof FieldError)) {
+                perField.put(idKey, merged);
             }
         }
         if (!creating) {
@@ -366,28 +439,85 @@ final class CollectionBuilder {
         return out;
     }
 
+    /**
+     * A text field other than the id marked as primary key, refused as PocketBase refuses it: the key
+     * must be named id, there is one key only (SQLite would make them one composite key), and a key
+     * is shown, required and has a pattern.
+     */
+    private static Map<String, Object> primaryKeyErrors(TextField t) {
+        Map<String, Object> errors = new LinkedHashMap<>();
+        errors.put("name", new FieldError("validation_in_invalid", "The primary key must be named \"id\"."));
+        errors.put("primaryKey", compositePrimaryKey());
+        if (t.pattern().isEmpty()) {
+            errors.put("pattern", new FieldError("validation_required", "Cannot be blank."));
+        }
+        if (t.hidden()) {
+            errors.put("hidden", new FieldError("validation_empty", "Must be blank."));
+        }
+        if (!t.required()) {
+            errors.put("required", new FieldError("validation_required", "Cannot be blank."));
+        }
+        return errors;
+    }
+
+    private static FieldError compositePrimaryKey() {
+        return new FieldError("validation_unsupported_composite_pk",
+                "Composite PKs are not supported and the collection must have only 1 PK.");
+    }
+
+    /** OAuth2 mapped fields naming no field of the collection are emptied, as PocketBase does on save. */
+    private static void unsetMissingMappedFields(ObjectNode options, List<Field> fields) {
+        if (options.path("oauth2").path("mappedFields") instanceof ObjectNode mapped) {
+            mapped.properties().forEach(e -> {
+                String target = e.getValue().asText("");
+                if (!target.isEmpty() && fields.stream().noneMatch(f -> f.name().equals(target))) {
+                    e.setValue(com.fasterxml.jackson.databind.node.TextNode.valueOf(""));
+                }
+            });
+        }
+    }
+
+    /**
+     * The rules a change of a system collection would alter, each refused as PocketBase refuses it:
+     * the five API rules and, of an auth collection, its auth and manage rules and, while MFA is on,
+     * the MFA rule.
+     */
+    static Map<String, Object> systemRuleChanges(Collection original, JsonNode body) {
+        Map<String, Object> errors = new LinkedHashMap<>();
+        String[] current = {original.rules().list(), original.rules().view(), original.rules().create(),
+                original.rules().update(), original.rules().delete()};
+        for (int i = 0; i < RULES.size(); i++) {
+            if (!java.util.Objects.equals(rule(body, RULES.get(i), current[i]), current[i])) {
+                errors.put(RULES.get(i), systemRuleChange());
+            }
+        }
+        if (original.isAuth()) {
+            if (!java.util.Objects.equals(rule(body, "authRule", original.authRule()), original.authRule())) {
+                errors.put("authRule", systemRuleChange());
+            }
+            if (!java.util.Objects.equals(rule(body, "manageRule", original.manageRule()), original.manageRule())) {
+                errors.put("manageRule", systemRuleChange());
+            }
+            JsonNode mfa = body.get("mfa") == null ? original.option("mfa") : merged(original.option("mfa"), body.get("mfa"));
+            String mfaRule = Fields.text(mfa, "rule");
+            if (mfa.path("enabled").asBoolean(false) && !mfaRule.isEmpty()
+                    && !mfaRule.equals(original.option("mfa.rule").asText(""))) {
+                errors.put("mfa", Map.of("rule", systemRuleChange()));
+            }
+        }
+        return errors;
+    }
+
+    private static FieldError systemRuleChange() {
+        return new FieldError("validation_collection_system_rule_change", "System collection API rule cannot be changed.");
+    }
+
     private static String rule(JsonNode body, String key, String current) {
         if (!body.has(key)) {
             return current;
         }
         JsonNode v = body.get(key);
         return v.isNull() ? null : v.asText();
-    }
-
-    private static void checkIndexes(List<String> indexes, Map<String, Object> errors) {
-        Map<String, Object> bad = new LinkedHashMap<>();
-        Set<String> names = new HashSet<>();
-        for (int i = 0; i < indexes.size(); i++) {
-            var m = INDEX.matcher(indexes.get(i));
-            if (!m.matches() || indexes.get(i).indexOf(';') >= 0 && !indexes.get(i).trim().endsWith(";")) {
-                bad.put(Integer.toString(i), new FieldError("validation_invalid_index_expression", "Invalid CREATE INDEX expression."));
-            } else if (!names.add(m.group(2).toLowerCase(Locale.ROOT))) {
-                bad.put(Integer.toString(i), new FieldError("validation_duplicated_index_name", "The index name already exists."));
-            }
-        }
-        if (!bad.isEmpty()) {
-            errors.put("indexes", bad);
-        }
     }
 
     /** Compiles every rule against the schema as it will be: a rule that cannot compile is refused now. */
@@ -403,6 +533,13 @@ final class CollectionBuilder {
         if (built.isAuth()) {
             checkRule(future, built, "authRule", built.authRule(), errors);
             checkRule(future, built, "manageRule", built.manageRule(), errors);
+            if (built.option("mfa.enabled").asBoolean(false)) {
+                Map<String, Object> mfa = new LinkedHashMap<>();
+                checkRule(future, built, "rule", built.option("mfa.rule").asText(""), mfa);
+                if (!mfa.isEmpty()) {
+                    errors.put("mfa", mfa);
+                }
+            }
         }
     }
 

@@ -22,6 +22,9 @@ import dev.hivelite.node.common.ApiException.FieldError;
  */
 final class CollectionDdl {
 
+    /** The name a rebuilt table has until it replaces the collection's table. */
+    static final String REBUILD_PREFIX = "_hl_new_";
+
     private CollectionDdl() {
     }
 
@@ -48,7 +51,7 @@ final class CollectionDdl {
             dropIndexes(c, old.name());
             if (!shape(old.fields()).equals(shape(neu.fields()))) {
                 rebuild(c, old, neu);
-            } else if (!old.name().equals(neu.name())) {
+            } else if (!old.name().equalsIgnoreCase(neu.name())) { // SQLite's names ignore case: the table stays
                 withLegacyAlter(c, () -> execute(c, "ALTER TABLE " + RecordResolver.quote(old.name()) + " RENAME TO "
                         + RecordResolver.quote(neu.name())));
             }
@@ -131,7 +134,7 @@ final class CollectionDdl {
     }
 
     private static void rebuild(Connection c, Collection old, Collection neu) throws SQLException {
-        String temp = RecordResolver.quote("_hl_new_" + neu.name());
+        String temp = RecordResolver.quote(REBUILD_PREFIX + neu.name());
         execute(c, "CREATE TABLE " + temp + " (" + columns(neu.fields()) + ")");
         List<String> targets = new ArrayList<>();
         List<String> sources = new ArrayList<>();

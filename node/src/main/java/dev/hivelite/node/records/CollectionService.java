@@ -33,11 +33,14 @@ public final class CollectionService implements HttpService {
 
     private final Scopes scopes;
     private final SchemaCache schemas;
+    /** Truncates as record deletes: files, tokens and events follow. */
+    private final RecordOperations records;
     private final Clock clock;
 
-    public CollectionService(Scopes scopes, SchemaCache schemas, Clock clock) {
+    public CollectionService(Scopes scopes, SchemaCache schemas, RecordOperations records, Clock clock) {
         this.scopes = scopes;
         this.schemas = schemas;
+        this.records = records;
         this.clock = clock;
     }
 
@@ -113,7 +116,7 @@ public final class CollectionService implements HttpService {
             Collection created = scope.lease.db().write(c -> {
                 SystemCollections.install(c);
                 Schema fresh = new Schema(CollectionStore.load(c));
-                Collection built = new CollectionBuilder(fresh, clock).create(body);
+                Collection built = new CollectionBuilder(fresh, DatabaseObjects.read(c), clock).create(body);
                 return ddl("create", () -> CollectionDdl.create(c, built));
             });
             schemas.changed(scope.db.id());
@@ -130,9 +133,13 @@ public final class CollectionService implements HttpService {
                 Schema fresh = new Schema(CollectionStore.load(c));
                 Collection current = fresh.find(key).orElseThrow(ApiException::notFound);
                 if (Scaffolds.isSuperusers(current)) {
+                    Map<String, Object> ruleChanges = CollectionBuilder.systemRuleChanges(current, body);
+                    if (!ruleChanges.isEmpty()) {
+                        throw CollectionBuilder.failed("update", ruleChanges);
+                    }
                     throw new ApiException.BadRequest("The _superusers collection is managed by the platform (/api/superusers).");
                 }
-                Collection built = new CollectionBuilder(fresh, clock).update(current, body);
+                Collection built = new CollectionBuilder(fresh, DatabaseObjects.read(c), clock).update(current, body);
                 return ddl("update", () -> CollectionDdl.update(c, current, built));
             });
             schemas.changed(scope.db.id());
@@ -144,7 +151,7 @@ public final class CollectionService implements HttpService {
         try (Scopes.Scope scope = admin(req)) {
             requireWritable(scope);
             String key = req.path().pathParameters().get("collection");
-            scope.lease.db().write(c -> {
+            Collection deleted = scope.lease.db().write(c -> {
                 Schema fresh = new Schema(CollectionStore.load(c));
                 Collection current = fresh.find(key).orElseThrow(ApiException::notFound);
                 if (current.system()) {
@@ -152,10 +159,11 @@ public final class CollectionService implements HttpService {
                 }
                 return ddl("delete", () -> {
                     CollectionDdl.delete(c, current, fresh);
-                    return null;
+                    return current;
                 });
             });
             schemas.changed(scope.db.id());
+            RecordFiles.removeCollectionFolder(scope, deleted.id());
             res.status(Status.NO_CONTENT_204).send();
         }
     }
@@ -170,10 +178,7 @@ public final class CollectionService implements HttpService {
             if (collection.isView()) {
                 throw new ApiException.BadRequest("View collections cannot be truncated since they don't store their own records.");
             }
-            scope.lease.db().write(c -> {
-                RecordWriter.truncate(c, scope.schema, collection);
-                return null;
-            });
+            records.truncate(scope, collection);
             res.status(Status.NO_CONTENT_204).send();
         }
     }
@@ -202,7 +207,7 @@ public final class CollectionService implements HttpService {
                     }
                 }
             }
-            scope.lease.db().write(c -> {
+            java.util.Set<String> dropped = scope.lease.db().write(c -> {
                 SystemCollections.install(c);
                 List<String> kept = new ArrayList<>();
                 for (JsonNode def : list) {
@@ -215,7 +220,7 @@ public final class CollectionService implements HttpService {
                         kept.add("pbc_3142635823");
                         continue; // the platform's superusers: nothing to import
                     }
-                    CollectionBuilder builder = new CollectionBuilder(fresh, clock);
+                    CollectionBuilder builder = new CollectionBuilder(fresh, DatabaseObjects.read(c), clock);
                     Collection saved;
                     try {
                         if (existing.isPresent()) {
@@ -252,10 +257,12 @@ public final class CollectionService implements HttpService {
                             throw importFailure(other, e);
                         }
                     }
+                    return doomed;
                 }
-                return null;
+                return java.util.Set.<String>of();
             });
             schemas.changed(scope.db.id());
+            dropped.forEach(id -> RecordFiles.removeCollectionFolder(scope, id));
             res.status(Status.NO_CONTENT_204).send();
         }
     }
@@ -346,7 +353,7 @@ public final class CollectionService implements HttpService {
             try {
                 scope.lease.db().writeAlone(c -> {
                     Schema fresh = new Schema(CollectionStore.load(c));
-                    Collection view = ddl("create", () -> CollectionDdl.create(c, new CollectionBuilder(fresh, clock).create(def)));
+                    Collection view = ddl("create", () -> CollectionDdl.create(c, new CollectionBuilder(fresh, DatabaseObjects.read(c), clock).create(def)));
                     List<ObjectNode> sample = new java.util.ArrayList<>();
                     for (Map<String, Object> row : RecordQuery.select(c, view, RecordQuery.Where.ALL, "", 10, 0)) {
                         sample.add(RecordJson.export(view, row, true, true));
@@ -367,7 +374,7 @@ public final class CollectionService implements HttpService {
             Map<String, Object> out = new LinkedHashMap<>();
             for (String type : List.of(Collection.AUTH, Collection.BASE, Collection.VIEW)) {
                 ObjectNode json = Scaffolds.of(type, "", clock).toJson();
-                json.put("id", "");
+                json.put("id", "").put("created", "").put("updated", ""); // as PocketBase shows a collection never saved
                 if (Collection.AUTH.equals(type)) {
                     // The two unique indexes every auth collection gets, as PocketBase's scaffold shows them.
                     ArrayNode indexes = json.putArray("indexes");

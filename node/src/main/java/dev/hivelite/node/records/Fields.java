@@ -23,8 +23,12 @@ final class Fields {
     static final Pattern NAME = Pattern.compile("^\\w+$");
     static final Set<String> TYPES = Set.of("text", "number", "bool", "email", "url", "editor", "date", "autodate",
             "select", "json", "relation", "file", "password", "geoPoint");
-    /** Names a record's JSON uses for itself; no field may take them. */
+    /**
+     * Names a record's JSON uses for itself (as PocketBase lists them, exact case), and the filter
+     * literals and SQLite's row id in any case: a filter or sort could not tell such a column from them.
+     */
     static final Set<String> RESERVED = Set.of("expand", "collectionId", "collectionName");
+    private static final Set<String> RESERVED_ANY_CASE = Set.of("null", "true", "false", "_rowid_");
 
     private Fields() {
     }
@@ -58,7 +62,7 @@ final class Fields {
      * A field from its JSON; problems go into {@code errors} keyed by property, and null is returned
      * when the definition cannot be used.
      */
-    static Field fromJson(JsonNode in, Map<String, FieldError> errors) {
+    static Field fromJson(JsonNode in, Map<String, Object> errors) {
         String type = text(in, "type");
         String name = text(in, "name");
         if (name.isEmpty()) {
@@ -67,10 +71,7 @@ final class Fields {
             errors.put("name", new FieldError("validation_length_out_of_range", "The length must be between 1 and 100."));
         } else if (!NAME.matcher(name).matches()) {
             errors.put("name", new FieldError("validation_match_invalid", "Must be in a valid format."));
-        } else if (RESERVED.contains(name)) {
-            errors.put("name", new FieldError("validation_field_name_reserved", "The name \"" + name + "\" is reserved."));
-        } else if (java.util.Set.of("null", "true", "false", "_rowid_").contains(name.toLowerCase(java.util.Locale.ROOT))) {
-            // SQL keywords and SQLite's own row id: a filter could not tell the column from the value.
+        } else if (RESERVED.contains(name) || RESERVED_ANY_CASE.contains(name.toLowerCase(java.util.Locale.ROOT))) {
             errors.put("name", new FieldError("validation_not_in_invalid", "Must be a different value."));
         } else if (name.toLowerCase(java.util.Locale.ROOT).contains("_via_")) {
             errors.put("name", new FieldError("validation_found_via", "The value cannot contain \"_via_\"."));
@@ -83,6 +84,7 @@ final class Fields {
         }
         Field field = build(in, type, name);
         checkOptions(field, errors);
+        checkCounts(field, in, errors);
         return errors.isEmpty() ? field : null;
     }
 
@@ -126,7 +128,47 @@ final class Fields {
         return field;
     }
 
-    private static void checkOptions(Field field, Map<String, FieldError> errors) {
+    /**
+     * The value counts as submitted (a field keeps at least one value once built): no negative
+     * {@code maxSelect}, a select allowing no more than its values, a relation's range, as PocketBase
+     * checks them.
+     */
+    private static void checkCounts(Field field, JsonNode in, Map<String, Object> errors) {
+        int maxSelect = integer(in, "maxSelect");
+        switch (field) {
+            case SelectField s -> {
+                int limit = Math.max(1, s.values().size());
+                if (maxSelect < 0) {
+                    errors.put("maxSelect", noLessThan(0));
+                } else if (maxSelect > limit) {
+                    errors.put("maxSelect", new FieldError("validation_max_less_equal_than_required",
+                            "Must be no greater than " + limit + "."));
+                }
+            }
+            case RelationField r -> {
+                int minSelect = integer(in, "minSelect");
+                if (minSelect < 0) {
+                    errors.put("minSelect", noLessThan(0));
+                }
+                if (minSelect > 0 && maxSelect == 0) {
+                    errors.put("maxSelect", new FieldError("validation_required", "Cannot be blank."));
+                } else if (maxSelect != 0 && maxSelect < minSelect) {
+                    errors.put("maxSelect", noLessThan(minSelect));
+                } else if (maxSelect < 0) {
+                    errors.put("maxSelect", noLessThan(0));
+                }
+            }
+            case FileField f when maxSelect < 0 -> errors.put("maxSelect", noLessThan(0));
+            default -> {
+            }
+        }
+    }
+
+    private static FieldError noLessThan(long min) {
+        return new FieldError("validation_min_greater_equal_than_required", "Must be no less than " + min + ".");
+    }
+
+    private static void checkOptions(Field field, Map<String, Object> errors) {
         switch (field) {
             case TextField t -> {
                 pattern(t.pattern(), "pattern", errors);
@@ -170,25 +212,10 @@ final class Fields {
                             "Must be no less than " + Values.trimNumber(n.min()) + "."));
                 }
             }
-            case SelectField s -> {
-                if (s.values().isEmpty()) {
+            case SelectField s when s.values().isEmpty() ->
                     errors.put("values", new FieldError("validation_required", "Cannot be blank."));
-                } else if (s.maxSelect() > s.values().size()) {
-                    errors.put("maxSelect", new FieldError("validation_max_less_equal_than_required",
-                            "Must be no greater than " + s.values().size() + "."));
-                }
-            }
-            case RelationField r -> {
-                if (r.collectionId().isEmpty()) {
+            case RelationField r when r.collectionId().isEmpty() ->
                     errors.put("collectionId", new FieldError("validation_required", "Cannot be blank."));
-                }
-                if (r.minSelect() < 0) {
-                    errors.put("minSelect", new FieldError("validation_min_greater_equal_than_required", "Must be no less than 0."));
-                } else if (r.maxSelect() > 0 && r.maxSelect() < r.minSelect()) {
-                    errors.put("maxSelect", new FieldError("validation_min_greater_equal_than_required",
-                            "Must be no less than " + r.minSelect() + "."));
-                }
-            }
             case JsonField j when j.maxSize() < 0 -> errors.put("maxSize",
                     new FieldError("validation_min_greater_equal_than_required", "Must be no less than 0."));
             case EditorField ed when ed.maxSize() < 0 -> errors.put("maxSize",
@@ -199,14 +226,21 @@ final class Fields {
                     errors.put("onUpdate", new FieldError("validation_required", "Cannot be blank."));
                 }
             }
-            case FileField f when f.maxSize() < 0 -> errors.put("maxSize",
-                    new FieldError("validation_min_greater_equal_than_required", "Must be no less than 0."));
             case FileField f -> {
-                List<String> bad = f.thumbs().stream()
-                        .filter(t -> !THUMB.matcher(t).matches() || t.matches("0x0[tbf]?")).toList();
-                if (!bad.isEmpty()) {
-                    errors.put("thumbs", new FieldError("validation_match_invalid",
-                            "Invalid thumb sizes " + bad + " (WxH, Wx0 or 0xH, optionally followed by t, b or f)."));
+                if (f.maxSize() < 0) {
+                    errors.put("maxSize", noLessThan(0));
+                }
+                Map<String, Object> thumbs = new LinkedHashMap<>();
+                for (int i = 0; i < f.thumbs().size(); i++) {
+                    String thumb = f.thumbs().get(i);
+                    if (thumb.matches("0x0[tbf]?")) {
+                        thumbs.put(Integer.toString(i), new FieldError("validation_not_in_invalid", "Must be a different value."));
+                    } else if (!THUMB.matcher(thumb).matches()) {
+                        thumbs.put(Integer.toString(i), new FieldError("validation_match_invalid", "Must be in a valid format."));
+                    }
+                }
+                if (!thumbs.isEmpty()) {
+                    errors.put("thumbs", thumbs);
                 }
             }
             default -> {
@@ -220,7 +254,7 @@ final class Fields {
     private static final Pattern DOMAIN = Pattern.compile("^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)+[a-zA-Z]{2,63}$");
 
     /** onlyDomains or exceptDomains, not both, each a domain name (PocketBase's email/url settings). */
-    private static void domains(List<String> only, List<String> except, Map<String, FieldError> errors) {
+    private static void domains(List<String> only, List<String> except, Map<String, Object> errors) {
         if (!only.isEmpty() && !except.isEmpty()) {
             errors.put("onlyDomains", new FieldError("validation_empty", "Must be blank when exceptDomains is set."));
             errors.put("exceptDomains", new FieldError("validation_empty", "Must be blank when onlyDomains is set."));
@@ -235,7 +269,7 @@ final class Fields {
         }
     }
 
-    private static void pattern(String regex, String key, Map<String, FieldError> errors) {
+    private static void pattern(String regex, String key, Map<String, Object> errors) {
         if (regex.isEmpty()) {
             return;
         }

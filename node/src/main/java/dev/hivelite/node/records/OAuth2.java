@@ -48,6 +48,15 @@ final class OAuth2 {
             "discord", "Discord", "apple", "Apple", "microsoft", "Microsoft", "facebook", "Facebook",
             "oidc", "OpenID Connect", "oidc2", "(2) OpenID Connect", "oidc3", "(3) OpenID Connect");
 
+    /**
+     * The provider names PocketBase knows: a configured provider must have one of them. Those without
+     * endpoints here work once their {@code authURL}, {@code tokenURL} and {@code userInfoURL} are set.
+     */
+    static final java.util.Set<String> POCKETBASE_NAMES = java.util.Set.of("apple", "bitbucket", "box", "discord",
+            "facebook", "gitea", "gitee", "github", "gitlab", "google", "instagram2", "kakao", "lark", "linear", "livechat",
+            "mailcow", "microsoft", "monday", "notion", "oidc", "oidc2", "oidc3", "patreon", "planningcenter", "spotify",
+            "strava", "trakt", "twitch", "twitter", "vk", "wakatime", "yandex");
+
     /** What {@code GET /api/collections/meta/oauth2-providers} lists: the well-known ones and generic OIDC. */
     static final List<String> CONFIGURABLE = List.of("discord", "github", "gitlab", "google", "oidc", "oidc2", "oidc3");
 

@@ -208,7 +208,7 @@ final class OAuth2Accounts {
             return new Login(record, false, null);
         }
         if (set.containsKey("password") || set.containsKey("email")) {
-            set.put("tokenKey", Ids.secret(50)); // a new password or email ends the tokens of the old one
+            set.put("tokenKey", RecordWriter.newTokenKey(c)); // a new password or email ends the tokens of the old one
         }
         String id = (String) record.get("id");
         try {

@@ -178,6 +178,16 @@ final class RecordFiles {
         }
     }
 
+    /**
+     * After a committed delete of a collection: the files its records stored go too, as PocketBase
+     * removes them. Only an id of word characters names a folder (never a path out of storage).
+     */
+    static void removeCollectionFolder(Scopes.Scope scope, String collectionId) {
+        if (collectionId.matches("\\w+")) {
+            dev.hivelite.node.common.Folders.delete(storage(scope).resolve(collectionId));
+        }
+    }
+
     static void removeRecordFolder(Scopes.Scope scope, Collection collection, String id) {
         dev.hivelite.node.common.Folders.delete(storage(scope).resolve(collection.id()).resolve(id));
     }

@@ -455,8 +455,59 @@ public final class RecordOperations {
                 RecordFiles.FileChanges files) {
     }
 
+    /**
+     * Deletes every record of {@code collection} in one transaction as single deletes do, cascades
+     * included, then, once committed, removes their files, ends the tokens of deleted auth records on
+     * every worker and sends the delete events, as PocketBase's truncate deletes record by record.
+     */
+    void truncate(Scopes.Scope scope, Collection collection) {
+        List<Done> done = new ArrayList<>();
+        scope.lease.db().write(c -> {
+            done.clear(); // a retried transaction starts over
+            RecordWriter writer = new RecordWriter(c, scope.schema, clock);
+            java.util.Set<String> cascadedAway = new java.util.HashSet<>(); // of this collection, by a cascade
+            List<Map<String, Object>> rows;
+            while (!(rows = RecordQuery.select(c, collection, RecordQuery.Where.ALL, "", TRUNCATE_BATCH, 0)).isEmpty()) {
+                for (Map<String, Object> row : rows) {
+                    if (cascadedAway.contains((String) row.get("id"))) {
+                        continue;
+                    }
+                    int before = writer.cascaded.size();
+                    try {
+                        writer.delete(collection, (String) row.get("id"), 0);
+                    } catch (ApiException e) {
+                        throw new ApiException.BadRequest("Failed to truncate collection (most likely due to required cascade"
+                                + " delete record references).");
+                    }
+                    for (RecordWriter.Cascaded x : writer.cascaded.subList(before, writer.cascaded.size())) {
+                        if ("delete".equals(x.action()) && x.collection().id().equals(collection.id())) {
+                            cascadedAway.add((String) x.before().get("id"));
+                        }
+                    }
+                    done.add(new Done("delete", collection, row, null, null));
+                }
+            }
+            for (RecordWriter.Cascaded x : writer.cascaded) {
+                done.add(new Done(x.action(), x.collection(), x.before(), x.after(), null));
+            }
+            return null;
+        });
+        if (collection.isAuth()) {
+            tokens.emptied(scope.db.id(), collection.id());
+        }
+        afterBatch(scope, done, collection.id());
+    }
+
+    /** Rows read and deleted at a time by a truncate. */
+    private static final int TRUNCATE_BATCH = 500;
+
     /** After a batch committed: files, token invalidations and events, item by item. */
     void afterBatch(Scopes.Scope scope, List<Done> done) {
+        afterBatch(scope, done, null);
+    }
+
+    /** As {@link #afterBatch(Scopes.Scope, List)}, with the tokens of {@code emptiedId}'s records already ended. */
+    private void afterBatch(Scopes.Scope scope, List<Done> done, String emptiedId) {
         for (Done d : done) {
             RecordFiles.afterCommit(d.files());
             String id = (String) (d.after() != null ? d.after() : d.before()).get("id");
@@ -470,7 +521,7 @@ public final class RecordOperations {
                 }
                 default -> {
                     RecordFiles.removeRecordFolder(scope, d.collection(), id);
-                    if (d.collection().isAuth()) {
+                    if (d.collection().isAuth() && !d.collection().id().equals(emptiedId)) {
                         tokens.changed(scope.db.id(), d.collection().id(), id);
                     }
                     events.deleted(scope.db.id(), d.collection(), d.before());

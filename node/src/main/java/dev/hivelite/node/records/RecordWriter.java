@@ -147,7 +147,7 @@ final class RecordWriter {
             }
         }
         if (collection.isAuth()) {
-            authFields(values, input, creating, storedHash, before, errors);
+            authFields(collection, values, input, creating, storedHash, before, errors);
             if (!errors.isEmpty()) {
                 throw ApiException.BadRequest.nested(creating ? "Failed to create record." : "Failed to update record.",
                         errors);
@@ -261,8 +261,8 @@ final class RecordWriter {
      * changing it must give the old one; only superusers and managers change {@code verified}, or an
      * existing email, directly.
      */
-    private static void authFields(Map<String, Object> values, Input input, boolean creating, String storedHash,
-                                   Map<String, Object> before, Map<String, Object> errors) {
+    private static void authFields(Collection collection, Map<String, Object> values, Input input, boolean creating,
+                                   String storedHash, Map<String, Object> before, Map<String, Object> errors) {
         JsonNode data = input.data();
         if (!input.admin()) {
             if (data.has("verified") && !Objects.equals(values.get("verified"), before.getOrDefault("verified", false))) {
@@ -296,10 +296,10 @@ final class RecordWriter {
         if (values.get("password") instanceof PasswordField.Plain && plain.isEmpty() && !creating) {
             values.put("password", storedHash); // an empty password field changes nothing
         } else if (!plain.isEmpty()) {
-            values.put("tokenKey", Ids.secret(50)); // a new password ends every token of the old one
+            values.put("tokenKey", newTokenKey(collection)); // a new password ends every token of the old one
         }
         if (creating && ((String) values.get("tokenKey")).isEmpty()) {
-            values.put("tokenKey", Ids.secret(50));
+            values.put("tokenKey", newTokenKey(collection));
         }
     }
 
@@ -463,22 +463,12 @@ final class RecordWriter {
         }
     }
 
-    /** Deletes every record of the collection, with the same cascade as single deletes. */
-    static void truncate(Connection c, Schema schema, Collection collection) throws SQLException {
-        RecordWriter writer = new RecordWriter(c, schema, Clock.systemUTC());
-        List<String> ids = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + RecordResolver.quote(collection.name()));
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                ids.add(rs.getString(1));
-            }
-        }
-        try {
-            for (String id : ids) {
-                writer.delete(collection, id, 0);
-            }
-        } catch (ApiException e) {
-            throw new ApiException.BadRequest("Failed to truncate collection (most likely due to required cascade delete record references).");
-        }
+    /**
+     * A new tokenKey, made by the collection's tokenKey field pattern as PocketBase makes it (so it
+     * fits the field's own length options), 50 random letters and digits when it has none.
+     */
+    static String newTokenKey(Collection collection) {
+        return collection.field("tokenKey").orElse(null) instanceof TextField t && !t.autogeneratePattern().isEmpty()
+                ? Autogenerate.fromPattern(t.autogeneratePattern()) : Ids.secret(50);
     }
 }

@@ -116,8 +116,8 @@ final class Scaffolds {
      * missing), each with the flags PocketBase always gives it whatever was submitted: the id is the
      * required primary key; password and tokenKey stay hidden and required (a weakened tokenKey would
      * leak through a view, a weakened password would allow accounts without one). Options that are
-     * the owner's choice (password length and cost, email domains and whether it is required, id
-     * pattern and length) are kept.
+     * the owner's choice (password length and cost, email domains and whether it is required, id and
+     * tokenKey pattern, length and generated pattern) are kept.
      */
     static List<Field> withSystemFields(String type, List<Field> fields) {
         if (Collection.VIEW.equals(type)) {
@@ -155,7 +155,9 @@ final class Scaffolds {
             case "password" -> f instanceof PasswordField p
                     ? new PasswordField(system(c, true), Math.max(1, p.min()), p.max(), p.pattern(), p.cost(), true)
                     : withId(authField("password"), c.id());
-            case "tokenKey" -> withId(authField("tokenKey"), c.id());
+            case "tokenKey" -> f instanceof TextField t
+                    ? new TextField(system(c, true), t.min(), t.max(), t.pattern(), t.autogeneratePattern(), true, t.primaryKey())
+                    : withId(authField("tokenKey"), c.id());
             case "email" -> f instanceof EmailField e
                     ? new EmailField(system(c, false), e.exceptDomains(), e.onlyDomains(), e.required())
                     : withId(authField("email"), c.id());

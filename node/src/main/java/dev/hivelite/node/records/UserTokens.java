@@ -231,9 +231,21 @@ public final class UserTokens {
         invalidations.everywhere(KIND, db + "/" + collectionId + "/" + id);
     }
 
-    /** This worker's part of a cluster-wide forget. */
+    /**
+     * After a committed truncate of an auth collection: every worker forgets the tokenKeys of all its
+     * records at once (one cluster-wide message, not one per record).
+     */
+    void emptied(String db, String collectionId) {
+        invalidations.everywhere(KIND, db + "/" + collectionId + "/");
+    }
+
+    /** This worker's part of a cluster-wide forget: one record, or all of a collection's (a key ending in "/"). */
     public void forget(String key) {
-        keys.forget(key);
+        if (key.endsWith("/")) {
+            keys.forgetStartingWith(key);
+        } else {
+            keys.forget(key);
+        }
     }
 
     Instant now() {

@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -15,7 +20,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.hivelite.node.Form;
 import dev.hivelite.node.TestWorker;
+import dev.hivelite.node.common.Json;
 
 /**
  * Changes of collections that must not lose data or weaken an auth collection, as PocketBase guards
@@ -52,6 +59,78 @@ class CollectionSafetyTest {
             }
         }
         return null;
+    }
+
+    /** The storage folder of a collection of the database at {@code prefix}, found by the collection's id. */
+    private static Path storageOf(String prefix, String collection) throws Exception {
+        String id = call("GET", prefix + "/api/collections/" + collection, null, 200).get("id").asText();
+        try (Stream<Path> found = Files.walk(dataDir)) {
+            return found.filter(p -> p.getFileName().toString().equals(id) && p.getParent().getFileName().toString()
+                    .equals("storage")).findFirst().orElseThrow(() -> new AssertionError("no storage of " + collection));
+        }
+    }
+
+    private static String upload(String prefix, String collection) throws Exception {
+        HttpResponse<String> res = worker.sendForm("POST", prefix + "/api/collections/" + collection + "/records", new Form()
+                .file("doc", "notes.txt", "text/plain", "some notes".getBytes(StandardCharsets.UTF_8)), Map.of("Authorization", su));
+        assertEquals(200, res.statusCode(), res.body());
+        return Json.mapper().readTree(res.body()).get("id").asText();
+    }
+
+    private static long filesUnder(Path folder) throws Exception {
+        if (!Files.exists(folder)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(folder)) {
+            return files.filter(Files::isRegularFile).count();
+        }
+    }
+
+    @Test
+    void theFilesOfACollectionGoWithItsRecordsWhenItIsDeletedTruncatedOrDroppedByAnImport() throws Exception {
+        String fileField = ",\"fields\":[{\"name\":\"doc\",\"type\":\"file\",\"maxSelect\":1}]}";
+        call("POST", "/api/collections", "{\"name\":\"filed_deleted\"" + fileField, 200);
+        upload("", "filed_deleted");
+        Path deleted = storageOf("", "filed_deleted");
+        assertEquals(1, filesUnder(deleted));
+        call("DELETE", "/api/collections/filed_deleted", null, 204);
+        assertFalse(Files.exists(deleted), "the collection's storage is removed with it");
+
+        call("POST", "/api/collections", "{\"name\":\"filed_truncated\"" + fileField, 200);
+        upload("", "filed_truncated");
+        upload("", "filed_truncated");
+        Path truncated = storageOf("", "filed_truncated");
+        assertEquals(2, filesUnder(truncated));
+        call("DELETE", "/api/collections/filed_truncated/truncate", null, 204);
+        assertEquals(0, call("GET", "/api/collections/filed_truncated/records", null, 200).get("totalItems").asInt());
+        assertEquals(0, filesUnder(truncated), "every truncated record's files are removed");
+
+        call("POST", "/api/databases", "{\"name\":\"dropping\"}", 200);
+        call("POST", "/db/dropping/api/collections", "{\"name\":\"filed_dropped\"" + fileField, 200);
+        call("POST", "/db/dropping/api/collections", "{\"name\":\"filed_kept\"" + fileField, 200);
+        upload("/db/dropping", "filed_dropped");
+        upload("/db/dropping", "filed_kept");
+        Path dropped = storageOf("/db/dropping", "filed_dropped");
+        Path kept = storageOf("/db/dropping", "filed_kept");
+        call("PUT", "/db/dropping/api/collections/import", "{\"deleteMissing\":true,\"collections\":[{\"name\":\"filed_kept\""
+                + fileField + "]}", 204);
+        assertFalse(Files.exists(dropped), "a collection an import drops takes its files along");
+        assertEquals(1, filesUnder(kept));
+    }
+
+    @Test
+    void truncatingAnAuthCollectionEndsTheTokensOfItsRecords() throws Exception {
+        call("POST", "/api/collections", "{\"name\":\"trunc_users\",\"type\":\"auth\"}", 200);
+        call("POST", "/api/collections", "{\"name\":\"trunc_notes\",\"createRule\":\"@request.auth.id != ''\"}", 200);
+        call("POST", "/api/collections/trunc_users/records", "{\"email\":\"t@example.com\",\"password\":\"password-1\","
+                + "\"passwordConfirm\":\"password-1\"}", 200);
+        String token = worker.call("POST", "/api/collections/trunc_users/auth-with-password",
+                "{\"identity\":\"t@example.com\",\"password\":\"password-1\"}", null, 200).get("token").asText();
+        worker.call("POST", "/api/collections/trunc_notes/records", "{}", token, 200);
+        worker.call("POST", "/api/collections/trunc_notes/records", "{}", token, 200); // the tokenKey is cached now
+
+        call("DELETE", "/api/collections/trunc_users/truncate", null, 204);
+        worker.call("POST", "/api/collections/trunc_notes/records", "{}", token, 400); // anonymous now: the rule refuses
     }
 
     @Test

@@ -37,6 +37,8 @@ class CollectionValidationTest {
     static void start() throws Exception {
         worker = TestWorker.start(dataDir);
         su = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+        call("POST", "/api/collections", """
+                {"name":"ranged_users","type":"auth","fields":[{"name":"handle","type":"text"}]}""", 200);
     }
 
     @AfterAll
@@ -65,10 +67,31 @@ class CollectionValidationTest {
                         "/1/autogeneratePattern/code", "validation_invalid_value"),
                 new Refused("a field named null", "{\"name\":\"null\",\"type\":\"text\"}", "/1/name/code",
                         "validation_not_in_invalid"),
+                new Refused("a field named expand", "{\"name\":\"expand\",\"type\":\"text\"}", "/1/name/code",
+                        "validation_not_in_invalid"),
+                new Refused("a field named collectionId", "{\"name\":\"collectionId\",\"type\":\"text\"}",
+                        "/1/name/code", "validation_not_in_invalid"),
+                new Refused("a field named collectionName", "{\"name\":\"collectionName\",\"type\":\"json\"}",
+                        "/1/name/code", "validation_not_in_invalid"),
+                new Refused("a field named true", "{\"name\":\"true\",\"type\":\"bool\"}", "/1/name/code",
+                        "validation_not_in_invalid"),
                 new Refused("a field name with _via_", "{\"name\":\"a_via_b\",\"type\":\"text\"}", "/1/name/code",
                         "validation_found_via"),
-                new Refused("thumbs that are not sizes", "{\"name\":\"f\",\"type\":\"file\",\"thumbs\":[\"0x0\",\"abc\"]}",
-                        "/1/thumbs/code", "validation_match_invalid"),
+                new Refused("a thumb of no size", "{\"name\":\"f\",\"type\":\"file\",\"thumbs\":[\"100x0\",\"0x0\",\"abc\"]}",
+                        "/1/thumbs/1/code", "validation_not_in_invalid"),
+                new Refused("a thumb that is no size", "{\"name\":\"f\",\"type\":\"file\",\"thumbs\":[\"100x0\",\"0x0\",\"abc\"]}",
+                        "/1/thumbs/2/code", "validation_match_invalid"),
+                new Refused("a negative maxSelect of a select", "{\"name\":\"s\",\"type\":\"select\",\"values\":[\"a\"],"
+                        + "\"maxSelect\":-1}", "/1/maxSelect/code", "validation_min_greater_equal_than_required"),
+                new Refused("a negative maxSelect of a relation", "{\"name\":\"r\",\"type\":\"relation\","
+                        + "\"collectionId\":\"_superusers\",\"maxSelect\":-3}", "/1/maxSelect/code",
+                        "validation_min_greater_equal_than_required"),
+                new Refused("a relation with a minimum and no maximum", "{\"name\":\"r\",\"type\":\"relation\","
+                        + "\"collectionId\":\"_superusers\",\"minSelect\":2}", "/1/maxSelect/code", "validation_required"),
+                new Refused("a negative maxSelect of a file field", "{\"name\":\"f\",\"type\":\"file\",\"maxSelect\":-2}",
+                        "/1/maxSelect/code", "validation_min_greater_equal_than_required"),
+                new Refused("a select of no values allowing two", "{\"name\":\"s\",\"type\":\"select\",\"values\":[],"
+                        + "\"maxSelect\":2}", "/1/maxSelect/code", "validation_max_less_equal_than_required"),
                 new Refused("an autodate set on neither create nor update",
                         "{\"name\":\"when\",\"type\":\"autodate\",\"onCreate\":false,\"onUpdate\":false}", "/1/onCreate/code",
                         "validation_required"),
@@ -102,16 +125,154 @@ class CollectionValidationTest {
     }
 
     @Test
+    void aCollectionNeverTakesTheNameOfATableThatIsNoCollection() throws Exception {
+        call("POST", "/api/databases/main/query", "{\"sql\":\"CREATE TABLE raw_notes (a TEXT)\"}", 200);
+        call("POST", "/api/databases/main/query", "{\"sql\":\"CREATE VIEW raw_view AS SELECT 1 AS a\"}", 200);
+        for (String taken : List.of("_params", "_collections", "sqlite_stuff", "_hl_new_posts", "RAW_NOTES", "raw_view")) {
+            JsonNode refused = call("POST", "/api/collections", "{\"name\":\"" + taken + "\"}", 400);
+            assertEquals("validation_collection_name_invalid", refused.at("/data/name/code").asText(), taken);
+        }
+        // PocketBase's system collections are collections: their names are taken as any collection's are.
+        for (String taken : List.of("_OTPS", "_mfas", "_externalAuths", "_authOrigins")) {
+            JsonNode refused = call("POST", "/api/collections", "{\"name\":\"" + taken + "\"}", 400);
+            assertEquals("validation_collection_name_exists", refused.at("/data/name/code").asText(), taken);
+        }
+        call("POST", "/api/collections", "{\"name\":\"plain_table\"}", 200);
+        assertEquals("validation_collection_name_invalid", call("PATCH", "/api/collections/plain_table",
+                "{\"name\":\"_params\"}", 400).at("/data/name/code").asText());
+        call("PATCH", "/api/collections/plain_table", "{\"name\":\"Plain_Table\"}", 200); // its own table, in another case
+        assertEquals("validation_collection_name_exists",
+                call("POST", "/api/collections", "{\"name\":\"_SUPERUSERS\"}", 400).at("/data/name/code").asText());
+        assertEquals("validation_found_via",
+                call("POST", "/api/collections", "{\"name\":\"a_via_b-c\"}", 400).at("/data/name/code").asText());
+        // PocketBase has no rule against a leading underscore: only taken names are refused.
+        assertEquals("_drafts", call("POST", "/api/collections", "{\"name\":\"_drafts\"}", 200).get("name").asText());
+        call("POST", "/api/collections/_drafts/records", "{}", 200);
+    }
+
+    @Test
+    void anIdGivenToANewCollectionFollowsPocketBasesIdRules() throws Exception {
+        assertEquals("my_notes_1", call("POST", "/api/collections", "{\"id\":\"my_notes_1\",\"name\":\"id_given\"}", 200)
+                .get("id").asText());
+        Map<String, String> refused = Map.of(
+                "bad-id", "validation_match_invalid",
+                "with space", "validation_match_invalid",
+                "x".repeat(101), "validation_length_out_of_range",
+                "my_notes_1", "validation_invalid_or_existing_id",
+                "pbc_3142635823", "validation_invalid_or_existing_id");
+        for (Map.Entry<String, String> r : refused.entrySet()) {
+            JsonNode body = call("POST", "/api/collections", "{\"id\":\"" + r.getKey() + "\",\"name\":\"id_refused\"}", 400);
+            assertEquals(r.getValue(), body.at("/data/id/code").asText(), r.getKey());
+        }
+        JsonNode both = call("POST", "/api/collections", "{\"id\":\"bad-id\",\"name\":\"bad name\"}", 400);
+        assertEquals("validation_match_invalid", both.at("/data/name/code").asText(), "reported together, " + both);
+        assertEquals(100, call("POST", "/api/collections", "{\"id\":\"" + "y".repeat(100) + "\",\"name\":\"id_long\"}", 200)
+                .get("id").asText().length());
+    }
+
+    @Test
+    void indexNamesAreOnePerFileAndAnIndexDefinitionIsNeverRepeated() throws Exception {
+        String fields = "\"fields\":[{\"name\":\"a\",\"type\":\"text\"},{\"name\":\"b\",\"type\":\"text\"}]";
+        call("POST", "/api/collections", "{\"name\":\"indexed_one\"," + fields
+                + ",\"indexes\":[\"CREATE INDEX idx_shared ON indexed_one (a)\"]}", 200);
+        JsonNode taken = call("POST", "/api/collections", "{\"name\":\"indexed_two\"," + fields
+                + ",\"indexes\":[\"CREATE INDEX idx_own ON x (b)\",\"CREATE INDEX IDX_SHARED ON x (a)\"]}", 400);
+        assertEquals("validation_existing_index_name", taken.at("/data/indexes/1/code").asText(), taken.toString());
+        assertTrue(taken.at("/data/indexes/1/message").asText().contains("indexed_one"), taken.toString());
+
+        JsonNode twice = call("POST", "/api/collections", "{\"name\":\"indexed_two\"," + fields
+                + ",\"indexes\":[\"CREATE INDEX idx_x ON x (a)\",\"CREATE UNIQUE INDEX Idx_X ON x (b)\"]}", 400);
+        assertEquals("validation_duplicated_index_name", twice.at("/data/indexes/1/code").asText(), twice.toString());
+
+        JsonNode repeated = call("POST", "/api/collections", "{\"name\":\"indexed_two\"," + fields
+                + ",\"indexes\":[\"CREATE INDEX idx_p ON x (a, b)\",\"CREATE INDEX idx_q ON `x` (`a`,  \\\"b\\\")\","
+                + "\"bad\"]}", 400);
+        assertEquals("validation_duplicated_index_definition", repeated.at("/data/indexes/1/code").asText(), repeated.toString());
+        assertEquals(1, repeated.at("/data/indexes").size(), "the first problem only, as PocketBase reports it");
+
+        call("POST", "/api/collections", "{\"name\":\"indexed_two\"," + fields
+                + ",\"indexes\":[\"CREATE INDEX idx_p ON x (a, b)\",\"CREATE UNIQUE INDEX idx_q ON x (a, b)\","
+                + "\"CREATE INDEX idx_r ON x (a DESC, b)\",\"CREATE INDEX idx_s ON x (a, b) WHERE a != ''\"]}", 200);
+        call("PATCH", "/api/collections/indexed_one", "{\"name\":\"indexed_renamed\",\"indexes\":"
+                + "[\"CREATE INDEX idx_shared ON indexed_renamed (a)\"]}", 200); // its own index keeps its name
+    }
+
+    @Test
+    void aSecondPrimaryKeyOrAnIdThatIsNoTextIsRefusedOnTheField() throws Exception {
+        JsonNode composite = call("POST", "/api/collections", """
+                {"name":"keyed_twice","fields":[{"name":"code","type":"text","primaryKey":true,"hidden":true}]}""", 400);
+        assertEquals("validation_in_invalid", composite.at("/data/fields/1/name/code").asText(), composite.toString());
+        assertEquals("validation_unsupported_composite_pk", composite.at("/data/fields/1/primaryKey/code").asText());
+        assertEquals("validation_required", composite.at("/data/fields/1/pattern/code").asText());
+        assertEquals("validation_empty", composite.at("/data/fields/1/hidden/code").asText());
+        assertEquals("validation_required", composite.at("/data/fields/1/required/code").asText());
+        assertEquals("validation_unsupported_composite_pk", composite.at("/data/fields/0/primaryKey/code").asText(),
+                "the id is the other key");
+
+        JsonNode withId = call("POST", "/api/collections", """
+                {"name":"keyed_twice","fields":[{"name":"title","type":"text"},{"name":"id","type":"text","primaryKey":true},
+                 {"name":"code","type":"text","primaryKey":true,"required":true,"pattern":"^x"}]}""", 400);
+        assertEquals("validation_unsupported_composite_pk", withId.at("/data/fields/1/primaryKey/code").asText(), withId.toString());
+        assertEquals("validation_unsupported_composite_pk", withId.at("/data/fields/2/primaryKey/code").asText());
+
+        JsonNode numberId = call("POST", "/api/collections", """
+                {"name":"keyed_number","fields":[{"name":"id","type":"number"}]}""", 400);
+        assertEquals("validation_duplicated_field_name", numberId.at("/data/fields/1/name/code").asText(), numberId.toString());
+
+        call("POST", "/api/collections", "{\"name\":\"keyed_once\"}", 200);
+        JsonNode later = call("PATCH", "/api/collections/keyed_once", """
+                {"fields":[{"name":"code","type":"text","primaryKey":true,"required":true,"pattern":"^x"}]}""", 400);
+        assertEquals("validation_unsupported_composite_pk", later.at("/data/fields/1/primaryKey/code").asText(), later.toString());
+        assertEquals("validation_unsupported_composite_pk", later.at("/data/fields/0/primaryKey/code").asText());
+    }
+
+    @Test
+    void theScaffoldsHaveNoDates() throws Exception {
+        JsonNode scaffolds = call("GET", "/api/collections/meta/scaffolds", null, 200);
+        for (String type : List.of("auth", "base", "view")) {
+            assertEquals("", scaffolds.at("/" + type + "/created").asText("missing"), type);
+            assertEquals("", scaffolds.at("/" + type + "/updated").asText("missing"), type);
+            assertEquals("", scaffolds.at("/" + type + "/id").asText("missing"), type);
+        }
+    }
+
+    @Test
     void aCollectionMarkedSystemAtCreateKeepsItsNameAndFlagAndCannotBeDeleted() throws Exception {
         assertTrue(call("POST", "/api/collections", "{\"name\":\"sys_notes\",\"system\":true}", 200).get("system").asBoolean());
         assertEquals("validation_collection_system_name_change",
                 call("PATCH", "/api/collections/sys_notes", "{\"name\":\"renamed\"}", 400).at("/data/name/code").asText());
         assertEquals("validation_collection_system_flag_change",
                 call("PATCH", "/api/collections/sys_notes", "{\"system\":false}", 400).at("/data/system/code").asText());
-        call("PATCH", "/api/collections/sys_notes", "{\"system\":true,\"listRule\":\"\"}", 200);
+        call("PATCH", "/api/collections/sys_notes", "{\"system\":true,\"listRule\":null}", 200);
         call("DELETE", "/api/collections/sys_notes", null, 400);
         assertFalse(call("POST", "/api/collections", "{\"name\":\"plain_notes\"}", 200).get("system").asBoolean());
         call("PATCH", "/api/collections/plain_notes", "{\"system\":true}", 400);
+    }
+
+    @Test
+    void aSystemCollectionKeepsItsRules() throws Exception {
+        call("POST", "/api/collections", "{\"name\":\"sys_rules\",\"system\":true,\"listRule\":\"\",\"viewRule\":null}", 200);
+        for (String change : List.of("listRule\":null", "listRule\":\"id != ''\"", "viewRule\":\"\"", "createRule\":\"\"",
+                "updateRule\":\"id = ''\"", "deleteRule\":\"\"")) {
+            String key = change.substring(0, change.indexOf('"'));
+            JsonNode refused = call("PATCH", "/api/collections/sys_rules", "{\"" + change + "}", 400);
+            assertEquals("validation_collection_system_rule_change", refused.at("/data/" + key + "/code").asText(),
+                    refused.toString());
+        }
+        call("PATCH", "/api/collections/sys_rules", "{\"listRule\":\"\",\"viewRule\":null,\"fields\":[{\"name\":\"n\","
+                + "\"type\":\"text\"}]}", 200);
+
+        call("POST", "/api/collections", "{\"name\":\"sys_users\",\"type\":\"auth\",\"system\":true}", 200);
+        assertEquals("validation_collection_system_rule_change", call("PATCH", "/api/collections/sys_users",
+                "{\"authRule\":\"verified = true\"}", 400).at("/data/authRule/code").asText());
+        assertEquals("validation_collection_system_rule_change", call("PATCH", "/api/collections/sys_users",
+                "{\"manageRule\":\"id != ''\"}", 400).at("/data/manageRule/code").asText());
+        assertEquals("validation_collection_system_rule_change", call("PATCH", "/api/collections/sys_users",
+                "{\"mfa\":{\"enabled\":true,\"rule\":\"verified = true\"},\"otp\":{\"enabled\":true}}", 400)
+                .at("/data/mfa/rule/code").asText());
+
+        assertEquals("validation_collection_system_rule_change", call("PATCH", "/api/collections/_superusers",
+                "{\"listRule\":\"\"}", 400).at("/data/listRule/code").asText());
     }
 
     @Test
@@ -167,6 +328,134 @@ class CollectionValidationTest {
         JsonNode kept = call("GET", "/api/collections/typed_users", null, 200);
         assertEquals(604800, kept.at("/authToken/duration").asInt(), "nothing refused was stored");
         assertTrue(kept.at("/passwordAuth/enabled").asBoolean());
+    }
+
+    /** A change of an auth collection's settings refused, with its error at {@code data<pointer>}. */
+    record RefusedSetting(String change, String pointer, String code) {
+        @Override
+        public String toString() {
+            return change;
+        }
+    }
+
+    static Stream<RefusedSetting> refusedSettings() {
+        return Stream.of(
+                new RefusedSetting("{\"authToken\":{\"duration\":0}}", "/authToken/duration", "validation_required"),
+                new RefusedSetting("{\"authToken\":{\"duration\":9}}", "/authToken/duration",
+                        "validation_min_greater_equal_than_required"),
+                new RefusedSetting("{\"verificationToken\":{\"duration\":94670857}}", "/verificationToken/duration",
+                        "validation_max_less_equal_than_required"),
+                new RefusedSetting("{\"otp\":{\"enabled\":true,\"duration\":86401}}", "/otp/duration",
+                        "validation_max_less_equal_than_required"),
+                new RefusedSetting("{\"otp\":{\"enabled\":true,\"length\":3}}", "/otp/length",
+                        "validation_min_greater_equal_than_required"),
+                new RefusedSetting("{\"otp\":{\"emailTemplate\":{\"body\":\"\"}}}", "/otp/emailTemplate/body",
+                        "validation_required"),
+                new RefusedSetting("{\"mfa\":{\"enabled\":true,\"duration\":5},\"otp\":{\"enabled\":true}}", "/mfa/duration",
+                        "validation_min_greater_equal_than_required"),
+                new RefusedSetting("{\"mfa\":{\"enabled\":true}}", "/mfa/enabled", "validation_mfa_not_enough_auths"),
+                new RefusedSetting("{\"mfa\":{\"enabled\":true,\"rule\":\"nope ~~ 1\"},\"otp\":{\"enabled\":true}}",
+                        "/mfa/rule", "validation_invalid_rule"),
+                new RefusedSetting("{\"verificationTemplate\":{\"subject\":\"\"}}", "/verificationTemplate/subject",
+                        "validation_required"),
+                new RefusedSetting("{\"authAlert\":{\"emailTemplate\":{\"subject\":\"\"}}}",
+                        "/authAlert/emailTemplate/subject", "validation_required"),
+                new RefusedSetting("{\"manageRule\":\"\"}", "/manageRule", "validation_nil_or_not_empty_required"),
+                new RefusedSetting("{\"passwordAuth\":{\"identityFields\":[]}}", "/passwordAuth/identityFields",
+                        "validation_required"),
+                new RefusedSetting("{\"passwordAuth\":{\"identityFields\":[\"email\",\"nickname\"]}}",
+                        "/passwordAuth/identityFields", "validation_missing_field"),
+                new RefusedSetting("{\"passwordAuth\":{\"identityFields\":[\"handle\"]}}", "/passwordAuth/identityFields",
+                        "validation_missing_unique_constraint"),
+                new RefusedSetting("{\"oauth2\":{\"enabled\":true,\"providers\":[{\"name\":\"nope\",\"clientId\":\"c\","
+                        + "\"clientSecret\":\"s\"}]}}", "/oauth2/providers/0/name", "validation_missing_provider"),
+                new RefusedSetting("{\"oauth2\":{\"enabled\":true,\"providers\":[{\"name\":\"github\",\"clientSecret\":\"s\"}]}}",
+                        "/oauth2/providers/0/clientId", "validation_required"),
+                new RefusedSetting("{\"oauth2\":{\"enabled\":true,\"providers\":[{\"name\":\"oidc\",\"clientId\":\"c\","
+                        + "\"clientSecret\":\"s\",\"authURL\":\"not a url\"}]}}", "/oauth2/providers/0/authURL", "validation_is_url"),
+                new RefusedSetting("{\"oauth2\":{\"enabled\":true,\"providers\":[{\"name\":\"github\",\"clientId\":\"c\","
+                        + "\"clientSecret\":\"s\"},{\"name\":\"github\"}]}}", "/oauth2/providers/1/name",
+                        "validation_duplicated_provider"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusedSettings")
+    void authSettingsOutOfTheirRangesAreFieldErrors(RefusedSetting r) throws Exception {
+        JsonNode body = call("PATCH", "/api/collections/ranged_users", r.change(), 400);
+        assertEquals(r.code(), body.at("/data" + r.pointer() + "/code").asText(), body.toString());
+    }
+
+    @Test
+    void authSettingsWithinTheirRangesAreKept() throws Exception {
+        JsonNode kept = call("PATCH", "/api/collections/ranged_users", """
+                {"authToken":{"duration":94670856},"otp":{"enabled":false,"length":2,"duration":0},
+                 "passwordAuth":{"enabled":false,"identityFields":[]},
+                 "oauth2":{"enabled":false,"providers":[{"name":"nope"}],"mappedFields":{"name":"handle","avatarURL":"gone"}}}""",
+                200);
+        assertEquals(94670856, kept.at("/authToken/duration").asLong());
+        assertEquals("handle", kept.at("/oauth2/mappedFields/name").asText());
+        assertEquals("", kept.at("/oauth2/mappedFields/avatarURL").asText(), "a mapped field naming no field is emptied");
+        call("PATCH", "/api/collections/ranged_users", "{\"authToken\":{\"duration\":10.5}}", 400);
+        call("PATCH", "/api/collections/ranged_users", "{\"passwordAuth\":{\"enabled\":true,\"identityFields\":[\"email\"]}}",
+                200);
+    }
+
+    @Test
+    void anOAuth2ProviderHasExactlyPocketBasesKeysAndNeverShowsItsSecret() throws Exception {
+        JsonNode saved = call("PATCH", "/api/collections/ranged_users", """
+                {"oauth2":{"enabled":true,"providers":[{"name":"oidc","ClientID":"cid","clientSecret":"csecret",
+                 "AuthUrl":"https://id.example.com/auth","tokenURL":"https://id.example.com/token",
+                 "userinfourl":"https://id.example.com/me","scopes":"openid","pkce":false,"extra":{"a":1}}]}}""", 200);
+        JsonNode provider = saved.at("/oauth2/providers/0");
+        List<String> keys = new java.util.ArrayList<>();
+        provider.fieldNames().forEachRemaining(keys::add);
+        assertEquals(List.of("pkce", "name", "clientId", "authURL", "tokenURL", "userInfoURL", "displayName", "extra"), keys,
+                provider.toString());
+        assertEquals("cid", provider.get("clientId").asText());
+        assertEquals("https://id.example.com/auth", provider.get("authURL").asText());
+        assertEquals("https://id.example.com/me", provider.get("userInfoURL").asText());
+        assertFalse(provider.get("pkce").asBoolean());
+        assertEquals(1, provider.at("/extra/a").asInt());
+        JsonNode stored = call("POST", "/api/databases/main/query", "{\"sql\":\"SELECT options FROM _collections WHERE name = "
+                + "'ranged_users'\"}", 200);
+        assertTrue(stored.toString().contains("csecret"), "the secret is kept, not shown");
+        assertFalse(stored.toString().contains("scopes"), "keys PocketBase does not know are dropped");
+        call("PATCH", "/api/collections/ranged_users", "{\"oauth2\":{\"enabled\":false}}", 200);
+    }
+
+    @Test
+    void theTokenKeyKeepsTheOptionsAChangeLeavesOut() throws Exception {
+        call("POST", "/api/collections", "{\"name\":\"keyed_users\",\"type\":\"auth\"}", 200);
+        JsonNode changed = call("PATCH", "/api/collections/keyed_users", """
+                {"fields":[{"name":"tokenKey","type":"text","max":80,"hidden":false,"required":false}]}""", 200);
+        JsonNode tokenKey = fieldNamed(changed, "tokenKey");
+        assertEquals(80, tokenKey.get("max").asInt(), tokenKey.toString());
+        assertEquals(30, tokenKey.get("min").asInt(), "left out, kept: " + tokenKey);
+        assertEquals("[a-zA-Z0-9]{50}", tokenKey.get("autogeneratePattern").asText());
+        assertTrue(tokenKey.get("hidden").asBoolean() && tokenKey.get("required").asBoolean() && tokenKey.get("system").asBoolean());
+        JsonNode again = call("PATCH", "/api/collections/keyed_users", "{\"fields\":[{\"name\":\"nick\",\"type\":\"text\"}]}", 200);
+        assertEquals(80, fieldNamed(again, "tokenKey").get("max").asInt(), "a change leaving the field out keeps it");
+        call("POST", "/api/collections/keyed_users/records", "{\"email\":\"k@example.com\",\"password\":\"password-1\","
+                + "\"passwordConfirm\":\"password-1\"}", 200);
+
+        // A new tokenKey (a password change) is made by the field's own pattern, so it fits its lengths.
+        call("PATCH", "/api/collections/keyed_users", """
+                {"fields":[{"name":"tokenKey","type":"text","min":20,"max":20,"autogeneratePattern":"[a-z]{20}"}]}""", 200);
+        String id = call("POST", "/api/collections/keyed_users/records", "{\"email\":\"k2@example.com\",\"password\":"
+                + "\"password-1\",\"passwordConfirm\":\"password-1\"}", 200).get("id").asText();
+        call("PATCH", "/api/collections/keyed_users/records/" + id, "{\"password\":\"password-2\",\"passwordConfirm\":"
+                + "\"password-2\"}", 200);
+        worker.call("POST", "/api/collections/keyed_users/auth-with-password", "{\"identity\":\"k2@example.com\","
+                + "\"password\":\"password-2\"}", null, 200);
+    }
+
+    private static JsonNode fieldNamed(JsonNode collection, String name) {
+        for (JsonNode f : collection.get("fields")) {
+            if (f.get("name").asText().equals(name)) {
+                return f;
+            }
+        }
+        throw new AssertionError(name + " missing in " + collection);
     }
 
     @Test
