@@ -48,24 +48,20 @@ final class RateLimitFilter implements Filter {
         String path = req.path().path();
         int api = apiStart(path);
         if (api >= 0) {
-            Optional<DatabaseStore.Database> db = databases.byName(api == 0 ? DatabaseStore.MAIN : path.substring(4, api));
-            if (db.isPresent()) {
-                limit(req, db.get().id(), path, api);
+            RateLimiter.Action superusers = superusersAction(path, api);
+            if (superusers != null || !countedByHandler(path, api)) {
+                Optional<DatabaseStore.Database> db = databases.byName(api == 0 ? DatabaseStore.MAIN : path.substring(4, api));
+                if (db.isPresent() && superusers != null) {
+                    // The platform's superusers sign in here, not through a database's records: the
+                    // collection is _superusers, as PocketBase names it in the labels.
+                    limiter.action(req, db.get().id(), null, RequestContext.principal(req),
+                            Tokens.SUPERUSERS_COLLECTION_ID, Tokens.SUPERUSERS_COLLECTION_NAME, superusers);
+                } else if (db.isPresent()) {
+                    limiter.route(req, db.get().id(), RequestContext.principal(req), path, api);
+                }
             }
         }
         chain.proceed();
-    }
-
-    private void limit(RoutingRequest req, String databaseId, String path, int api) {
-        RateLimiter.Action superusers = superusersAction(path, api);
-        if (superusers != null) {
-            // The platform's superusers sign in here, not through a database's records: the collection
-            // is _superusers, as PocketBase names it in the labels.
-            limiter.action(req, databaseId, null, RequestContext.principal(req), Tokens.SUPERUSERS_COLLECTION_ID,
-                    Tokens.SUPERUSERS_COLLECTION_NAME, superusers);
-        } else if (!countedByHandler(path, api)) {
-            limiter.route(req, databaseId, RequestContext.principal(req), path, api);
-        }
     }
 
     /**
