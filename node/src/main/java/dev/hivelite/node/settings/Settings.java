@@ -2,6 +2,7 @@ package dev.hivelite.node.settings;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -122,21 +123,21 @@ public record Settings(Meta meta, Smtp smtp, Batch batch, RateLimits rateLimits,
          * {@code /api/} covers {@code /api/health} and {@code POST /api/} every POST under it; only
          * rules for everyone or for the caller's kind ({@code @auth} or {@code @guest}) count.
          */
-        public java.util.Optional<RateLimitRule> rule(List<String> labels, boolean authenticated) {
+        public Optional<RateLimitRule> rule(List<String> labels, boolean authenticated) {
             String audience = authenticated ? "@auth" : "@guest";
             for (String label : labels) {
                 for (RateLimitRule rule : rules) {
                     if (rule.label().equals(label) && rule.concerns(audience)) {
-                        return java.util.Optional.of(rule);
+                        return Optional.of(rule);
                     }
                 }
                 for (RateLimitRule rule : rules) {
                     if (rule.isPrefix() && rule.prefixes(label) && rule.concerns(audience)) {
-                        return java.util.Optional.of(rule);
+                        return Optional.of(rule);
                     }
                 }
             }
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 
