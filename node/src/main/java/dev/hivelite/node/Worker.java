@@ -19,6 +19,7 @@ import dev.hivelite.node.auth.SigningKey;
 import dev.hivelite.node.auth.SuperuserStore;
 import dev.hivelite.node.auth.Tokens;
 import dev.hivelite.node.cluster.ClusterMember;
+import dev.hivelite.node.cluster.SharedAllowances;
 import dev.hivelite.node.cluster.SharedCounters;
 import dev.hivelite.node.cluster.SharedStrings;
 import dev.hivelite.node.common.Version;
@@ -51,6 +52,7 @@ import dev.hivelite.node.common.Principal;
 import dev.hivelite.node.http.AuthenticationFilter;
 import dev.hivelite.node.records.FileService;
 import dev.hivelite.node.settings.Mailer;
+import dev.hivelite.node.settings.RateLimiter;
 import dev.hivelite.node.settings.SettingsService;
 import dev.hivelite.node.settings.SettingsStore;
 import dev.hivelite.node.settings.SmtpMailer;
@@ -172,7 +174,8 @@ public final class Worker implements AutoCloseable {
             pool.invalidate(id);
         });
         invalidations.on(SchemaCache.KIND, schemas::forget);
-        Scopes scopes = new Scopes(directory, pool, schemas, usage);
+        RateLimiter rateLimiter = new RateLimiter(settingsStore, new SharedAllowances(cluster, "hivelite.rate-limits"), clock);
+        Scopes scopes = new Scopes(directory, pool, schemas, usage, rateLimiter);
         UserTokens userTokens = new UserTokens(signingKey, pool, schemas, invalidations, clock);
         java.util.function.Function<String, Principal> credentials =
                 AuthenticationFilter.credentials(authenticator, apiKeys, userTokens);
@@ -210,7 +213,7 @@ public final class Worker implements AutoCloseable {
                         }, recordOperations, clock),
                 userTokens, new SettingsService(directory, pool, settingsStore, mailer), new ApiHealthService(scopes),
                 new BatchService(scopes, recordOperations, settingsStore, clock), new FileService(scopes, userTokens, clock),
-                new RealtimeService(realtime, directory), credentials);
+                new RealtimeService(realtime, directory), credentials, directory, rateLimiter);
 
         // Public traffic waits for the cluster: a worker serving before it joined would make changes whose
         // cache invalidations and realtime events reach no other worker. A join that fails or hangs is

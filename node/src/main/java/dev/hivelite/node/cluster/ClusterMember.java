@@ -95,6 +95,7 @@ public final class ClusterMember implements AutoCloseable {
         hz.setUserContext(userContext);
         // Tasks between workers use Hazelcast's own format: Java deserialization stays off.
         hz.getSerializationConfig().addDataSerializableFactory(Invalidations.factoryId(), Invalidations.factory());
+        hz.getSerializationConfig().addDataSerializableFactory(SharedAllowances.factoryId(), SharedAllowances.factory());
         hz.addExecutorConfig(new com.hazelcast.config.ExecutorConfig("hivelite.*").setPoolSize(2));
         hz.getJetConfig().setEnabled(false);
         NetworkConfig network = hz.getNetworkConfig();

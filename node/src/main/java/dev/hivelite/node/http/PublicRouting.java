@@ -13,6 +13,7 @@ import dev.hivelite.node.observe.HealthService;
 import dev.hivelite.node.platform.ActivityService;
 import dev.hivelite.node.platform.ApiKeyService;
 import dev.hivelite.node.platform.CorsService;
+import dev.hivelite.node.platform.DatabaseDirectory;
 import dev.hivelite.node.platform.DatabaseService;
 import dev.hivelite.node.platform.ExportService;
 import dev.hivelite.node.records.CollectionService;
@@ -22,6 +23,7 @@ import dev.hivelite.node.records.BatchService;
 import dev.hivelite.node.records.FileService;
 import dev.hivelite.node.realtime.RealtimeService;
 import dev.hivelite.node.common.Principal;
+import dev.hivelite.node.settings.RateLimiter;
 import dev.hivelite.node.settings.SettingsService;
 import dev.hivelite.node.records.RecordAuthService;
 import dev.hivelite.node.records.UserTokens;
@@ -50,7 +52,8 @@ public final class PublicRouting {
                            DatabaseAnalytics databaseAnalytics, CollectionService collections, RecordService records,
                            RecordAuthService recordAuth, UserTokens userTokens, SettingsService settings,
                            ApiHealthService apiHealth, BatchService batch, FileService files,
-                           RealtimeService realtime, java.util.function.Function<String, Principal> credentials) {
+                           RealtimeService realtime, java.util.function.Function<String, Principal> credentials,
+                           DatabaseDirectory directory, RateLimiter rateLimiter) {
     }
 
     public static void routing(HttpRouting.Builder routing, WorkerState state, NodeMetrics metrics,
@@ -59,6 +62,7 @@ public final class PublicRouting {
         routing.addFilter(new DrainFilter(state));
         routing.addFilter(services.cors());
         routing.addFilter(new AuthenticationFilter(services.credentials()));
+        routing.addFilter(new RateLimitFilter(services.directory(), services.rateLimiter()));
         ErrorHandling.register(routing);
         // Helidon tries routes in registration order: the hot data API first, platform routes after.
         // _superusers' auth routes precede the auth-collection routes whose pattern also matches them.

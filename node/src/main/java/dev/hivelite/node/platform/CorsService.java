@@ -24,7 +24,8 @@ public final class CorsService implements Filter {
     /** The database routes that CORS applies to; platform routes are not matched. */
     static final Pattern DATABASE_ROUTE = Pattern.compile("^/api/databases/([a-z0-9][a-z0-9_-]{0,62})/(query|export)$");
     static final Pattern DATA_ROUTE = Pattern.compile("^/db/([a-z0-9][a-z0-9_-]{0,62})/api/.*$");
-    static final java.util.List<String> PLATFORM = java.util.List.of("/api/databases", "/api/superusers", "/api/activity",
+    /** Path prefixes of the platform's own routes: no database's API (rate limits skip them too). */
+    public static final java.util.List<String> PLATFORM = java.util.List.of("/api/databases", "/api/superusers", "/api/activity",
             "/api/analytics");
     static final String ALLOWED_METHODS = "GET, POST, OPTIONS";
     static final String DATA_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";

@@ -19,6 +19,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import dev.hivelite.node.settings.RateLimiter;
 import dev.hivelite.node.auth.PasswordHasher;
 import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.common.ApiException.FieldError;
@@ -69,7 +70,7 @@ final class AccountMails {
 
     private void requestVerification(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
-            Collection c = authCollection(scope, req);
+            Collection c = authCollection(scope, req, RateLimiter.Action.REQUEST_VERIFICATION);
             String email = email(Bodies.json(req), "email");
             byEmail(scope, c, email).filter(r -> !Boolean.TRUE.equals(r.get("verified")))
                     .filter(r -> resends.claim(scope.db.id(), "verification", c, (String) r.get("id"))).ifPresent(r -> {
@@ -115,7 +116,7 @@ final class AccountMails {
      */
     private void confirmVerification(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
-            Collection c = authCollection(scope, req);
+            Collection c = authCollection(scope, req, RateLimiter.Action.CONFIRM_VERIFICATION);
             CollectionService.requireWritable(scope);
             String token = Fields.text(Bodies.json(req), "token");
             Map<String, FieldError> errors = new LinkedHashMap<>();
@@ -160,7 +161,7 @@ final class AccountMails {
 
     private void requestPasswordReset(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
-            Collection c = authCollection(scope, req);
+            Collection c = authCollection(scope, req, RateLimiter.Action.REQUEST_PASSWORD_RESET);
             if (!c.option("passwordAuth.enabled").asBoolean(true)) {
                 throw new ApiException.BadRequest("The collection is not configured to allow password authentication.");
             }
@@ -180,7 +181,7 @@ final class AccountMails {
 
     private void confirmPasswordReset(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
-            Collection c = authCollection(scope, req);
+            Collection c = authCollection(scope, req, RateLimiter.Action.CONFIRM_PASSWORD_RESET);
             CollectionService.requireWritable(scope);
             JsonNode body = Bodies.json(req);
             // Every field is judged before anything is refused, as PocketBase's form reports them together.
@@ -243,7 +244,8 @@ final class AccountMails {
      */
     private void requestEmailChange(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
-            AuthRecords.SameCollection caller = AuthRecords.sameCollectionUser(scope, req);
+            AuthRecords.SameCollection caller = AuthRecords.sameCollectionUser(scope, req,
+                    RateLimiter.Action.REQUEST_EMAIL_CHANGE);
             Collection c = caller.collection();
             Map<String, Object> r = scope.lease.db()
                     .read(conn -> RecordQuery.byId(conn, c, caller.user().recordId(), RecordQuery.Where.ALL))
@@ -272,7 +274,7 @@ final class AccountMails {
      */
     private void confirmEmailChange(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
-            Collection c = authCollection(scope, req);
+            Collection c = authCollection(scope, req, RateLimiter.Action.CONFIRM_EMAIL_CHANGE);
             CollectionService.requireWritable(scope);
             JsonNode body = Bodies.json(req);
             String token = Fields.text(body, "token");

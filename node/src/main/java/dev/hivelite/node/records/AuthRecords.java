@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.webserver.http.ServerRequest;
 
 import dev.hivelite.node.common.ApiException;
+import dev.hivelite.node.settings.RateLimiter;
 
 /** What the sign-in routes and the account mail routes of auth collections share. */
 final class AuthRecords {
@@ -19,17 +20,23 @@ final class AuthRecords {
     private AuthRecords() {
     }
 
-    static Collection authCollection(Scopes.Scope scope, ServerRequest req) {
-        return authCollection(scope, req, false);
+    static Collection authCollection(Scopes.Scope scope, ServerRequest req, RateLimiter.Action action) {
+        return authCollection(scope, req, false, action);
     }
 
     /**
      * The auth collection of the path. {@code _superusers} only where {@code superusersToo}: the routes
      * that only read its settings (auth-methods, and request-otp, which its settings turn off). The
      * platform's superusers are not records of a database, so the other routes answer where they live.
+     * Once the collection is found, the request counts against the rate limits of {@code action} (null:
+     * the route has none, its path is limited before it), before its type is checked, as in PocketBase.
      */
-    static Collection authCollection(Scopes.Scope scope, ServerRequest req, boolean superusersToo) {
+    static Collection authCollection(Scopes.Scope scope, ServerRequest req, boolean superusersToo,
+                                     RateLimiter.Action action) {
         Collection collection = Requests.collection(scope, req);
+        if (action != null) {
+            scope.limit(req, collection, action);
+        }
         if (Scaffolds.isSuperusers(collection) && !superusersToo) {
             throw new ApiException.BadRequest("Superusers authenticate at /api/collections/_superusers/auth-with-password"
                     + " and are managed at /api/superusers.");
@@ -47,14 +54,18 @@ final class AuthRecords {
     /**
      * As above, before the collection is known to be an auth collection, as PocketBase's middleware
      * checks it ahead of the route: 401 for a guest, 403 for anyone whose auth collection is not the
-     * path's (a missing or base collection included).
+     * path's (a missing or base collection included). An existing collection counts the request
+     * against the rate limits of {@code action} first, as PocketBase's middleware order has it.
      */
-    static SameCollection sameCollectionUser(Scopes.Scope scope, ServerRequest req) {
+    static SameCollection sameCollectionUser(Scopes.Scope scope, ServerRequest req, RateLimiter.Action action) {
+        Collection c = scope.schema.find(req.path().pathParameters().get("collection")).orElse(null);
+        if (c != null) {
+            scope.limit(req, c, action);
+        }
         dev.hivelite.node.common.Principal.User user = scope.user();
         if (user == null && scope.principal instanceof dev.hivelite.node.common.Principal.Anonymous) {
             throw new ApiException.Unauthorized("The request requires valid record authorization token.");
         }
-        Collection c = scope.schema.find(req.path().pathParameters().get("collection")).orElse(null);
         if (user == null || c == null || !user.collectionId().equals(c.id())) {
             throw new ApiException.Forbidden("The request requires valid record authorization token from the same collection.");
         }

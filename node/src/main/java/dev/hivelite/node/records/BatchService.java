@@ -28,6 +28,7 @@ import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.common.Bodies;
 import dev.hivelite.node.common.Json;
 import dev.hivelite.node.common.Multipart;
+import dev.hivelite.node.settings.RateLimiter;
 import dev.hivelite.node.settings.Settings;
 import dev.hivelite.node.settings.SettingsStore;
 
@@ -179,6 +180,10 @@ public final class BatchService implements HttpService {
             boolean upsert = full.startsWith("PUT ");
             boolean exists = upsert && !id.isEmpty()
                     && RecordQuery.byId(c, collection, id, RecordQuery.Where.ALL).isPresent();
+            // An upsert counts as the update or create it turns into, at that route's method and path.
+            String records = "/api/collections/" + m.group(1) + "/records";
+            scope.limitBatched(req, collection, exists ? RateLimiter.Action.UPDATE : RateLimiter.Action.CREATE,
+                    exists ? "PATCH" : "POST", exists ? records + "/" + id : records);
             RequestInfo info = info(req, scope, item.body());
             Map<String, Object> before = exists ? RecordQuery.byId(c, collection, id, RecordQuery.Where.ALL).orElseThrow() : null;
             ObjectNode json = exists
@@ -189,6 +194,7 @@ public final class BatchService implements HttpService {
             result.put("body", json);
         } else if ((m = UPDATE.matcher(full)).matches()) {
             Collection collection = collection(scope, m.group(1));
+            scope.limitBatched(req, collection, RateLimiter.Action.UPDATE, "PATCH", path(url));
             String id = decode(m.group(2));
             Map<String, Object> before = RecordQuery.byId(c, collection, id, RecordQuery.Where.ALL)
                     .orElseThrow(ApiException::notFound);
@@ -198,6 +204,7 @@ public final class BatchService implements HttpService {
             result.put("body", json);
         } else if ((m = DELETE.matcher(full)).matches()) {
             Collection collection = collection(scope, m.group(1));
+            scope.limitBatched(req, collection, RateLimiter.Action.DELETE, "DELETE", path(url));
             RecordOperations.checkWritable(scope, collection);
             if (collection.rules().delete() == null && !scope.admin) {
                 throw new ApiException.Forbidden(RecordService.ONLY_SUPERUSERS);
@@ -237,6 +244,12 @@ public final class BatchService implements HttpService {
         ObjectNode json = operations.updateIn(c, scope, collection, id, submitted, info, expand(params), changes, saved);
         pick(params, json);
         return json;
+    }
+
+    /** A request url's path: what is before its query. */
+    private static String path(String url) {
+        int query = url.indexOf('?');
+        return query < 0 ? url : url.substring(0, query);
     }
 
     private static Collection collection(Scopes.Scope scope, String key) {

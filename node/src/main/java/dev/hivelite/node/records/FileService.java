@@ -31,6 +31,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import dev.hivelite.node.settings.RateLimiter;
 import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.common.Responses;
 import dev.hivelite.node.common.Json;
@@ -110,6 +111,7 @@ public final class FileService implements HttpService {
         try (Scopes.Scope scope = scopes.open(req)) {
             var params = req.path().pathParameters();
             Collection collection = scope.schema.find(params.get("collection")).orElseThrow(ApiException::notFound);
+            scope.limit(req, collection, RateLimiter.Action.FILE);
             String id = params.get("recordId");
             String filename = params.get("filename");
             if (Scaffolds.isSuperusers(collection) || !safeName(filename)) {

@@ -22,6 +22,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import dev.hivelite.node.settings.RateLimiter;
 import dev.hivelite.node.auth.PasswordHasher;
 import dev.hivelite.node.cluster.SharedCounters;
 import dev.hivelite.node.common.ApiException;
@@ -101,7 +102,7 @@ public final class RecordAuthService implements HttpService {
 
     private void authMethods(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
-            Collection c = authCollection(scope, req, true);
+            Collection c = authCollection(scope, req, true, RateLimiter.Action.LIST_AUTH_METHODS);
             Map<String, Object> out = new LinkedHashMap<>();
             boolean password = c.option("passwordAuth.enabled").asBoolean(true);
             List<String> identities = password ? c.identityFields() : List.of();
@@ -133,7 +134,7 @@ public final class RecordAuthService implements HttpService {
 
     private void authWithPassword(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
-            Collection c = authCollection(scope, req);
+            Collection c = authCollection(scope, req, RateLimiter.Action.AUTH_WITH_PASSWORD);
             if (!c.option("passwordAuth.enabled").asBoolean(true)) {
                 throw new ApiException.Forbidden("The collection is not configured to allow password authentication.");
             }
@@ -307,7 +308,7 @@ public final class RecordAuthService implements HttpService {
      */
     private void authWithOAuth2(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
-            Collection c = authCollection(scope, req);
+            Collection c = authCollection(scope, req, RateLimiter.Action.AUTH_WITH_OAUTH2);
             if (!OAuth2.enabled(c)) {
                 throw new ApiException.Forbidden("The collection is not configured to allow OAuth2 authentication.");
             }
@@ -387,7 +388,8 @@ public final class RecordAuthService implements HttpService {
      */
     private void authRefresh(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
-            AuthRecords.SameCollection caller = AuthRecords.sameCollectionUser(scope, req);
+            AuthRecords.SameCollection caller = AuthRecords.sameCollectionUser(scope, req,
+                    RateLimiter.Action.AUTH_REFRESH);
             Collection c = caller.collection();
             Map<String, Object> record = scope.lease.db()
                     .read(conn -> RecordQuery.byId(conn, c, caller.user().recordId(), RecordQuery.Where.ALL))
@@ -406,7 +408,7 @@ public final class RecordAuthService implements HttpService {
     private void impersonate(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
             CollectionService.requireAdmin(scope);
-            Collection c = authCollection(scope, req);
+            Collection c = authCollection(scope, req, null); // PocketBase limits it by its path only
             Map<String, Object> record = scope.lease.db()
                     .read(conn -> RecordQuery.byId(conn, c, req.path().pathParameters().get("id"), RecordQuery.Where.ALL))
                     .orElseThrow(ApiException::notFound);
@@ -424,7 +426,7 @@ public final class RecordAuthService implements HttpService {
      */
     private void requestOtp(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
-            Collection c = authCollection(scope, req, true);
+            Collection c = authCollection(scope, req, true, RateLimiter.Action.REQUEST_OTP);
             if (Scaffolds.isSuperusers(c) || !c.option("otp.enabled").asBoolean(false)) {
                 throw new ApiException.Forbidden("The collection is not configured to allow OTP authentication.");
             }
@@ -459,7 +461,7 @@ public final class RecordAuthService implements HttpService {
      */
     private void authWithOtp(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
-            Collection c = authCollection(scope, req);
+            Collection c = authCollection(scope, req, RateLimiter.Action.AUTH_WITH_OTP);
             if (!c.option("otp.enabled").asBoolean(false)) {
                 throw new ApiException.Forbidden("The collection is not configured to allow OTP authentication.");
             }

@@ -23,6 +23,7 @@ import dev.hivelite.node.common.Responses;
 import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.common.Principal;
 import dev.hivelite.node.records.filter.FilterException;
+import dev.hivelite.node.settings.RateLimiter;
 
 /**
  * {@code /api/collections/{collection}/records}: list, view, create, update, delete, with
@@ -132,6 +133,7 @@ public final class RecordService implements HttpService {
     private void list(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
             Collection collection = Requests.collection(scope, req);
+            scope.limit(req, collection, RateLimiter.Action.LIST);
             if (superusersCollection(scope, collection, req, res, true)) {
                 return;
             }
@@ -211,6 +213,7 @@ public final class RecordService implements HttpService {
     private void view(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
             Collection collection = Requests.collection(scope, req);
+            scope.limit(req, collection, RateLimiter.Action.VIEW);
             if (superusersCollection(scope, collection, req, res, false)) {
                 return;
             }
@@ -251,6 +254,7 @@ public final class RecordService implements HttpService {
     private void create(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
             Collection collection = Requests.collection(scope, req);
+            scope.limit(req, collection, RateLimiter.Action.CREATE);
             if (superuserWrite(scope, collection, req, res, "create")) {
                 return;
             }
@@ -268,6 +272,7 @@ public final class RecordService implements HttpService {
     private void update(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
             Collection collection = Requests.collection(scope, req);
+            scope.limit(req, collection, RateLimiter.Action.UPDATE);
             if (superuserWrite(scope, collection, req, res, "update")) {
                 return;
             }
@@ -285,6 +290,7 @@ public final class RecordService implements HttpService {
     private void delete(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
             Collection collection = Requests.collection(scope, req);
+            scope.limit(req, collection, RateLimiter.Action.DELETE);
             if (superuserWrite(scope, collection, req, res, "delete")) {
                 return;
             }

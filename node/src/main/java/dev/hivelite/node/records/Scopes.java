@@ -7,6 +7,7 @@ import dev.hivelite.node.common.RequestContext;
 import dev.hivelite.node.platform.DatabaseDirectory;
 import dev.hivelite.node.platform.DatabaseStore;
 import dev.hivelite.node.platform.DatabaseUsage;
+import dev.hivelite.node.settings.RateLimiter;
 import dev.hivelite.node.storage.DatabasePool;
 
 /**
@@ -24,12 +25,15 @@ public final class Scopes {
     private final DatabasePool pool;
     private final SchemaCache schemas;
     private final DatabaseUsage usage;
+    private final RateLimiter limiter;
 
-    public Scopes(DatabaseDirectory directory, DatabasePool pool, SchemaCache schemas, DatabaseUsage usage) {
+    public Scopes(DatabaseDirectory directory, DatabasePool pool, SchemaCache schemas, DatabaseUsage usage,
+                  RateLimiter limiter) {
         this.directory = directory;
         this.pool = pool;
         this.schemas = schemas;
         this.usage = usage;
+        this.limiter = limiter;
     }
 
     /** One request's database: close it (the lease) when done. */
@@ -40,11 +44,13 @@ public final class Scopes {
         final Principal principal;
         final boolean admin;
         private final DatabasePool pool;
+        private final RateLimiter limiter;
 
         Scope(DatabaseStore.Database db, DatabasePool.Lease lease, Schema schema, Principal principal,
-              DatabasePool pool, String id) {
+              DatabasePool pool, RateLimiter limiter) {
             this.db = db;
             this.pool = pool;
+            this.limiter = limiter;
             this.lease = lease;
             this.schema = schema;
             this.principal = principal;
@@ -54,6 +60,26 @@ public final class Scopes {
         /** The database's folder: data.db and storage/. */
         java.nio.file.Path folder() {
             return pool.folder(db.id());
+        }
+
+        /**
+         * This request's {@code action} on {@code collection} against the database's rate limits (429
+         * when over), as PocketBase checks it once the collection is known. A write to a view
+         * collection is not counted: PocketBase refuses it first.
+         */
+        void limit(ServerRequest req, Collection collection, RateLimiter.Action action) {
+            if (!(action.writes() && collection.isView())) {
+                limiter.action(req, db.id(), lease.db(), principal, collection.id(), collection.name(), action);
+            }
+        }
+
+        /** The same for one request of a batch, with its own method and path. */
+        void limitBatched(ServerRequest req, Collection collection, RateLimiter.Action action, String method,
+                          String apiPath) {
+            if (!(action.writes() && collection.isView())) {
+                limiter.batched(req, db.id(), lease.db(), principal, collection.id(), collection.name(), action,
+                        method, apiPath);
+            }
         }
 
         /** The caller as an auth record of this database, or null. */
@@ -85,7 +111,7 @@ public final class Scopes {
                 throw new dev.hivelite.node.common.ApiException.Forbidden(
                         "The authorized record is not allowed to perform this action.");
             }
-            return new Scope(db, lease, schema, principal, pool, db.id());
+            return new Scope(db, lease, schema, principal, pool, limiter);
         } catch (RuntimeException e) {
             lease.close();
             throw e;

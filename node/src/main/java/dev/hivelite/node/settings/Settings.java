@@ -2,6 +2,7 @@ package dev.hivelite.node.settings;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -63,16 +64,20 @@ public record Settings(Meta meta, Smtp smtp, Batch batch, RateLimits rateLimits,
         backups = Objects.requireNonNullElse(backups, Backups.DEFAULT);
     }
 
+    // The nested records turn null text into "" with Objects.toString, never with a static method of
+    // Settings: calling one would start Settings' initialization (which reads their defaults) from
+    // inside theirs, and whichever default was touched first would be null.
+
     /** {@code meta}: how the application presents itself, in mails among others. */
     public record Meta(String appName, @JsonProperty("appURL") String appUrl, String senderName,
                        String senderAddress, boolean hideControls) {
         static final Meta DEFAULT = new Meta("Acme", "http://localhost:8090", "Support", "support@example.com", false);
 
         public Meta {
-            appName = text(appName);
-            appUrl = text(appUrl);
-            senderName = text(senderName);
-            senderAddress = text(senderAddress);
+            appName = Objects.toString(appName, "");
+            appUrl = Objects.toString(appUrl, "");
+            senderName = Objects.toString(senderName, "");
+            senderAddress = Objects.toString(senderAddress, "");
         }
     }
 
@@ -85,11 +90,11 @@ public record Settings(Meta meta, Smtp smtp, Batch batch, RateLimits rateLimits,
         static final Smtp DEFAULT = new Smtp(false, 587, "smtp.example.com", "", "", "", false, "");
 
         public Smtp {
-            host = text(host);
-            username = text(username);
-            password = text(password);
-            authMethod = text(authMethod);
-            localName = text(localName);
+            host = Objects.toString(host, "");
+            username = Objects.toString(username, "");
+            password = Objects.toString(password, "");
+            authMethod = Objects.toString(authMethod, "");
+            localName = Objects.toString(localName, "");
         }
     }
 
@@ -110,13 +115,53 @@ public record Settings(Meta meta, Smtp smtp, Batch batch, RateLimits rateLimits,
         public RateLimits {
             rules = rules == null ? List.of() : List.copyOf(rules);
         }
+
+        /**
+         * The rule that limits a request with these {@code labels} (most specific first), as PocketBase
+         * picks it: for each label in turn, the first rule of exactly that label, else the first rule
+         * ending in {@code /} that prefixes the label (or the label followed by {@code /}), so
+         * {@code /api/} covers {@code /api/health} and {@code POST /api/} every POST under it; only
+         * rules for everyone or for the caller's kind ({@code @auth} or {@code @guest}) count.
+         */
+        public Optional<RateLimitRule> rule(List<String> labels, boolean authenticated) {
+            String audience = authenticated ? "@auth" : "@guest";
+            for (String label : labels) {
+                for (RateLimitRule rule : rules) {
+                    if (rule.label().equals(label) && rule.concerns(audience)) {
+                        return Optional.of(rule);
+                    }
+                }
+                for (RateLimitRule rule : rules) {
+                    if (rule.isPrefix() && rule.prefixes(label) && rule.concerns(audience)) {
+                        return Optional.of(rule);
+                    }
+                }
+            }
+            return Optional.empty();
+        }
     }
 
     /** One rate limit: at most {@code maxRequests} per {@code duration} seconds for an audience. */
     public record RateLimitRule(String label, String audience, long duration, int maxRequests) {
         public RateLimitRule {
-            label = text(label);
-            audience = text(audience);
+            label = Objects.toString(label, "");
+            audience = Objects.toString(audience, "");
+        }
+
+        /** Everyone (empty audience), or exactly this kind of caller. */
+        boolean concerns(String callerAudience) {
+            return audience.isEmpty() || audience.equals(callerAudience);
+        }
+
+        /** A label ending in {@code /} is a prefix: it matches every path below it too. */
+        boolean isPrefix() {
+            return label.endsWith("/");
+        }
+
+        /** Whether {@code other + "/"} starts with this (prefix) label, written without building it. */
+        boolean prefixes(String other) {
+            return label.length() <= other.length() ? other.startsWith(label)
+                    : label.length() == other.length() + 1 && label.startsWith(other);
         }
     }
 
@@ -140,11 +185,11 @@ public record Settings(Meta meta, Smtp smtp, Batch batch, RateLimits rateLimits,
         static final S3 NONE = new S3(false, "", "", "", "", "", false);
 
         public S3 {
-            bucket = text(bucket);
-            region = text(region);
-            endpoint = text(endpoint);
-            accessKey = text(accessKey);
-            secret = text(secret);
+            bucket = Objects.toString(bucket, "");
+            region = Objects.toString(region, "");
+            endpoint = Objects.toString(endpoint, "");
+            accessKey = Objects.toString(accessKey, "");
+            secret = Objects.toString(secret, "");
         }
     }
 
@@ -153,14 +198,11 @@ public record Settings(Meta meta, Smtp smtp, Batch batch, RateLimits rateLimits,
         static final Backups DEFAULT = new Backups("", 3, S3.NONE);
 
         public Backups {
-            cron = text(cron);
+            cron = Objects.toString(cron, "");
             s3 = Objects.requireNonNullElse(s3, S3.NONE);
         }
     }
 
-    private static String text(String value) {
-        return value == null ? "" : value;
-    }
 
     public String appName() {
         return meta.appName();

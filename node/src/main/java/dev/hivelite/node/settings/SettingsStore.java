@@ -43,8 +43,17 @@ public final class SettingsStore {
         this.clock = clock;
     }
 
-    /** The settings of a database, opening it for the read (callers without a lease: mailers, jobs). */
+    /**
+     * The settings of a database, opening it for the read (callers without a lease: mailers, jobs,
+     * filters), unless they are cached: then no lease is taken at all.
+     */
     public Settings get(String databaseId) {
+        if (invalidations.delivered()) {
+            Settings hit = cache.get(databaseId);
+            if (hit != null) {
+                return hit;
+            }
+        }
         try (DatabasePool.Lease lease = pool.lease(databaseId)) {
             return get(databaseId, lease.db());
         }
