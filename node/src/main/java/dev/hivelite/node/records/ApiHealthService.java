@@ -52,7 +52,7 @@ public final class ApiHealthService implements HttpService {
             Map<String, Object> data = new LinkedHashMap<>();
             if (scope.admin) {
                 data.put("canBackup", true);
-                data.put("realIP", dev.hivelite.node.auth.ClientIp.of(req));
+                data.put("realIP", scope.clientIp(req));
                 data.put("requireS3", false);
                 data.put("possibleProxyHeader", possibleProxyHeader(req));
             }

@@ -154,7 +154,7 @@ public final class RecordAuthService implements HttpService {
             if (!errors.isEmpty()) {
                 throw ApiException.invalid(errors);
             }
-            String throttleKey = scope.db.id() + "|" + dev.hivelite.node.auth.ClientIp.of(req);
+            String throttleKey = scope.db.id() + "|" + scope.clientIp(req);
             if (failures.get(throttleKey) >= MAX_FAILURES) {
                 throw new ApiException.TooManyRequests("Too many failed authentication attempts, try again later.");
             }
@@ -274,7 +274,7 @@ public final class RecordAuthService implements HttpService {
         if (Scaffolds.isSuperusers(c) || scope.db.readOnly() || !c.option("authAlert.enabled").asBoolean(false)) {
             return;
         }
-        String ip = dev.hivelite.node.auth.ClientIp.of(req);
+        String ip = scope.clientIp(req);
         String agent = req.headers().first(io.helidon.http.HeaderNames.USER_AGENT).orElse("");
         String id = (String) record.get("id");
         boolean alert;

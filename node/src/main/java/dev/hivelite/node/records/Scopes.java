@@ -73,6 +73,11 @@ public final class Scopes {
             }
         }
 
+        /** The client's address, through the proxy headers this database's settings trust (PocketBase's real IP). */
+        String clientIp(ServerRequest req) {
+            return limiter.clientIp(req, db.id(), lease.db());
+        }
+
         /** The same for one request of a batch, with its own method and path. */
         void limitBatched(ServerRequest req, Collection collection, RateLimiter.Action action, String method,
                           String apiPath) {

@@ -74,14 +74,15 @@ public final class RateLimiter {
      * that matches it.
      */
     public void route(ServerRequest req, String databaseId, Principal principal, String path, int apiStart) {
-        Settings.RateLimits limits = settings.get(databaseId).rateLimits();
+        Settings current = settings.get(databaseId);
+        Settings.RateLimits limits = current.rateLimits();
         if (!limits.enabled() || principal.mayAdminister(databaseId)) {
             return;
         }
         String apiPath = path.substring(apiStart);
         List<String> labels = List.of(req.prologue().method().text() + " " + apiPath, apiPath);
         limits.rule(labels, authenticated(principal, databaseId))
-                .ifPresent(rule -> take(req, databaseId, "route", rule));
+                .ifPresent(rule -> take(req, databaseId, "route", rule, current.trustedProxy()));
     }
 
     /**
@@ -91,9 +92,10 @@ public final class RateLimiter {
      */
     public void action(ServerRequest req, String databaseId, SqliteDatabase db, Principal principal,
                        String collectionId, String collectionName, Action action) {
-        Settings.RateLimits limits = (db == null ? settings.get(databaseId) : settings.get(databaseId, db)).rateLimits();
+        Settings current = db == null ? settings.get(databaseId) : settings.get(databaseId, db);
+        Settings.RateLimits limits = current.rateLimits();
         if (limits.enabled()) {
-            check(req, limits, databaseId, principal, collectionId, collectionName, action, false,
+            check(req, current, databaseId, principal, collectionId, collectionName, action, false,
                     req.prologue().method().text(), apiPath(req.path().path()));
         }
     }
@@ -104,10 +106,19 @@ public final class RateLimiter {
      */
     public void batched(ServerRequest req, String databaseId, SqliteDatabase db, Principal principal,
                         String collectionId, String collectionName, Action action, String method, String apiPath) {
-        Settings.RateLimits limits = settings.get(databaseId, db).rateLimits();
-        if (limits.enabled()) {
-            check(req, limits, databaseId, principal, collectionId, collectionName, action, true, method, apiPath);
+        Settings current = settings.get(databaseId, db);
+        if (current.rateLimits().enabled()) {
+            check(req, current, databaseId, principal, collectionId, collectionName, action, true, method, apiPath);
         }
+    }
+
+    /**
+     * The client's address as this database sees it: through the headers its {@code trustedProxy}
+     * settings name, else the socket peer. The address every limit counts by.
+     */
+    public String clientIp(ServerRequest req, String databaseId, SqliteDatabase db) {
+        Settings.TrustedProxy proxy = settings.get(databaseId, db).trustedProxy();
+        return proxy.headers().isEmpty() ? ClientIp.of(req) : ClientIp.of(req, proxy.headers(), proxy.useLeftmostIp());
     }
 
     /** A request path without its {@code /db/{name}} prefix: the path inside the database's API. */
@@ -115,7 +126,7 @@ public final class RateLimiter {
         return path.startsWith("/db/") && path.indexOf('/', 4) > 0 ? path.substring(path.indexOf('/', 4)) : path;
     }
 
-    private void check(ServerRequest req, Settings.RateLimits limits, String databaseId, Principal principal,
+    private void check(ServerRequest req, Settings current, String databaseId, Principal principal,
                        String collectionId, String collectionName, Action action, boolean batched,
                        String method, String apiPath) {
         if (principal.mayAdminister(databaseId)) {
@@ -131,7 +142,8 @@ public final class RateLimiter {
         labels.add(method + " " + apiPath);
         labels.add(apiPath);
         String counted = "collection|" + collectionId + (batched ? "|batch|" : "|") + action.name();
-        limits.rule(labels, authenticated(principal, databaseId)).ifPresent(rule -> take(req, databaseId, counted, rule));
+        current.rateLimits().rule(labels, authenticated(principal, databaseId))
+                .ifPresent(rule -> take(req, databaseId, counted, rule, current.trustedProxy()));
     }
 
     /** An auth record of this database (PocketBase's {@code @auth}); anyone else is a guest. */
@@ -139,9 +151,11 @@ public final class RateLimiter {
         return principal instanceof Principal.User user && user.databaseId().equals(databaseId);
     }
 
-    private void take(ServerRequest req, String databaseId, String counted, Settings.RateLimitRule rule) {
+    private void take(ServerRequest req, String databaseId, String counted, Settings.RateLimitRule rule,
+                      Settings.TrustedProxy proxy) {
         // The rule's whole definition is in the key: a changed rule counts afresh.
-        String key = databaseId + "|" + ClientIp.of(req) + "|" + counted + "|" + rule.label() + "|" + rule.audience()
+        String ip = ClientIp.of(req, proxy.headers(), proxy.useLeftmostIp());
+        String key = databaseId + "|" + ip + "|" + counted + "|" + rule.label() + "|" + rule.audience()
                 + "|" + rule.maxRequests() + "/" + rule.duration();
         if (!allowances.take(key, rule.maxRequests(), rule.duration(), clock.instant().getEpochSecond())) {
             throw new ApiException.TooManyRequests(TOO_MANY_REQUESTS);

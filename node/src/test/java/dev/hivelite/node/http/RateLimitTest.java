@@ -352,4 +352,41 @@ class RateLimitTest {
                         Caller.GUEST, 400).body(two),
                 Step.of("the third batch: over its path's rule", "POST", "/api/batch", Caller.GUEST, 429).body(two)));
     }
+
+    private static int health(String forwardedFor) throws Exception {
+        return worker.send("GET", "/api/health", null, Map.of("X-Forwarded-For", forwardedFor)).statusCode();
+    }
+
+    private static String realIp(String header, String value) throws Exception {
+        HttpResponse<String> res = worker.send("GET", "/api/health", null, Map.of("Authorization", superuser, header, value));
+        return Json.mapper().readTree(res.body()).at("/data/realIP").asText();
+    }
+
+    @Test
+    void behindATrustedProxyEachClientIsCountedByTheAddressTheProxyNamesAndRealIpShowsIt() throws Exception {
+        // Not trusted: the header is anyone's to write, so every request counts as the peer's.
+        worker.call("PATCH", "/api/settings", "{\"trustedProxy\":{\"headers\":[],\"useLeftmostIP\":false}}", superuser, 200);
+        assertEquals("127.0.0.1", realIp("X-Forwarded-For", "203.0.113.9"));
+        limits("", true, rule("/api/health", "", 1, 60));
+        assertEquals(200, health("203.0.113.1"));
+        assertEquals(429, health("203.0.113.2"), "one peer, one count");
+
+        worker.call("PATCH", "/api/settings", "{\"trustedProxy\":{\"headers\":[\"X-Forwarded-For\"],\"useLeftmostIP\":false}}",
+                superuser, 200);
+        CLOCK.advance(Duration.ofDays(1));
+        assertEquals(200, health("198.51.100.1, 203.0.113.1"));
+        assertEquals(429, health("198.51.100.7, 203.0.113.1"), "the rightmost address is the proxy's word");
+        assertEquals(200, health("203.0.113.2"), "another client has its own count");
+        assertEquals("203.0.113.5", realIp("X-Forwarded-For", "198.51.100.1, 203.0.113.5"));
+        assertEquals("203.0.113.5", realIp("X-Forwarded-For", "203.0.113.5, not-an-ip"), "an invalid entry is skipped");
+        assertEquals("2001:db8:0:0:0:0:0:1", realIp("X-Forwarded-For", "2001:db8::1"));
+        assertEquals("127.0.0.1", realIp("X-Forwarded-For", "example.com"), "a name is no address: the peer's");
+
+        worker.call("PATCH", "/api/settings", "{\"trustedProxy\":{\"headers\":[\"X-Forwarded-For\"],\"useLeftmostIP\":true}}",
+                superuser, 200);
+        assertEquals("198.51.100.1", realIp("X-Forwarded-For", "198.51.100.1, 203.0.113.5"));
+        worker.call("PATCH", "/api/settings", "{\"trustedProxy\":{\"headers\":[],\"useLeftmostIP\":false},"
+                + "\"rateLimits\":{\"enabled\":false,\"rules\":[]}}", superuser, 200);
+    }
+
 }
