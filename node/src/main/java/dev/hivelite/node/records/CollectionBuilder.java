@@ -77,7 +77,13 @@ final class CollectionBuilder {
     }
 
     Collection update(Collection current, JsonNode body) {
-        return build(current, body, false, new LinkedHashMap<>());
+        Map<String, Object> errors = new LinkedHashMap<>();
+        // As PocketBase: an id in the body of an update must be the collection's own.
+        if (body.hasNonNull("id") && !Fields.text(body, "id").equals(current.id())) {
+            errors.put("id", Fields.text(body, "id").isEmpty() ? Values.requiredError()
+                    : new FieldError("validation_values_mismatch", "Values don't match."));
+        }
+        return build(current, body, false, errors);
     }
 
     /**

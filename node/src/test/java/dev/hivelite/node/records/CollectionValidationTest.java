@@ -171,6 +171,18 @@ class CollectionValidationTest {
     }
 
     @Test
+    void anUpdateKeepsTheCollectionsIdAndRefusesAnother() throws Exception {
+        String id = call("POST", "/api/collections", "{\"name\":\"id_kept\"}", 200).get("id").asText();
+        assertEquals("validation_values_mismatch", call("PATCH", "/api/collections/id_kept",
+                "{\"id\":\"another_id\",\"listRule\":\"\"}", 400).at("/data/id/code").asText());
+        assertEquals("validation_required", call("PATCH", "/api/collections/id_kept", "{\"id\":\"\"}", 400)
+                .at("/data/id/code").asText());
+        assertTrue(call("GET", "/api/collections/id_kept", null, 200).get("listRule").isNull(), "nothing changed");
+        assertEquals("", call("PATCH", "/api/collections/id_kept", "{\"id\":\"" + id + "\",\"listRule\":\"\"}", 200)
+                .get("listRule").asText(), "its own id is fine");
+    }
+
+    @Test
     void indexNamesAreOnePerFileAndAnIndexDefinitionIsNeverRepeated() throws Exception {
         String fields = "\"fields\":[{\"name\":\"a\",\"type\":\"text\"},{\"name\":\"b\",\"type\":\"text\"}]";
         call("POST", "/api/collections", "{\"name\":\"indexed_one\"," + fields
