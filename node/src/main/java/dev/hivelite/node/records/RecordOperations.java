@@ -149,6 +149,13 @@ public final class RecordOperations {
 
     /** Streams a file (a part, a downloaded avatar) to the uploads folder, refusing it past {@code limit} bytes. */
     Upload store(InputStream in, String filename, String contentType, String key, long limit) throws IOException {
+        return receive(in, filename, contentType, limit, () -> ApiException.invalid(key, "validation_file_size_limit",
+                "Failed to upload \"" + filename + "\" - the maximum allowed file size is " + limit + " bytes."));
+    }
+
+    /** Streams a file to the uploads folder; past {@code limit} bytes it is removed and {@code tooLarge} thrown. */
+    Upload receive(InputStream in, String filename, String contentType, long limit,
+                   java.util.function.Supplier<? extends ApiException> tooLarge) throws IOException {
         Files.createDirectories(uploadsDir);
         Path temp = uploadsDir.resolve("upload-" + UUID.randomUUID());
         long total = 0;
@@ -157,13 +164,14 @@ public final class RecordOperations {
             for (int n; (n = in.read(buffer)) >= 0; ) {
                 total += n;
                 if (total > limit) {
-                    out.close();
-                    Files.deleteIfExists(temp);
-                    throw ApiException.invalid(key, "validation_file_size_limit",
-                            "Failed to upload \"" + filename + "\" - the maximum allowed file size is " + limit + " bytes.");
+                    throw tooLarge.get();
                 }
                 out.write(buffer, 0, n);
             }
+        } catch (IOException | RuntimeException e) {
+            // Refused, or the body ended or went past a limit mid-part: nothing will use (or remove) the part.
+            Files.deleteIfExists(temp);
+            throw e;
         }
         return new Upload(filename, contentType, temp, total);
     }
