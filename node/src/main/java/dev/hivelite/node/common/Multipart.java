@@ -49,7 +49,7 @@ public final class Multipart {
             int cap = (int) Math.min(max, Integer.MAX_VALUE - 8);
             byte[] bytes = body.readNBytes(cap + 1);
             if (bytes.length > cap) {
-                throw new ApiException.PayloadTooLarge("The request body is too large.");
+                throw new ApiException.PayloadTooLarge(ApiException.PayloadTooLarge.MESSAGE);
             }
             return new String(bytes, StandardCharsets.UTF_8);
         }

@@ -32,7 +32,7 @@ import dev.hivelite.node.common.Multipart;
 final class BatchForm {
 
     static final String UNREADABLE = "Failed to read the submitted batch data.";
-    static final String TOO_LARGE = "Request entity too large.";
+    private static final String TOO_LARGE = ApiException.PayloadTooLarge.MESSAGE;
     private static final Pattern FILE_KEY = Pattern.compile("^requests(?:\\.(\\d+)\\.|\\[(\\d+)]\\.)(.+)$");
     private static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE");
 

@@ -160,7 +160,7 @@ public final class FileService implements HttpService {
         }
     }
 
-    /** Stored names are plain (see {@link RecordOperations#storedName}); anything else never reaches the disk. */
+    /** Stored names are plain (see {@link FileNames}); anything else never reaches the disk. */
     private static boolean safeName(String name) {
         return !name.isEmpty() && !name.startsWith(".") && name.indexOf('/') < 0 && name.indexOf('\\') < 0
                 && name.indexOf('\0') < 0;
