@@ -427,6 +427,24 @@ class FileApiTest {
                 .resolve("999x999_" + values.get("png"))));
     }
 
+    @ParameterizedTest(name = "EXIF orientation {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {6, 8})
+    void jpegThumbsAreTurnedUprightByTheirExifOrientation(int orientation) throws Exception {
+        // Stored 40 × 20, red left and blue right; shown turned a quarter (6: clockwise, 8: counter-clockwise).
+        Map<String, Object> rec = ok(worker.sendForm("POST", "/api/collections/docs/records", new Form()
+                .file("image", "photo.jpg", "image/jpeg", orientedJpeg(orientation)), auth(values.get("admin"))));
+        HttpResponse<byte[]> res = get("GET", "/api/files/docs/" + rec.get("id") + "/" + rec.get("image") + "?thumb=0x50",
+                Map.of());
+        assertEquals(200, res.statusCode());
+        BufferedImage thumb = ImageIO.read(new ByteArrayInputStream(res.body()));
+        assertEquals(List.of(25, 50), List.of(thumb.getWidth(), thumb.getHeight()), "upright: taller than wide");
+        Color top = new Color(thumb.getRGB(12, 5));
+        Color bottom = new Color(thumb.getRGB(12, 44));
+        boolean redOnTop = orientation == 6;
+        assertTrue(redOnTop ? top.getRed() > top.getBlue() : top.getBlue() > top.getRed(), "top: " + top);
+        assertTrue(redOnTop ? bottom.getBlue() > bottom.getRed() : bottom.getRed() > bottom.getBlue(), "bottom: " + bottom);
+    }
+
     @Test
     void fileTokenNeedsAnAuthRecordOrAdmin() throws Exception {
         HttpResponse<String> anonymous = worker.send("POST", "/api/files/token", null, Map.of());
@@ -490,6 +508,32 @@ class FileApiTest {
         g.dispose();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(image, "png", out);
+        return out.toByteArray();
+    }
+
+    /** A 40 × 20 JPEG (red left half, blue right half) whose EXIF says how to turn it upright. */
+    private static byte[] orientedJpeg(int orientation) throws Exception {
+        BufferedImage image = new BufferedImage(40, 20, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.RED);
+        g.fillRect(0, 0, 20, 20);
+        g.setColor(Color.BLUE);
+        g.fillRect(20, 0, 20, 20);
+        g.dispose();
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        ImageIO.write(image, "jpeg", jpeg);
+        byte[] plain = jpeg.toByteArray();
+        // APP1: "Exif\0\0", a big-endian TIFF header, and one IFD holding only the orientation (a SHORT).
+        java.nio.ByteBuffer exif = java.nio.ByteBuffer.allocate(6 + 8 + 2 + 12 + 4);
+        exif.put("Exif\0\0".getBytes(StandardCharsets.ISO_8859_1)).put(new byte[] {'M', 'M', 0, 42}).putInt(8)
+                .putShort((short) 1).putShort((short) 0x0112).putShort((short) 3).putInt(1)
+                .putShort((short) orientation).putShort((short) 0).putInt(0);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int app0End = 4 + (((plain[4] & 0xff) << 8) | (plain[5] & 0xff)); // SOI, then JFIF's APP0
+        out.write(plain, 0, app0End);
+        out.write(new byte[] {(byte) 0xFF, (byte) 0xE1, (byte) ((exif.capacity() + 2) >> 8), (byte) (exif.capacity() + 2)});
+        out.write(exif.array());
+        out.write(plain, app0End, plain.length - app0End);
         return out.toByteArray();
     }
 
