@@ -456,6 +456,9 @@ class FileApiTest {
         HttpResponse<String> user = worker.send("POST", "/api/files/token", null, Map.of("Authorization", values.get("alice")));
         assertEquals(200, user.statusCode());
         assertNotNull(TestWorker.json(user).get("token"));
+        HttpResponse<String> withFileToken = worker.send("POST", "/api/files/token", null,
+                Map.of("Authorization", values.get("aliceFile")));
+        assertEquals(401, withFileToken.statusCode(), "a file token authenticates nobody");
     }
 
     @Test
