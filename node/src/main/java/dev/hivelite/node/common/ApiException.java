@@ -141,6 +141,9 @@ public abstract sealed class ApiException extends RuntimeException
 
     /** 413: the request body is larger than allowed. */
     public static final class PayloadTooLarge extends ApiException {
+        /** PocketBase's message for a body past its limit. */
+        public static final String MESSAGE = "Request entity too large.";
+
         public PayloadTooLarge(String message) {
             super(413, message, Map.of());
         }

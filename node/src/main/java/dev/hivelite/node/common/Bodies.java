@@ -37,7 +37,7 @@ public final class Bodies {
         }
         long declared = req.headers().contentLength().orElse(-1);
         if (declared > limit) {
-            throw new ApiException.PayloadTooLarge("The request body is too large.");
+            throw new ApiException.PayloadTooLarge(ApiException.PayloadTooLarge.MESSAGE);
         }
         try (InputStream in = req.content().inputStream();
              HeapBudget.Reservation budget = HeapBudget.openUncapped()) {
@@ -71,7 +71,7 @@ public final class Bodies {
         byte[] first = in.readNBytes(Math.min(limit, MAX_JSON_BYTES) + 1);
         if (first.length <= MAX_JSON_BYTES || limit <= MAX_JSON_BYTES) {
             if (first.length > limit) {
-                throw new ApiException.PayloadTooLarge("The request body is too large.");
+                throw new ApiException.PayloadTooLarge(ApiException.PayloadTooLarge.MESSAGE);
             }
             return first;
         }
@@ -84,7 +84,7 @@ public final class Bodies {
             }
             out.write(chunk, 0, n);
             if (out.size() > limit) {
-                throw new ApiException.PayloadTooLarge("The request body is too large.");
+                throw new ApiException.PayloadTooLarge(ApiException.PayloadTooLarge.MESSAGE);
             }
         }
         return out.toByteArray();

@@ -49,7 +49,7 @@ public final class Multipart {
             int cap = (int) Math.min(max, Integer.MAX_VALUE - 8);
             byte[] bytes = body.readNBytes(cap + 1);
             if (bytes.length > cap) {
-                throw new ApiException.PayloadTooLarge("The request body is too large.");
+                throw new ApiException.PayloadTooLarge(ApiException.PayloadTooLarge.MESSAGE);
             }
             return new String(bytes, StandardCharsets.UTF_8);
         }
@@ -82,6 +82,14 @@ public final class Multipart {
 
     /** The request's form; 400 when it is not multipart or has no boundary. */
     public static Multipart of(ServerRequest req) {
+        return of(req, Long.MAX_VALUE, null);
+    }
+
+    /**
+     * The request's form, of at most {@code maxBytes} bytes in all (parts skipped or not): past it,
+     * reading fails with a 413 that says {@code tooLarge}.
+     */
+    public static Multipart of(ServerRequest req, long maxBytes, String tooLarge) {
         String type = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
         if (!type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
             throw new ApiException.BadRequest("The request must be multipart/form-data.");
@@ -90,7 +98,38 @@ public final class Multipart {
         if (boundary == null || boundary.isEmpty() || boundary.length() > 200) {
             throw malformed();
         }
-        return new Multipart(req.content().inputStream(), boundary);
+        InputStream body = req.content().inputStream();
+        return new Multipart(maxBytes == Long.MAX_VALUE ? body : new Bounded(body, maxBytes, tooLarge), boundary);
+    }
+
+    /** A body that fails with a 413 once more than {@code max} bytes were read from it. */
+    private static final class Bounded extends java.io.FilterInputStream {
+        private final String tooLarge;
+        private long left;
+
+        Bounded(InputStream in, long max, String tooLarge) {
+            super(in);
+            this.left = max;
+            this.tooLarge = tooLarge;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0 && --left < 0) {
+                throw new ApiException.PayloadTooLarge(tooLarge);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0 && (left -= n) < 0) {
+                throw new ApiException.PayloadTooLarge(tooLarge);
+            }
+            return n;
+        }
     }
 
     /** The next part, or empty after the closing boundary; the previous part's body is skipped. */

@@ -1,9 +1,5 @@
 package dev.hivelite.node.records;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,20 +8,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import com.auth0.jwt.interfaces.DecodedJWT;
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -48,18 +37,9 @@ public final class FileService implements HttpService {
 
     /** PocketBase's default file token lifetime, in seconds. */
     static final long FILE_TOKEN_SECONDS = 180;
-    static final String CSP = "default-src 'none'; media-src 'self'; style-src 'unsafe-inline'; sandbox";
-    static final String PUBLIC_CACHE = "max-age=2592000, stale-while-revalidate=86400";
-    static final String PROTECTED_CACHE = "private, no-store";
     static final String NEEDS_AUTH = "The request requires valid record authorization token.";
-    /** Content types a browser may show in place; everything else downloads (PocketBase's list). */
-    static final Set<String> INLINE_TYPES = Set.of("image/png", "image/jpg", "image/jpeg", "image/gif", "image/webp",
-            "image/x-icon", "image/bmp", "video/webm", "video/mp4", "video/3gpp", "video/quicktime", "video/x-ms-wmv",
-            "audio/basic", "audio/aiff", "audio/mpeg", "audio/midi", "audio/mp3", "audio/wave", "audio/wav",
-            "audio/x-wav", "audio/x-mpeg", "audio/x-m4a", "audio/aac", "application/pdf", "application/x-pdf");
-    /** Extensions whose type PocketBase forces so browsers load them (sniffing gets them wrong). */
-    static final Map<String, String> EXTENSION_TYPES = Map.of(".svg", "image/svg+xml", ".css", "text/css",
-            ".js", "text/javascript", ".mjs", "text/javascript");
+    /** Views of views followed at most this deep to the collection that stores a view's file (as PocketBase). */
+    static final int MAX_VIEW_DEPTH = 5;
 
     private final Scopes scopes;
     private final UserTokens tokens;
@@ -135,24 +115,30 @@ public final class FileService implements HttpService {
             Path served = thumbs.serve(original, filename, field, req.query().first("thumb").orElse(""),
                     FileTypes.detect(original, filename, null));
             String servedName = served.equals(original) ? filename : served.getFileName().toString();
-            send(req, res, served, servedName, field.protectedFiles());
+            FileSender.send(req, res, served, servedName, field.protectedFiles());
         }
     }
 
     /**
      * Where a file a view shows is stored: with the record of the collection its column comes from
-     * (the view's own id need not be that record's), found by the file's name in that column.
+     * (through views of views, at most {@link #MAX_VIEW_DEPTH} deep), found by the file's name in
+     * that column. The view's own id need not be that record's.
      */
     private static Optional<Path> viewFileDirectory(Connection c, Scopes.Scope scope, Collection view, FileField field,
                                                     String filename) throws SQLException {
-        ViewFields.Origin origin = ViewFields.origin(c, view, field.name()).orElse(null);
-        Collection source = origin == null ? null : scope.schema.find(origin.table()).orElse(null);
-        if (source == null || source.isView() || !(source.field(origin.column()).orElse(null) instanceof FileField)) {
+        Collection source = view;
+        String column = field.name();
+        for (int depth = 0; source != null && source.isView(); depth++) {
+            ViewFields.Origin origin = depth < MAX_VIEW_DEPTH ? ViewFields.origin(c, source, column).orElse(null) : null;
+            source = origin == null ? null : scope.schema.find(origin.table()).orElse(null);
+            column = origin == null ? null : origin.column();
+        }
+        if (source == null || !(source.field(column).orElse(null) instanceof FileField)) {
             return Optional.empty();
         }
-        String column = RecordResolver.quote(origin.column());
-        String sql = "SELECT id FROM " + RecordResolver.quote(source.name()) + " WHERE " + column + " = ?1 OR ("
-                + column + " LIKE '[%' AND EXISTS (SELECT 1 FROM json_each(" + column + ") WHERE value = ?1)) LIMIT 1";
+        String quoted = RecordResolver.quote(column);
+        String sql = "SELECT id FROM " + RecordResolver.quote(source.name()) + " WHERE " + quoted + " = ?1 OR ("
+                + quoted + " LIKE '[%' AND EXISTS (SELECT 1 FROM json_each(" + quoted + ") WHERE value = ?1)) LIMIT 1";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, filename);
             try (ResultSet rs = ps.executeQuery()) {
@@ -162,7 +148,7 @@ public final class FileService implements HttpService {
         }
     }
 
-    /** Stored names are plain (see {@link RecordOperations#storedName}); anything else never reaches the disk. */
+    /** Stored names are plain (see {@link FileNames}); anything else never reaches the disk. */
     private static boolean safeName(String name) {
         return !name.isEmpty() && !name.startsWith(".") && name.indexOf('/') < 0 && name.indexOf('\\') < 0
                 && name.indexOf('\0') < 0;
@@ -234,101 +220,5 @@ public final class FileService implements HttpService {
             }
         }
         return out;
-    }
-
-    // ---- sending -----------------------------------------------------------------------------------
-
-    /** One byte range of a file; the whole file when the request asked for none. */
-    record Range(long start, long length, boolean partial) {
-    }
-
-    private static void send(ServerRequest req, ServerResponse res, Path file, String name, boolean isProtected) {
-        try {
-            long size = Files.size(file);
-            String type = FileTypes.detect(file, name, null);
-            int dot = name.lastIndexOf('.');
-            String forced = dot < 0 ? null : EXTENSION_TYPES.get(name.substring(dot).toLowerCase(Locale.ROOT));
-            boolean download = parseBool(req.query().first("download").orElse(""));
-            res.header(HeaderNames.CONTENT_DISPOSITION,
-                    (!download && INLINE_TYPES.contains(type) ? "inline" : "attachment") + "; filename=" + name)
-               .header(HeaderNames.CONTENT_TYPE, forced != null ? forced
-                       : type.startsWith("text/") || type.equals("application/json") ? type + "; charset=utf-8" : type)
-               .header(HeaderNames.create("Content-Security-Policy"), CSP)
-               .header(HeaderNames.CACHE_CONTROL, isProtected ? PROTECTED_CACHE : PUBLIC_CACHE)
-               .header(HeaderNames.ACCEPT_RANGES, "bytes")
-               .header(HeaderNames.LAST_MODIFIED, DateTimeFormatter.RFC_1123_DATE_TIME
-                       .format(Files.getLastModifiedTime(file).toInstant().atOffset(ZoneOffset.UTC)));
-            Range range = range(req.headers().first(HeaderNames.RANGE).orElse(""), size);
-            if (range == null) {
-                res.status(Status.REQUESTED_RANGE_NOT_SATISFIABLE_416)
-                   .header(HeaderNames.CONTENT_RANGE, "bytes */" + size)
-                   .send();
-                return;
-            }
-            if (range.partial()) {
-                res.status(Status.PARTIAL_CONTENT_206).header(HeaderNames.CONTENT_RANGE,
-                        "bytes " + range.start() + "-" + (range.start() + range.length() - 1) + "/" + size);
-            }
-            res.header(HeaderNames.CONTENT_LENGTH, Long.toString(range.length()));
-            if ("HEAD".equals(req.prologue().method().text())) {
-                res.send();
-                return;
-            }
-            try (InputStream in = Files.newInputStream(file); OutputStream out = res.outputStream()) {
-                in.skipNBytes(range.start());
-                byte[] buffer = new byte[64 * 1024];
-                long left = range.length();
-                while (left > 0) {
-                    int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-                    if (n < 0) {
-                        break;
-                    }
-                    out.write(buffer, 0, n);
-                    left -= n;
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * One {@code bytes=} range ({@code a-b}, {@code a-}, {@code -n}); the whole file for none, a malformed or
-     * multi-range header (as allowed: a server may ignore Range); null when unsatisfiable (416).
-     */
-    static Range range(String header, long size) {
-        if (!header.startsWith("bytes=") || header.indexOf(',') >= 0) {
-            return new Range(0, size, false);
-        }
-        String spec = header.substring(6).trim();
-        int dash = spec.indexOf('-');
-        try {
-            if (dash < 0) {
-                return new Range(0, size, false);
-            }
-            String first = spec.substring(0, dash).trim();
-            String last = spec.substring(dash + 1).trim();
-            if (first.isEmpty()) {
-                long suffix = Long.parseLong(last);
-                if (suffix <= 0 || size == 0) {
-                    return null;
-                }
-                long length = Math.min(suffix, size);
-                return new Range(size - length, length, true);
-            }
-            long start = Long.parseLong(first);
-            long end = last.isEmpty() ? size - 1 : Math.min(Long.parseLong(last), size - 1);
-            if (start >= size || end < start) {
-                return start >= size ? null : new Range(0, size, false);
-            }
-            return new Range(start, end - start + 1, true);
-        } catch (NumberFormatException e) {
-            return new Range(0, size, false);
-        }
-    }
-
-    /** Go's strconv.ParseBool, which PocketBase uses for {@code ?download=}. */
-    static boolean parseBool(String raw) {
-        return List.of("1", "t", "T", "TRUE", "true", "True").contains(raw);
     }
 }

@@ -8,12 +8,10 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.common.ApiException.FieldError;
-import dev.hivelite.node.common.Ids;
 
 /**
  * The files of records: how a write's uploads and kept names become a file field's value (checked
@@ -37,9 +35,14 @@ final class RecordFiles {
     }
 
     /**
-     * Applies the uploads of a form to the file fields: {@code field} replaces, {@code field+} appends,
-     * {@code field-} (in the data) removes names; names kept in the data keep their files. Returns
-     * the moves and removals to make once committed.
+     * Applies the uploads of a form to the file fields as PocketBase merges them: {@code +field}
+     * uploads go first, then the names the field keeps, then {@code field} and {@code field+}
+     * uploads. The names kept are those the data gives (after {@code field-}), or the record's own
+     * when the data names none, except that uploads under {@code field} alone replace the record's
+     * files; a single-file field keeps the last. Names in the data can only keep files the record
+     * already has. The result is checked in PocketBase's order (names, count, then each upload's
+     * size and type); only uploads that end up in the value are stored. Returns the moves and
+     * removals to make once committed.
      */
     static FileChanges apply(Scopes.Scope scope, Collection collection, Map<String, Object> values,
                               Map<String, Object> current, RecordOperations.Submitted submitted, boolean creating) {
@@ -50,53 +53,65 @@ final class RecordFiles {
             if (!(f instanceof FileField file) || f.hidden() && !scope.admin) {
                 continue; // a hidden file field is set by superusers only
             }
-            List<String> names = new ArrayList<>(file.names(values.get(f.name())));
+            List<RecordOperations.Upload> replace = submitted.files().getOrDefault(f.name(), List.of());
+            boolean named = submitted.data().has(f.name());
+            List<String> kept = replace.isEmpty() || named ? file.names(values.get(f.name())) : List.of();
             // Names in the body can only keep (or reorder) files the record already has; a file is new
             // only through an upload. Anything else would point the record at a file it does not own.
             List<String> owned = creating ? List.of() : file.names(current.get(f.name()));
-            List<String> unknown = names.stream().filter(n -> !owned.contains(n)).toList();
+            List<String> unknown = kept.stream().filter(n -> !owned.contains(n)).toList();
             if (!unknown.isEmpty()) {
-                errors.put(f.name(), new FieldError("validation_invalid_file", "Invalid new files: " + unknown + "."));
+                errors.put(f.name(), FieldError.of("validation_invalid_file",
+                        "Invalid new files: [" + String.join(" ", unknown) + "].", "invalidFiles", unknown));
                 continue;
             }
-            List<RecordOperations.Upload> replace = submitted.files().getOrDefault(f.name(), List.of());
-            List<RecordOperations.Upload> append = new ArrayList<>(submitted.files().getOrDefault(f.name() + "+", List.of()));
-            List<RecordOperations.Upload> prepend = submitted.files().getOrDefault("+" + f.name(), List.of());
-            if (!replace.isEmpty()) {
-                names.clear();
-            }
-            List<String> added = new ArrayList<>();
-            List<RecordOperations.Upload> uploads = new ArrayList<>(prepend);
-            uploads.addAll(replace);
-            uploads.addAll(append);
-            for (RecordOperations.Upload u : uploads) {
-                FieldError error = checkUpload(file, u);
-                if (error != null) {
-                    errors.put(f.name(), error);
-                    continue;
-                }
-                String stored = storedName(u.originalName());
-                changes.moves().put(changes.folder().resolve(stored), u);
-                added.add(stored);
-            }
+            Map<String, RecordOperations.Upload> uploads = new LinkedHashMap<>();
             List<String> result = new ArrayList<>();
-            List<String> prependNames = added.subList(0, Math.min(prepend.size(), added.size()));
-            result.addAll(prependNames);
-            result.addAll(names);
-            result.addAll(added.subList(prependNames.size(), added.size()));
-            values.put(f.name(), file.multi() ? result : result.isEmpty() ? "" : result.getLast());
-            if (!creating) {
-                for (String old : file.names(current.get(f.name()))) {
-                    if (!file.names(values.get(f.name())).contains(old)) {
-                        changes.removals().add(changes.folder().resolve(old));
-                    }
+            add(result, uploads, submitted.files().getOrDefault("+" + f.name(), List.of()));
+            kept.stream().filter(n -> !result.contains(n)).forEach(result::add);
+            add(result, uploads, replace);
+            add(result, uploads, submitted.files().getOrDefault(f.name() + "+", List.of()));
+            List<String> value = file.multi() || result.isEmpty() ? result : List.of(result.getLast());
+            FieldError error = file.validate(file.multi() ? value : value.isEmpty() ? "" : value.getFirst());
+            for (String name : value) {
+                if (error == null && uploads.containsKey(name)) {
+                    error = checkUpload(file, name, uploads.get(name));
+                }
+            }
+            if (error != null) {
+                errors.put(f.name(), error);
+                continue;
+            }
+            for (String name : value) {
+                if (uploads.containsKey(name)) {
+                    changes.moves().put(changes.folder().resolve(name), uploads.get(name));
+                }
+            }
+            values.put(f.name(), file.multi() ? value : value.isEmpty() ? "" : value.getFirst());
+            for (String old : owned) {
+                if (!value.contains(old)) {
+                    changes.removals().add(changes.folder().resolve(old));
                 }
             }
         }
         if (!errors.isEmpty()) {
-            throw ApiException.BadRequest.nested(creating ? "Failed to create record." : "Failed to update record.", errors);
+            throw ApiException.BadRequest.nested(failure(creating), errors);
         }
         return changes;
+    }
+
+    /** Each upload under the name it will be stored by. */
+    private static void add(List<String> result, Map<String, RecordOperations.Upload> uploads,
+                            List<RecordOperations.Upload> given) {
+        for (RecordOperations.Upload u : given) {
+            String name = FileNames.stored(u.originalName(), u.temp());
+            uploads.put(name, u);
+            result.add(name);
+        }
+    }
+
+    static String failure(boolean creating) {
+        return creating ? "Failed to create record." : "Failed to update record.";
     }
 
     static void validateMerged(Collection collection, Map<String, Object> values, String verb) {
@@ -114,36 +129,27 @@ final class RecordFiles {
         }
     }
 
-    private static FieldError checkUpload(FileField field, RecordOperations.Upload u) {
+    /** An upload past the field's size, or of a type it does not take (judged by content), as PocketBase words it. */
+    private static FieldError checkUpload(FileField field, String storedName, RecordOperations.Upload u) {
         if (u.size() > field.sizeLimit()) {
-            return new FieldError("validation_file_size_limit", "Failed to upload \"" + u.originalName()
-                    + "\" - the maximum allowed file size is " + field.sizeLimit() + " bytes.");
+            return tooLarge(field, u.originalName());
         }
         if (!field.mimeTypes().isEmpty()) {
             String type = FileTypes.detect(u.temp(), u.originalName(), u.contentType());
             if (field.mimeTypes().stream().noneMatch(t -> t.equalsIgnoreCase(type))) {
-                return new FieldError("validation_invalid_mime_type", "\"" + u.originalName()
+                return new FieldError("validation_invalid_mime_type", "\"" + storedName
                         + "\" mime type must be one of: " + String.join(", ", field.mimeTypes()) + ".");
             }
         }
         return null;
     }
 
-    /** PocketBase's stored file name: the original name in snake case, a random suffix, the extension. */
-    static String storedName(String original) {
-        String name = original == null ? "file" : original.replace('\\', '/');
-        name = name.substring(name.lastIndexOf('/') + 1);
-        int dot = name.lastIndexOf('.');
-        String ext = dot > 0 ? name.substring(dot).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.]", "") : "";
-        String base = (dot > 0 ? name.substring(0, dot) : name).replaceAll("[^A-Za-z0-9]+", "_")
-                .replaceAll("^_+|_+$", "").toLowerCase(Locale.ROOT);
-        if (base.isEmpty()) {
-            base = "file";
-        }
-        if (base.length() > 100) {
-            base = base.substring(0, 100);
-        }
-        return base + "_" + Ids.newId().substring(0, 10) + ext;
+    static FieldError tooLarge(FileField field, String originalName) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("file", originalName);
+        params.put("maxSize", field.sizeLimit());
+        return new FieldError("validation_file_size_limit", "Failed to upload " + originalName
+                + " - the maximum allowed file size is " + field.sizeLimit() + " bytes.", params);
     }
 
     static void afterCommit(FileChanges changes) {

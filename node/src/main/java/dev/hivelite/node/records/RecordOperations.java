@@ -94,7 +94,34 @@ public final class RecordOperations {
         return limit;
     }
 
-    Submitted submitted(ServerRequest req, Collection collection) {
+    /**
+     * The files a form may carry besides its other data: each file field's size limit times its
+     * {@code maxSelect}, as PocketBase adds them to a record route's body limit.
+     */
+    static long filesLimit(Collection collection) {
+        long limit = 0;
+        for (Field f : collection.fields()) {
+            if (f instanceof FileField file) {
+                limit = saturatedAdd(limit, file.sizeLimit() > Long.MAX_VALUE / file.maxSelect() ? Long.MAX_VALUE
+                        : file.sizeLimit() * file.maxSelect());
+            }
+        }
+        return limit;
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
+    }
+
+    /**
+     * A create's ({@code creating}) or an update's data: JSON, or a form whose parts are fields,
+     * {@code @jsonPayload} and files. A file counts under {@code field}, {@code +field} or
+     * {@code field+} of a file field, and past that field's size limit the request fails at once
+     * with PocketBase's error for it; other file parts are skipped. The form as a whole is bounded
+     * as PocketBase bounds it (413).
+     */
+    Submitted submitted(ServerRequest req, Collection collection, boolean creating) {
         long limit = bodyLimit(collection);
         if (!Multipart.isMultipart(req)) {
             return new Submitted((ObjectNode) Bodies.json(req, limit), Map.of());
@@ -103,7 +130,8 @@ public final class RecordOperations {
         Map<String, List<Upload>> files = new LinkedHashMap<>();
         Submitted submitted = new Submitted(data, files);
         try {
-            Multipart form = Multipart.of(req);
+            Multipart form = Multipart.of(req, saturatedAdd(limit, filesLimit(collection)),
+                    ApiException.PayloadTooLarge.MESSAGE);
             long left = limit;
             for (var next = form.next(); next.isPresent(); next = form.next()) {
                 Multipart.Part part = next.get();
@@ -116,7 +144,10 @@ public final class RecordOperations {
                     }
                     data.setAll((ObjectNode) payload);
                 } else if (part.isFile()) {
-                    files.computeIfAbsent(part.name(), k -> new ArrayList<>()).add(store(part, collection));
+                    FileField field = uploadField(collection, part.name());
+                    if (field != null) {
+                        files.computeIfAbsent(part.name(), k -> new ArrayList<>()).add(store(part, field, creating));
+                    }
                 } else {
                     String text = part.bodyText(left);
                     left -= text.length();
@@ -133,22 +164,29 @@ public final class RecordOperations {
         }
     }
 
-    private Upload store(Multipart.Part part, Collection collection) throws IOException {
-        String key = part.name().replaceAll("^\\+|[+-]$", "");
-        long limit = collection.field(key).filter(f -> f instanceof FileField).map(f -> ((FileField) f).sizeLimit())
-                .orElse(FileField.DEFAULT_MAX_SIZE);
-        return store(part, key, limit);
+    /** The file field a part uploads to ({@code field}, {@code +field} or {@code field+}), or null. */
+    private static FileField uploadField(Collection collection, String key) {
+        String name = key.startsWith("+") ? key.substring(1) : key.endsWith("+") ? key.substring(0, key.length() - 1) : key;
+        return collection.field(name).orElse(null) instanceof FileField file ? file : null;
     }
 
-    /** Streams a file part to the uploads folder, refusing it past {@code limit} bytes. */
-    Upload store(Multipart.Part part, String key, long limit) throws IOException {
+    private Upload store(Multipart.Part part, FileField field, boolean creating) throws IOException {
         try (InputStream in = part.body()) {
-            return store(in, part.filename(), part.contentType(), key, limit);
+            return receive(in, part.filename(), part.contentType(), field.sizeLimit(),
+                    () -> ApiException.BadRequest.nested(RecordFiles.failure(creating),
+                            Map.of(field.name(), RecordFiles.tooLarge(field, part.filename()))));
         }
     }
 
     /** Streams a file (a part, a downloaded avatar) to the uploads folder, refusing it past {@code limit} bytes. */
     Upload store(InputStream in, String filename, String contentType, String key, long limit) throws IOException {
+        return receive(in, filename, contentType, limit, () -> ApiException.invalid(key, "validation_file_size_limit",
+                "Failed to upload " + filename + " - the maximum allowed file size is " + limit + " bytes."));
+    }
+
+    /** Streams a file to the uploads folder; past {@code limit} bytes it is removed and {@code tooLarge} thrown. */
+    Upload receive(InputStream in, String filename, String contentType, long limit,
+                   java.util.function.Supplier<? extends ApiException> tooLarge) throws IOException {
         Files.createDirectories(uploadsDir);
         Path temp = uploadsDir.resolve("upload-" + UUID.randomUUID());
         long total = 0;
@@ -157,13 +195,14 @@ public final class RecordOperations {
             for (int n; (n = in.read(buffer)) >= 0; ) {
                 total += n;
                 if (total > limit) {
-                    out.close();
-                    Files.deleteIfExists(temp);
-                    throw ApiException.invalid(key, "validation_file_size_limit",
-                            "Failed to upload \"" + filename + "\" - the maximum allowed file size is " + limit + " bytes.");
+                    throw tooLarge.get();
                 }
                 out.write(buffer, 0, n);
             }
+        } catch (IOException | RuntimeException e) {
+            // Refused, or the body ended or went past a limit mid-part: nothing will use (or remove) the part.
+            Files.deleteIfExists(temp);
+            throw e;
         }
         return new Upload(filename, contentType, temp, total);
     }

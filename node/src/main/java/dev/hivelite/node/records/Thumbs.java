@@ -28,6 +28,7 @@ import dev.hivelite.node.common.Ids;
  * {@code WxH} fill and crop from the centre, {@code WxHt}/{@code WxHb} from the top/bottom,
  * {@code WxHf} fit inside without cropping or enlarging, {@code 0xH}/{@code Wx0} keep the aspect.
  * Anything that cannot be made (a size not allowed, not an image, no reader) serves the original.
+ * A JPEG is turned upright by its EXIF orientation first, as PocketBase decodes it.
  */
 final class Thumbs {
 
@@ -100,7 +101,7 @@ final class Thumbs {
     static final long MAX_SOURCE_PIXELS = 400_000_000L;
 
     static void create(Path original, Path thumb, int width, int height, String mode) throws IOException {
-        BufferedImage src = read(original);
+        BufferedImage src = ExifOrientation.upright(read(original), ExifOrientation.of(original));
         String format = format(thumb.getFileName().toString());
         BufferedImage out = scale(src, width, height, mode, "jpeg".equals(format));
         Files.createDirectories(thumb.getParent());

@@ -26,7 +26,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *
  * <p>SQLite names the table a result column comes from ({@code sqlite3_column_table_name}, only for
  * plain column references, through joins and nested views); the column's name in that table is read
- * from the view's select list, since the result only carries its alias.
+ * from the view's select list, since the result only carries its alias. A column read from another
+ * view collection keeps that view as its origin.
  */
 final class ViewFields {
 
@@ -76,7 +77,7 @@ final class ViewFields {
             Origin origin = null;
             if (table != null && !table.isEmpty()) {
                 String column = positional && selected.get(i) != null ? selected.get(i) : name;
-                origin = new Origin(table, column);
+                origin = throughView(query, new Origin(table, column), collections);
             }
             String type = declared.get(i)[1];
             if ((type == null || type.isEmpty()) && positional && AGGREGATE.matcher(items.get(i)).matches()) {
@@ -85,6 +86,24 @@ final class ViewFields {
             out.add(new Column(field(name, type, origin, collections), origin));
         }
         return out;
+    }
+
+    /**
+     * The origin of a column a view selects from another view: SQLite names the table at the end of
+     * the chain, while the select list names the column in the view it reads. When that table has no
+     * such column, the column is the one of that name in a view collection the query reads from, so
+     * that it keeps that view's field (as PocketBase resolves views of views, level by level).
+     */
+    private static Origin throughView(String query, Origin origin, Map<String, Collection> collections) {
+        Collection table = collections.get(origin.table().toLowerCase(Locale.ROOT));
+        if (table == null || table.field(origin.column()).isPresent()) {
+            return origin;
+        }
+        return collections.values().stream()
+                .filter(v -> v.isView() && v.field(origin.column()).isPresent()
+                        && Pattern.compile("(?i)(?<![\\w$])" + Pattern.quote(v.name()) + "(?![\\w$])").matcher(query).find())
+                .map(Collection::name).sorted().findFirst()
+                .map(view -> new Origin(view, origin.column())).orElse(origin);
     }
 
     /** Where the values of a view's column come from, read again from SQLite (for file downloads). */

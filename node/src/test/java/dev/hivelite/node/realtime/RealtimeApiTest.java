@@ -148,6 +148,26 @@ class RealtimeApiTest {
     }
 
     @Test
+    void aBatchSendsItsEventsInOrderOnceCommittedAndARolledBackOneSendsNone() throws Exception {
+        worker.send("PATCH", "/api/settings", "{\"batch\":{\"enabled\":true}}", Map.of("Authorization", token));
+        try (Stream stream = new Stream("/api/realtime")) {
+            String clientId = Json.mapper().readTree(stream.next().data()).get("clientId").asText();
+            assertEquals(204, subscribe(clientId, null, "notes/*"));
+            String create = "{\"method\":\"POST\",\"url\":\"/api/collections/notes/records\",\"body\":{\"text\":\"%s\"}}";
+            HttpResponse<String> failed = worker.send("POST", "/api/batch", "{\"requests\":[" + create.formatted("rolled back")
+                    + ",{\"method\":\"DELETE\",\"url\":\"/api/collections/notes/records/missing\"}]}",
+                    Map.of("Authorization", token));
+            assertEquals(400, failed.statusCode(), failed.body());
+            HttpResponse<String> ok = worker.send("POST", "/api/batch", "{\"requests\":[" + create.formatted("first") + ","
+                    + create.formatted("second") + "]}", Map.of("Authorization", token));
+            assertEquals(200, ok.statusCode(), ok.body());
+            assertEquals("first", Json.mapper().readTree(stream.next().data()).get("record").get("text").asText(),
+                    "nothing of the batch that was rolled back");
+            assertEquals("second", Json.mapper().readTree(stream.next().data()).get("record").get("text").asText());
+        }
+    }
+
+    @Test
     void rulesAndFiltersDecideWhatASubscriberSees() throws Exception {
         try (Stream stream = new Stream("/api/realtime")) {
             String clientId = Json.mapper().readTree(stream.next().data()).get("clientId").asText();

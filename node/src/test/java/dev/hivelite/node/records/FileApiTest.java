@@ -164,6 +164,9 @@ class FileApiTest {
                 {"name":"gallery","type":"view","listRule":"","viewRule":"",
                  "viewQuery":"SELECT 'g' || d.id AS id, d.image AS picture, d.attachments, d.owner AS who, d.id AS doc FROM docs d"}""",
                 auth(admin)));
+        ok(worker.send("POST", "/api/collections", """
+                {"name":"framed","type":"view","listRule":"","viewRule":"",
+                 "viewQuery":"SELECT 'f' || id AS id, picture AS shown FROM gallery"}""", auth(admin)));
         values.put("g1", "g" + values.get("rec1"));
         values.put("g2", "g" + values.get("rec2"));
 
@@ -205,6 +208,8 @@ class FileApiTest {
                         "/api/files/gallery/{g1}/{png}", Map.of(), 200, "image/png", "png"),
                 new FileScenario("one of many files through a view", "GET", "/api/files/gallery/{g2}/{attachTxt}",
                         Map.of(), 200, "text/plain", "txt"),
+                new FileScenario("a view of a view's file, stored with the record it comes from", "GET",
+                        "/api/files/framed/f{g1}/{png}", Map.of(), 200, "image/png", "png"),
                 new FileScenario("a thumb through a view", "GET", "/api/files/gallery/{g1}/{png}?thumb=100x100", Map.of(),
                         200, "image/png", null),
                 new FileScenario("a view row's file is not another row's", "GET", "/api/files/gallery/{g1}/{png2}",
@@ -323,8 +328,8 @@ class FileApiTest {
     void publicFileHeadersFollowPocketBase() throws Exception {
         HttpResponse<byte[]> png = get("GET", fill("/api/files/docs/{rec1}/{png}"), Map.of());
         assertEquals("inline; filename=" + values.get("png"), header(png, "content-disposition"));
-        assertEquals(FileService.CSP, header(png, "content-security-policy"));
-        assertEquals(FileService.PUBLIC_CACHE, header(png, "cache-control"));
+        assertEquals(FileSender.CSP, header(png, "content-security-policy"));
+        assertEquals(FileSender.PUBLIC_CACHE, header(png, "cache-control"));
         assertEquals(Integer.toString(contents.get("png").length), header(png, "content-length"));
         HttpResponse<byte[]> forced = get("GET", fill("/api/files/docs/{rec1}/{png}?download=1"), Map.of());
         assertEquals("attachment; filename=" + values.get("png"), header(forced, "content-disposition"));
@@ -333,10 +338,48 @@ class FileApiTest {
     }
 
     @Test
+    void conditionalRequestsAnswer304Or412AsGoServesFiles() throws Exception {
+        String url = fill("/api/files/docs/{rec2}/{attachTxt}");
+        String lastModified = header(get("GET", url, Map.of()), "last-modified");
+        String before = "Mon, 01 Jan 2001 00:00:00 GMT";
+        HttpResponse<byte[]> unchanged = get("GET", url, Map.of("If-Modified-Since", lastModified));
+        assertEquals(304, unchanged.statusCode());
+        assertEquals(0, unchanged.body().length);
+        assertEquals(FileSender.PUBLIC_CACHE, header(unchanged, "cache-control"));
+        assertEquals(304, get("HEAD", url, Map.of("If-Modified-Since", lastModified)).statusCode());
+        assertArrayEquals(TEXT, get("GET", url, Map.of("If-Modified-Since", before)).body(), "changed since then");
+        assertEquals(304, get("GET", url, Map.of("If-None-Match", "*")).statusCode());
+        HttpResponse<byte[]> otherTag = get("GET", url, Map.of("If-None-Match", "\"abc\"", "If-Modified-Since", lastModified));
+        assertEquals(200, otherTag.statusCode(), "an If-None-Match decides alone, and no tag matches a file without one");
+        assertEquals(412, get("GET", url, Map.of("If-Unmodified-Since", before)).statusCode());
+        assertEquals(412, get("GET", url, Map.of("If-Match", "\"abc\"")).statusCode());
+        assertEquals(200, get("GET", url, Map.of("If-Match", "*")).statusCode());
+        HttpResponse<byte[]> staleRange = get("GET", url, Map.of("Range", "bytes=0-4", "If-Range", before));
+        assertEquals(200, staleRange.statusCode(), "the file changed since: all of it");
+        assertArrayEquals(TEXT, staleRange.body());
+        HttpResponse<byte[]> sameRange = get("GET", url, Map.of("Range", "bytes=0-4", "If-Range", lastModified));
+        assertEquals(206, sameRange.statusCode());
+        assertEquals("hello", new String(sameRange.body(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void jsonFileIsServedAsApplicationJsonWithoutCharset() throws Exception {
+        Map<String, Object> rec = ok(worker.sendForm("POST", "/api/collections/docs/records", new Form()
+                .file("attachments", "data.json", "application/json", "{\"a\":1}".getBytes(StandardCharsets.UTF_8)),
+                auth(values.get("admin"))));
+        @SuppressWarnings("unchecked")
+        String name = ((List<String>) rec.get("attachments")).getFirst();
+        HttpResponse<byte[]> res = get("GET", "/api/files/docs/" + rec.get("id") + "/" + name, Map.of());
+        assertEquals(200, res.statusCode());
+        assertEquals("application/json", header(res, "content-type"));
+        assertTrue(header(res, "content-disposition").startsWith("attachment;"));
+    }
+
+    @Test
     void protectedFileIsNeverCached() throws Exception {
         HttpResponse<byte[]> res = get("GET", fill("/api/files/docs/{rec1}/{txt}?token={aliceFile}"), Map.of());
         assertEquals(200, res.statusCode());
-        assertEquals(FileService.PROTECTED_CACHE, header(res, "cache-control"));
+        assertEquals(FileSender.PROTECTED_CACHE, header(res, "cache-control"));
     }
 
     @Test
@@ -384,6 +427,24 @@ class FileApiTest {
                 .resolve("999x999_" + values.get("png"))));
     }
 
+    @ParameterizedTest(name = "EXIF orientation {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {6, 8})
+    void jpegThumbsAreTurnedUprightByTheirExifOrientation(int orientation) throws Exception {
+        // Stored 40 × 20, red left and blue right; shown turned a quarter (6: clockwise, 8: counter-clockwise).
+        Map<String, Object> rec = ok(worker.sendForm("POST", "/api/collections/docs/records", new Form()
+                .file("image", "photo.jpg", "image/jpeg", orientedJpeg(orientation)), auth(values.get("admin"))));
+        HttpResponse<byte[]> res = get("GET", "/api/files/docs/" + rec.get("id") + "/" + rec.get("image") + "?thumb=0x50",
+                Map.of());
+        assertEquals(200, res.statusCode());
+        BufferedImage thumb = ImageIO.read(new ByteArrayInputStream(res.body()));
+        assertEquals(List.of(25, 50), List.of(thumb.getWidth(), thumb.getHeight()), "upright: taller than wide");
+        Color top = new Color(thumb.getRGB(12, 5));
+        Color bottom = new Color(thumb.getRGB(12, 44));
+        boolean redOnTop = orientation == 6;
+        assertTrue(redOnTop ? top.getRed() > top.getBlue() : top.getBlue() > top.getRed(), "top: " + top);
+        assertTrue(redOnTop ? bottom.getBlue() > bottom.getRed() : bottom.getRed() > bottom.getBlue(), "bottom: " + bottom);
+    }
+
     @Test
     void fileTokenNeedsAnAuthRecordOrAdmin() throws Exception {
         HttpResponse<String> anonymous = worker.send("POST", "/api/files/token", null, Map.of());
@@ -395,6 +456,9 @@ class FileApiTest {
         HttpResponse<String> user = worker.send("POST", "/api/files/token", null, Map.of("Authorization", values.get("alice")));
         assertEquals(200, user.statusCode());
         assertNotNull(TestWorker.json(user).get("token"));
+        HttpResponse<String> withFileToken = worker.send("POST", "/api/files/token", null,
+                Map.of("Authorization", values.get("aliceFile")));
+        assertEquals(401, withFileToken.statusCode(), "a file token authenticates nobody");
     }
 
     @Test
@@ -447,6 +511,32 @@ class FileApiTest {
         g.dispose();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(image, "png", out);
+        return out.toByteArray();
+    }
+
+    /** A 40 × 20 JPEG (red left half, blue right half) whose EXIF says how to turn it upright. */
+    private static byte[] orientedJpeg(int orientation) throws Exception {
+        BufferedImage image = new BufferedImage(40, 20, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.RED);
+        g.fillRect(0, 0, 20, 20);
+        g.setColor(Color.BLUE);
+        g.fillRect(20, 0, 20, 20);
+        g.dispose();
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        ImageIO.write(image, "jpeg", jpeg);
+        byte[] plain = jpeg.toByteArray();
+        // APP1: "Exif\0\0", a big-endian TIFF header, and one IFD holding only the orientation (a SHORT).
+        java.nio.ByteBuffer exif = java.nio.ByteBuffer.allocate(6 + 8 + 2 + 12 + 4);
+        exif.put("Exif\0\0".getBytes(StandardCharsets.ISO_8859_1)).put(new byte[] {'M', 'M', 0, 42}).putInt(8)
+                .putShort((short) 1).putShort((short) 0x0112).putShort((short) 3).putInt(1)
+                .putShort((short) orientation).putShort((short) 0).putInt(0);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int app0End = 4 + (((plain[4] & 0xff) << 8) | (plain[5] & 0xff)); // SOI, then JFIF's APP0
+        out.write(plain, 0, app0End);
+        out.write(new byte[] {(byte) 0xFF, (byte) 0xE1, (byte) ((exif.capacity() + 2) >> 8), (byte) (exif.capacity() + 2)});
+        out.write(exif.array());
+        out.write(plain, app0End, plain.length - app0End);
         return out.toByteArray();
     }
 

@@ -126,11 +126,11 @@ class FileThumbsTest {
 
     @Test
     void rangesFollowRfc9110() {
-        assertEquals("Range[start=2, length=3, partial=true]", FileService.range("bytes=2-4", 10).toString());
-        assertEquals("Range[start=7, length=3, partial=true]", FileService.range("bytes=-3", 10).toString());
-        assertEquals("Range[start=5, length=5, partial=true]", FileService.range("bytes=5-99", 10).toString());
-        assertEquals("Range[start=0, length=10, partial=false]", FileService.range("bytes=0-1,4-5", 10).toString());
-        assertEquals("Range[start=0, length=10, partial=false]", FileService.range("", 10).toString());
-        assertNull(FileService.range("bytes=10-", 10));
+        assertEquals("Range[start=2, length=3, partial=true]", FileSender.range("bytes=2-4", 10).toString());
+        assertEquals("Range[start=7, length=3, partial=true]", FileSender.range("bytes=-3", 10).toString());
+        assertEquals("Range[start=5, length=5, partial=true]", FileSender.range("bytes=5-99", 10).toString());
+        assertEquals("Range[start=0, length=10, partial=false]", FileSender.range("bytes=0-1,4-5", 10).toString());
+        assertEquals("Range[start=0, length=10, partial=false]", FileSender.range("", 10).toString());
+        assertNull(FileSender.range("bytes=10-", 10));
     }
 }
