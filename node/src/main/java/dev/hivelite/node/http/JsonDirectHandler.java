@@ -36,7 +36,7 @@ public final class JsonDirectHandler implements DirectHandler {
         body.put("message", status.code() >= 500 ? "Something went wrong while processing your request."
                 : switch (status.code()) {
                     case 414 -> "The request URL is too long.";
-                    case 413 -> "The request body is too large.";
+                    case 413 -> dev.hivelite.node.common.ApiException.PayloadTooLarge.MESSAGE; // PocketBase's wording
                     case 431 -> "The request headers are too large.";
                     default -> "The request could not be read: it is not valid HTTP/1.1.";
                 });
