@@ -131,4 +131,16 @@ class HostileInputTest {
         assertTrue(tooLong.startsWith("HTTP/1.1 414") && tooLong.contains("\"status\":414"), tooLong);
         worker.call("GET", "/api/health", null, null, 200);
     }
+
+    @Test
+    void aContentTypeThatDoesNotParseIsReadAsJsonLikeAnyOtherType() throws Exception {
+        String body = "{\"title\":\"odd type\"}";
+        String created = raw("POST /api/collections/posts/records HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                + "Content-Type: 44z8z\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+        assertTrue(created.startsWith("HTTP/1.1 200") && created.contains("\"title\":\"odd type\""), created);
+        String login = "{\"identity\":\"" + ADMIN_EMAIL + "\",\"password\":\"" + ADMIN_PASSWORD + "\"}";
+        String answer = raw("POST /api/collections/_superusers/auth-with-password HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                + "Content-Type: ;;=\r\nContent-Length: " + login.length() + "\r\n\r\n" + login);
+        assertTrue(answer.startsWith("HTTP/1.1 200") && answer.contains("\"token\""), answer);
+    }
 }
