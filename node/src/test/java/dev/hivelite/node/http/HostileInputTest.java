@@ -173,4 +173,19 @@ class HostileInputTest {
         JsonNode list = worker.call("GET", "/api/collections/members/records?filter=email!%3D'm%40example.com'", null, su, 200);
         assertEquals(0, list.get("totalItems").asInt(), "nothing half-written: " + list);
     }
+
+    @Test
+    void aConditionalDateTheDashboardCannotReadIsA400AndTheApiIgnoresIt() throws Exception {
+        for (String header : new String[] {"If-Modified-Since", "If-Unmodified-Since"}) {
+            for (String path : new String[] {"/_/", "/_/index.html"}) {
+                java.net.http.HttpResponse<String> answer = worker.send("GET", path, null, java.util.Map.of(header, "garbage"));
+                assertEquals(400, answer.statusCode(), header + " " + path + ": " + answer.body());
+                assertTrue(answer.body().contains("\"status\":400"), answer.body());
+            }
+            assertEquals(200, worker.send("GET", "/api/collections/posts/records", null, java.util.Map.of(header, "garbage"))
+                    .statusCode());
+        }
+        assertEquals(200, worker.send("GET", "/_/", null, java.util.Map.of("If-Modified-Since", "Wed, 21 Oct 2015 07:28:00 GMT"))
+                .statusCode(), "a real date still serves the page");
+    }
 }
