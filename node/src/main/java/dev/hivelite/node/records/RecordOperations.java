@@ -314,7 +314,7 @@ public final class RecordOperations {
         // create it verified. The rules judge the new record unverified, as PocketBase does, so a rule
         // that trusts the verified flag cannot be satisfied by the body that sets it.
         boolean mayManage = !scope.admin && collection.isAuth() && collection.manageRule() != null
-                && submitted.data().path("verified").asBoolean(false);
+                && Values.bool(submitted.data().get("verified"));
         RecordWriter.Input input = new RecordWriter.Input(submitted.data(), scope.admin || mayManage, scope.admin,
                 submitted.uploading());
         Map<String, Object> values = writer.prepareCreate(collection, input);
@@ -322,7 +322,7 @@ public final class RecordOperations {
         if (verifiedByManager) {
             values.put("verified", false);
         }
-        if (collection.isAuth() && !Fields.text(submitted.data(), "id").isEmpty()) {
+        if (collection.isAuth() && !Values.text(submitted.data().get("id")).isEmpty()) {
             refuseIdOfAnotherAuthCollection(c, scope.schema, collection, (String) values.get("id"));
         }
         RecordFiles.FileChanges files = RecordFiles.apply(scope, collection, values, Map.of(), submitted, true);

@@ -273,8 +273,8 @@ final class RecordWriter {
             }
         }
         String plain = values.get("password") instanceof PasswordField.Plain p ? p.value() : "";
-        String confirm = Fields.text(data, "passwordConfirm");
-        String old = Fields.text(data, "oldPassword");
+        String confirm = Values.text(data.get("passwordConfirm"));
+        String old = Values.text(data.get("oldPassword"));
         if (creating || !plain.isEmpty() || !confirm.isEmpty() || !old.isEmpty()) {
             if (plain.isEmpty()) {
                 errors.put("password", Values.requiredError());
