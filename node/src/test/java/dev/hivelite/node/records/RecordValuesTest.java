@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -116,7 +117,8 @@ class RecordValuesTest {
                 ValueCase.create("number: max as Go's %f, without params", "{\"lim\":10.5}", 400,
                         "\"lim\":{\"code\":\"validation_max_number_constraint\",\"message\":\"Must be less than 10.000000.\"}"),
                 ValueCase.create("number: onlyInt refuses what no int64 holds", "{\"intn\":1e19}", 400,
-                        error("intn", "validation_only_int_constraint")));
+                        error("intn", "validation_only_int_constraint")),
+                ValueCase.form("number: a form's number", new Form().field("num", "12"), 200, "\"num\":12"));
     }
 
     static Stream<ValueCase> booleansAndTexts() {
@@ -125,11 +127,17 @@ class RecordValuesTest {
                 ValueCase.create("bool: TRUE as Go's ParseBool reads it", "{\"b\":\"TRUE\"}", 200, "\"b\":true"),
                 ValueCase.create("bool: a list is false", "{\"b\":[true]}", 200, "\"b\":false"),
                 ValueCase.create("bool: JSON text 2 is false", "{\"b\":\"2\"}", 200, "\"b\":false"),
+                ValueCase.form("bool: a form's 2 is a number, so true", new Form().field("b", "2"), 200, "\"b\":true"),
+                ValueCase.form("bool: a form's on is false", new Form().field("b", "on"), 200, "\"b\":false"),
                 ValueCase.create("text: a list is empty, not its last item", "{\"t\":[\"a\",\"b\"]}", 200, "\"t\":\"\""),
                 ValueCase.create("text: an object is empty, not its JSON", "{\"t\":{\"a\":1}}", 200, "\"t\":\"\""),
                 ValueCase.create("text: a number as Go prints a float64", "{\"t\":12345678901234567890}", 200,
                         "\"t\":\"12345678901234567000\""),
-                ValueCase.create("text: a boolean", "{\"t\":true}", 200, "\"t\":\"true\""));
+                ValueCase.create("text: a boolean", "{\"t\":true}", 200, "\"t\":\"true\""),
+                ValueCase.form("text: a form key given twice is a list, so empty", new Form().field("t", "a").field("t", "b"),
+                        200, "\"t\":\"\""),
+                ValueCase.form("text: form text that only looks like a number stays as sent",
+                        new Form().field("t", "1.50").field("num", "007"), 200, "\"t\":\"1.50\"", "\"num\":7"));
     }
 
     static Stream<ValueCase> lists() {
@@ -139,6 +147,10 @@ class RecordValuesTest {
                 ValueCase.create("select: JSON list text after a space", "{\"sm\":\" [\\\"a\\\",\\\"b\\\"]\"}", 200,
                         "\"sm\":[\"a\",\"b\"]"),
                 ValueCase.create("select: a list holding a list is empty", "{\"sm\":[[\"a\"],\"b\"]}", 200, "\"sm\":[]"),
+                ValueCase.form("select: a form key given twice", new Form().field("sm", "a").field("sm", "c"), 200,
+                        "\"sm\":[\"a\",\"c\"]"),
+                ValueCase.form("relation: comma text is one id, not a list", new Form().field("rm", targetA + "," + targetB), 400,
+                        error("rm", "validation_not_enough_values")),
                 ValueCase.create("relation: one value keeps the last", "{\"r\":[\"{a}\",\"{b}\"]}", 200, "\"r\":\"{b}\""));
     }
 
@@ -161,6 +173,19 @@ class RecordValuesTest {
         for (String absent : c.absent()) {
             assertFalse(response.body().contains(absent), c.name() + ": did not expect " + absent + " in " + response.body());
         }
+    }
+
+    @Test
+    void rulesSeeAFormsNumbersAndBooleansAsTheyAre() throws Exception {
+        worker.call("POST", "/api/collections", "{\"name\":\"gated\",\"createRule\":"
+                + "\"@request.body.count > 5 && @request.body.flag = true\",\"fields\":[{\"name\":\"t\",\"type\":\"text\"}]}",
+                su, 200);
+        String path = "/api/collections/gated/records";
+        HttpResponse<String> ten = worker.sendForm("POST", path, new Form().field("count", "10").field("flag", "true"), Map.of());
+        assertEquals(200, ten.statusCode(), ten.body());
+        // As text, "3" would sort after any number and pass, and "true" would not equal true.
+        HttpResponse<String> three = worker.sendForm("POST", path, new Form().field("count", "3").field("flag", "true"), Map.of());
+        assertEquals(400, three.statusCode(), three.body());
     }
 
     private static String fill(String s) {
