@@ -118,6 +118,10 @@ class RecordValuesTest {
                         "\"lim\":{\"code\":\"validation_max_number_constraint\",\"message\":\"Must be less than 10.000000.\"}"),
                 ValueCase.create("number: onlyInt refuses what no int64 holds", "{\"intn\":1e19}", 400,
                         error("intn", "validation_only_int_constraint")),
+                ValueCase.update("number: add and subtract", "{\"num\":10}", "{\"num+\":\"2.5\",\"num-\":1}", 200,
+                        "\"num\":11.5"),
+                ValueCase.update("number: a prefix is no modifier of a number", "{\"num\":10}", "{\"+num\":5}", 200,
+                        "\"num\":10"),
                 ValueCase.form("number: a form's number", new Form().field("num", "12"), 200, "\"num\":12"));
     }
 
@@ -137,13 +141,21 @@ class RecordValuesTest {
                 ValueCase.form("text: a form key given twice is a list, so empty", new Form().field("t", "a").field("t", "b"),
                         200, "\"t\":\"\""),
                 ValueCase.form("text: form text that only looks like a number stays as sent",
-                        new Form().field("t", "1.50").field("num", "007"), 200, "\"t\":\"1.50\"", "\"num\":7"));
+                        new Form().field("t", "1.50").field("num", "007"), 200, "\"t\":\"1.50\"", "\"num\":7"),
+                ValueCase.update("text: an id made by :autogenerate on an update is a change of key", "{}",
+                        "{\"id:autogenerate\":\"\"}", 400, error("id", "validation_pk_change")));
     }
 
     static Stream<ValueCase> lists() {
         return Stream.of(
                 ValueCase.create("select: too many values is counted before unknown values", "{\"sm\":[\"x\",\"y\",\"z\",\"w\"]}",
                         400, error("sm", "validation_too_many_values")),
+                ValueCase.update("select: a prepend keeps a single value's choice", "{\"s\":\"a\"}", "{\"+s\":\"b\"}", 200,
+                        "\"s\":\"a\""),
+                ValueCase.update("select: an append picks the last of the unique list", "{\"s\":\"a\"}",
+                        "{\"s+\":[\"b\",\"a\"]}", 200, "\"s\":\"b\""),
+                ValueCase.update("select: a removal", "{\"sm\":[\"a\",\"b\",\"c\"]}", "{\"sm-\":\"b\"}", 200,
+                        "\"sm\":[\"a\",\"c\"]"),
                 ValueCase.create("select: JSON list text after a space", "{\"sm\":\" [\\\"a\\\",\\\"b\\\"]\"}", 200,
                         "\"sm\":[\"a\",\"b\"]"),
                 ValueCase.create("select: a list holding a list is empty", "{\"sm\":[[\"a\"],\"b\"]}", 200, "\"sm\":[]"),
@@ -173,6 +185,22 @@ class RecordValuesTest {
         for (String absent : c.absent()) {
             assertFalse(response.body().contains(absent), c.name() + ": did not expect " + absent + " in " + response.body());
         }
+    }
+
+    @Test
+    void aStoredIdIsNotCheckedAgainAgainstAPatternChangedSince() throws Exception {
+        worker.call("POST", "/api/collections", "{\"name\":\"legacy\",\"fields\":[{\"name\":\"t\",\"type\":\"text\"}]}",
+                su, 200);
+        String id = worker.call("POST", "/api/collections/legacy/records", "{\"id\":\"abc123def456ghi\"}", su, 200)
+                .get("id").asText();
+        var fields = worker.call("GET", "/api/collections/legacy", null, su, 200).get("fields");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) fields.get(0)).put("pattern", "^[0-9]+$");
+        worker.call("PATCH", "/api/collections/legacy", "{\"fields\":" + fields + "}", su, 200);
+
+        assertEquals("kept", worker.call("PATCH", "/api/collections/legacy/records/" + id, "{\"t\":\"kept\"}", su, 200)
+                .get("t").asText(), "only a change of the id is refused on update");
+        var changed = worker.call("PATCH", "/api/collections/legacy/records/" + id, "{\"id\":\"123\"}", su, 400);
+        assertEquals("validation_pk_change", changed.at("/data/id/code").asText(), changed.toString());
     }
 
     @Test
