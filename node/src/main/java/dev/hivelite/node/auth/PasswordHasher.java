@@ -4,12 +4,14 @@ import java.nio.charset.StandardCharsets;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 
+import dev.hivelite.node.common.ApiException;
+
 /** bcrypt, through a well-kept library; verification is constant-time in the hash. */
 public final class PasswordHasher {
 
     /** Cost 10: ~50–80 ms per hash on this machine class; login throttling bounds the rest. */
     static final int COST = 10;
-    /** bcrypt reads at most 72 bytes; longer passwords are refused rather than silently truncated. */
+    /** bcrypt reads at most 72 bytes; longer passwords are refused (not silently truncated) when hashed. */
     public static final int MAX_BYTES = 72;
     /** A well-formed hash of nothing anyone knows: verified against when the user does not exist. */
     private static final String DUMMY = hashOf("hivelite-timing-equaliser");
@@ -17,7 +19,15 @@ public final class PasswordHasher {
     private PasswordHasher() {
     }
 
+    /**
+     * The bcrypt hash of {@code password}. One past {@link #MAX_BYTES} is a 400, as PocketBase's bcrypt
+     * refuses it; callers validate lengths first, this is the last word for any that counts characters
+     * where bcrypt counts bytes.
+     */
     public static String hash(String password) {
+        if (password.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
+            throw ApiException.invalid(java.util.Map.of());
+        }
         return hashOf(password);
     }
 
@@ -25,8 +35,14 @@ public final class PasswordHasher {
         return BCrypt.withDefaults().hashToString(COST, password.toCharArray());
     }
 
+    /**
+     * Whether {@code password} is the one {@code hash} was made of. bcrypt keys on the first 72 bytes:
+     * a longer attempt is compared by those, as PocketBase's bcrypt compares it, never refused with an
+     * error (a login must answer "wrong password", not fail).
+     */
     public static boolean verify(String password, String hash) {
-        return BCrypt.verifyer().verify(password.getBytes(StandardCharsets.UTF_8),
+        byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
+        return BCrypt.verifyer().verify(bytes.length > MAX_BYTES ? java.util.Arrays.copyOf(bytes, MAX_BYTES) : bytes,
                 hash.getBytes(StandardCharsets.UTF_8)).verified;
     }
 

@@ -150,10 +150,14 @@ public final class Bodies {
         }
     }
 
-    /** Whether the body is a form (multipart or URL-encoded), whose values are all text. */
+    /**
+     * Whether the body is a form (multipart or URL-encoded), whose values are all text. Read from the
+     * raw header: Helidon's parsed content type throws on a value it cannot parse, and a type that is
+     * no form is read as JSON whatever else it says.
+     */
     public static boolean isForm(ServerRequest req) {
-        return Multipart.isMultipart(req) || req.headers().contentType()
-                .map(t -> t.mediaType().text().equalsIgnoreCase("application/x-www-form-urlencoded")).orElse(false);
+        return Multipart.isMultipart(req) || req.headers().first(io.helidon.http.HeaderNames.CONTENT_TYPE)
+                .map(t -> t.split(";", 2)[0].strip().equalsIgnoreCase("application/x-www-form-urlencoded")).orElse(false);
     }
 
     private static boolean startsLikeJson(byte[] bytes) {

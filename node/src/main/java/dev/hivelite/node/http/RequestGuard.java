@@ -7,8 +7,9 @@ import dev.hivelite.node.common.ApiException;
 /**
  * What the HTTP layer leaves to the application, checked once for every request: a query string
  * whose percent-escapes do not decode is a 400 here (the lazy decoding would fail deep in a handler,
- * as a 500), and the part of a request body a handler did not read is read and dropped after the
- * answer. The server keeps a connection open after {@code Connection: close}, and would otherwise take
+ * as a 500), as is a conditional date the dashboard's static files cannot read (Helidon's static
+ * content fails on one with a 500; the API's own file routes ignore such a date, as PocketBase does);
+ * and the part of a request body a handler did not read is read and dropped after the answer. The server keeps a connection open after {@code Connection: close}, and would otherwise take
  * those bytes for the next request on it: a body could smuggle requests past the answer that refused it.
  */
 final class RequestGuard {
@@ -16,12 +17,29 @@ final class RequestGuard {
     private RequestGuard() {
     }
 
-    /** Before routing: a query string that does not decode is a 400. */
+    /** Before routing: a query string that does not decode, or a dashboard request's unreadable date, is a 400. */
     static void check(RoutingRequest req) {
         String rawQuery = req.prologue().query().rawValue();
         if (rawQuery.indexOf('%') >= 0 && !decodable(rawQuery)) {
             throw new ApiException.BadRequest("The query string has an invalid percent-encoding (a % must be"
                     + " followed by two hexadecimal digits; send % itself as %25).");
+        }
+        checkDashboard(req);
+    }
+
+    /** Where Helidon's static content serves the dashboard (and parses the conditional dates itself). */
+    private static final String DASHBOARD = "/_/";
+
+    /** Before routing, for the dashboard's files: an If-Modified-Since or If-Unmodified-Since that is no date is a 400. */
+    static void checkDashboard(RoutingRequest req) {
+        if (!req.path().path().startsWith(DASHBOARD)) {
+            return;
+        }
+        try {
+            req.headers().ifModifiedSince();
+            req.headers().ifUnmodifiedSince();
+        } catch (RuntimeException e) {
+            throw new ApiException.BadRequest("The If-Modified-Since or If-Unmodified-Since header is not an HTTP date.");
         }
     }
 

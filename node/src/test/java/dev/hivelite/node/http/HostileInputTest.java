@@ -40,6 +40,10 @@ class HostileInputTest {
         su = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
         worker.call("POST", "/api/collections", "{\"name\":\"posts\",\"listRule\":\"\",\"createRule\":\"\","
                 + "\"fields\":[{\"name\":\"title\",\"type\":\"text\"}]}", su, 200);
+        worker.call("POST", "/api/collections", "{\"name\":\"members\",\"type\":\"auth\",\"createRule\":\"\","
+                + "\"otp\":{\"enabled\":true},\"fields\":[{\"name\":\"pin\",\"type\":\"password\"}]}", su, 200);
+        worker.call("POST", "/api/collections/members/records", "{\"email\":\"m@example.com\",\"password\":\"password-1\","
+                + "\"passwordConfirm\":\"password-1\"}", null, 200);
     }
 
     @AfterAll
@@ -130,5 +134,58 @@ class HostileInputTest {
         String tooLong = raw("GET /api/health?x=" + "a".repeat(70_000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
         assertTrue(tooLong.startsWith("HTTP/1.1 414") && tooLong.contains("\"status\":414"), tooLong);
         worker.call("GET", "/api/health", null, null, 200);
+    }
+
+    @Test
+    void aContentTypeThatDoesNotParseIsReadAsJsonLikeAnyOtherType() throws Exception {
+        String body = "{\"title\":\"odd type\"}";
+        String created = raw("POST /api/collections/posts/records HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                + "Content-Type: 44z8z\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+        assertTrue(created.startsWith("HTTP/1.1 200") && created.contains("\"title\":\"odd type\""), created);
+        String login = "{\"identity\":\"" + ADMIN_EMAIL + "\",\"password\":\"" + ADMIN_PASSWORD + "\"}";
+        String answer = raw("POST /api/collections/_superusers/auth-with-password HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                + "Content-Type: ;;=\r\nContent-Length: " + login.length() + "\r\n\r\n" + login);
+        assertTrue(answer.startsWith("HTTP/1.1 200") && answer.contains("\"token\""), answer);
+    }
+
+    /** Past the 72 bytes bcrypt reads, yet within every length check (71 characters): 40 "é" or 19 emoji. */
+    @Test
+    void aPasswordLongerThanBcryptReadsIsAWrongPasswordOrA400() throws Exception {
+        String longAscii = "x".repeat(100);
+        String emoji = "\uD83D\uDE42".repeat(19);
+        JsonNode superuser = worker.call("POST", "/api/collections/_superusers/auth-with-password",
+                "{\"identity\":\"" + ADMIN_EMAIL + "\",\"password\":\"" + longAscii + "\"}", null, 400);
+        assertEquals("Failed to authenticate.", superuser.get("message").asText());
+        for (String password : new String[] {longAscii, emoji}) {
+            JsonNode member = worker.call("POST", "/api/collections/members/auth-with-password",
+                    "{\"identity\":\"m@example.com\",\"password\":\"" + password + "\"}", null, 400);
+            assertEquals("Failed to authenticate.", member.get("message").asText());
+        }
+        String otpId = worker.call("POST", "/api/collections/members/request-otp", "{\"email\":\"m@example.com\"}", null, 200)
+                .get("otpId").asText();
+        worker.call("POST", "/api/collections/members/auth-with-otp", "{\"otpId\":\"" + otpId + "\",\"password\":\""
+                + emoji + "\"}", null, 400);
+        String wide = "\u00e9".repeat(40);
+        worker.call("POST", "/api/collections/members/records", "{\"email\":\"w@example.com\",\"password\":\"" + wide
+                + "\",\"passwordConfirm\":\"" + wide + "\"}", null, 400);
+        worker.call("POST", "/api/collections/members/records", "{\"email\":\"p@example.com\",\"password\":\"password-1\","
+                + "\"passwordConfirm\":\"password-1\",\"pin\":\"" + emoji + "\"}", null, 400);
+        JsonNode list = worker.call("GET", "/api/collections/members/records?filter=email!%3D'm%40example.com'", null, su, 200);
+        assertEquals(0, list.get("totalItems").asInt(), "nothing half-written: " + list);
+    }
+
+    @Test
+    void aConditionalDateTheDashboardCannotReadIsA400AndTheApiIgnoresIt() throws Exception {
+        for (String header : new String[] {"If-Modified-Since", "If-Unmodified-Since"}) {
+            for (String path : new String[] {"/_/", "/_/index.html"}) {
+                java.net.http.HttpResponse<String> answer = worker.send("GET", path, null, java.util.Map.of(header, "garbage"));
+                assertEquals(400, answer.statusCode(), header + " " + path + ": " + answer.body());
+                assertTrue(answer.body().contains("\"status\":400"), answer.body());
+            }
+            assertEquals(200, worker.send("GET", "/api/collections/posts/records", null, java.util.Map.of(header, "garbage"))
+                    .statusCode());
+        }
+        assertEquals(200, worker.send("GET", "/_/", null, java.util.Map.of("If-Modified-Since", "Wed, 21 Oct 2015 07:28:00 GMT"))
+                .statusCode(), "a real date still serves the page");
     }
 }
