@@ -146,6 +146,37 @@ class RecordValuesTest {
                         "{\"id:autogenerate\":\"\"}", 400, error("id", "validation_pk_change")));
     }
 
+    static Stream<ValueCase> emailsAndUrls() {
+        return Stream.of(
+                ValueCase.create("email: not trimmed", "{\"em\":\" a@example.com\"}", 400, error("em", "validation_is_email")),
+                ValueCase.create("email: a top-level domain ends in a letter", "{\"em\":\"a@b.c1\"}", 400,
+                        error("em", "validation_is_email")),
+                ValueCase.create("email: parentheses are no part of a plain address", "{\"em\":\"a(b)@example.com\"}", 400,
+                        error("em", "validation_is_email")),
+                ValueCase.create("email: a quoted local part as govalidator reads it", "{\"em\":\"\\\"ab\\\"@example.com\"}",
+                        400, error("em", "validation_is_email")),
+                ValueCase.create("email: no length limit", "{\"em\":\"" + "a".repeat(300) + "@example.com\"}", 200,
+                        "\"em\":\"aaa"),
+                ValueCase.create("email: an allowed domain is matched exactly", "{\"emd\":\"a@Example.com\"}", 400,
+                        error("emd", "validation_email_domain_not_allowed")),
+                ValueCase.create("url: not trimmed", "{\"u\":\" https://example.com\"}", 400, error("u", "validation_invalid_url")),
+                ValueCase.create("url: only govalidator's schemes", "{\"u\":\"custom://example.com\"}", 400,
+                        error("u", "validation_invalid_url")),
+                ValueCase.create("url: a host without a scheme", "{\"u\":\"example.com/a\"}", 200, "\"u\":\"example.com/a\""),
+                ValueCase.create("url: a single name needs a scheme", "{\"u\":\"localhost\"}", 400,
+                        error("u", "validation_invalid_url")),
+                ValueCase.create("url: user info before a host", "{\"u\":\"mailto:a@example.com\"}", 200,
+                        "\"u\":\"mailto:a@example.com\""),
+                ValueCase.create("url: the host compared keeps its port", "{\"ud\":\"https://example.com:8080\"}", 400,
+                        error("ud", "validation_url_domain_not_allowed")),
+                ValueCase.create("url: without a scheme there is no host to allow", "{\"ud\":\"example.com/a\"}", 400,
+                        error("ud", "validation_url_domain_not_allowed")),
+                ValueCase.create("url: hosts are matched exactly", "{\"ud\":\"https://EXAMPLE.com\"}", 400,
+                        error("ud", "validation_url_domain_not_allowed")),
+                ValueCase.create("url: an allowed host", "{\"ud\":\"https://example.com/x\"}", 200,
+                        "\"ud\":\"https://example.com/x\""));
+    }
+
     static Stream<ValueCase> lists() {
         return Stream.of(
                 ValueCase.create("select: too many values is counted before unknown values", "{\"sm\":[\"x\",\"y\",\"z\",\"w\"]}",
@@ -167,7 +198,7 @@ class RecordValuesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource({"numbers", "booleansAndTexts", "lists"})
+    @MethodSource({"numbers", "booleansAndTexts", "emailsAndUrls", "lists"})
     void valueIsCastAndCheckedAsPocketBaseDoes(ValueCase c) throws Exception {
         String path = "/api/collections/vals/records";
         String method = "POST";
