@@ -177,6 +177,28 @@ class RecordValuesTest {
                         "\"ud\":\"https://example.com/x\""));
     }
 
+    static Stream<ValueCase> dates() {
+        return Stream.of(
+                ValueCase.create("date: a number is no date", "{\"d\":1700000000}", 200, "\"d\":\"\""),
+                ValueCase.create("date: minutes without seconds are no date", "{\"d\":\"2024-01-02T03:04\"}", 200, "\"d\":\"\""),
+                ValueCase.create("date: a lowercase z is no zone", "{\"d\":\"2024-01-02T03:04:05z\"}", 200, "\"d\":\"\""),
+                ValueCase.create("date: text is not trimmed", "{\"d\":\" 2024-01-02\"}", 200, "\"d\":\"\""),
+                ValueCase.create("date: RFC 3339 with a fraction", "{\"d\":\"2024-01-02T03:04:05.123456+01:00\"}", 200,
+                        "\"d\":\"2024-01-02 02:04:05.123Z\""),
+                ValueCase.create("date: RFC 1123 with a named zone", "{\"d\":\"Tue, 02 Jan 2024 03:04:05 GMT\"}", 200,
+                        "\"d\":\"2024-01-02 03:04:05.000Z\""),
+                ValueCase.create("date: an offset without a colon", "{\"d\":\"2024-01-02 03:04:05 +0200\"}", 200,
+                        "\"d\":\"2024-01-02 01:04:05.000Z\""),
+                ValueCase.create("date: a day and a month name", "{\"d\":\"02 Jan 2024\"}", 200, "\"d\":\"2024-01-02 00:00:00.000Z\""),
+                ValueCase.create("date: min as Go prints and encodes a time", "{\"dm\":\"2019-12-31\"}", 400,
+                        error("dm", "validation_min_greater_equal_than_required")
+                                + ",\"message\":\"Must be no less than 2020-01-01 00:00:00 +0000 UTC.\"",
+                        "\"threshold\":\"2020-01-01T00:00:00Z\""),
+                ValueCase.create("date: max with a fraction", "{\"dm\":\"2031-01-01\"}", 400,
+                        "\"message\":\"Must be no greater than 2030-06-01 12:30:00.5 +0000 UTC.\"",
+                        "\"threshold\":\"2030-06-01T12:30:00.5Z\""));
+    }
+
     static Stream<ValueCase> lists() {
         return Stream.of(
                 ValueCase.create("select: too many values is counted before unknown values", "{\"sm\":[\"x\",\"y\",\"z\",\"w\"]}",
@@ -198,7 +220,7 @@ class RecordValuesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource({"numbers", "booleansAndTexts", "emailsAndUrls", "lists"})
+    @MethodSource({"numbers", "booleansAndTexts", "emailsAndUrls", "dates", "lists"})
     void valueIsCastAndCheckedAsPocketBaseDoes(ValueCase c) throws Exception {
         String path = "/api/collections/vals/records";
         String method = "POST";
