@@ -219,8 +219,32 @@ class RecordValuesTest {
                 ValueCase.create("relation: one value keeps the last", "{\"r\":[\"{a}\",\"{b}\"]}", 200, "\"r\":\"{b}\""));
     }
 
+    static Stream<ValueCase> jsonGeoAndPasswords() {
+        return Stream.of(
+                ValueCase.create("json: text with more after its JSON is text", "{\"j\":\"[1] x\"}", 200, "\"j\":\"[1] x\""),
+                ValueCase.create("json: size in bytes, not characters", "{\"j\":\"" + "é".repeat(10) + "\"}", 400,
+                        error("j", "validation_json_size_limit")),
+                ValueCase.create("json: HTML characters count as Go escapes them", "{\"j\":[\"<<<\"]}", 400,
+                        error("j", "validation_json_size_limit")),
+                ValueCase.create("json: a body's number as Go encodes a float64", "{\"j\":{\"a\":1.0}}", 200, "\"j\":{\"a\":1}"),
+                ValueCase.create("json: text Go can only quote with \\x is no JSON", "{\"j\":\"a\\u0001\"}", 400,
+                        error("j", "validation_invalid_json")),
+                ValueCase.form("json: a form's true and number", new Form().field("j", "true"), 200, "\"j\":true"),
+                ValueCase.create("geoPoint: a coordinate given as text stays 0", "{\"g\":{\"lon\":\"1.5\",\"lat\":2}}", 200,
+                        "\"g\":{\"lon\":0,\"lat\":2}"),
+                ValueCase.create("geoPoint: keys in any case", "{\"g\":{\"LON\":10,\"Lat\":20}}", 200,
+                        "\"g\":{\"lon\":10,\"lat\":20}"),
+                ValueCase.create("geoPoint: as JSON text", "{\"g\":\"{\\\"lon\\\":1.5,\\\"lat\\\":-2}\"}", 200,
+                        "\"g\":{\"lon\":1.5,\"lat\":-2}"),
+                ValueCase.create("password: too short, without params", "{\"p\":\"ab\"}", 400,
+                        "\"p\":{\"code\":\"validation_min_text_constraint\",\"message\":\"Must be at least 3 character(s).\"}"),
+                ValueCase.create("password: too long, as PocketBase words it", "{\"p\":\"" + "x".repeat(72) + "\"}", 400,
+                        "\"p\":{\"code\":\"validation_max_text_constraint\",\"message\":\"Must be less than 71 character(s).\"}"),
+                ValueCase.create("password: never shown", "{\"p\":\"secret1\"}", 200, "\"p\":\"\"").without("secret1"));
+    }
+
     @ParameterizedTest(name = "{0}")
-    @MethodSource({"numbers", "booleansAndTexts", "emailsAndUrls", "dates", "lists"})
+    @MethodSource({"numbers", "booleansAndTexts", "emailsAndUrls", "dates", "lists", "jsonGeoAndPasswords"})
     void valueIsCastAndCheckedAsPocketBaseDoes(ValueCase c) throws Exception {
         String path = "/api/collections/vals/records";
         String method = "POST";
