@@ -54,6 +54,26 @@ public final class GoFloats {
         return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
     }
 
+    /**
+     * {@code d} as Go's JSON encoder writes a float64: plain from 1e-6 up to 1e21, otherwise with an
+     * exponent of as few digits as it takes ({@code 1e+21}, {@code 1.5e-7}); NaN and the infinities
+     * (which Go refuses to encode) as {@code null}.
+     */
+    public static String json(double d) {
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            return "null";
+        }
+        double abs = Math.abs(d);
+        if (abs == 0 || abs >= 1e-6 && abs < 1e21) {
+            return shortest(d);
+        }
+        BigDecimal exact = BigDecimal.valueOf(d).stripTrailingZeros();
+        String digits = exact.unscaledValue().abs().toString();
+        int exponent = digits.length() - 1 - exact.scale();
+        return (d < 0 ? "-" : "") + digits.charAt(0) + (digits.length() > 1 ? "." + digits.substring(1) : "")
+                + "e" + (exponent < 0 ? "-" : "+") + Math.abs(exponent);
+    }
+
     /** {@code d} as Go's {@code %f}: six decimals, rounded from its exact binary value. */
     public static String fixed(double d) {
         if (Double.isNaN(d) || Double.isInfinite(d)) {

@@ -146,6 +146,59 @@ class RecordValuesTest {
                         "{\"id:autogenerate\":\"\"}", 400, error("id", "validation_pk_change")));
     }
 
+    static Stream<ValueCase> emailsAndUrls() {
+        return Stream.of(
+                ValueCase.create("email: not trimmed", "{\"em\":\" a@example.com\"}", 400, error("em", "validation_is_email")),
+                ValueCase.create("email: a top-level domain ends in a letter", "{\"em\":\"a@b.c1\"}", 400,
+                        error("em", "validation_is_email")),
+                ValueCase.create("email: parentheses are no part of a plain address", "{\"em\":\"a(b)@example.com\"}", 400,
+                        error("em", "validation_is_email")),
+                ValueCase.create("email: a quoted local part as govalidator reads it", "{\"em\":\"\\\"ab\\\"@example.com\"}",
+                        400, error("em", "validation_is_email")),
+                ValueCase.create("email: no length limit", "{\"em\":\"" + "a".repeat(300) + "@example.com\"}", 200,
+                        "\"em\":\"aaa"),
+                ValueCase.create("email: an allowed domain is matched exactly", "{\"emd\":\"a@Example.com\"}", 400,
+                        error("emd", "validation_email_domain_not_allowed")),
+                ValueCase.create("url: not trimmed", "{\"u\":\" https://example.com\"}", 400, error("u", "validation_invalid_url")),
+                ValueCase.create("url: only govalidator's schemes", "{\"u\":\"custom://example.com\"}", 400,
+                        error("u", "validation_invalid_url")),
+                ValueCase.create("url: a host without a scheme", "{\"u\":\"example.com/a\"}", 200, "\"u\":\"example.com/a\""),
+                ValueCase.create("url: a single name needs a scheme", "{\"u\":\"localhost\"}", 400,
+                        error("u", "validation_invalid_url")),
+                ValueCase.create("url: user info before a host", "{\"u\":\"mailto:a@example.com\"}", 200,
+                        "\"u\":\"mailto:a@example.com\""),
+                ValueCase.create("url: the host compared keeps its port", "{\"ud\":\"https://example.com:8080\"}", 400,
+                        error("ud", "validation_url_domain_not_allowed")),
+                ValueCase.create("url: without a scheme there is no host to allow", "{\"ud\":\"example.com/a\"}", 400,
+                        error("ud", "validation_url_domain_not_allowed")),
+                ValueCase.create("url: hosts are matched exactly", "{\"ud\":\"https://EXAMPLE.com\"}", 400,
+                        error("ud", "validation_url_domain_not_allowed")),
+                ValueCase.create("url: an allowed host", "{\"ud\":\"https://example.com/x\"}", 200,
+                        "\"ud\":\"https://example.com/x\""));
+    }
+
+    static Stream<ValueCase> dates() {
+        return Stream.of(
+                ValueCase.create("date: a number is no date", "{\"d\":1700000000}", 200, "\"d\":\"\""),
+                ValueCase.create("date: minutes without seconds are no date", "{\"d\":\"2024-01-02T03:04\"}", 200, "\"d\":\"\""),
+                ValueCase.create("date: a lowercase z is no zone", "{\"d\":\"2024-01-02T03:04:05z\"}", 200, "\"d\":\"\""),
+                ValueCase.create("date: text is not trimmed", "{\"d\":\" 2024-01-02\"}", 200, "\"d\":\"\""),
+                ValueCase.create("date: RFC 3339 with a fraction", "{\"d\":\"2024-01-02T03:04:05.123456+01:00\"}", 200,
+                        "\"d\":\"2024-01-02 02:04:05.123Z\""),
+                ValueCase.create("date: RFC 1123 with a named zone", "{\"d\":\"Tue, 02 Jan 2024 03:04:05 GMT\"}", 200,
+                        "\"d\":\"2024-01-02 03:04:05.000Z\""),
+                ValueCase.create("date: an offset without a colon", "{\"d\":\"2024-01-02 03:04:05 +0200\"}", 200,
+                        "\"d\":\"2024-01-02 01:04:05.000Z\""),
+                ValueCase.create("date: a day and a month name", "{\"d\":\"02 Jan 2024\"}", 200, "\"d\":\"2024-01-02 00:00:00.000Z\""),
+                ValueCase.create("date: min as Go prints and encodes a time", "{\"dm\":\"2019-12-31\"}", 400,
+                        error("dm", "validation_min_greater_equal_than_required")
+                                + ",\"message\":\"Must be no less than 2020-01-01 00:00:00 +0000 UTC.\"",
+                        "\"threshold\":\"2020-01-01T00:00:00Z\""),
+                ValueCase.create("date: max with a fraction", "{\"dm\":\"2031-01-01\"}", 400,
+                        "\"message\":\"Must be no greater than 2030-06-01 12:30:00.5 +0000 UTC.\"",
+                        "\"threshold\":\"2030-06-01T12:30:00.5Z\""));
+    }
+
     static Stream<ValueCase> lists() {
         return Stream.of(
                 ValueCase.create("select: too many values is counted before unknown values", "{\"sm\":[\"x\",\"y\",\"z\",\"w\"]}",
@@ -166,8 +219,32 @@ class RecordValuesTest {
                 ValueCase.create("relation: one value keeps the last", "{\"r\":[\"{a}\",\"{b}\"]}", 200, "\"r\":\"{b}\""));
     }
 
+    static Stream<ValueCase> jsonGeoAndPasswords() {
+        return Stream.of(
+                ValueCase.create("json: text with more after its JSON is text", "{\"j\":\"[1] x\"}", 200, "\"j\":\"[1] x\""),
+                ValueCase.create("json: size in bytes, not characters", "{\"j\":\"" + "é".repeat(10) + "\"}", 400,
+                        error("j", "validation_json_size_limit")),
+                ValueCase.create("json: HTML characters count as Go escapes them", "{\"j\":[\"<<<\"]}", 400,
+                        error("j", "validation_json_size_limit")),
+                ValueCase.create("json: a body's number as Go encodes a float64", "{\"j\":{\"a\":1.0}}", 200, "\"j\":{\"a\":1}"),
+                ValueCase.create("json: text Go can only quote with \\x is no JSON", "{\"j\":\"a\\u0001\"}", 400,
+                        error("j", "validation_invalid_json")),
+                ValueCase.form("json: a form's true and number", new Form().field("j", "true"), 200, "\"j\":true"),
+                ValueCase.create("geoPoint: a coordinate given as text stays 0", "{\"g\":{\"lon\":\"1.5\",\"lat\":2}}", 200,
+                        "\"g\":{\"lon\":0,\"lat\":2}"),
+                ValueCase.create("geoPoint: keys in any case", "{\"g\":{\"LON\":10,\"Lat\":20}}", 200,
+                        "\"g\":{\"lon\":10,\"lat\":20}"),
+                ValueCase.create("geoPoint: as JSON text", "{\"g\":\"{\\\"lon\\\":1.5,\\\"lat\\\":-2}\"}", 200,
+                        "\"g\":{\"lon\":1.5,\"lat\":-2}"),
+                ValueCase.create("password: too short, without params", "{\"p\":\"ab\"}", 400,
+                        "\"p\":{\"code\":\"validation_min_text_constraint\",\"message\":\"Must be at least 3 character(s).\"}"),
+                ValueCase.create("password: too long, as PocketBase words it", "{\"p\":\"" + "x".repeat(72) + "\"}", 400,
+                        "\"p\":{\"code\":\"validation_max_text_constraint\",\"message\":\"Must be less than 71 character(s).\"}"),
+                ValueCase.create("password: never shown", "{\"p\":\"secret1\"}", 200, "\"p\":\"\"").without("secret1"));
+    }
+
     @ParameterizedTest(name = "{0}")
-    @MethodSource({"numbers", "booleansAndTexts", "lists"})
+    @MethodSource({"numbers", "booleansAndTexts", "emailsAndUrls", "dates", "lists", "jsonGeoAndPasswords"})
     void valueIsCastAndCheckedAsPocketBaseDoes(ValueCase c) throws Exception {
         String path = "/api/collections/vals/records";
         String method = "POST";
