@@ -4,6 +4,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.helidon.http.HeaderValues;
+import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -13,8 +14,9 @@ import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.common.Json;
 
 /**
- * Maps every failure to one JSON shape, once. An {@link ApiException} is sent as it is; anything
- * else is a bug: a generic 500 goes to the client and the cause to the log, never the other way.
+ * Maps every failure to one JSON shape, once. An {@link ApiException} is sent as it is, as is a status
+ * Helidon answers with by throwing; anything else is a bug: a generic 500 goes to the client and the
+ * cause to the log, never the other way.
  */
 final class ErrorHandling {
 
@@ -25,6 +27,7 @@ final class ErrorHandling {
 
     static void register(HttpRouting.Builder routing) {
         routing.error(ApiException.class, ErrorHandling::apiError)
+               .error(HttpException.class, ErrorHandling::helidonAnswer)
                .error(Exception.class, ErrorHandling::unexpected);
     }
 
@@ -35,6 +38,25 @@ final class ErrorHandling {
 
     private static void apiError(ServerRequest req, ServerResponse res, ApiException e) {
         send(res, ErrorBody.of(e));
+    }
+
+    /**
+     * An answer Helidon itself throws: its static content (the dashboard) answers a conditional request
+     * with a 304 this way, a failed precondition with a 412. Such a status is sent as it is, without a
+     * body below 400 and in PocketBase's shape from 400; a 5xx is a failure like any other.
+     */
+    private static void helidonAnswer(ServerRequest req, ServerResponse res, HttpException e) {
+        int status = e.status().code();
+        if (status >= 500) {
+            unexpected(req, res, e);
+        } else if (status < 400) {
+            if (!res.isSent()) {
+                res.status(e.status()).send();
+            }
+        } else {
+            String reason = e.status().reasonPhrase();
+            send(res, new ErrorBody(status, reason.endsWith(".") ? reason : reason + ".", java.util.Map.of()));
+        }
     }
 
     private static void unexpected(ServerRequest req, ServerResponse res, Exception e) {

@@ -93,8 +93,8 @@ final class CollectionDdl {
      * Drops a collection's table (or view) and its definition. Refused (400) while another collection
      * relates to it or a view reads from it, except collections in {@code alsoDeleted} (an import that
      * deletes them in the same transaction). A view's dependency is SQLite's own judgement: once the
-     * table is gone, every remaining view must still prepare; the caller's transaction undoes the drop
-     * when one does not.
+     * table is gone, every view that read well before must still prepare; the caller's transaction
+     * undoes the drop when one does not.
      */
     static void delete(Connection c, Collection col, Schema schema, java.util.Set<String> alsoDeleted) throws SQLException {
         List<String> referencing = schema.collections().stream()
@@ -106,21 +106,53 @@ final class CollectionDdl {
             throw new ApiException.BadRequest("Failed to delete collection probably due to existing reference in "
                     + String.join(", ", referencing) + ".");
         }
+        Map<String, String> readable = readableViews(c);
         execute(c, (col.isView() ? "DROP VIEW IF EXISTS " : "DROP TABLE IF EXISTS ") + RecordResolver.quote(col.name()));
-        for (Collection view : schema.collections()) {
-            if (view.isView() && !view.id().equals(col.id()) && !alsoDeleted.contains(view.id())) {
-                try (var ps = c.prepareStatement("SELECT * FROM " + RecordResolver.quote(view.name()) + " LIMIT 0")) {
-                    ps.getMetaData();
-                } catch (SQLException e) {
-                    throw new ApiException.BadRequest("Failed to delete collection due to existing view dependency in "
-                            + view.name() + ".");
-                }
-            }
-        }
+        java.util.Set<String> gone = new java.util.HashSet<>(alsoDeleted);
+        gone.add(col.id());
+        requireReadable(c, readable, gone, "delete");
         if (col.isAuth()) {
             SystemCollections.forgetCollection(c, schema, col);
         }
         CollectionStore.delete(c, col.id());
+    }
+
+    /**
+     * The views SQLite can read now, id to name. A schema change must leave each of them readable; a
+     * view that something else broke before is not the change's to answer for (nor to block it).
+     */
+    static Map<String, String> readableViews(Connection c) throws SQLException {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (Collection view : CollectionStore.load(c)) {
+            if (view.isView() && readable(c, view.name())) {
+                out.put(view.id(), view.name());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A 400 naming the first view of {@code before} (still a collection, and not in {@code exempt})
+     * that SQLite can no longer read: renaming a table, or dropping or renaming a column, that a view
+     * reads would otherwise leave every read of the view failing.
+     */
+    static void requireReadable(Connection c, Map<String, String> before, java.util.Set<String> exempt, String verb)
+            throws SQLException {
+        for (Collection view : CollectionStore.load(c)) {
+            if (view.isView() && before.containsKey(view.id()) && !exempt.contains(view.id()) && !readable(c, view.name())) {
+                throw new ApiException.BadRequest("Failed to " + verb + " collection due to existing view dependency in "
+                        + view.name() + ".");
+            }
+        }
+    }
+
+    private static boolean readable(Connection c, String view) {
+        try (var ps = c.prepareStatement("SELECT * FROM " + RecordResolver.quote(view) + " LIMIT 0")) {
+            ps.getMetaData();
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     /** A field list's storage shape: what a rebuild must change. */

@@ -140,7 +140,10 @@ public final class CollectionService implements HttpService {
                     throw new ApiException.BadRequest("The _superusers collection is managed by the platform (/api/superusers).");
                 }
                 Collection built = new CollectionBuilder(fresh, DatabaseObjects.read(c), clock).update(current, body);
-                return ddl("update", () -> CollectionDdl.update(c, current, built));
+                Map<String, String> views = CollectionDdl.readableViews(c);
+                Collection saved = ddl("update", () -> CollectionDdl.update(c, current, built));
+                CollectionDdl.requireReadable(c, views, java.util.Set.of(), "update");
+                return saved;
             });
             schemas.changed(scope.db.id());
             Responses.json(req, res, updated.toJson());
@@ -209,6 +212,8 @@ public final class CollectionService implements HttpService {
             }
             java.util.Set<String> dropped = scope.lease.db().write(c -> {
                 SystemCollections.install(c);
+                // Judged once all is imported: a table renamed together with the view that reads it is fine.
+                Map<String, String> views = CollectionDdl.readableViews(c);
                 List<String> kept = new ArrayList<>();
                 for (JsonNode def : list) {
                     Schema fresh = new Schema(CollectionStore.load(c));
@@ -236,9 +241,9 @@ public final class CollectionService implements HttpService {
                     }
                     kept.add(saved.id());
                 }
+                java.util.Set<String> doomed = new java.util.HashSet<>();
                 if (deleteMissing) {
                     Schema fresh = new Schema(CollectionStore.load(c));
-                    java.util.Set<String> doomed = new java.util.HashSet<>();
                     for (Collection other : fresh.collections()) {
                         if (!kept.contains(other.id()) && !other.system()) {
                             doomed.add(other.id());
@@ -257,9 +262,14 @@ public final class CollectionService implements HttpService {
                             throw importFailure(other, e);
                         }
                     }
-                    return doomed;
                 }
-                return java.util.Set.<String>of();
+                try {
+                    CollectionDdl.requireReadable(c, views, doomed, "import");
+                } catch (ApiException e) {
+                    throw ApiException.BadRequest.nested("Failed to import collections.", Map.of("collections",
+                            new FieldError("validation_collections_import_failure", e.getMessage())));
+                }
+                return doomed;
             });
             schemas.changed(scope.db.id());
             dropped.forEach(id -> RecordFiles.removeCollectionFolder(scope, id));

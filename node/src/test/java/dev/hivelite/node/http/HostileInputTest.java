@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.hivelite.node.TestWorker;
+import dev.hivelite.node.common.Json;
 
 /**
  * Requests written to hurt, from a fuzzing session: each once got a 500, killed the worker or ran
@@ -187,5 +188,22 @@ class HostileInputTest {
         }
         assertEquals(200, worker.send("GET", "/_/", null, java.util.Map.of("If-Modified-Since", "Wed, 21 Oct 2015 07:28:00 GMT"))
                 .statusCode(), "a real date still serves the page");
+    }
+
+    @Test
+    void theDashboardsConditionalAnswersAreTheirStatusesNotA500() throws Exception {
+        for (String path : new String[] {"/_/", "/_/index.html"}) {
+            for (java.util.Map<String, String> header : java.util.List.of(java.util.Map.of("If-None-Match", "*"),
+                    java.util.Map.of("If-Modified-Since", "Fri, 31 Dec 9999 23:59:59 GMT"))) {
+                java.net.http.HttpResponse<String> answer = worker.send("GET", path, null, header);
+                assertEquals(304, answer.statusCode(), path + " " + header + ": " + answer.body());
+                assertEquals("", answer.body());
+            }
+            java.net.http.HttpResponse<String> failed = worker.send("GET", path, null, java.util.Map.of("If-Match", "\"other\""));
+            assertEquals(412, failed.statusCode(), failed.body());
+            assertEquals(Json.mapper().readTree("{\"status\":412,\"message\":\"Precondition Failed.\",\"data\":{}}"),
+                    Json.mapper().readTree(failed.body()));
+        }
+        worker.call("GET", "/api/health", null, null, 200);
     }
 }

@@ -238,4 +238,38 @@ class CollectionSafetyTest {
         call("DELETE", "/api/collections/v_count", null, 204);
         call("DELETE", "/api/collections/src", null, 204);
     }
+
+    /** Each change would leave every read of the view failing with SQLite's "no such table/column" (a 500). */
+    @Test
+    void aChangeThatWouldBreakAViewIsRefusedAndTheViewStillReads() throws Exception {
+        String srcId = call("POST", "/api/collections", "{\"name\":\"vsrc\",\"createRule\":\"\",\"fields\":["
+                + "{\"name\":\"a\",\"type\":\"text\"},{\"name\":\"b\",\"type\":\"text\"}]}", 200).get("id").asText();
+        call("POST", "/api/collections", """
+                {"name":"v_reader","type":"view","listRule":"","viewRule":"","viewQuery":"select v.id, v.a from vsrc v"}""", 200);
+        String id = call("POST", "/api/collections/vsrc/records", "{\"a\":\"kept\"}", 200).get("id").asText();
+        JsonNode src = call("GET", "/api/collections/vsrc", null, 200);
+        String aId = field(src, "a").get("id").asText();
+        String bId = field(src, "b").get("id").asText();
+        record Change(String name, String method, String path, String body) {
+        }
+        for (Change change : java.util.List.of(
+                new Change("renaming the table", "PATCH", "/api/collections/vsrc", "{\"name\":\"vsrc2\"}"),
+                new Change("dropping the column", "PATCH", "/api/collections/vsrc",
+                        "{\"fields\":[{\"id\":\"" + bId + "\",\"name\":\"b\",\"type\":\"text\"}]}"),
+                new Change("renaming the column", "PATCH", "/api/collections/vsrc", "{\"fields\":[{\"id\":\"" + aId
+                        + "\",\"name\":\"a2\",\"type\":\"text\"},{\"id\":\"" + bId + "\",\"name\":\"b\",\"type\":\"text\"}]}"),
+                new Change("renaming the table by an import", "PUT", "/api/collections/import",
+                        "{\"collections\":[{\"id\":\"" + srcId + "\",\"name\":\"vsrc2\",\"type\":\"base\"}]}"))) {
+            JsonNode refused = call(change.method(), change.path(), change.body(), 400);
+            assertTrue(refused.toString().contains("v_reader"), change.name() + ": " + refused);
+            assertEquals("kept", call("GET", "/api/collections/v_reader/records/" + id, null, 200).get("a").asText(),
+                    change.name());
+        }
+        call("PATCH", "/api/collections/vsrc", "{\"fields\":[{\"id\":\"" + aId + "\",\"name\":\"a\",\"type\":\"text\"}]}",
+                200); // dropping a column no view reads
+        call("PUT", "/api/collections/import", "{\"collections\":[{\"id\":\"" + srcId + "\",\"name\":\"vsrc2\","
+                + "\"type\":\"base\"},{\"name\":\"v_reader\",\"type\":\"view\",\"listRule\":\"\",\"viewRule\":\"\","
+                + "\"viewQuery\":\"select v.id, v.a from vsrc2 v\"}]}", 204); // the table and its view renamed together
+        assertEquals("kept", call("GET", "/api/collections/v_reader/records/" + id, null, 200).get("a").asText());
+    }
 }
