@@ -7,8 +7,8 @@ import dev.hivelite.node.common.ApiException;
 /**
  * What the HTTP layer leaves to the application, checked once for every request: a query string
  * whose percent-escapes do not decode is a 400 here (the lazy decoding would fail deep in a handler,
- * as a 500), as is a conditional date the dashboard's static files cannot read (Helidon's static
- * content fails on one with a 500; the API's own file routes ignore such a date, as PocketBase does);
+ * as a 500), as is a conditional date or a range the dashboard's static files cannot read (Helidon's
+ * static content fails on them with a 500; the API's own file routes read them themselves);
  * and the part of a request body a handler did not read is read and dropped after the answer. The server keeps a connection open after {@code Connection: close}, and would otherwise take
  * those bytes for the next request on it: a body could smuggle requests past the answer that refused it.
  */
@@ -30,7 +30,13 @@ final class RequestGuard {
     /** Where Helidon's static content serves the dashboard (and parses the conditional dates itself). */
     private static final String DASHBOARD = "/_/";
 
-    /** Before routing, for the dashboard's files: an If-Modified-Since or If-Unmodified-Since that is no date is a 400. */
+    /** Digits of the longest number a Range may hold: every such number fits a long, as Helidon parses them. */
+    private static final int MAX_RANGE_DIGITS = 18;
+
+    /**
+     * Before routing, for the dashboard's files: an If-Modified-Since or If-Unmodified-Since that is no
+     * date is a 400, and a Range with a number past a long a 416 (Go's answer to a range it cannot read).
+     */
     static void checkDashboard(RoutingRequest req) {
         if (!req.path().path().startsWith(DASHBOARD)) {
             return;
@@ -40,6 +46,16 @@ final class RequestGuard {
             req.headers().ifUnmodifiedSince();
         } catch (RuntimeException e) {
             throw new ApiException.BadRequest("The If-Modified-Since or If-Unmodified-Since header is not an HTTP date.");
+        }
+        for (String range : req.headers().all(io.helidon.http.HeaderNames.RANGE, java.util.List::of)) {
+            int digits = 0;
+            for (int i = 0; i < range.length(); i++) {
+                digits = Character.isDigit(range.charAt(i)) ? digits + 1 : 0;
+                if (digits > MAX_RANGE_DIGITS) {
+                    throw new io.helidon.http.HttpException("Requested Range Not Satisfiable",
+                            io.helidon.http.Status.REQUESTED_RANGE_NOT_SATISFIABLE_416, true);
+                }
+            }
         }
     }
 

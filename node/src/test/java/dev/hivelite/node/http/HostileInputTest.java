@@ -206,4 +206,14 @@ class HostileInputTest {
         }
         worker.call("GET", "/api/health", null, null, 200);
     }
+
+    @Test
+    void aDashboardRangePastALongIsA416() throws Exception {
+        for (String range : new String[] {"bytes=99999999999999999999-", "bytes=0-99999999999999999999", "bytes=-9223372036854775808"}) {
+            java.net.http.HttpResponse<String> answer = worker.send("GET", "/_/", null, java.util.Map.of("Range", range));
+            assertEquals(416, answer.statusCode(), range + ": " + answer.body());
+            assertEquals(416, Json.mapper().readTree(answer.body()).get("status").asInt(), answer.body());
+        }
+        assertEquals(206, worker.send("GET", "/_/", null, java.util.Map.of("Range", "bytes=0-0")).statusCode());
+    }
 }
