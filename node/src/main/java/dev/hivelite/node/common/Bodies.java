@@ -5,6 +5,7 @@ import java.io.InputStream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 import io.helidon.webserver.http.ServerRequest;
 
@@ -29,6 +30,14 @@ public final class Bodies {
      * out of heap.
      */
     public static JsonNode json(ServerRequest req, long limit) {
+        return json(req, limit, false);
+    }
+
+    /**
+     * As {@link #json(ServerRequest, long)}; with {@code typedForm} a URL-encoded form's values are
+     * typed as PocketBase types a record's form ({@link FormValues}), not left as text.
+     */
+    public static JsonNode json(ServerRequest req, long limit, boolean typedForm) {
         if (!req.content().hasEntity()) {
             return Json.mapper().createObjectNode();
         }
@@ -52,7 +61,7 @@ public final class Bodies {
             // A URL-encoded form is read as PocketBase binds one; a JSON object sent under that type
             // (curl -d's default) is still JSON.
             if (isForm(req) && !startsLikeJson(bytes)) {
-                return form(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+                return form(new String(bytes, java.nio.charset.StandardCharsets.UTF_8), typedForm);
             }
             JsonNode node = Json.mapper().readTree(bytes);
             if (node == null || !node.isObject()) {
@@ -126,6 +135,11 @@ public final class Bodies {
 
     /** Adds a form value: a key given once is a string, given several times a list of strings. */
     public static void formValue(com.fasterxml.jackson.databind.node.ObjectNode data, String key, String value) {
+        formValue(data, key, com.fasterxml.jackson.databind.node.TextNode.valueOf(value));
+    }
+
+    /** Adds a form value: a key given once is that value, given several times a list of them. */
+    public static void formValue(com.fasterxml.jackson.databind.node.ObjectNode data, String key, JsonNode value) {
         JsonNode existing = data.get(key);
         if (existing == null) {
             data.put(key, value);
@@ -159,7 +173,7 @@ public final class Bodies {
      * A URL-encoded form as PocketBase binds one: every value a string, a key given several times a
      * list of strings.
      */
-    static com.fasterxml.jackson.databind.node.ObjectNode form(String body) {
+    static com.fasterxml.jackson.databind.node.ObjectNode form(String body, boolean typed) {
         com.fasterxml.jackson.databind.node.ObjectNode out = Json.mapper().createObjectNode();
         for (String pair : body.split("&")) {
             if (pair.isEmpty()) {
@@ -174,7 +188,7 @@ public final class Bodies {
             } catch (IllegalArgumentException e) {
                 throw invalid();
             }
-            formValue(out, key, value);
+            formValue(out, key, typed ? FormValues.typed(value) : TextNode.valueOf(value));
         }
         return out;
     }

@@ -105,7 +105,7 @@ final class AuthRecords {
         if (email.length() > 255) {
             throw ApiException.invalid(key, "validation_length_out_of_range", "The length must be between 1 and 255.");
         }
-        if (!EmailField.EMAIL.matcher(email).matches()) {
+        if (!EmailFormat.valid(email)) {
             throw ApiException.invalid(key, "validation_is_email", "Must be a valid email address.");
         }
         return email;

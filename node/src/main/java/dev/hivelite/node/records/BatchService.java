@@ -131,7 +131,7 @@ public final class BatchService implements HttpService {
         Matcher m;
         if ((m = UPSERT.matcher(full)).matches()) {
             Collection collection = collection(scope, m.group(1));
-            String id = Fields.text(item.body(), "id");
+            String id = Values.text(item.body().get("id"));
             boolean exists = !id.isEmpty() && RecordQuery.byId(c, collection, id, RecordQuery.Where.ALL).isPresent();
             // An upsert counts as the update or create it turns into, at that route's method and path.
             String records = "/api/collections/" + m.group(1) + "/records";

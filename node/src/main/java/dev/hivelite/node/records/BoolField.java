@@ -39,16 +39,8 @@ record BoolField(Common common, boolean required) implements Field {
     @Override
     public Object fromInput(JsonNode input) {
         // As PocketBase casts it: text is true only as Go's ParseBool reads it ("1", "t", "true"...),
-        // so "yes" or "on" is false; a list counts by its last value, a number by being non-zero.
-        if (input != null && input.isArray()) {
-            return !input.isEmpty() && (Boolean) fromInput(input.get(input.size() - 1));
-        }
-        if (input != null && input.isTextual()) {
-            return switch (input.asText()) {
-                case "1", "t", "T", "true", "TRUE", "True" -> true;
-                default -> false;
-            };
-        }
+        // so "yes" or "on" is false; a number is true when non-zero (a form's "2" is a number), a
+        // list or an object false.
         return Values.bool(input);
     }
 

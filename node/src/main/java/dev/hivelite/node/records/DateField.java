@@ -20,9 +20,7 @@ record DateField(Common common, String min, String max, boolean required) implem
 
     @Override
     public Object fromInput(JsonNode input) {
-        if (input != null && input.isNumber()) {
-            return Dates.format(java.time.Instant.ofEpochSecond(input.asLong()));
-        }
+        // A number is no date (its text matches no layout): PocketBase stores the empty date.
         return Dates.normalize(Values.text(input));
     }
 
@@ -32,11 +30,14 @@ record DateField(Common common, String min, String max, boolean required) implem
         if (s.isEmpty()) {
             return required ? Values.requiredError() : null;
         }
+        // The threshold as Go's time.Time prints it in the message and encodes it in the params.
         if (!min.isEmpty() && s.compareTo(min) < 0) {
-            return FieldError.of("validation_min_greater_equal_than_required", "Must be no less than " + min + ".", "threshold", min);
+            return FieldError.of("validation_min_greater_equal_than_required",
+                    "Must be no less than " + Dates.goText(min) + ".", "threshold", Dates.goJson(min));
         }
         if (!max.isEmpty() && s.compareTo(max) > 0) {
-            return FieldError.of("validation_max_less_equal_than_required", "Must be no greater than " + max + ".", "threshold", max);
+            return FieldError.of("validation_max_less_equal_than_required",
+                    "Must be no greater than " + Dates.goText(max) + ".", "threshold", Dates.goJson(max));
         }
         return null;
     }

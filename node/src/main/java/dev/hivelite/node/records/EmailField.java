@@ -1,19 +1,18 @@
 package dev.hivelite.node.records;
 
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.hivelite.node.common.ApiException.FieldError;
 
-/** An email address, optionally restricted to or from some domains. */
+/**
+ * An email address, optionally restricted to or from some domains. As in PocketBase the value is
+ * neither trimmed nor lowercased, and a domain must equal an allowed one exactly.
+ */
 record EmailField(Common common, List<String> exceptDomains, List<String> onlyDomains, boolean required)
         implements Field {
-
-    static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
 
     EmailField {
         exceptDomains = exceptDomains == null ? List.of() : List.copyOf(exceptDomains);
@@ -27,7 +26,7 @@ record EmailField(Common common, List<String> exceptDomains, List<String> onlyDo
 
     @Override
     public Object fromInput(JsonNode input) {
-        return Values.text(input).trim();
+        return Values.text(input);
     }
 
     @Override
@@ -36,12 +35,11 @@ record EmailField(Common common, List<String> exceptDomains, List<String> onlyDo
         if (s.isEmpty()) {
             return required ? Values.requiredError() : null;
         }
-        if (s.length() > 255 || !EMAIL.matcher(s).matches()) {
+        if (!EmailFormat.valid(s)) {
             return new FieldError("validation_is_email", "Must be a valid email address.");
         }
-        String domain = s.substring(s.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
-        if (!onlyDomains.isEmpty() && onlyDomains.stream().noneMatch(d -> d.equalsIgnoreCase(domain))
-                || exceptDomains.stream().anyMatch(d -> d.equalsIgnoreCase(domain))) {
+        String domain = s.substring(s.lastIndexOf('@') + 1);
+        if (!onlyDomains.isEmpty() && !onlyDomains.contains(domain) || exceptDomains.contains(domain)) {
             return new FieldError("validation_email_domain_not_allowed", "Email domain is not allowed.");
         }
         return null;

@@ -1,6 +1,5 @@
 package dev.hivelite.node.records;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -34,14 +33,7 @@ record GeoPointField(Common common, boolean required) implements Field {
 
     @Override
     public Object fromDb(Object raw) {
-        if (raw == null) {
-            return zero();
-        }
-        try {
-            return fromInput(Json.mapper().readTree(raw.toString()));
-        } catch (JsonProcessingException e) {
-            return zero();
-        }
+        return raw == null ? zero() : fromInput(com.fasterxml.jackson.databind.node.TextNode.valueOf(raw.toString()));
     }
 
     @Override
@@ -49,19 +41,31 @@ record GeoPointField(Common common, boolean required) implements Field {
         return value.toString();
     }
 
+    /**
+     * As Go decodes a point: an object (or its JSON text) whose {@code lon} and {@code lat} keys,
+     * in any case, hold numbers; a coordinate of another type stays 0, and anything else is the zero
+     * point.
+     */
     @Override
     public Object fromInput(JsonNode input) {
         if (input != null && input.isTextual()) {
-            try {
-                input = Json.mapper().readTree(input.asText());
-            } catch (JsonProcessingException e) {
-                return zero();
-            }
+            input = input.asText().isEmpty() ? null : Values.strictJson(input.asText());
         }
         if (input == null || !input.isObject()) {
             return zero();
         }
-        return point(Values.number(input.get("lon")), Values.number(input.get("lat")));
+        double lon = 0;
+        double lat = 0;
+        for (var it = input.fields(); it.hasNext(); ) {
+            var e = it.next();
+            boolean number = e.getValue().isNumber() && Double.isFinite(e.getValue().asDouble());
+            if (number && e.getKey().equalsIgnoreCase("lon")) {
+                lon = e.getValue().asDouble();
+            } else if (number && e.getKey().equalsIgnoreCase("lat")) {
+                lat = e.getValue().asDouble();
+            }
+        }
+        return point(lon, lat);
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.hivelite.node.common.ApiException.FieldError;
+import dev.hivelite.node.common.GoFloats;
 
 /** A number (float64 in PocketBase); {@code required} means non-zero. */
 record NumberField(Common common, Double min, Double max, boolean onlyInt, boolean required) implements Field {
@@ -33,18 +34,13 @@ record NumberField(Common common, Double min, Double max, boolean onlyInt, boole
 
     @Override
     public Object fromInput(JsonNode input) {
-        // "NaN", "Infinity" and numbers beyond a double parse, as in PocketBase, and are refused below.
-        if (input != null && (input.isTextual() || input.isNumber())) {
-            try {
-                double d = input.isNumber() ? input.asDouble() : Double.parseDouble(input.asText().trim());
-                if (!Double.isFinite(d)) {
-                    return d;
-                }
-            } catch (NumberFormatException e) {
-                // not a number at all: 0, below
-            }
-        }
+        // "NaN" and "Inf" parse, as in PocketBase, and are refused below; a number too large is 0.
         return Values.number(input);
+    }
+
+    /** Whether {@code d} is whole as Go tells it (a float64 that converts to int64 and back unchanged). */
+    private static boolean whole(double d) {
+        return d % 1 == 0 && d >= -0x1p63 && d < 0x1p63;
     }
 
     @Override
@@ -56,14 +52,15 @@ record NumberField(Common common, Double min, Double max, boolean onlyInt, boole
         if (d == 0) {
             return required ? Values.requiredError() : null;
         }
-        if (onlyInt && d % 1 != 0) {
+        if (onlyInt && !whole(d)) {
             return new FieldError("validation_only_int_constraint", "Decimal numbers are not allowed.");
         }
+        // PocketBase prints the limit with Go's %f and gives no params.
         if (min != null && d < min) {
-            return new FieldError("validation_min_number_constraint", "Must be larger than " + Values.trimNumber(min) + ".");
+            return new FieldError("validation_min_number_constraint", "Must be larger than " + GoFloats.fixed(min) + ".");
         }
         if (max != null && d > max) {
-            return new FieldError("validation_max_number_constraint", "Must be less than " + Values.trimNumber(max) + ".");
+            return new FieldError("validation_max_number_constraint", "Must be less than " + GoFloats.fixed(max) + ".");
         }
         return null;
     }

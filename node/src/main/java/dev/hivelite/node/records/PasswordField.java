@@ -43,13 +43,14 @@ record PasswordField(Common common, int min, int max, String pattern, int cost, 
         if (s.isEmpty()) {
             return required ? Values.requiredError() : null;
         }
+        // PocketBase words these unlike the text field's, and gives no params.
         int length = s.codePointCount(0, s.length());
         if (min > 0 && length < min) {
-            return FieldError.of("validation_min_text_constraint", "Must be at least " + min + " character(s).", "min", min);
+            return new FieldError("validation_min_text_constraint", "Must be at least " + min + " character(s).");
         }
         int limit = max > 0 ? Math.min(max, MAX) : MAX;
         if (length > limit) {
-            return FieldError.of("validation_max_text_constraint", "Must be no more than " + limit + " character(s).", "max", limit);
+            return new FieldError("validation_max_text_constraint", "Must be less than " + limit + " character(s).");
         }
         if (!pattern.isEmpty() && !Values.pattern(pattern).matcher(s).find()) {
             return new FieldError("validation_invalid_format", "Invalid value format.");

@@ -181,7 +181,7 @@ public final class RecordAuthService implements HttpService {
      * an email is looked up by email first; one that does not is never looked up by email.
      */
     private static List<String> identityOrder(Collection c, String identity) {
-        boolean email = EmailField.EMAIL.matcher(identity).matches();
+        boolean email = EmailFormat.valid(identity);
         List<String> out = new java.util.ArrayList<>();
         if (email && c.identityFields().contains("email")) {
             out.add("email");

@@ -23,6 +23,7 @@ import io.helidon.webserver.http.ServerRequest;
 import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.common.ApiException.FieldError;
 import dev.hivelite.node.common.Bodies;
+import dev.hivelite.node.common.FormValues;
 import dev.hivelite.node.common.Json;
 import dev.hivelite.node.common.Multipart;
 import dev.hivelite.node.records.filter.FilterException;
@@ -119,14 +120,16 @@ public final class RecordOperations {
      * {@code @jsonPayload} and files. A file counts under {@code field}, {@code +field} or
      * {@code field+} of a file field, and past that field's size limit the request fails at once
      * with PocketBase's error for it; other file parts are skipped. The form as a whole is bounded
-     * as PocketBase bounds it (413).
+     * as PocketBase bounds it (413). Form values are typed as PocketBase types them ({@link
+     * FormValues}), and {@code @jsonPayload} is merged over them whatever the order of the parts.
      */
     Submitted submitted(ServerRequest req, Collection collection, boolean creating) {
         long limit = bodyLimit(collection);
         if (!Multipart.isMultipart(req)) {
-            return new Submitted((ObjectNode) Bodies.json(req, limit), Map.of());
+            return new Submitted((ObjectNode) Bodies.json(req, limit, true), Map.of());
         }
         ObjectNode data = Json.mapper().createObjectNode();
+        List<ObjectNode> payloads = new ArrayList<>();
         Map<String, List<Upload>> files = new LinkedHashMap<>();
         Submitted submitted = new Submitted(data, files);
         try {
@@ -142,7 +145,7 @@ public final class RecordOperations {
                     if (payload == null || !payload.isObject()) {
                         throw new ApiException.BadRequest("Failed to load the submitted data due to invalid formatting.");
                     }
-                    data.setAll((ObjectNode) payload);
+                    payloads.add((ObjectNode) payload);
                 } else if (part.isFile()) {
                     FileField field = uploadField(collection, part.name());
                     if (field != null) {
@@ -151,9 +154,10 @@ public final class RecordOperations {
                 } else {
                     String text = part.bodyText(left);
                     left -= text.length();
-                    Bodies.formValue(data, part.name(), text);
+                    Bodies.formValue(data, part.name(), FormValues.typed(text));
                 }
             }
+            payloads.forEach(data::setAll);
             return submitted;
         } catch (IOException e) {
             submitted.discard();
@@ -314,7 +318,7 @@ public final class RecordOperations {
         // create it verified. The rules judge the new record unverified, as PocketBase does, so a rule
         // that trusts the verified flag cannot be satisfied by the body that sets it.
         boolean mayManage = !scope.admin && collection.isAuth() && collection.manageRule() != null
-                && submitted.data().path("verified").asBoolean(false);
+                && Values.bool(submitted.data().get("verified"));
         RecordWriter.Input input = new RecordWriter.Input(submitted.data(), scope.admin || mayManage, scope.admin,
                 submitted.uploading());
         Map<String, Object> values = writer.prepareCreate(collection, input);
@@ -322,7 +326,7 @@ public final class RecordOperations {
         if (verifiedByManager) {
             values.put("verified", false);
         }
-        if (collection.isAuth() && !Fields.text(submitted.data(), "id").isEmpty()) {
+        if (collection.isAuth() && !Values.text(submitted.data().get("id")).isEmpty()) {
             refuseIdOfAnotherAuthCollection(c, scope.schema, collection, (String) values.get("id"));
         }
         RecordFiles.FileChanges files = RecordFiles.apply(scope, collection, values, Map.of(), submitted, true);

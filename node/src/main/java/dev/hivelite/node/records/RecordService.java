@@ -99,11 +99,11 @@ public final class RecordService implements HttpService {
         RecordOperations.Submitted submitted = operations.submitted(req, collection, action.equals("create"));
         submitted.discard();
         ObjectNode data = submitted.data();
-        String email = data.hasNonNull("email") ? Fields.text(data, "email") : null;
-        String password = data.hasNonNull("password") ? Fields.text(data, "password") : null;
+        String email = data.hasNonNull("email") ? Values.text(data.get("email")) : null;
+        String password = data.hasNonNull("password") ? Values.text(data.get("password")) : null;
         Map<String, ApiException.FieldError> errors = new java.util.LinkedHashMap<>(action.equals("create")
                 ? new SuperuserInput(email == null ? null : email.trim(), password).errors(true) : Map.of());
-        String confirm = Fields.text(data, "passwordConfirm");
+        String confirm = Values.text(data.get("passwordConfirm"));
         if (password != null && !password.isEmpty() && !password.equals(confirm)) {
             errors.put("passwordConfirm", confirm == null || confirm.isEmpty() ? Values.requiredError()
                     : new ApiException.FieldError("validation_values_mismatch", "Values don't match."));

@@ -42,13 +42,14 @@ record SelectField(Common common, List<String> values, int maxSelect, boolean re
         if (chosen.isEmpty()) {
             return required ? Values.requiredError() : null;
         }
+        // PocketBase counts before it looks at the values.
+        if (chosen.size() > maxSelect) {
+            return FieldError.of("validation_too_many_values", "Select no more than " + maxSelect + ".", "maxSelect", maxSelect);
+        }
         for (String v : chosen) {
             if (!values.contains(v)) {
                 return FieldError.of("validation_invalid_value", "Invalid value " + v + ".", "value", v);
             }
-        }
-        if (chosen.size() > maxSelect) {
-            return FieldError.of("validation_too_many_values", "Select no more than " + maxSelect + ".", "maxSelect", maxSelect);
         }
         return null;
     }

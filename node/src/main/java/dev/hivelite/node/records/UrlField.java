@@ -1,6 +1,5 @@
 package dev.hivelite.node.records;
 
-import java.net.URI;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,7 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.hivelite.node.common.ApiException.FieldError;
 
-/** An absolute URL, optionally restricted to or from some domains. */
+/**
+ * A URL as PocketBase's URL check takes it ({@link UrlFormat}), optionally restricted to or from some
+ * hosts: the value is not trimmed, and the host compared is Go's, port included and empty for a URL
+ * without a scheme, matched exactly.
+ */
 record UrlField(Common common, List<String> exceptDomains, List<String> onlyDomains, boolean required)
         implements Field {
 
@@ -24,7 +27,7 @@ record UrlField(Common common, List<String> exceptDomains, List<String> onlyDoma
 
     @Override
     public Object fromInput(JsonNode input) {
-        return Values.text(input).trim();
+        return Values.text(input);
     }
 
     @Override
@@ -33,32 +36,14 @@ record UrlField(Common common, List<String> exceptDomains, List<String> onlyDoma
         if (s.isEmpty()) {
             return required ? Values.requiredError() : null;
         }
-        String host;
-        try {
-            URI uri = new URI(s);
-            if (uri.getScheme() == null) {
-                // As PocketBase (govalidator): "example.com/path" is a URL; its host needs a dot then.
-                uri = new URI("http://" + s);
-                if (uri.getHost() == null || !uri.getHost().contains(".")) {
-                    return invalid();
-                }
-            }
-            host = uri.getHost();
-            if (host == null || host.isEmpty()) {
-                return invalid();
-            }
-        } catch (Exception e) {
-            return invalid();
+        if (!UrlFormat.valid(s)) {
+            return new FieldError("validation_invalid_url", "Must be a valid url.");
         }
-        if (!onlyDomains.isEmpty() && onlyDomains.stream().noneMatch(host::equalsIgnoreCase)
-                || exceptDomains.stream().anyMatch(host::equalsIgnoreCase)) {
+        String host = UrlFormat.host(s);
+        if (!onlyDomains.isEmpty() && !onlyDomains.contains(host) || exceptDomains.contains(host)) {
             return new FieldError("validation_url_domain_not_allowed", "Url domain is not allowed.");
         }
         return null;
-    }
-
-    private static FieldError invalid() {
-        return new FieldError("validation_invalid_url", "Must be a valid url.");
     }
 
     @Override

@@ -1,57 +1,70 @@
 package dev.hivelite.node.records;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.LongNode;
 
 import dev.hivelite.node.common.ApiException.FieldError;
+import dev.hivelite.node.common.GoFloats;
 import dev.hivelite.node.common.Json;
 
-/** PocketBase's lenient casts of submitted values, and the field errors every type shares. */
+/**
+ * PocketBase's casts of submitted values, as its fields make them (Go's {@code spf13/cast}): lenient
+ * between scalars, and empty where a value has no such form (a list or an object given to a text
+ * field is "", not its JSON). The field errors every type shares live here too.
+ */
 final class Values {
 
     private Values() {
     }
 
+    /** As {@code cast.ToString}: numbers as Go prints a float64, booleans as words, lists and objects "". */
     static String text(JsonNode in) {
-        if (in == null || in.isNull() || in.isMissingNode()) {
+        if (in == null || in.isNull() || in.isMissingNode() || in.isContainerNode()) {
             return "";
         }
-        if (in.isTextual()) {
-            return in.asText();
-        }
         if (in.isNumber()) {
-            // As Go formats a float64 ('f', shortest): 1e21 is "1000000000000000000000", 5.0 is "5".
-            return in.isIntegralNumber() ? in.asText() : in.decimalValue().stripTrailingZeros().toPlainString();
+            return GoFloats.shortest(in.asDouble());
         }
         if (in.isBoolean()) {
             return Boolean.toString(in.asBoolean());
         }
-        if (in.isArray()) {
-            // PocketBase keeps the last value when a list reaches a single-value field.
-            return in.isEmpty() ? "" : text(in.get(in.size() - 1));
-        }
-        return in.toString();
+        return in.asText();
     }
 
     /**
      * A number as Go's JSON encoder writes a float64: whole values below 1e21 without a fraction
-     * ({@code 100}, not {@code 100.0}; {@code 100000000000000000000}, not {@code 1e+20}).
+     * ({@code 100}, not {@code 100.0}; {@code 100000000000000000000}, not {@code 1e+20}), others
+     * from 1e-6 in plain digits ({@code 12345678.5}, not {@code 1.23456785E7}).
      */
     static JsonNode jsonNumber(double d) {
-        if (d % 1 == 0 && Math.abs(d) < 1e21) {
-            return Math.abs(d) < 9.0e18 ? com.fasterxml.jackson.databind.node.LongNode.valueOf((long) d)
-                    : com.fasterxml.jackson.databind.node.BigIntegerNode.valueOf(
-                            java.math.BigDecimal.valueOf(d).toBigInteger());
+        double abs = Math.abs(d);
+        if (d % 1 == 0 && abs < 1e21) {
+            return abs < 9.0e18 ? LongNode.valueOf((long) d)
+                    : BigIntegerNode.valueOf(BigDecimal.valueOf(d).toBigInteger());
         }
-        return com.fasterxml.jackson.databind.node.DoubleNode.valueOf(d);
+        if (abs >= 1e-6 && abs < 1e21) {
+            return DecimalNode.valueOf(new BigDecimal(GoFloats.shortest(d)));
+        }
+        return DoubleNode.valueOf(d);
     }
 
+    /**
+     * As {@code cast.ToFloat64}: text as Go's {@code ParseFloat} reads it ("NaN" and "Inf" too, for
+     * the field to refuse), any other text 0; a boolean 1 or 0; a list or an object 0.
+     */
     static Double number(JsonNode in) {
-        if (in == null || in.isNull() || in.isMissingNode()) {
+        if (in == null || in.isNull() || in.isMissingNode() || in.isContainerNode()) {
             return 0.0;
         }
         if (in.isNumber()) {
@@ -60,23 +73,12 @@ final class Values {
         if (in.isBoolean()) {
             return in.asBoolean() ? 1.0 : 0.0;
         }
-        if (in.isArray()) {
-            return in.isEmpty() ? 0.0 : number(in.get(in.size() - 1));
-        }
-        String s = in.asText().trim();
-        if (s.isEmpty()) {
-            return 0.0;
-        }
-        try {
-            double d = Double.parseDouble(s);
-            return Double.isFinite(d) ? d : 0.0;
-        } catch (NumberFormatException e) {
-            return 0.0;
-        }
+        return GoFloats.parse(in.asText()).orElse(0);
     }
 
+    /** As {@code cast.ToBool}: text as Go's {@code ParseBool} reads it ("yes", "on" are false), numbers non-zero. */
     static Boolean bool(JsonNode in) {
-        if (in == null || in.isNull() || in.isMissingNode()) {
+        if (in == null || in.isNull() || in.isMissingNode() || in.isContainerNode()) {
             return false;
         }
         if (in.isBoolean()) {
@@ -85,41 +87,71 @@ final class Values {
         if (in.isNumber()) {
             return in.asDouble() != 0;
         }
-        if (in.isArray()) {
-            return !in.isEmpty() && bool(in.get(in.size() - 1));
-        }
-        String s = in.asText().trim().toLowerCase(java.util.Locale.ROOT);
-        return s.equals("true") || s.equals("1") || s.equals("t") || s.equals("yes") || s.equals("on");
+        return switch (in.asText()) {
+            case "1", "t", "T", "true", "TRUE", "True" -> true;
+            default -> false;
+        };
     }
 
-    /** A list of unique non-empty strings: from an array, a JSON-array string, or one value. */
+    /**
+     * PocketBase's list of a multi-valued field: unique non-empty texts, from a list (empty when an
+     * item is itself a list or an object), from text holding a JSON list of texts, or from one value.
+     */
     static List<String> list(JsonNode in) {
-        LinkedHashSet<String> out = new LinkedHashSet<>();
-        if (in == null || in.isNull() || in.isMissingNode()) {
+        if (in == null || in.isNull() || in.isMissingNode() || in.isObject()) {
             return List.of();
         }
+        List<String> items = new ArrayList<>();
         if (in.isArray()) {
-            in.forEach(item -> {
-                String s = text(item);
-                if (!s.isEmpty()) {
-                    out.add(s);
+            for (JsonNode item : in) {
+                if (item.isContainerNode()) {
+                    return List.of();
                 }
-            });
-            return new ArrayList<>(out);
-        }
-        String s = text(in);
-        if (s.startsWith("[")) {
-            try {
-                JsonNode parsed = Json.mapper().readTree(s);
-                if (parsed.isArray()) {
-                    return list(parsed);
-                }
-            } catch (JsonProcessingException ignored) {
-                // a plain value that happens to start with '['
+                items.add(text(item));
             }
+        } else if (in.isTextual()) {
+            items = listFromText(in.asText());
+        } else {
+            items.add(text(in));
         }
-        return s.isEmpty() ? List.of() : List.of(s);
+        LinkedHashSet<String> out = new LinkedHashSet<>(items);
+        out.remove("");
+        return new ArrayList<>(out);
     }
+
+    /**
+     * Text with a {@code [} anywhere is read as a JSON list of texts (an item of another type counts
+     * as "" and, as Go's decoder reports it, the whole text is kept too); any other text is one value.
+     */
+    private static List<String> listFromText(String s) {
+        JsonNode parsed = s.contains("[") ? strictJson(s) : null;
+        if (parsed == null || !parsed.isArray()) {
+            return List.of(s);
+        }
+        List<String> out = new ArrayList<>();
+        boolean mistyped = false;
+        for (JsonNode item : parsed) {
+            out.add(item.isTextual() ? item.asText() : "");
+            mistyped |= !item.isTextual() && !item.isNull();
+        }
+        if (mistyped) {
+            out.add(s);
+        }
+        return out;
+    }
+
+    /** Reads exactly one JSON value (nothing may follow it, as Go's decoder checks); null when it is not JSON. */
+    static JsonNode strictJson(String s) {
+        try {
+            JsonNode node = STRICT.readTree(s);
+            return node == null || node.isMissingNode() ? null : node;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    private static final ObjectReader STRICT = Json.mapper().reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** A JSON array column's text back to a list; anything unexpected is an empty list. */
     static List<String> listFromDb(Object raw) {
