@@ -205,6 +205,10 @@ class ApiFuzzTest {
         imported.set("collections", fixture);
         imported.put("deleteMissing", false);
         worker.call("PUT", "/api/collections/import", imported.toString(), superuser, 204);
+        for (int i = 1; i <= 2; i++) { // an import keeps fields it does not list: those the requests added go here
+            worker.call("PATCH", "/api/collections/" + fixture.get(i).get("id").asText(),
+                    object("fields", fixture.get(i).get("fields")).toString(), superuser, 200);
+        }
         worker.send("POST", "/api/databases", "{\"name\":\"second\"}", Map.of("Authorization", superuser));
         ObjectNode account = NODES.objectNode().put("email", USER_EMAIL).put("password", USER_PASSWORD)
                 .put("passwordConfirm", USER_PASSWORD).put("verified", true).put("name", "fuzz");
@@ -502,7 +506,9 @@ class ApiFuzzTest {
                     + "/records/" + (in.chance(70) && !kindsIds.isEmpty() ? in.pick(kindsIds) : recordId(in)), null)),
             new Route("collections list", 3, true, in -> plain(in, "GET", prefix(in) + "/api/collections?" + listQuery(in, KINDS_FIELDS), null)),
             new Route("collection view", 2, true, in -> plain(in, "GET", prefix(in) + "/api/collections/" + collection(in), null)),
-            new Route("collection create", 6, true, in -> withBody(in, "POST", prefix(in) + "/api/collections", collectionBody(in, true))),
+            new Route("collection create", 6, true, in -> in.chance(40)
+                    ? request(in, "POST", prefix(in) + "/api/collections", Body.json(validCollection(in).toString()))
+                    : withBody(in, "POST", prefix(in) + "/api/collections", collectionBody(in, true))),
             new Route("collection update", 5, true, in -> withBody(in, "PATCH", prefix(in) + "/api/collections/"
                     + in.pickOf(in.pick(SCRATCH), collection(in)), collectionBody(in, false))),
             new Route("collection delete", 2, true, in -> plain(in, "DELETE", prefix(in) + "/api/collections/"
@@ -562,6 +568,9 @@ class ApiFuzzTest {
     }
 
     private static String collection(FuzzInputs in) {
+        if (in.chance(8)) {
+            return in.pick(SCRATCH);
+        }
         return in.segment(List.of("kinds", "kinds", "kinds", "kinds", "kinds", "users", "users", "users", "kinds_view", kindsId, usersId,
                 "_superusers", "_mfas", "_otps", "_externalAuths", "_authOrigins", "fz_0", "fz_1"));
     }
@@ -779,6 +788,9 @@ class ApiFuzzTest {
             case "meta" -> in.json(4);
             case "files-", "files" -> files.isEmpty() ? NODES.textNode("x") : NODES.textNode(in.pick(files)[2]);
             case "password", "passwordConfirm", "oldPassword", "pin" -> NODES.textNode(in.pickOf(USER_PASSWORD, "short", in.text()));
+            case "f1", "f2", "f3", "f4", "f5", "f6", "f1+", "f2-" -> in.pickOf(in.number(), NODES.textNode(in.pickOf("a", "b",
+                    "2024-01-02 03:04:05.000Z", "x@example.com", "https://example.com")), NODES.booleanNode(true),
+                    NODES.arrayNode().add("a").add("c"), kindsIds.isEmpty() ? NODES.nullNode() : NODES.textNode(in.pick(kindsIds)));
             default -> NODES.textNode(in.text());
         };
     }
@@ -795,6 +807,9 @@ class ApiFuzzTest {
         if (plausible) {
             pool = new ArrayList<>(users ? USERS_FIELDS : KINDS_FIELDS);
             pool.removeAll(List.of("id", "pin", "tokenKey", "oldPassword", "verified"));
+        }
+        if (SCRATCH.contains(collection)) { // the fields validCollection names, and an auth collection's
+            pool = List.of("f1", "f2", "f3", "f4", "f5", "f6", "f1+", "f2-", "email", "password", "passwordConfirm");
         }
         for (int i = 1 + in.below(6); i > 0; i--) {
             String field = in.pick(pool);
@@ -851,8 +866,78 @@ class ApiFuzzTest {
         return f;
     }
 
+    /** A field definition PocketBase takes, of any type, with options in their ranges. */
+    private static ObjectNode validField(FuzzInputs in, String name) {
+        String type = in.pick(FIELD_TYPES);
+        ObjectNode f = NODES.objectNode().put("name", name).put("type", type);
+        f.put("required", in.chance(20)).put("hidden", in.chance(10));
+        switch (type) {
+            case "text" -> {
+                f.put("max", in.pickOf(0, 5, 100));
+                if (in.chance(30)) {
+                    f.put("pattern", in.pickOf("^[a-z]*$", "^\\d+$", "^.{0,3}$"));
+                }
+            }
+            case "number" -> f.put("onlyInt", in.random.nextBoolean()).put("min", in.pickOf(-5, 0)).put("max", in.pickOf(10, 1000));
+            case "select" -> f.put("maxSelect", in.pickOf(1, 2, 5)).set("values", NODES.arrayNode().add("a").add("b").add("c"));
+            case "relation" -> f.put("collectionId", in.pickOf(kindsId, usersId, in.pick(SCRATCH))).put("maxSelect", in.pickOf(1, 3))
+                    .put("cascadeDelete", in.random.nextBoolean());
+            case "file" -> f.put("maxSelect", in.pickOf(1, 2)).put("maxSize", in.pickOf(100, 1000000)).put("protected", in.random.nextBoolean())
+                    .set("mimeTypes", in.chance(50) ? NODES.arrayNode() : NODES.arrayNode().add("image/png"));
+            case "json" -> f.put("maxSize", in.pickOf(0, 10, 5000));
+            case "autodate" -> f.put("onCreate", true).put("onUpdate", in.random.nextBoolean());
+            case "date" -> f.put("min", in.chance(30) ? "2020-01-01 00:00:00.000Z" : "");
+            case "password" -> f.put("min", in.pickOf(1, 8)).put("max", 71);
+            case "editor" -> f.put("maxSize", in.pickOf(0, 20));
+            case "email", "url" -> f.set("onlyDomains", in.chance(30) ? NODES.arrayNode().add("example.com") : NODES.arrayNode());
+            default -> { }
+        }
+        return f;
+    }
+
+    /** A whole collection PocketBase takes: a scratch base or auth collection, or a view over the fixture. */
+    private static ObjectNode validCollection(FuzzInputs in) {
+        ObjectNode c = NODES.objectNode().put("name", in.pick(SCRATCH));
+        String type = in.pickOf("base", "base", "auth", "view");
+        c.put("type", type);
+        for (String rule : "view".equals(type) ? List.of("listRule", "viewRule")
+                : List.of("listRule", "viewRule", "createRule", "updateRule", "deleteRule")) {
+            c.set(rule, in.pickOf(NODES.textNode(""), NODES.textNode(""), NODES.nullNode(), NODES.textNode("id != ''")));
+        }
+        if ("view".equals(type)) {
+            c.put("viewQuery", viewQuery(in));
+            return c;
+        }
+        ArrayNode fields = c.putArray("fields");
+        for (int i = 1 + in.below(6); i > 0; i--) {
+            fields.add(validField(in, "f" + i));
+        }
+        return c;
+    }
+
     /** A collection definition: a scratch one from nothing, or a change of some of an existing one's keys. */
     private static JsonNode collectionBody(FuzzInputs in, boolean whole) {
+        if (!whole && in.chance(25)) {
+            // A field added, retyped or reshaped by id: the table is rebuilt with its records in it.
+            ArrayNode fields = NODES.arrayNode();
+            JsonNode kinds = fixture.get(2).get("fields");
+            for (JsonNode existing : kinds) {
+                ObjectNode copy = existing.deepCopy();
+                if (in.chance(15) && !"id".equals(copy.path("name").asText())) {
+                    switch (in.below(4)) {
+                        case 0 -> copy.put("maxSelect", in.pickOf(1, 2, 9));
+                        case 1 -> copy.put("type", in.pick(FIELD_TYPES));
+                        case 2 -> copy.put("name", copy.path("name").asText() + "2");
+                        default -> { continue; } // dropped
+                    }
+                }
+                fields.add(copy);
+            }
+            if (in.chance(50)) {
+                fields.add(validField(in, "added" + in.below(3)));
+            }
+            return object("fields", fields);
+        }
         ObjectNode c = NODES.objectNode();
         if (whole) {
             c.put("name", in.chance(80) ? in.pick(SCRATCH) : in.pickOf("kinds", "users", "_x", "", in.text(), "a-b"));
