@@ -48,7 +48,7 @@ public final class Bodies {
         if (declared > limit) {
             throw new ApiException.PayloadTooLarge(ApiException.PayloadTooLarge.MESSAGE);
         }
-        try (InputStream in = req.content().inputStream();
+        try (InputStream in = entity(req);
              HeapBudget.Reservation budget = HeapBudget.openUncapped()) {
             // Parsed, a JSON body takes about twice its size again: counted up front when it is large.
             if (declared > MAX_JSON_BYTES) {
@@ -131,6 +131,51 @@ public final class Bodies {
         } catch (IOException e) {
             throw new ApiException.BadRequest("Failed to read the request body.");
         }
+    }
+
+    /**
+     * The request's body as a stream whose transport failures are the client's: a body whose chunked
+     * framing does not parse (Helidon fails on it with a bare runtime exception) or that ends early is
+     * a 400, and the request is marked so that its connection closes after the answer (what follows
+     * the broken framing must never be read as another request).
+     */
+    public static InputStream entity(ServerRequest req) {
+        return new java.io.FilterInputStream(req.content().inputStream()) {
+            @Override
+            public int read() throws IOException {
+                try {
+                    return super.read();
+                } catch (RuntimeException e) {
+                    throw unreadable(req, e);
+                }
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                try {
+                    return super.read(b, off, len);
+                } catch (RuntimeException e) {
+                    throw unreadable(req, e);
+                }
+            }
+
+            @Override
+            public long skip(long n) throws IOException {
+                try {
+                    return super.skip(n);
+                } catch (RuntimeException e) {
+                    throw unreadable(req, e);
+                }
+            }
+        };
+    }
+
+    private static RuntimeException unreadable(ServerRequest req, RuntimeException cause) {
+        if (cause instanceof ApiException api) {
+            return api;
+        }
+        RequestContext.bodyUnreadable(req);
+        return new ApiException.BadRequest("Failed to read the request body.");
     }
 
     /** Adds a form value: a key given once is a string, given several times a list of strings. */

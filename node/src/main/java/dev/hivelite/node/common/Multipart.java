@@ -98,7 +98,7 @@ public final class Multipart {
         if (boundary == null || boundary.isEmpty() || boundary.length() > 200) {
             throw malformed();
         }
-        InputStream body = req.content().inputStream();
+        InputStream body = Bodies.entity(req);
         return new Multipart(maxBytes == Long.MAX_VALUE ? body : new Bounded(body, maxBytes, tooLarge), boundary);
     }
 

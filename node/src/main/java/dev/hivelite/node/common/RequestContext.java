@@ -20,6 +20,8 @@ public final class RequestContext {
     private static final class State {
         Principal principal = Principal.ANONYMOUS;
         DatabaseRef database;
+        /** The body's transfer framing failed mid-read: nothing after it on the connection can be trusted. */
+        boolean bodyUnreadable;
     }
 
     private RequestContext() {
@@ -68,5 +70,19 @@ public final class RequestContext {
     public static Optional<DatabaseRef> database(ServerRequest req) {
         State s = CURRENT.get();
         return s == null ? Optional.empty() : Optional.ofNullable(s.database);
+    }
+
+    /** Reading the request's body failed in its framing (a chunk size that is no number, say). */
+    public static void bodyUnreadable(ServerRequest req) {
+        State s = CURRENT.get();
+        if (s != null) {
+            s.bodyUnreadable = true;
+        }
+    }
+
+    /** Whether {@link #bodyUnreadable} was said of the current request. */
+    public static boolean isBodyUnreadable(ServerRequest req) {
+        State s = CURRENT.get();
+        return s != null && s.bodyUnreadable;
     }
 }

@@ -35,6 +35,9 @@ final class DrainFilter implements Filter {
             res.header(HeaderValues.CONNECTION_CLOSE);
         }
         // The request guard rides on this filter: one filter less per request on the hot path.
+        if (!RequestGuard.framed(req, res)) {
+            return; // refused, and the connection closes
+        }
         try {
             RequestGuard.check(req);
             chain.proceed();

@@ -80,13 +80,13 @@ final class RecordResolver implements Resolver {
                     .orElseThrow(() -> new FilterException("unknown collection in @collection"));
             String key = joinName != null ? joinName : "@collection." + rest.substring(0, dot);
             String alias = joinAlias(key);
-            return path(other, alias, key, List.of(rest.substring(dot + 1).split("\\.")), modifiers,
+            return path(other, alias, key, List.of(rest.substring(dot + 1).split("\\.", -1)), modifiers,
                     new Chain(quote(other.name()) + " " + alias, "", List.of(), false));
         }
         if (path.startsWith("@")) {
             throw new FilterException("unknown identifier " + identifier);
         }
-        return path(collection, ALIAS, "", List.of(path.split("\\.")), modifiers, null);
+        return path(collection, ALIAS, "", List.of(path.split("\\.", -1)), modifiers, null);
     }
 
     /**
@@ -290,7 +290,7 @@ final class RecordResolver implements Resolver {
         }
         String a = joinAlias("@request.body." + parts[0]);
         String in = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
-        return path(target, a, "@request.body." + parts[0], List.of(parts[1].split("\\.")), modifiers,
+        return path(target, a, "@request.body." + parts[0], List.of(parts[1].split("\\.", -1)), modifiers,
                 new Chain(quote(target.name()) + " " + a, a + ".id IN (" + in + ")", ids, ids.size() == 1));
     }
 
@@ -307,7 +307,7 @@ final class RecordResolver implements Resolver {
         String a = joinAlias("@request.auth");
         List<Object> params = new ArrayList<>();
         params.add(auth.id());
-        return path(authCollection, a, "@request.auth", List.of(key.split("\\.")), modifiers,
+        return path(authCollection, a, "@request.auth", List.of(key.split("\\.", -1)), modifiers,
                 new Chain(quote(authCollection.name()) + " " + a, a + ".id = ?", params, true));
     }
 

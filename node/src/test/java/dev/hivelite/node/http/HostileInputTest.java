@@ -216,4 +216,52 @@ class HostileInputTest {
         }
         assertEquals(206, worker.send("GET", "/_/", null, java.util.Map.of("Range", "bytes=0-0")).statusCode());
     }
+
+    private static final String SMUGGLED = "POST /api/collections/posts/records HTTP/1.1\r\nHost: x\r\n"
+            + "Content-Type: application/json\r\nContent-Length: 20\r\n\r\n{\"title\":\"SMUGGLED\"}";
+
+    private static void assertOneAnswerAndNothingSmuggled(String request, int status) throws Exception {
+        String answer = raw(request);
+        assertTrue(answer.startsWith("HTTP/1.1 " + status), answer);
+        assertTrue(answer.contains("\"status\":" + status), answer);
+        assertEquals(1, answer.split("HTTP/1.1 ", -1).length - 1, "one answer, then the connection closes: " + answer);
+        JsonNode list = worker.call("GET", "/api/collections/posts/records?filter=title%3D%27SMUGGLED%27", null, su, 200);
+        assertEquals(0, list.get("totalItems").asInt(), "nothing was smuggled: " + request);
+    }
+
+    /** RFC 9112 6.3: a front proxy may read such a length otherwise, and take the smuggled request for body. */
+    @Test
+    void aBodyWhoseLengthIsSaidTwoWaysIsRefusedAndNothingAfterItRuns() throws Exception {
+        String body = "{\"title\":\"framed\"}";
+        String head = "POST /api/collections/posts/records HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
+        for (String framing : new String[] {
+                "Content-Length: " + body.length() + "\r\nContent-Length: " + (body.length() + SMUGGLED.length()),
+                "Content-Length: " + (body.length() + SMUGGLED.length()) + "\r\nContent-Length: " + body.length(),
+                "Content-Length: " + body.length() + ", " + (body.length() + SMUGGLED.length()),
+                "Content-Length: -1", "Content-Length: +" + body.length(),
+                "Transfer-Encoding: chunked\r\nContent-Length: " + body.length(),
+                "Transfer-Encoding: gzip, chunked", "Transfer-Encoding: identity"}) {
+            assertOneAnswerAndNothingSmuggled(head + framing + "\r\n\r\n" + body + SMUGGLED, 400);
+        }
+        JsonNode framed = worker.call("GET", "/api/collections/posts/records?filter=title%3D%27framed%27", null, su, 200);
+        assertEquals(0, framed.get("totalItems").asInt(), "none of the refused bodies was taken");
+    }
+
+    @Test
+    void aChunkedBodyWhoseFramingBreaksIsA400AndItsConnectionCloses() throws Exception {
+        String head = " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+        for (String path : new String[] {"/api/collections/posts/records", "/api/databases/main/query", "/api/health"}) {
+            for (String chunks : new String[] {"zz\r\n{}\r\n0\r\n\r\n", "FFFFFFFFFFFFFFFF\r\n{}\r\n0\r\n\r\n"}) {
+                String answer = raw("POST " + path + head + chunks + SMUGGLED);
+                assertEquals(1, answer.split("HTTP/1.1 ", -1).length - 1, path + ": " + answer);
+                assertTrue(answer.startsWith("HTTP/1.1 4") && answer.contains("\"data\":{"), path + ": " + answer);
+            }
+        }
+        JsonNode list = worker.call("GET", "/api/collections/posts/records?filter=title%3D%27SMUGGLED%27", null, su, 200);
+        assertEquals(0, list.get("totalItems").asInt(), "nothing was smuggled");
+        String body = "{\"title\":\"chunked\"}";
+        String fine = raw("POST /api/collections/posts/records" + head + Integer.toHexString(body.length()) + "\r\n" + body
+                + "\r\n0\r\n\r\n");
+        assertTrue(fine.startsWith("HTTP/1.1 200") && fine.contains("\"title\":\"chunked\""), fine);
+    }
 }

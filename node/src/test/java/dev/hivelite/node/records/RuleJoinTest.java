@@ -186,4 +186,18 @@ class RuleJoinTest {
                 .forEach(i -> asc.add(i.get("title").asText()));
         assertEquals(List.of("blue post", "red post"), asc);
     }
+
+    @Test
+    void aPathWithAnEmptySegmentIsA400NotA500() throws Exception {
+        for (String sort : List.of("..", ".", "title.", ".title", "editors..name", "editors.name.")) {
+            worker.call("GET", "/api/collections/posts/records?sort=" + URLEncoder.encode(sort, StandardCharsets.UTF_8),
+                    null, su, 400);
+        }
+        for (String filter : List.of("title. = 'x'", ".. = 1", "editors..name = 'x'", "@collection.people. = 1",
+                "@request.auth.team. = 1", "@request.body.x.. = 1")) {
+            worker.call("GET", "/api/collections/posts/records?filter=" + URLEncoder.encode(filter, StandardCharsets.UTF_8),
+                    null, su, 400);
+        }
+        worker.call("GET", "/api/collections/posts/records?sort=editors.name", null, su, 200);
+    }
 }
