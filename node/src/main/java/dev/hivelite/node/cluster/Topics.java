@@ -24,8 +24,10 @@ public final class Topics {
     private final ClusterMember member;
     /** Topic → this worker's listeners; registered with Hazelcast when the join completes. */
     private final Map<String, List<Consumer<String>>> listeners = new ConcurrentHashMap<>();
-    /** Topics whose listeners Hazelcast already calls. Guarded by {@code this}. */
-    private final java.util.Set<String> attached = new java.util.HashSet<>();
+    /** Topics whose listeners Hazelcast already calls. Added to under {@code this}; read without it. */
+    private final java.util.Set<String> attached = ConcurrentHashMap.newKeySet();
+    /** Every topic with a listener here is attached: a publish need not take the lock to check. */
+    private volatile boolean allAttached;
 
     public Topics(ClusterMember member) {
         this.member = member;
@@ -34,6 +36,7 @@ public final class Topics {
 
     public void subscribe(String topic, Consumer<String> listener) {
         listeners.computeIfAbsent(topic, t -> new CopyOnWriteArrayList<>()).add(listener);
+        allAttached = false;
         attach();
     }
 
@@ -44,11 +47,13 @@ public final class Topics {
             return;
         }
         for (String topic : listeners.keySet()) {
-            if (attached.add(topic)) {
+            if (!attached.contains(topic)) {
                 ITopic<String> t = hz.getTopic(topic);
                 t.addMessageListener(message -> dispatch(topic, message.getMessageObject()));
+                attached.add(topic);
             }
         }
+        allAttached = attached.containsAll(listeners.keySet());
     }
 
     private HazelcastInstance running() {
@@ -57,12 +62,11 @@ public final class Topics {
 
     /** Sends {@code message} to every worker; only to this one while the cluster is not joined. */
     public void publish(String topic, String message) {
-        attach();
-        HazelcastInstance hz = running();
-        boolean viaCluster;
-        synchronized (this) {
-            viaCluster = hz != null && attached.contains(topic);
+        if (!allAttached) {
+            attach();
         }
+        HazelcastInstance hz = running();
+        boolean viaCluster = hz != null && attached.contains(topic);
         if (viaCluster) {
             try {
                 hz.<String>getTopic(topic).publish(message);

@@ -145,6 +145,9 @@ public final class RealtimeHub implements RecordEvents {
      * half-compiled for many events, since this method is rarely invoked.
      */
     private void deliver(String message) {
+        if (clients.isEmpty()) {
+            return; // every worker receives every event: one with no client has nothing to parse it for
+        }
         try {
             JsonNode event = Json.mapper().readTree(message);
             String db = event.path("db").asText();

@@ -44,7 +44,7 @@ public final class RealtimeAccess {
             if (f instanceof PasswordField || collection.isAuth() && "tokenKey".equals(f.name()) || !row.containsKey(f.name())) {
                 continue;
             }
-            out.set(f.name(), Json.mapper().valueToTree(f.toJson(row.get(f.name()))));
+            out.set(f.name(), RecordJson.node(f.toJson(row.get(f.name()))));
         }
         return out;
     }
