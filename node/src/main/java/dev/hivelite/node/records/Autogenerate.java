@@ -51,24 +51,49 @@ final class Autogenerate {
         return (int) total;
     }
 
+    /** One run of a pattern: {@code count} characters drawn from {@code alphabet}. */
+    private record Run(String alphabet, int count) {
+    }
+
+    /** Patterns already read (a collection's few, used on every create), or their error. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Object> COMPILED =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_COMPILED = 1024;
+
     static String fromPattern(String pattern) {
+        Object compiled = COMPILED.get(pattern);
+        if (compiled == null) {
+            compiled = compile(pattern);
+            if (COMPILED.size() >= MAX_COMPILED) {
+                COMPILED.clear();
+            }
+            COMPILED.put(pattern, compiled);
+        }
+        if (compiled instanceof String error) {
+            throw new dev.hivelite.node.common.ApiException.BadRequest(error);
+        }
+        StringBuilder out = new StringBuilder();
+        for (Run run : (Run[]) compiled) {
+            out.append(dev.hivelite.node.common.Ids.random(run.count(), run.alphabet()));
+        }
+        return out.toString();
+    }
+
+    /** The runs of a pattern, or the message of the 400 a malformed one gets. */
+    private static Object compile(String pattern) {
         try {
             length(pattern);
         } catch (IllegalArgumentException e) {
             // A definition stored before today's checks: refused, never run out of memory on.
-            throw new dev.hivelite.node.common.ApiException.BadRequest("The field's autogeneratePattern is invalid: "
-                    + e.getMessage() + ".");
+            return "The field's autogeneratePattern is invalid: " + e.getMessage() + ".";
         }
-        StringBuilder out = new StringBuilder();
+        java.util.List<Run> runs = new java.util.ArrayList<>();
         int i = 0;
         while (i < pattern.length()) {
             char ch = pattern.charAt(i);
             String alphabet;
             if (ch == '[') {
                 int end = pattern.indexOf(']', i);
-                if (end < 0) {
-                    throw new IllegalArgumentException("unclosed class in " + pattern);
-                }
                 alphabet = expand(pattern.substring(i + 1, end));
                 i = end + 1;
             } else if (ch == '\\' && i + 1 < pattern.length()) {
@@ -84,9 +109,9 @@ final class Autogenerate {
                 count = Integer.parseInt(pattern.substring(i + 1, end).split(",")[0].trim());
                 i = end + 1;
             }
-            out.append(dev.hivelite.node.common.Ids.random(count, alphabet));
+            runs.add(new Run(alphabet, count));
         }
-        return out.toString();
+        return runs.toArray(Run[]::new);
     }
 
     private static String expand(String cls) {
