@@ -246,15 +246,26 @@ final class Client {
         }
     }
 
+    /** This connection's share of {@code idleNanos} taken off its heartbeat delay: [0, idle / 2), whole milliseconds. */
+    long phase(long idleNanos) {
+        long halfMillis = Math.max(1, idleNanos / 2_000_000);
+        return Math.floorMod(id.hashCode() * 0x9E3779B9L, halfMillis) * 1_000_000L;
+    }
+
     /** A drain (or the first words of the stream) went out: the heartbeat clock restarts. */
     void wrote() {
         lastActivity = System.nanoTime();
     }
 
-    /** Queues a heartbeat when nothing was written or queued for {@code idleNanos}. */
+    /**
+     * Queues a heartbeat when nothing was written or queued for {@code idleNanos}, less this connection's
+     * phase: up to half of it, fixed per connection by its id. Connections that went idle together (a
+     * mass reconnect after a restart, an event everyone received) would otherwise be due on one tick of
+     * the ticker, and stay so: thousands of writes at once every period, in front of the next event.
+     */
     void heartbeatIfIdle(long now, long idleNanos) {
         // The clock first: it is a plain read, and most connections are not idle.
-        if (now - lastActivity >= idleNanos && closeReason == null && queue.isEmpty()) {
+        if (now - lastActivity >= idleNanos - phase(idleNanos) && closeReason == null && queue.isEmpty()) {
             lastActivity = now;
             offer(Message.HEARTBEAT);
         }

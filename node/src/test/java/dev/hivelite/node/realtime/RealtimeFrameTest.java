@@ -3,6 +3,7 @@ package dev.hivelite.node.realtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -49,5 +50,30 @@ class RealtimeFrameTest {
         assertSame(Client.Message.HEARTBEAT, m);
         assertNull(client.poll(), "one heartbeat per idle period");
         assertEquals(":\n\n", frame(client, m));
+    }
+
+    @Test
+    void connectionsThatWentIdleTogetherGetTheirHeartbeatsOnDifferentTicks() {
+        long idle = RealtimeService.HEARTBEAT.toNanos();
+        long second = TimeUnit.SECONDS.toNanos(1);
+        java.util.List<Client> clients = new java.util.ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            clients.add(new Client(dev.hivelite.node.common.Ids.newId(), "db", 4));
+        }
+        long start = System.nanoTime();
+        java.util.Map<Integer, Integer> perTick = new java.util.TreeMap<>();
+        for (int tick = 1; tick <= 15; tick++) {
+            for (Client c : clients) {
+                c.heartbeatIfIdle(start + tick * second, idle);
+                if (c.poll() != null) {
+                    perTick.merge(tick, 1, Integer::sum);
+                }
+            }
+        }
+        assertEquals(1000, perTick.values().stream().mapToInt(Integer::intValue).sum(),
+                "every connection idle for the period got one heartbeat: " + perTick);
+        assertTrue(perTick.keySet().stream().allMatch(t -> t >= 8), "none before half the period: " + perTick);
+        assertTrue(perTick.size() >= 7, "spread over the ticks: " + perTick);
+        assertTrue(perTick.values().stream().allMatch(n -> n < 300), "no tick takes most of them: " + perTick);
     }
 }
