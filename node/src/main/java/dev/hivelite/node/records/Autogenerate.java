@@ -17,20 +17,43 @@ final class Autogenerate {
      * or makes more than {@link #MAX_LENGTH} characters (refused when the field is saved).
      */
     static int length(String pattern) {
+        int total = 0;
+        for (Run run : runs(pattern)) {
+            total += run.count();
+        }
+        return total;
+    }
+
+    /** One run of a pattern: {@code count} characters drawn from {@code alphabet}. */
+    private record Run(String alphabet, int count) {
+    }
+
+    /**
+     * The runs of a pattern, read left to right; an {@link IllegalArgumentException} at the first
+     * malformed part, or once the runs so far make more than {@link #MAX_LENGTH} characters.
+     */
+    private static Run[] runs(String pattern) {
+        java.util.List<Run> runs = new java.util.ArrayList<>();
         long total = 0;
         int i = 0;
         while (i < pattern.length()) {
             char ch = pattern.charAt(i);
+            String alphabet;
             if (ch == '[') {
                 int end = pattern.indexOf(']', i);
                 if (end < 0) {
                     throw new IllegalArgumentException("unclosed class in " + pattern);
                 }
+                alphabet = expand(pattern.substring(i + 1, end));
                 i = end + 1;
+            } else if (ch == '\\' && i + 1 < pattern.length()) {
+                alphabet = String.valueOf(pattern.charAt(i + 1));
+                i += 2;
             } else {
-                i += ch == '\\' && i + 1 < pattern.length() ? 2 : 1;
+                alphabet = String.valueOf(ch);
+                i++;
             }
-            long count = 1;
+            int count = 1;
             if (i < pattern.length() && pattern.charAt(i) == '{') {
                 int end = pattern.indexOf('}', i);
                 if (end < 0) {
@@ -40,19 +63,16 @@ final class Autogenerate {
                 if (!digits.matches("\\d{1,9}")) {
                     throw new IllegalArgumentException("bad count in " + pattern);
                 }
-                count = Long.parseLong(digits);
+                count = Integer.parseInt(digits);
                 i = end + 1;
             }
             total += count;
             if (total > MAX_LENGTH) {
                 throw new IllegalArgumentException("the pattern makes more than " + MAX_LENGTH + " characters");
             }
+            runs.add(new Run(alphabet, count));
         }
-        return (int) total;
-    }
-
-    /** One run of a pattern: {@code count} characters drawn from {@code alphabet}. */
-    private record Run(String alphabet, int count) {
+        return runs.toArray(Run[]::new);
     }
 
     /** Patterns already read (a collection's few, used on every create), or their error. */
@@ -82,36 +102,11 @@ final class Autogenerate {
     /** The runs of a pattern, or the message of the 400 a malformed one gets. */
     private static Object compile(String pattern) {
         try {
-            length(pattern);
+            return runs(pattern);
         } catch (IllegalArgumentException e) {
             // A definition stored before today's checks: refused, never run out of memory on.
             return "The field's autogeneratePattern is invalid: " + e.getMessage() + ".";
         }
-        java.util.List<Run> runs = new java.util.ArrayList<>();
-        int i = 0;
-        while (i < pattern.length()) {
-            char ch = pattern.charAt(i);
-            String alphabet;
-            if (ch == '[') {
-                int end = pattern.indexOf(']', i);
-                alphabet = expand(pattern.substring(i + 1, end));
-                i = end + 1;
-            } else if (ch == '\\' && i + 1 < pattern.length()) {
-                alphabet = String.valueOf(pattern.charAt(i + 1));
-                i += 2;
-            } else {
-                alphabet = String.valueOf(ch);
-                i++;
-            }
-            int count = 1;
-            if (i < pattern.length() && pattern.charAt(i) == '{') {
-                int end = pattern.indexOf('}', i);
-                count = Integer.parseInt(pattern.substring(i + 1, end).split(",")[0].trim());
-                i = end + 1;
-            }
-            runs.add(new Run(alphabet, count));
-        }
-        return runs.toArray(Run[]::new);
     }
 
     private static String expand(String cls) {
