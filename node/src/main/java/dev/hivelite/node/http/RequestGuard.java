@@ -30,7 +30,7 @@ final class RequestGuard {
     private RequestGuard() {
     }
 
-    /** Before routing: a query string that does not decode, an ambiguous body, a dashboard request's unreadable date, are refused. */
+    /** Before routing: a query string that does not decode, or a dashboard request's unreadable date, is a 400 (framing: {@link #framed}). */
     static void check(RoutingRequest req) {
         String rawQuery = req.prologue().query().rawValue();
         if (rawQuery.indexOf('%') >= 0 && !decodable(rawQuery)) {
@@ -60,7 +60,7 @@ final class RequestGuard {
     }
 
     /** What makes the request's body length ambiguous, or null. */
-    static String framingProblem(RoutingRequest req) {
+    private static String framingProblem(RoutingRequest req) {
         List<String> lengths = req.headers().all(HeaderNames.CONTENT_LENGTH, List::of);
         boolean transferCoded = req.headers().contains(HeaderNames.TRANSFER_ENCODING);
         if (!lengths.isEmpty()) {

@@ -187,7 +187,7 @@ public final class RealtimeService implements HttpService {
         req.query().names().forEach(n -> params.put(n, req.query().first(n).orElse("")));
         if ("POST".equals(req.prologue().method().text()) && req.content().hasEntity()) {
             try {
-                String form = new String(dev.hivelite.node.common.Bodies.entity(req).readNBytes(64 * 1024),
+                String form = new String(Bodies.entity(req).readNBytes(64 * 1024),
                         StandardCharsets.UTF_8);
                 for (String pair : form.split("&")) {
                     int eq = pair.indexOf('=');
@@ -196,7 +196,7 @@ public final class RealtimeService implements HttpService {
                                 java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
                     }
                 }
-            } catch (IOException | IllegalArgumentException | dev.hivelite.node.common.ApiException e) {
+            } catch (IOException | IllegalArgumentException | ApiException e) {
                 params.put("state", ""); // unreadable: the failure page
             }
         }
