@@ -34,6 +34,7 @@ while [ "$MPORT" = "$PORT" ]; do MPORT=$(free_port); done
 export HIVELITE_ADMIN_EMAIL=conformance@example.com
 export HIVELITE_ADMIN_PASSWORD=conformance-pass-1
 export HIVELITE_URL="http://127.0.0.1:$PORT"
+export HIVELITE_MANAGEMENT_URL="http://127.0.0.1:$MPORT"   # the failover test reads worker pids there
 
 WORK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/hivelite-conformance.XXXXXX")
 DATA_DIR="$WORK_DIR/data"
