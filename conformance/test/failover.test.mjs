@@ -1,6 +1,6 @@
-// A worker killed under the SDK's realtime clients: the SDK reconnects on its own, to a live worker,
-// subscribes again, and gets every later event. Runs last (it kills a worker) and waits for the
-// coordinator to have replaced it before it ends.
+// Workers killed or rolled under the SDK's realtime clients: the SDK reconnects on its own, to a live
+// worker, subscribes again, and gets every later event. Runs last (it kills and restarts workers) and
+// waits for the cluster to be whole again before each test ends.
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventSource } from 'eventsource';
@@ -107,6 +107,58 @@ describe('failover', { skip: !MANAGEMENT && 'HIVELITE_MANAGEMENT_URL is not set'
           return h.status === 200 && h.body.workers.find((w) => w.id === victim.id).pid !== victim.pid ? h : null;
         }, { timeoutMs: 60_000, intervalMs: 250, what: 'the coordinator to replace the killed worker' });
         assert.equal(healed.body.workers.find((w) => w.id === victim.id).restarts, victim.restarts + 1);
+      } finally {
+        for (const cl of clients) {
+          try {
+            await cl.pb.realtime.unsubscribe();
+          } catch {
+            // its stream may be gone
+          }
+        }
+        globalThis.EventSource = original;
+      }
+    });
+
+  test('a rolling restart moves every SDK subscriber to a live worker, each at most once per worker, and misses no later event',
+    { timeout: 150_000 }, async () => {
+      const original = globalThis.EventSource;
+      globalThis.EventSource = TracedEventSource;
+      const clients = [];
+      try {
+        const su = await retrying(() => superuserClient());
+        const c = await retrying(() => createCollection(su, cleanup, {
+          name: uniqueName('rolling'), type: 'base', listRule: '', viewRule: '', fields: [{ name: 'title', type: 'text' }],
+        }));
+        for (let i = 0; i < 6; i++) {
+          const pb = anonClient();
+          const client = { pb, events: [], connects: 0 };
+          await retrying(() => pb.realtime.subscribe('PB_CONNECT', () => { client.connects++; }));
+          await retrying(() => pb.collection(c.name).subscribe('*', (e) => client.events.push(e)));
+          clients.push(client);
+        }
+        const before = await clusterHealth();
+        assert.equal(before.status, 200, JSON.stringify(before.body));
+        const started = await fetch(`${MANAGEMENT}/_/workers/restart`, { method: 'POST' });
+        assert.equal(started.status, 202);
+        // Done when every worker runs in a new process and the cluster is whole.
+        await waitFor(async () => {
+          const h = await clusterHealth();
+          return h.status === 200 && !h.body.rollingRestart
+            && h.body.workers.every((w) => w.pid !== before.body.workers.find((b) => b.id === w.id).pid);
+        }, { timeoutMs: 120_000, intervalMs: 250, what: 'the rolling restart to finish' });
+        // Each stream was closed by its draining worker at most once per worker restarted.
+        await waitFor(() => clients.every((cl) => cl.pb.realtime.isConnected), { timeoutMs: 20_000, what: 'every SDK client to be connected' });
+        for (const cl of clients) {
+          assert.ok(cl.connects >= 2 && cl.connects <= 1 + before.body.workers.length,
+            `PB_CONNECT ${cl.connects} times over a restart of ${before.body.workers.length} workers`);
+        }
+        const writer = await retrying(() => superuserClient());
+        const created = await retrying(() => writer.collection(c.name).create({ title: 'after the roll' }));
+        await waitFor(() => clients.every((cl) => cl.events.some((e) => e.record.id === created.id)),
+          { timeoutMs: 15_000, what: 'every subscriber to get the event written after the roll' });
+        for (const cl of clients) {
+          assert.equal(cl.events.filter((e) => e.record.id === created.id).length, 1, 'exactly one event per subscriber');
+        }
       } finally {
         for (const cl of clients) {
           try {
