@@ -11,6 +11,25 @@ if (typeof globalThis.EventSource === 'undefined') {
   globalThis.EventSource = EventSource;
 }
 
+/**
+ * The SDK's EventSource, remembering which worker answered its stream (the X-Hivelite-Worker header):
+ * SO_REUSEPORT gives each connection to a worker of the kernel's choosing.
+ */
+export class TracedEventSource extends EventSource {
+  constructor(url, init) {
+    const self = {};
+    super(url, {
+      ...init,
+      fetch: async (input, options) => {
+        const response = await fetch(input, options);
+        self.it.worker = response.headers.get('x-hivelite-worker');
+        return response;
+      },
+    });
+    self.it = this;
+  }
+}
+
 export const BASE_URL = (process.env.HIVELITE_URL || 'http://127.0.0.1:8093').replace(/\/+$/, '');
 export const ADMIN_EMAIL = process.env.HIVELITE_ADMIN_EMAIL || 'conformance@example.com';
 export const ADMIN_PASSWORD = process.env.HIVELITE_ADMIN_PASSWORD || 'conformance-pass-1';

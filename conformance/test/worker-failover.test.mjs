@@ -1,11 +1,11 @@
 // Workers killed or rolled under the SDK's realtime clients: the SDK reconnects on its own, to a live
 // worker, subscribes again, and gets every later event. Runs last (it kills and restarts workers) and
-// waits for the cluster to be whole again before each test ends.
+// waits for the cluster to be whole again before each test ends. Its name sorts it last: node runs
+// the files in name order.
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventSource } from 'eventsource';
 import {
-  anonClient, superuserClient, uniqueName, createCollection, runCleanup, waitFor, sleep,
+  anonClient, superuserClient, uniqueName, createCollection, runCleanup, waitFor, sleep, TracedEventSource,
 } from './helpers.mjs';
 
 const MANAGEMENT = process.env.HIVELITE_MANAGEMENT_URL;
@@ -13,25 +13,6 @@ const cleanup = [];
 after(async () => {
   await runCleanup(cleanup);
 });
-
-/**
- * The SDK's EventSource, remembering which worker answered its stream (the X-Hivelite-Worker header):
- * SO_REUSEPORT gives each connection to a worker of the kernel's choosing.
- */
-class TracedEventSource extends EventSource {
-  constructor(url, init) {
-    const self = {};
-    super(url, {
-      ...init,
-      fetch: async (input, options) => {
-        const response = await fetch(input, options);
-        self.it.worker = response.headers.get('x-hivelite-worker');
-        return response;
-      },
-    });
-    self.it = this;
-  }
-}
 
 async function clusterHealth() {
   const response = await fetch(`${MANAGEMENT}/_/health`);
