@@ -2,7 +2,7 @@ import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   anonClient, superuserClient, uniqueName, createCollection, runCleanup, waitFor, sleep,
-  once,
+  once, expectError,
 } from './helpers.mjs';
 
 let su;
@@ -217,6 +217,34 @@ describe('realtime', () => {
       const { events } = await collect(pb, c.name, '*'); // POST /api/realtime without a token
       await su.collection(c.name).create({ title: 'after' });
       await waitFor(() => events.length >= 1, { ...WAIT, what: 'an event for the guest' });
+    }, pb);
+  });
+
+  test('a user whose session is revoked (password changed by a superuser) stops receiving at once', async () => {
+    await setup();
+    const users = await createCollection(su, cleanup, {
+      name: uniqueName('rtrevoked'), type: 'auth', listRule: '', viewRule: '',
+    });
+    const { c } = await openCollection({ listRule: '@request.auth.id != ""', viewRule: '@request.auth.id != ""' });
+    const email = `rv_${Date.now()}@example.com`;
+    const user = await su.collection(users.name).create({ email, password: 'password-123', passwordConfirm: 'password-123' });
+    const pb = anonClient();
+    await pb.collection(users.name).authWithPassword(email, 'password-123');
+    await withSubscriber(async () => {
+      const mine = await collect(pb, c.name, '*');
+      await su.collection(c.name).create({ title: 'before' });
+      await waitFor(() => mine.events.length === 1, { ...WAIT, what: 'the user to see the event before the revocation' });
+
+      await su.collection(users.name).update(user.id, { password: 'password-456', passwordConfirm: 'password-456' });
+      const watcher = await superuserClient();
+      await withSubscriber(async () => {
+        const control = await collect(watcher, c.name, '*');
+        await su.collection(c.name).create({ title: 'after' });
+        await waitFor(() => control.events.length === 1, { ...WAIT, what: 'a superuser to see the event after the revocation' });
+        await sleep(500); // the user's stream would have had it by now
+        assert.deepEqual(mine.events.map((e) => e.record.title), ['before'], 'nothing after the revocation');
+      }, watcher);
+      await expectError(() => pb.collection(users.name).authRefresh(), 401);
     }, pb);
   });
 
