@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SdkConformanceIT {
 
     /** Every test file of the suite (node runs them in name order: worker-failover, which kills workers, last). */
-    static final String SUITES = "superusers*,health*,collections*,records*,rules*,auth*,batch*,databases*,files*,realtime*,worker-failover*";
+    static final String SUITES = "superusers*,health*,cluster*,collections*,records*,rules*,auth*,batch*,databases*,files*,realtime*,worker-failover*";
     static final long TIMEOUT_MINUTES = 10;
 
     @TempDir
