@@ -4,7 +4,7 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  anonClient, superuserClient, uniqueName, createCollection, runCleanup, ClientResponseError,
+  anonClient, superuserClient, uniqueName, createCollection, runCleanup, ClientResponseError, BASE_URL,
 } from './helpers.mjs';
 
 const cleanup = [];
@@ -107,5 +107,26 @@ describe('cluster coherence', () => {
     for (const o of await onBothWorkers((pb) => pb.collection(users.name).authRefresh(), asUser)) {
       assert.equal(o.status, 401, `worker ${o.worker} refreshed a revoked token: ${JSON.stringify(o.data)}`);
     }
+  });
+
+  test("a database's rate limit is one count across the workers, not one per worker", async () => {
+    const su = await superuserClient();
+    const name = uniqueName('limited');
+    await su.send('/api/databases', { method: 'POST', body: { name } });
+    cleanup.push(() => su.send(`/api/databases/${encodeURIComponent(name)}`, { method: 'DELETE' }));
+    const url = `${BASE_URL}/db/${name}`;
+    const dbSu = await superuserClient(url);
+    const c = await createCollection(dbSu, null, {
+      name: 'notes', type: 'base', listRule: '', fields: [{ name: 'title', type: 'text' }],
+    });
+    await dbSu.settings.update({
+      rateLimits: { enabled: true, rules: [{ label: `${c.name}:list`, maxRequests: 5, duration: 60, audience: '@guest' }] },
+    });
+    const outcomes = await onBothWorkers((pb) => pb.collection(c.name).getList(1, 1), () => anonClient(url));
+    const allowed = outcomes.filter((o) => o.status === 200);
+    const limited = outcomes.filter((o) => o.status === 429);
+    assert.equal(allowed.length, 5, `${allowed.length} of ${outcomes.length} let through by workers ${allowed.map((o) => o.worker)}`);
+    assert.equal(limited.length, outcomes.length - 5);
+    assert.deepEqual(limited[0].data, { status: 429, message: 'Too Many Requests.', data: {} });
   });
 });
