@@ -78,6 +78,24 @@ class FileThumbsTest {
         assertEquals(broken, thumbs.serve(broken, "c.png", field(), "100x100", "image/png"));
     }
 
+    /** A 40x20 lossless WebP (cwebp -lossless): the top half red, the bottom half blue. */
+    private static final String WEBP = "UklGRiYAAABXRUJQVlA4TBoAAAAvJ8AEAA8Q87//8x8OBALJ/tIDJBDR/xwEAA==";
+
+    @Test
+    void webpThumbIsAPngOfTheImage() throws Exception {
+        Path webp = dir.resolve("d.webp");
+        Files.write(webp, java.util.Base64.getDecoder().decode(WEBP));
+        Thumbs thumbs = new Thumbs(2, Duration.ofSeconds(1));
+        Path thumb = thumbs.serve(webp, "d.webp", field("20x20t"), "20x20t", "image/webp");
+        assertEquals(dir.resolve("thumbs_d.webp").resolve("20x20t_d.webp"), thumb, "a thumb, not the original");
+        assertEquals("image/png", FileTypes.detect(thumb, thumb.getFileName().toString(), null),
+                "no WebP writer: stored as PNG, as PocketBase stores it");
+        BufferedImage read = ImageIO.read(thumb.toFile());
+        assertEquals(List.of(20, 20), List.of(read.getWidth(), read.getHeight()));
+        assertEquals(Color.RED.getRGB(), read.getRGB(10, 5), "cropped from the top: red above");
+        assertEquals(Color.BLUE.getRGB(), read.getRGB(10, 15), "and blue below");
+    }
+
     @Test
     void aHugeDeclaredImageIsReadSubsampledOrNotAtAll() throws Exception {
         Thumbs thumbs = new Thumbs(2, Duration.ofSeconds(1));
