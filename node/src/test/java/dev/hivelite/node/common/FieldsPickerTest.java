@@ -61,6 +61,29 @@ class FieldsPickerTest {
         assertEquals(Json.mapper().readTree(pick.expected()), node);
     }
 
+    /** Markup cut anywhere, and random markup: an excerpt is always some text, never a failure. */
+    @org.junit.jupiter.api.Test
+    void anyMarkupHasAnExcerpt() throws Exception {
+        String[] pieces = {"<", ">", "</", "<p>", "</p>", "<b>", "</b>", "<script>", "</script", "<!--", "-->", "<!", "&",
+                "&#", "&#x", "&amp", ";", "\"", "'", "=", "<img src='>'>", "<head>", "<textarea>", "<svg><svg>", "</svg>",
+                "é", "\uD83D\uDE00", " ", "\n", "a", "<title>", "<br/>", "</br>", "<form", "<option>"};
+        java.util.Random random = new java.util.Random(7);
+        for (int n = 0; n < 2000; n++) {
+            StringBuilder html = new StringBuilder();
+            for (int k = random.nextInt(12); k > 0; k--) {
+                html.append(pieces[random.nextInt(pieces.length)]);
+            }
+            for (int max : new int[] {1, 3, 50}) {
+                JsonNode node = Json.mapper().createObjectNode().put("t", html.toString());
+                FieldsPicker.parse("t:excerpt(" + max + ",true)").apply(node);
+                String text = node.get("t").asText();
+                org.junit.jupiter.api.Assertions.assertTrue(
+                        text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= max + 3 * (max + 3),
+                        html + " -> " + text);
+            }
+        }
+    }
+
     static Stream<String> refused() {
         return Stream.of("t:nope", "t:excerpt", "t:excerpt()", "t:excerpt(abc)", "t:excerpt(0)", "t:excerpt(1,true,x)",
                 "t:excerpt(2", "a,'b", "t:excerpt(99999999999999999999)");
