@@ -38,6 +38,15 @@ public final class Bodies {
      * typed as PocketBase types a record's form ({@link FormValues}), not left as text.
      */
     public static JsonNode json(ServerRequest req, long limit, boolean typedForm) {
+        return json(req, limit, typedForm, INVALID);
+    }
+
+    /**
+     * As {@link #json(ServerRequest, long, boolean)}, a body that is not a JSON object answered with
+     * {@code invalidMessage}: the records routes answer it with PocketBase's generic message, as
+     * PocketBase reads their bodies before any route-specific message applies.
+     */
+    public static JsonNode json(ServerRequest req, long limit, boolean typedForm, String invalidMessage) {
         if (!req.content().hasEntity()) {
             return Json.mapper().createObjectNode();
         }
@@ -67,11 +76,11 @@ public final class Bodies {
             }
             JsonNode node = Json.mapper().readTree(bytes);
             if (node == null || !node.isObject()) {
-                throw invalid();
+                throw new ApiException.BadRequest(invalidMessage);
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw invalid();
+            throw new ApiException.BadRequest(invalidMessage);
         } catch (IOException e) {
             throw new ApiException.BadRequest("Failed to read the request body.");
         }
@@ -298,7 +307,10 @@ public final class Bodies {
         return value.asText();
     }
 
+    /** The answer to a body that is not a JSON object, on the routes that do not answer it otherwise. */
+    public static final String INVALID = "Failed to load the submitted data due to invalid formatting.";
+
     private static ApiException invalid() {
-        return new ApiException.BadRequest("Failed to load the submitted data due to invalid formatting.");
+        return new ApiException.BadRequest(INVALID);
     }
 }

@@ -19,8 +19,15 @@ import dev.hivelite.node.records.filter.FilterException;
 /**
  * PocketBase's {@code ?expand=}: relations ({@code author}), nested ({@code author.team}), several
  * ({@code a,b}) and back-relations ({@code comments_via_post}), at most six levels. Related records
- * are read with their collection's view rule for the caller (superusers see all); a relation the
- * caller may not see is left out, never an error.
+ * are read with their collection's view rule for the caller (superusers see all); a related record
+ * the caller may not view is left out.
+ *
+ * <p>As PocketBase, each path expands whole or not at all: a path with a segment that names no
+ * relation, or that reaches a collection whose view rule is null (superusers only) for anyone else,
+ * leaves the records as they were, without even an empty {@code expand}; a path that resolves gives
+ * every record of its level an {@code expand} object, empty or not. A level without records resolves
+ * whatever it names (there is nothing to look at). Keys of {@code expand}, and {@code expand} among a
+ * record's keys, are in alphabetical order, as PocketBase's JSON has every map.
  */
 final class Expander {
 
@@ -40,50 +47,101 @@ final class Expander {
         this.clock = clock;
     }
 
-    /** Paths of an expand parameter as a tree: first segment → the rest. */
-    static Map<String, List<String>> tree(List<String> paths) {
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        for (String raw : paths) {
-            String path = raw.trim();
-            if (path.isEmpty()) {
+    /** The rest of the paths below one segment; a path ends where a node has no children. */
+    private record Paths(Map<String, Paths> next) {
+        Paths() {
+            this(new LinkedHashMap<>());
+        }
+    }
+
+    /**
+     * Paths of an expand parameter as PocketBase normalizes them: spaces removed, dots trimmed at
+     * both ends, a path dropped when a longer one continues it ({@code a} beside {@code a.b}), then as
+     * a tree of segments.
+     */
+    private static Paths paths(List<String> raw) {
+        List<String> normalized = new ArrayList<>();
+        for (String p : raw) {
+            String path = trimDots(p.replace(" ", ""));
+            if (!path.isEmpty()) {
+                normalized.add(path);
+            }
+        }
+        Paths root = new Paths();
+        for (String path : normalized) {
+            if (normalized.stream().anyMatch(other -> other.startsWith(path + "."))) {
                 continue;
             }
-            int dot = path.indexOf('.');
-            String head = dot < 0 ? path : path.substring(0, dot);
-            List<String> rest = out.computeIfAbsent(head, k -> new ArrayList<>());
-            if (dot >= 0) {
-                rest.add(path.substring(dot + 1));
+            Paths node = root;
+            for (String segment : path.split("\\.", -1)) {
+                node = node.next().computeIfAbsent(segment, k -> new Paths());
             }
         }
-        return out;
+        return root;
     }
 
+    private static String trimDots(String s) {
+        int from = 0;
+        int to = s.length();
+        while (from < to && s.charAt(from) == '.') {
+            from++;
+        }
+        while (to > from && s.charAt(to - 1) == '.') {
+            to--;
+        }
+        return s.substring(from, to);
+    }
+
+    /** Expands {@code paths} (an expand parameter split at commas) into the records' JSON; {@code depth} is 1. */
     void expand(Collection collection, List<Map<String, Object>> rows, List<ObjectNode> jsons, List<String> paths,
                 int depth) throws SQLException {
-        if (rows.isEmpty() || paths.isEmpty() || depth > MAX_DEPTH) {
+        if (paths.isEmpty()) {
             return;
         }
-        for (Map.Entry<String, List<String>> e : tree(paths).entrySet()) {
-            String name = e.getKey();
-            if (name.contains("_via_")) {
-                backRelation(collection, name, rows, jsons, e.getValue(), depth);
-            } else if (collection.field(name).orElse(null) instanceof RelationField relation) {
-                relation(relation, rows, jsons, e.getValue(), depth);
-            }
-        }
+        expandLevel(collection, rows, jsons, paths(paths), depth);
     }
 
-    private void relation(RelationField relation, List<Map<String, Object>> rows, List<ObjectNode> jsons,
-                          List<String> rest, int depth) throws SQLException {
-        Collection target = schema.find(relation.collectionId()).orElse(null);
-        if (target == null) {
-            return;
+    /** Whether any path below this level resolved (each one that did is in the JSON). */
+    private boolean expandLevel(Collection collection, List<Map<String, Object>> rows, List<ObjectNode> jsons,
+                                Paths level, int depth) throws SQLException {
+        boolean any = false;
+        for (Map.Entry<String, Paths> e : level.next().entrySet()) {
+            any |= expandSegment(collection, rows, jsons, e.getKey(), e.getValue(), depth);
         }
-        // As PocketBase: a path that resolves gives every record an "expand" object, empty or not.
-        jsons.forEach(Expander::expandObject);
+        jsons.forEach(Expander::order);
+        return any;
+    }
+
+    /** One segment and the paths below it; false when none of them resolves (nothing is changed then). */
+    private boolean expandSegment(Collection collection, List<Map<String, Object>> rows, List<ObjectNode> jsons,
+                                  String name, Paths rest, int depth) throws SQLException {
+        if (rows.isEmpty() || depth > MAX_DEPTH) {
+            return true;
+        }
+        if (name.contains("_via_")) {
+            return backRelation(collection, name, rows, jsons, rest, depth);
+        }
+        if (!(collection.field(name).orElse(null) instanceof RelationField relation)) {
+            return false;
+        }
+        Collection target = schema.find(relation.collectionId()).orElse(null);
+        RecordQuery.Where rule = target == null ? null : viewRule(target);
+        if (rule == null) {
+            return false;
+        }
         Set<String> ids = new LinkedHashSet<>();
         rows.forEach(r -> ids.addAll(relation.ids(r.get(relation.name()))));
-        Map<String, ObjectNode> found = fetch(target, new ArrayList<>(ids), rest, depth);
+        List<Map<String, Object>> related = ids.isEmpty() ? List.of()
+                : RecordQuery.byIds(connection, target, new ArrayList<>(ids), rule);
+        List<ObjectNode> relatedJson = export(target, related);
+        if (!rest.next().isEmpty() && !expandLevel(target, related, relatedJson, rest, depth + 1)) {
+            return false;
+        }
+        Map<String, ObjectNode> found = new LinkedHashMap<>();
+        for (int i = 0; i < related.size(); i++) {
+            found.put((String) related.get(i).get("id"), relatedJson.get(i));
+        }
+        jsons.forEach(Expander::expandObject);
         for (int i = 0; i < rows.size(); i++) {
             List<String> wanted = relation.ids(rows.get(i).get(relation.name()));
             if (relation.multi()) {
@@ -92,34 +150,39 @@ final class Expander {
                 if (!items.isEmpty()) {
                     expandObject(jsons.get(i)).set(relation.name(), items);
                 }
-            } else if (!wanted.isEmpty() && found.containsKey(wanted.getFirst())) {
-                expandObject(jsons.get(i)).set(relation.name(), found.get(wanted.getFirst()).deepCopy());
+            } else {
+                ObjectNode json = jsons.get(i);
+                wanted.stream().map(found::get).filter(java.util.Objects::nonNull).findFirst()
+                        .ifPresent(j -> expandObject(json).set(relation.name(), j.deepCopy()));
             }
         }
+        return true;
     }
 
-    private void backRelation(Collection owner, String name, List<Map<String, Object>> rows, List<ObjectNode> jsons,
-                              List<String> rest, int depth) throws SQLException {
+    private boolean backRelation(Collection owner, String name, List<Map<String, Object>> rows, List<ObjectNode> jsons,
+                                 Paths rest, int depth) throws SQLException {
         int via = name.indexOf("_via_");
         Collection source = schema.find(name.substring(0, via)).orElse(null);
         if (source == null || !(source.field(name.substring(via + 5)).orElse(null) instanceof RelationField relation)
                 || !relation.collectionId().equals(owner.id())) {
-            return;
+            return false;
         }
-        jsons.forEach(Expander::expandObject);
+        RecordQuery.Where rule = viewRule(source);
+        if (rule == null) {
+            return false;
+        }
         List<String> ownerIds = rows.stream().map(r -> (String) r.get("id")).toList();
         String column = "t." + RecordResolver.quote(relation.name());
         String match = relation.multi()
                 ? "EXISTS (SELECT 1 FROM json_each(" + column + ") WHERE value IN (" + placeholders(ownerIds.size()) + "))"
                 : column + " IN (" + placeholders(ownerIds.size()) + ")";
-        RecordQuery.Where rule = viewRule(source);
-        if (rule == null) {
-            return;
-        }
         RecordQuery.Where where = new RecordQuery.Where(match, new ArrayList<>(ownerIds)).and(rule);
         List<Map<String, Object>> related = RecordQuery.select(connection, source, where, "", 1000, 0);
         List<ObjectNode> relatedJson = export(source, related);
-        expand(source, related, relatedJson, rest, depth + 1);
+        if (!rest.next().isEmpty() && !expandLevel(source, related, relatedJson, rest, depth + 1)) {
+            return false;
+        }
+        jsons.forEach(Expander::expandObject);
         // As PocketBase: a unique index on the relation column means one record at most, expanded as an object.
         boolean single = Scaffolds.hasUniqueIndex(source.indexes(), relation.name());
         for (int i = 0; i < rows.size(); i++) {
@@ -134,22 +197,7 @@ final class Expander {
                 expandObject(jsons.get(i)).set(name, single ? items.get(0) : items);
             }
         }
-    }
-
-    private Map<String, ObjectNode> fetch(Collection target, List<String> ids, List<String> rest, int depth)
-            throws SQLException {
-        Map<String, ObjectNode> out = new LinkedHashMap<>();
-        RecordQuery.Where rule = viewRule(target);
-        if (rule == null || ids.isEmpty()) {
-            return out;
-        }
-        List<Map<String, Object>> related = RecordQuery.byIds(connection, target, ids, rule);
-        List<ObjectNode> relatedJson = export(target, related);
-        expand(target, related, relatedJson, rest, depth + 1);
-        for (int i = 0; i < related.size(); i++) {
-            out.put((String) related.get(i).get("id"), relatedJson.get(i));
-        }
-        return out;
+        return true;
     }
 
     /** The view rule as SQL for this caller; null when the caller may not view the collection at all. */
@@ -204,6 +252,22 @@ final class Expander {
 
     private static ObjectNode expandObject(ObjectNode json) {
         return json.has("expand") ? (ObjectNode) json.get("expand") : json.putObject("expand");
+    }
+
+    /** Puts the keys of {@code expand}, and {@code expand} among the record's keys, in alphabetical order. */
+    private static void order(ObjectNode json) {
+        if (!(json.get("expand") instanceof ObjectNode expand)) {
+            return;
+        }
+        sort(expand);
+        sort(json);
+    }
+
+    private static void sort(ObjectNode object) {
+        java.util.TreeMap<String, com.fasterxml.jackson.databind.JsonNode> sorted = new java.util.TreeMap<>();
+        object.properties().forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        object.removeAll();
+        object.setAll(sorted);
     }
 
     private static String placeholders(int n) {

@@ -11,20 +11,23 @@ record Page(int page, int perPage, boolean skipTotal) {
 
     static final int MAX_PER_PAGE = 1000;
 
-    /** A value that is not a whole number ({@code page}, {@code perPage}) or a boolean ({@code skipTotal}) is 400, as PocketBase's parser has it. */
+    /**
+     * A value that is not a whole number ({@code page}, {@code perPage}) or a boolean ({@code skipTotal})
+     * is 400, as PocketBase's parser has it, with its generic message.
+     */
     static Page of(ServerRequest req, int defaultPerPage) {
-        int page = number("page", req.query().first("page").orElse(""), 1);
-        int perPage = number("perPage", req.query().first("perPage").orElse(""), defaultPerPage);
+        int page = number(req.query().first("page").orElse(""), 1);
+        int perPage = number(req.query().first("perPage").orElse(""), defaultPerPage);
         String skipTotal = req.query().first("skipTotal").orElse("");
         boolean skip = switch (skipTotal) {
             case "", "0", "f", "F", "false", "FALSE", "False" -> false;
             case "1", "t", "T", "true", "TRUE", "True" -> true;
-            default -> throw new dev.hivelite.node.common.ApiException.BadRequest("Invalid skipTotal parameter: " + skipTotal + ".");
+            default -> throw new dev.hivelite.node.common.ApiException.BadRequest(BatchService.SOMETHING_WENT_WRONG);
         };
         return new Page(Math.max(1, page), Math.min(MAX_PER_PAGE, perPage < 1 ? defaultPerPage : perPage), skip);
     }
 
-    private static int number(String name, String s, int fallback) {
+    private static int number(String s, int fallback) {
         if (s.isEmpty()) {
             return fallback;
         }
@@ -32,7 +35,7 @@ record Page(int page, int perPage, boolean skipTotal) {
             long value = Long.parseLong(s);
             return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value));
         } catch (NumberFormatException e) {
-            throw new dev.hivelite.node.common.ApiException.BadRequest("Invalid " + name + " parameter: " + s + ".");
+            throw new dev.hivelite.node.common.ApiException.BadRequest(BatchService.SOMETHING_WENT_WRONG);
         }
     }
 

@@ -126,7 +126,7 @@ public final class RecordOperations {
     Submitted submitted(ServerRequest req, Collection collection, boolean creating) {
         long limit = bodyLimit(collection);
         if (!Multipart.isMultipart(req)) {
-            return new Submitted((ObjectNode) Bodies.json(req, limit, true), Map.of());
+            return new Submitted((ObjectNode) Bodies.json(req, limit, true, BatchService.SOMETHING_WENT_WRONG), Map.of());
         }
         ObjectNode data = Json.mapper().createObjectNode();
         List<ObjectNode> payloads = new ArrayList<>();
@@ -141,10 +141,7 @@ public final class RecordOperations {
                 if ("@jsonPayload".equals(part.name())) {
                     String text = part.bodyText(left);
                     left -= text.length();
-                    JsonNode payload = Json.mapper().readTree(text);
-                    if (payload == null || !payload.isObject()) {
-                        throw new ApiException.BadRequest("Failed to load the submitted data due to invalid formatting.");
-                    }
+                    JsonNode payload = readPayload(text);
                     payloads.add((ObjectNode) payload);
                 } else if (part.isFile()) {
                     FileField field = uploadField(collection, part.name());
@@ -166,6 +163,19 @@ public final class RecordOperations {
             submitted.discard();
             throw e;
         }
+    }
+
+    /** A form's {@code @jsonPayload}: a JSON object, else PocketBase's generic 400 (it binds the body first). */
+    private static JsonNode readPayload(String text) {
+        try {
+            JsonNode payload = Json.mapper().readTree(text);
+            if (payload != null && payload.isObject()) {
+                return payload;
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // answered below
+        }
+        throw new ApiException.BadRequest(BatchService.SOMETHING_WENT_WRONG);
     }
 
     /** The file field a part uploads to ({@code field}, {@code +field} or {@code field+}), or null. */

@@ -319,9 +319,8 @@ final class RecordQuery {
         return select(c, collection, in.and(where), "", ids.size(), 0);
     }
 
-    /** A client filter problem is PocketBase's generic 400. */
+    /** A client filter problem is PocketBase's generic 400: its message names no cause, as PocketBase's does not. */
     static ApiException badFilter(FilterException e) {
-        return new ApiException.BadRequest("Something went wrong while processing your request. Invalid filter or sort: "
-                + e.getMessage());
+        return new ApiException.BadRequest(BatchService.SOMETHING_WENT_WRONG);
     }
 }

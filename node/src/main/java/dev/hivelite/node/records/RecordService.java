@@ -254,6 +254,7 @@ public final class RecordService implements HttpService {
     private void create(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
             Collection collection = Requests.collection(scope, req);
+            refuseView(collection);
             scope.limit(req, collection, RateLimiter.Action.CREATE);
             if (superuserWrite(scope, collection, req, res, "create")) {
                 return;
@@ -272,6 +273,7 @@ public final class RecordService implements HttpService {
     private void update(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
             Collection collection = Requests.collection(scope, req);
+            refuseView(collection);
             scope.limit(req, collection, RateLimiter.Action.UPDATE);
             if (superuserWrite(scope, collection, req, res, "update")) {
                 return;
@@ -290,12 +292,23 @@ public final class RecordService implements HttpService {
     private void delete(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
             Collection collection = Requests.collection(scope, req);
+            refuseView(collection);
             scope.limit(req, collection, RateLimiter.Action.DELETE);
             if (superuserWrite(scope, collection, req, res, "delete")) {
                 return;
             }
             operations.delete(scope, collection, req.path().pathParameters().get("id"), Requests.info(req, scope, null));
             res.status(Status.NO_CONTENT_204).send();
+        }
+    }
+
+    /**
+     * A view's records are read-only: PocketBase refuses a write to a view before anything else of
+     * the request (rate limit, body, rules) is looked at.
+     */
+    private static void refuseView(Collection collection) {
+        if (collection.isView()) {
+            throw new ApiException.BadRequest("Unsupported collection type.");
         }
     }
 

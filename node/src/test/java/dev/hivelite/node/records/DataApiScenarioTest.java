@@ -64,6 +64,9 @@ class DataApiScenarioTest {
         worker.close();
     }
 
+    /** PocketBase's message of a 400 that names no cause: a bad query parameter's, a bad filter's. */
+    private static final String GENERIC = "\"message\":\"Something went wrong while processing your request.\"";
+
     static Stream<ApiScenario> scenarios() {
         Map<String, String> none = Map.of();
         Map<String, String> su = Map.of("Authorization", "{token}");
@@ -137,13 +140,16 @@ class DataApiScenarioTest {
                 ApiScenario.of("records: out of range page values fall back", "GET", r + "?page=-4&perPage=0", null, none,
                         200, List.of("\"page\":1", "\"perPage\":30")),
                 ApiScenario.of("records: a perPage that is not a number", "GET", r + "?perPage=abc", null, none, 400,
-                        List.of("\"status\":400", "\"data\":{}")),
+                        List.of("\"status\":400", "\"data\":{}", GENERIC)),
+                ApiScenario.of("records: a skipTotal that is not a boolean", "GET", r + "?skipTotal=yes", null, none, 400,
+                        List.of(GENERIC)),
                 ApiScenario.of("records: a page that is not a whole number", "GET", r + "?page=1.5", null, none, 400,
                         List.of("\"status\":400")),
                 ApiScenario.of("records: huge perPage is capped", "GET", r + "?perPage=100000", null, none, 200,
                         List.of("\"perPage\":1000")),
                 ApiScenario.of("records: bad filter", "GET", r + "?filter=title%3D", null, none, 400, List.of("\"status\":400")),
-                ApiScenario.of("records: unknown filter field", "GET", r + "?filter=nope%3D1", null, none, 400, List.of()),
+                ApiScenario.of("records: unknown filter field", "GET", r + "?filter=nope%3D1", null, none, 400,
+                        List.of(GENERIC, "\"data\":{}")),
                 ApiScenario.of("records: filter on hidden field", "GET", r + "?filter=secret%3D'x'", null, none, 400, List.of()),
                 ApiScenario.of("records: superuser filters hidden", "GET", r + "?filter=secret%3D's3'", null, su, 200,
                         List.of("\"totalItems\":1", "\"secret\":\"s3\"")),
@@ -156,6 +162,10 @@ class DataApiScenarioTest {
                         List.of("\"status\":404", "The requested resource wasn't found.")),
                 ApiScenario.of("records: fields", "GET", r + "/{post}?fields=id,title:excerpt(2,true)", null, none, 200,
                         List.of("\"title\":\"fi...\"")).notExpecting("\"views\""),
+                ApiScenario.of("records: fields with a modifier PocketBase does not have", "GET", r + "/{post}?fields=title:upper",
+                        null, none, 400, List.of(GENERIC, "\"data\":{}")),
+                ApiScenario.of("records: an excerpt without its max", "GET", r + "?fields=title:excerpt()", null, none, 400,
+                        List.of(GENERIC)),
                 ApiScenario.of("records: create as guest", "POST", r, "{\"title\":\"x\"}", none, 400,
                         List.of("Failed to create record.")),
                 ApiScenario.of("records: create invalid", "POST", r, """
@@ -173,7 +183,10 @@ class DataApiScenarioTest {
                         List.of("\"title\":{\"code\":\"validation_not_unique\"")),
                 ApiScenario.of("records: bad custom id", "POST", r, "{\"id\":\"BAD ID\",\"title\":\"other\"}", user, 400,
                         List.of("\"id\"")),
-                ApiScenario.of("records: body not an object", "POST", r, "[1,2]", user, 400, List.of("\"status\":400")),
+                ApiScenario.of("records: body not an object", "POST", r, "[1,2]", user, 400, List.of("\"status\":400", GENERIC)),
+                ApiScenario.of("records: malformed JSON on create", "POST", r, "{\"", user, 400, List.of(GENERIC, "\"data\":{}")),
+                ApiScenario.of("records: malformed JSON on update", "PATCH", r + "/{post}", "{\"", su, 400,
+                        List.of(GENERIC, "\"data\":{}")),
                 ApiScenario.of("records: update not owner", "PATCH", r + "/{post}", "{\"title\":\"z\"}", user, 404,
                         List.of("\"status\":404")),
                 ApiScenario.of("records: delete null rule", "DELETE", r + "/{post}", null, user, 403,

@@ -43,4 +43,45 @@ class ExpandTest {
             assertEquals(1, expand.get("notes_via_person").size());
         }
     }
+
+    @Test
+    void aPathExpandsWholeOrNotAtAllAndExpandKeysAreInAlphabeticalOrder() throws Exception {
+        try (TestWorker worker = TestWorker.start(dataDir)) {
+            String su = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+            worker.call("POST", "/api/collections", "{\"name\":\"teams\",\"listRule\":\"\",\"viewRule\":\"\","
+                    + "\"fields\":[{\"name\":\"name\",\"type\":\"text\"}]}", su, 200);
+            // viewRule null: only superusers may view these, so only they may expand them
+            worker.call("POST", "/api/collections", "{\"name\":\"vaults\",\"fields\":[{\"name\":\"code\",\"type\":\"text\"}]}",
+                    su, 200);
+            worker.call("POST", "/api/collections", "{\"name\":\"cards\",\"listRule\":\"\",\"viewRule\":\"\",\"fields\":["
+                    + "{\"name\":\"team\",\"type\":\"relation\",\"collectionId\":\"teams\",\"maxSelect\":1},"
+                    + "{\"name\":\"vault\",\"type\":\"relation\",\"collectionId\":\"vaults\",\"maxSelect\":1},"
+                    + "{\"name\":\"none\",\"type\":\"relation\",\"collectionId\":\"teams\",\"maxSelect\":1}]}", su, 200);
+            String team = worker.call("POST", "/api/collections/teams/records", "{\"name\":\"t\"}", su, 200).get("id").asText();
+            String vault = worker.call("POST", "/api/collections/vaults/records", "{\"code\":\"c\"}", su, 200).get("id").asText();
+            String card = worker.call("POST", "/api/collections/cards/records",
+                    "{\"team\":\"" + team + "\",\"vault\":\"" + vault + "\"}", su, 200).get("id").asText();
+            String url = "/api/collections/cards/records/" + card + "?expand=";
+
+            // A collection only superusers may view: the path fails for a guest, no empty "expand" either.
+            assertTrue(worker.call("GET", url + "vault", null, null, 200).path("expand").isMissingNode());
+            assertEquals("[\"team\"]", fieldNames(worker.call("GET", url + "vault,team", null, null, 200).get("expand")));
+            // A segment that names no relation fails its whole path, the relation before it too.
+            assertTrue(worker.call("GET", url + "team.nope", null, su, 200).path("expand").isMissingNode());
+            assertTrue(worker.call("GET", url + "title", null, su, 200).path("expand").isMissingNode());
+            // Below an empty relation there is nothing to look at: the path resolves, with nothing in it.
+            assertEquals("{}", worker.call("GET", url + "none.nope", null, su, 200).get("expand").toString());
+            // As PocketBase's JSON of maps: keys in alphabetical order, "expand" among the record's.
+            JsonNode both = worker.call("GET", url + "vault,%20team.", null, su, 200);
+            assertEquals("[\"team\",\"vault\"]", fieldNames(both.get("expand")));
+            assertEquals("[\"collectionId\",\"collectionName\",\"expand\",\"id\",\"none\",\"team\",\"vault\"]",
+                    fieldNames(both));
+        }
+    }
+
+    private static String fieldNames(JsonNode node) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return "[\"" + String.join("\",\"", names) + "\"]";
+    }
 }

@@ -83,6 +83,21 @@ class ViewCollectionTest {
         }
     }
 
+    @Test
+    void aWriteToAViewIsRefusedBeforeItsBodyIsRead() throws Exception {
+        try (TestWorker worker = TestWorker.start(dataDir)) {
+            Map<String, String> su = Map.of("Authorization", worker.login(ADMIN_EMAIL, ADMIN_PASSWORD));
+            ok(worker.send("POST", "/api/collections", "{\"name\":\"posts\",\"fields\":[{\"name\":\"title\",\"type\":\"text\"}]}", su));
+            ok(worker.send("POST", "/api/collections", """
+                    {"name":"titles","type":"view","viewQuery":"SELECT id, title FROM posts"}""", su));
+            for (String[] write : new String[][] {{"POST", ""}, {"PATCH", "/x"}, {"DELETE", "/x"}}) {
+                HttpResponse<String> res = worker.send(write[0], "/api/collections/titles/records" + write[1], "{\"", Map.of());
+                assertEquals(400, res.statusCode(), write[0] + ": " + res.body());
+                assertTrue(res.body().contains("\"message\":\"Unsupported collection type.\""), write[0] + ": " + res.body());
+            }
+        }
+    }
+
     private static JsonNode field(TestWorker worker, Map<String, String> su, String collection, String name) throws Exception {
         JsonNode c = Json.mapper().readTree(worker.send("GET", "/api/collections/" + collection, null, su).body());
         for (JsonNode f : c.get("fields")) {
