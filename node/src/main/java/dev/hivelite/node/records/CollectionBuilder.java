@@ -240,8 +240,12 @@ final class CollectionBuilder {
         String now = Dates.format(clock.instant());
         Collection built = new Collection(base.id(), name, base.type(), system, fields, indexes, rules, options,
                 creating ? now : base.created(), now);
-        if (errors.isEmpty()) {
-            checkRules(built, body, errors);
+        // Reported with the other problems, as PocketBase reports them; not while fields are refused,
+        // since a rule naming a refused field would fail for that reason only.
+        if (!errors.containsKey("fields")) {
+            Map<String, Object> ruleErrors = new LinkedHashMap<>();
+            checkRules(built, body, ruleErrors);
+            ruleErrors.forEach(errors::putIfAbsent);
         }
         if (!errors.isEmpty()) {
             throw failed(verb, errors);
@@ -314,8 +318,9 @@ final class CollectionBuilder {
             Field existing = base.fields().stream()
                     .filter(f -> !submittedId.isEmpty() ? f.id().equals(submittedId) : f.name().equals(Fields.text(raw, "name")))
                     .findFirst().orElse(null);
-            // The options of the system tokenKey a change leaves out stay as they are.
-            boolean tokenKey = existing != null && base.isAuth() && "tokenKey".equals(existing.name())
+            // The options of the system tokenKey a change leaves out stay as they are. A new collection
+            // takes a submitted tokenKey as it is, as PocketBase does (its flags are enforced below).
+            boolean tokenKey = !creating && existing != null && base.isAuth() && "tokenKey".equals(existing.name())
                     && "tokenKey".equals(Fields.text(raw, "name"));
             ObjectNode def = tokenKey ? (ObjectNode) merged(Fields.toJson(existing), raw) : ((ObjectNode) raw).deepCopy();
             if (existing != null) {

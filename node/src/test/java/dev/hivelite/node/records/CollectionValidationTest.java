@@ -239,6 +239,58 @@ class CollectionValidationTest {
     }
 
     @Test
+    void aNewAuthCollectionTakesASubmittedTokenKeyAsItIsWithItsSystemFlags() throws Exception {
+        // PocketBase's "creating auth collection (default settings merge test)".
+        JsonNode created = call("POST", "/api/collections", """
+                {"name":"merge_users","type":"auth","emailChangeToken":{"duration":123},"fields":[
+                 {"type":"text","id":"12345789","name":"test"},
+                 {"type":"text","name":"tokenKey","system":true,"required":false,"min":10}]}""", 200);
+        assertTrue(created.toString().contains("{\"autogeneratePattern\":\"\",\"hidden\":true,\"id\":\"text2504183744\","
+                + "\"max\":0,\"min\":10,\"name\":\"tokenKey\",\"pattern\":\"\",\"presentable\":false,\"primaryKey\":false,"
+                + "\"required\":true,\"system\":true,\"type\":\"text\"}"), created.toString());
+        assertEquals(123, created.at("/emailChangeToken/duration").asInt());
+        assertFalse(created.toString().contains("\"secret\":\""), created.toString());
+        // A tokenKey with no pattern of its own still gets one that fits it: the account works.
+        call("POST", "/api/collections/merge_users/records", "{\"email\":\"m@example.com\",\"password\":\"password-1\","
+                + "\"passwordConfirm\":\"password-1\"}", 200);
+        worker.call("POST", "/api/collections/merge_users/auth-with-password", "{\"identity\":\"m@example.com\","
+                + "\"password\":\"password-1\"}", null, 200);
+    }
+
+    @Test
+    void whatSqliteRefusesIsReportedUnderTheVerbOfTheChangeWithEveryRefusedIndex() throws Exception {
+        JsonNode view = call("POST", "/api/collections", """
+                {"name":"bad_view","type":"view","viewQuery":"invalid"}""", 400);
+        assertEquals("Failed to create collection.", view.get("message").asText(), view.toString());
+        assertEquals("validation_invalid_view_query", view.at("/data/viewQuery/code").asText());
+
+        call("POST", "/api/collections", "{\"name\":\"good_view\",\"type\":\"view\",\"viewQuery\":\"SELECT id FROM ranged_users\"}",
+                200);
+        JsonNode update = call("PATCH", "/api/collections/good_view", "{\"viewQuery\":\"invalid\"}", 400);
+        assertEquals("Failed to update collection.", update.get("message").asText(), update.toString());
+        assertEquals("validation_invalid_view_query", update.at("/data/viewQuery/code").asText());
+
+        JsonNode indexes = call("POST", "/api/collections", """
+                {"name":"bad_indexes","fields":[{"type":"text","name":"test"}],"indexes":["CREATE INDEX idx_bad1 ON x (missing)",
+                 "CREATE INDEX idx_good ON x (test)","CREATE INDEX idx_bad2 ON x (gone)"]}""", 400);
+        assertEquals("Failed to create collection.", indexes.get("message").asText(), indexes.toString());
+        assertEquals("validation_invalid_index_expression", indexes.at("/data/indexes/0/code").asText());
+        assertEquals("Failed to create index idx_bad1 - no such column: missing.", indexes.at("/data/indexes/0/message").asText());
+        assertEquals("validation_invalid_index_expression", indexes.at("/data/indexes/2/code").asText(), indexes.toString());
+        assertFalse(indexes.at("/data/indexes").has("1"), indexes.toString());
+        call("GET", "/api/collections/bad_indexes", null, 404);
+    }
+
+    @Test
+    void invalidRulesAreReportedTogetherWithTheOtherProblems() throws Exception {
+        JsonNode refused = call("POST", "/api/collections", """
+                {"name":"bad name!","listRule":"missing = 1","viewRule":"(id = 1"}""", 400);
+        assertEquals("validation_match_invalid", refused.at("/data/name/code").asText(), refused.toString());
+        assertEquals("validation_invalid_rule", refused.at("/data/listRule/code").asText(), refused.toString());
+        assertEquals("validation_invalid_rule", refused.at("/data/viewRule/code").asText(), refused.toString());
+    }
+
+    @Test
     void theScaffoldsHaveNoDates() throws Exception {
         JsonNode scaffolds = call("GET", "/api/collections/meta/scaffolds", null, 200);
         for (String type : List.of("auth", "base", "view")) {
