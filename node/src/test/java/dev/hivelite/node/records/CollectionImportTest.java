@@ -1,0 +1,131 @@
+package dev.hivelite.node.records;
+
+import static dev.hivelite.node.TestWorker.ADMIN_EMAIL;
+import static dev.hivelite.node.TestWorker.ADMIN_PASSWORD;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.hivelite.node.TestWorker;
+
+/**
+ * {@code PUT /api/collections/import} as PocketBase runs it ({@code core/collection_import.go},
+ * {@code apis/collection_import_test.go}): what {@code deleteMissing} removes and when, and how a
+ * failing collection is reported. Each test imports into a database of its own.
+ */
+class CollectionImportTest {
+
+    @TempDir
+    static Path dataDir;
+
+    private static TestWorker worker;
+    private static String su;
+
+    @BeforeAll
+    static void start() throws Exception {
+        worker = TestWorker.start(dataDir);
+        su = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+    }
+
+    @AfterAll
+    static void stop() {
+        worker.close();
+    }
+
+    private static JsonNode call(String method, String path, String body, int expected) throws Exception {
+        return worker.call(method, path, body, su, expected);
+    }
+
+    /** A fresh database; returns its path prefix. */
+    private static String database(String name) throws Exception {
+        call("POST", "/api/databases", "{\"name\":\"" + name + "\"}", 200);
+        return "/db/" + name;
+    }
+
+    private static List<String> fieldNames(JsonNode collection) {
+        List<String> names = new ArrayList<>();
+        collection.get("fields").forEach(f -> names.add(f.get("name").asText()));
+        return names;
+    }
+
+    @Test
+    void deleteMissingDeletesFirstSoAnImportedCollectionMayTakeTheNameOfOneThatGoes() throws Exception {
+        String db = database("import_reuse");
+        String oldId = call("POST", db + "/api/collections", "{\"name\":\"posts\",\"fields\":[{\"name\":\"title\","
+                + "\"type\":\"text\"}]}", 200).get("id").asText();
+        call("POST", db + "/api/collections/posts/records", "{\"title\":\"old\"}", 200);
+
+        call("PUT", db + "/api/collections/import", """
+                {"deleteMissing":true,"collections":[{"id":"posts_v2","name":"posts","fields":[{"name":"body","type":"text"}]}]}""",
+                204);
+
+        JsonNode posts = call("GET", db + "/api/collections/posts", null, 200);
+        assertEquals("posts_v2", posts.get("id").asText(), posts.toString());
+        assertEquals(List.of("id", "body"), fieldNames(posts));
+        call("GET", db + "/api/collections/" + oldId, null, 404);
+        assertEquals(0, call("GET", db + "/api/collections/posts/records", null, 200).get("totalItems").asInt(),
+                "the records went with the collection that was deleted");
+    }
+
+    @Test
+    void deleteMissingClearsTheFieldsOfACollectionImportedWithoutAnyAndKeepsItsSystemOnes() throws Exception {
+        String db = database("import_clear");
+        call("POST", db + "/api/collections", "{\"name\":\"notes\",\"fields\":[{\"name\":\"title\",\"type\":\"text\"},"
+                + "{\"name\":\"n\",\"type\":\"number\"}]}", 200);
+        call("POST", db + "/api/collections", "{\"name\":\"members\",\"type\":\"auth\",\"fields\":[{\"name\":\"nick\","
+                + "\"type\":\"text\"}]}", 200);
+
+        call("PUT", db + "/api/collections/import", "{\"collections\":[{\"name\":\"notes\",\"listRule\":\"\"}]}", 204);
+        assertEquals(List.of("id", "title", "n"), fieldNames(call("GET", db + "/api/collections/notes", null, 200)),
+                "without deleteMissing, the fields a definition leaves out stay");
+
+        call("PUT", db + "/api/collections/import", "{\"deleteMissing\":true,\"collections\":[{\"name\":\"notes\"},"
+                + "{\"name\":\"members\",\"type\":\"auth\"}]}", 204);
+        assertEquals(List.of("id"), fieldNames(call("GET", db + "/api/collections/notes", null, 200)));
+        List<String> members = fieldNames(call("GET", db + "/api/collections/members", null, 200));
+        assertFalse(members.contains("nick"), members.toString());
+        assertTrue(members.containsAll(List.of("id", "password", "tokenKey", "email", "emailVisibility", "verified")),
+                members.toString());
+    }
+
+    @Test
+    void aCollectionThatFailsIsNamedWithItsIdAndItsErrorsAsPocketBaseWritesThem() throws Exception {
+        String db = database("import_failure");
+        JsonNode failed = call("PUT", db + "/api/collections/import", """
+                {"collections":[{"name":"import1"},{"name":"import2","fields":[{"id":"koih1lqx","name":"expand","type":"text"}]}]}""",
+                400);
+        assertEquals("Failed to import collections.", failed.get("message").asText());
+        assertEquals("validation_collections_import_failure", failed.at("/data/collections/code").asText());
+        assertEquals("""
+                Data validations failed for collection "import2" (pbc_3894273008):
+                {
+                  "fields": {
+                    "1": {
+                      "name": "Must be a different value."
+                    }
+                  }
+                }""", failed.at("/data/collections/message").asText());
+        call("GET", db + "/api/collections/import1", null, 404); // all or nothing
+
+        call("POST", db + "/api/collections", "{\"name\":\"kept\",\"fields\":[{\"name\":\"a\",\"type\":\"text\"}]}", 200);
+        String id = call("GET", db + "/api/collections/kept", null, 200).get("id").asText();
+        JsonNode badIndexes = call("PUT", db + "/api/collections/import", """
+                {"collections":[{"name":"kept","indexes":["CREATE INDEX idx_b ON kept (missing)","CREATE INDEX idx_a ON kept (a)",
+                 "CREATE INDEX idx_c ON kept (gone)"]}]}""", 400);
+        assertEquals("Data validations failed for collection \"kept\" (" + id + "):\n{\n  \"indexes\": {\n"
+                + "    \"0\": \"Failed to create index idx_b - no such column: missing.\",\n"
+                + "    \"2\": \"Failed to create index idx_c - no such column: gone.\"\n  }\n}",
+                badIndexes.at("/data/collections/message").asText());
+    }
+}
