@@ -217,6 +217,8 @@ final class CollectionBuilder {
                 rule(body, "updateRule", base.rules().update()), rule(body, "deleteRule", base.rules().delete()));
         if (base.isView()) {
             if (Fields.text(options, "viewQuery").isBlank()) {
+                // As PocketBase: no query makes no fields, and a view needs some.
+                errors.put("fields", new FieldError("validation_required", "Cannot be blank."));
                 errors.put("viewQuery", new FieldError("validation_required", "Cannot be blank."));
             }
             if (!indexes.isEmpty()) {

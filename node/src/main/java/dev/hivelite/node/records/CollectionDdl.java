@@ -302,7 +302,8 @@ final class CollectionDdl {
             throw invalidView(verb, sqliteMessage(e));
         }
         if (fields.stream().noneMatch(f -> "id".equals(f.name()))) {
-            throw invalidView(verb, "missing required id column (you can use `(ROW_NUMBER() OVER()) as id` if you don't have one)");
+            throw invalidView(verb, new FieldError("validation_missing_primary_key", "Missing or invalid \"id\" PK field."),
+                    "missing required id column (you can use `(ROW_NUMBER() OVER()) as id` if you don't have one)");
         }
         return new Collection(col.id(), col.name(), col.type(), col.system(), fields, List.of(), col.rules(),
                 col.options(), col.created(), col.updated());
@@ -353,9 +354,16 @@ final class CollectionDdl {
         execute(c, "CREATE VIEW " + RecordResolver.quote(view) + " AS SELECT " + select + " FROM (" + query + ")");
     }
 
+    /** A query SQLite refuses makes no fields, as PocketBase reports it: {@code fields} blank and why on {@code viewQuery}. */
     private static ApiException invalidView(String verb, String why) {
-        return CollectionBuilder.failed(verb, Map.of("viewQuery",
-                new FieldError("validation_invalid_view_query", "Invalid query - " + why)));
+        return invalidView(verb, new FieldError("validation_required", "Cannot be blank."), why);
+    }
+
+    private static ApiException invalidView(String verb, FieldError fields, String why) {
+        Map<String, FieldError> errors = new java.util.LinkedHashMap<>();
+        errors.put("fields", fields);
+        errors.put("viewQuery", new FieldError("validation_invalid_view_query", "Invalid query - " + why));
+        return CollectionBuilder.failed(verb, errors);
     }
 
     /** SQLite's own words from sqlite-jdbc's "[SQLITE_ERROR] SQL error or missing database (…)". */

@@ -300,6 +300,21 @@ class CollectionValidationTest {
     }
 
     @Test
+    void aViewQueryThatMakesNoFieldsIsRefusedOnFieldsAndViewQuery() throws Exception {
+        // PocketBase's TestCollectionViewOptionsValidate: each of these fails on both keys.
+        Map<String, List<String>> cases = Map.of(
+                "", List.of("validation_required", "validation_required"),
+                "invalid", List.of("validation_required", "validation_invalid_view_query"),
+                "select 1", List.of("validation_missing_primary_key", "validation_invalid_view_query"));
+        for (Map.Entry<String, List<String>> c : cases.entrySet()) {
+            JsonNode refused = call("POST", "/api/collections", "{\"name\":\"no_fields\",\"type\":\"view\",\"viewQuery\":\""
+                    + c.getKey() + "\"}", 400);
+            assertEquals(c.getValue().get(0), refused.at("/data/fields/code").asText(), c.getKey() + ": " + refused);
+            assertEquals(c.getValue().get(1), refused.at("/data/viewQuery/code").asText(), c.getKey() + ": " + refused);
+        }
+    }
+
+    @Test
     void invalidRulesAreReportedTogetherWithTheOtherProblems() throws Exception {
         JsonNode refused = call("POST", "/api/collections", """
                 {"name":"bad name!","listRule":"missing = 1","viewRule":"(id = 1"}""", 400);
