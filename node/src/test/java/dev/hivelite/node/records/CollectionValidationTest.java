@@ -315,6 +315,15 @@ class CollectionValidationTest {
     }
 
     @Test
+    void anInvalidFilterOrSortOfTheListIsPocketBasesGeneric400() throws Exception {
+        for (String query : List.of("filter=invalidfield~'demo2'", "sort=listRule", "filter=name~")) {
+            JsonNode refused = call("GET", "/api/collections?" + query.replace("'", "%27").replace("~", "%7E"), null, 400);
+            assertEquals("Something went wrong while processing your request.", refused.get("message").asText(), query);
+            assertEquals(0, refused.get("data").size(), query);
+        }
+    }
+
+    @Test
     void invalidRulesAreReportedTogetherWithTheOtherProblems() throws Exception {
         JsonNode refused = call("POST", "/api/collections", """
                 {"name":"bad name!","listRule":"missing = 1","viewRule":"(id = 1"}""", 400);
