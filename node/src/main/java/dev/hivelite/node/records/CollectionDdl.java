@@ -108,7 +108,7 @@ final class CollectionDdl {
                 .map(Collection::name).toList();
         if (!referencing.isEmpty()) {
             throw new ApiException.BadRequest("Failed to delete collection probably due to existing reference in "
-                    + String.join(", ", referencing) + ".");
+                    + String.join(", ", referencing)); // PocketBase's words, without a period
         }
         Map<String, String> readable = readableViews(c);
         drop(c, col, schema);

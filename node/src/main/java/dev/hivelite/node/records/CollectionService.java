@@ -157,7 +157,7 @@ public final class CollectionService implements HttpService {
                 Schema fresh = new Schema(CollectionStore.load(c));
                 Collection current = fresh.find(key).orElseThrow(ApiException::notFound);
                 if (current.system()) {
-                    throw new ApiException.BadRequest("System collections cannot be deleted.");
+                    throw new ApiException.BadRequest("Failed to delete collection"); // as PocketBase words it
                 }
                 return ddl("delete", () -> {
                     CollectionDdl.delete(c, current, fresh);

@@ -324,6 +324,20 @@ class CollectionValidationTest {
     }
 
     @Test
+    void aSystemOrReferencedCollectionIsNotDeletedInPocketBasesWords() throws Exception {
+        JsonNode system = call("DELETE", "/api/collections/_mfas", null, 400);
+        assertEquals("Failed to delete collection", system.get("message").asText(), system.toString());
+        assertEquals(0, system.get("data").size());
+        call("POST", "/api/collections", "{\"name\":\"referenced\"}", 200);
+        call("POST", "/api/collections", "{\"name\":\"referencing\",\"fields\":[{\"name\":\"r\",\"type\":\"relation\","
+                + "\"collectionId\":\"referenced\",\"maxSelect\":1}]}", 200);
+        JsonNode referenced = call("DELETE", "/api/collections/referenced", null, 400);
+        assertEquals("Failed to delete collection probably due to existing reference in referencing",
+                referenced.get("message").asText(), referenced.toString());
+        assertEquals(0, referenced.get("data").size());
+    }
+
+    @Test
     void invalidRulesAreReportedTogetherWithTheOtherProblems() throws Exception {
         JsonNode refused = call("POST", "/api/collections", """
                 {"name":"bad name!","listRule":"missing = 1","viewRule":"(id = 1"}""", 400);
