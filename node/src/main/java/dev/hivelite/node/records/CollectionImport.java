@@ -18,8 +18,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.helidon.webserver.http.ServerRequest;
+
 import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.common.ApiException.FieldError;
+import dev.hivelite.node.common.Bodies;
 import dev.hivelite.node.common.Json;
 
 /**
@@ -31,10 +34,43 @@ import dev.hivelite.node.common.Json;
  */
 final class CollectionImport {
 
+    static final String LOAD_FAILED = "An error occurred while loading the submitted data.";
     /** The id every database shows for the platform's superusers: nothing of theirs is imported. */
     private static final String SUPERUSERS_ID = "pbc_3142635823";
 
     private CollectionImport() {
+    }
+
+    /**
+     * The request body, which PocketBase binds to {@code {collections: [object...], deleteMissing: bool}}:
+     * a body that does not bind (not JSON, a list that is no list of objects, a flag that is no
+     * boolean) is its 400 with no field errors.
+     */
+    static JsonNode body(ServerRequest req) {
+        JsonNode body;
+        try {
+            body = Bodies.json(req);
+        } catch (ApiException.BadRequest e) {
+            throw new ApiException.BadRequest(LOAD_FAILED);
+        }
+        JsonNode list = body.get("collections");
+        JsonNode deleteMissing = body.get("deleteMissing");
+        boolean binds = body.isObject()
+                && (list == null || list.isNull() || list.isArray() && allObjects(list))
+                && (deleteMissing == null || deleteMissing.isNull() || deleteMissing.isBoolean());
+        if (!binds) {
+            throw new ApiException.BadRequest(LOAD_FAILED);
+        }
+        return body;
+    }
+
+    private static boolean allObjects(JsonNode list) {
+        for (JsonNode item : list) {
+            if (!item.isObject()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Duplicated ids or names in the list: refused before the transaction, as one import failure. */

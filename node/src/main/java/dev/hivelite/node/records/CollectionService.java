@@ -192,9 +192,9 @@ public final class CollectionService implements HttpService {
     private void importCollections(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = admin(req)) {
             requireWritable(scope);
-            JsonNode body = Bodies.json(req);
+            JsonNode body = CollectionImport.body(req);
             JsonNode list = body.get("collections");
-            if (list == null || !list.isArray() || list.isEmpty()) {
+            if (list == null || list.isNull() || list.isEmpty()) {
                 throw ApiException.invalid("collections", "validation_required", "Cannot be blank.");
             }
             boolean deleteMissing = Fields.bool(body, "deleteMissing");

@@ -100,6 +100,23 @@ class CollectionImportTest {
     }
 
     @Test
+    void aBodyThatDoesNotBindIsRefusedBeforeAnythingIsImported() throws Exception {
+        String db = database("import_binding");
+        for (String body : List.of("{", "[]", "{\"collections\":[1]}", "{\"collections\":{\"name\":\"x\"}}",
+                "{\"collections\":[{\"name\":\"x\"}],\"deleteMissing\":\"yes\"}")) {
+            JsonNode refused = call("PUT", db + "/api/collections/import", body, 400);
+            assertEquals("An error occurred while loading the submitted data.", refused.get("message").asText(), body);
+            assertEquals(0, refused.get("data").size(), body);
+        }
+        for (String body : List.of("{}", "{\"collections\":null}", "{\"collections\":[]}")) {
+            JsonNode blank = call("PUT", db + "/api/collections/import", body, 400);
+            assertEquals("An error occurred while validating the submitted data.", blank.get("message").asText(), body);
+            assertEquals("validation_required", blank.at("/data/collections/code").asText(), body);
+        }
+        call("GET", db + "/api/collections/x", null, 404);
+    }
+
+    @Test
     void aCollectionThatFailsIsNamedWithItsIdAndItsErrorsAsPocketBaseWritesThem() throws Exception {
         String db = database("import_failure");
         JsonNode failed = call("PUT", db + "/api/collections/import", """
