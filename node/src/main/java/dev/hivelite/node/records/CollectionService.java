@@ -111,7 +111,9 @@ public final class CollectionService implements HttpService {
     private void create(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = admin(req)) {
             requireWritable(scope);
-            JsonNode body = Bodies.json(req);
+            // PocketBase reads the type and name first, to start from that type's scaffold: a body it
+            // cannot read, or a type or name that is no text, fails there.
+            JsonNode body = typeData(req);
             Collection created = scope.lease.db().write(c -> {
                 SystemCollections.install(c);
                 Schema fresh = new Schema(CollectionStore.load(c));
@@ -121,6 +123,23 @@ public final class CollectionService implements HttpService {
             schemas.changed(scope.db.id());
             Responses.json(req, res, created.toJson());
         }
+    }
+
+    private static JsonNode typeData(ServerRequest req) {
+        JsonNode body;
+        try {
+            body = Bodies.json(req);
+        } catch (ApiException.BadRequest e) {
+            body = null;
+        }
+        if (body == null || !body.isObject() || !textOrNull(body.get("type")) || !textOrNull(body.get("name"))) {
+            throw new ApiException.BadRequest("Failed to load the collection type data due to invalid formatting.");
+        }
+        return body;
+    }
+
+    private static boolean textOrNull(JsonNode value) {
+        return value == null || value.isNull() || value.isTextual();
     }
 
     private void update(ServerRequest req, ServerResponse res) {

@@ -663,6 +663,10 @@ class CollectionValidationTest {
             JsonNode refused = call("POST", "/api/collections", body, 400);
             assertEquals(400, refused.get("status").asInt(), body);
         }
+        for (String body : new String[] {"[]", "{\"name\":", "{\"name\":12345}", "{\"name\":\"typed_g\",\"type\":[]}"}) {
+            assertEquals("Failed to load the collection type data due to invalid formatting.",
+                    call("POST", "/api/collections", body, 400).get("message").asText(), body);
+        }
         JsonNode negative = call("POST", "/api/collections", "{\"name\":\"typed_f\",\"fields\":[{\"name\":\"j\","
                 + "\"type\":\"json\",\"maxSize\":-5}]}", 400);
         assertEquals("validation_min_greater_equal_than_required", negative.at("/data/fields/1/maxSize/code").asText(),
