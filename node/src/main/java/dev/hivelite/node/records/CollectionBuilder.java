@@ -491,6 +491,27 @@ final class CollectionBuilder {
     }
 
     /**
+     * What a change of a system collection may not alter, each refused as PocketBase refuses it: its
+     * name, its system flag, its type and its rules (see {@link #systemRuleChanges}).
+     */
+    static Map<String, Object> systemChanges(Collection original, JsonNode body) {
+        Map<String, Object> errors = new LinkedHashMap<>();
+        if (body.has("name") && !Fields.text(body, "name").equals(original.name())) {
+            errors.put("name", new FieldError("validation_collection_system_name_change",
+                    "System collection name cannot be changed."));
+        }
+        if (body.hasNonNull("system") && body.get("system").asBoolean() != original.system()) {
+            errors.put("system", new FieldError("validation_collection_system_flag_change",
+                    "System collection state cannot be changed."));
+        }
+        if (body.has("type") && !Fields.text(body, "type").equals(original.type())) {
+            errors.put("type", new FieldError("validation_collection_type_change", "Collection type cannot be changed."));
+        }
+        errors.putAll(systemRuleChanges(original, body));
+        return errors;
+    }
+
+    /**
      * The rules a change of a system collection would alter, each refused as PocketBase refuses it:
      * the five API rules and, of an auth collection, its auth and manage rules and, while MFA is on,
      * the MFA rule.

@@ -151,9 +151,12 @@ public final class CollectionService implements HttpService {
                 Schema fresh = new Schema(CollectionStore.load(c));
                 Collection current = fresh.find(key).orElseThrow(ApiException::notFound);
                 if (Scaffolds.isSuperusers(current)) {
-                    Map<String, Object> ruleChanges = CollectionBuilder.systemRuleChanges(current, body);
-                    if (!ruleChanges.isEmpty()) {
-                        throw CollectionBuilder.failed("update", ruleChanges);
+                    Map<String, Object> refused = CollectionBuilder.systemChanges(current, body);
+                    if (!refused.isEmpty()) {
+                        throw CollectionBuilder.failed("update", refused);
+                    }
+                    if (body.isEmpty()) {
+                        return current; // nothing to change, as PocketBase saves it unchanged
                     }
                     throw new ApiException.BadRequest("The _superusers collection is managed by the platform (/api/superusers).");
                 }

@@ -393,6 +393,13 @@ class CollectionValidationTest {
 
         assertEquals("validation_collection_system_rule_change", call("PATCH", "/api/collections/_superusers",
                 "{\"listRule\":\"\"}", 400).at("/data/listRule/code").asText());
+        // PocketBase's "change from system to regular" and "system collection name change", on _superusers.
+        JsonNode superusers = call("PATCH", "/api/collections/_superusers", "{\"system\":false,\"name\":\"superusers_new\","
+                + "\"type\":\"base\"}", 400);
+        assertEquals("validation_collection_system_flag_change", superusers.at("/data/system/code").asText(), superusers.toString());
+        assertEquals("validation_collection_system_name_change", superusers.at("/data/name/code").asText());
+        assertEquals("validation_collection_type_change", superusers.at("/data/type/code").asText());
+        assertEquals("_superusers", call("PATCH", "/api/collections/_superusers", "{}", 200).get("name").asText());
     }
 
     @Test
