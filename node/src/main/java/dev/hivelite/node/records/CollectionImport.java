@@ -104,13 +104,38 @@ final class CollectionImport {
             }
         }
         Set<String> doomed = deleteMissing ? deleteMissing(c, before, kept) : Set.of();
+        // As PocketBase orders them: new tables, then the tables that exist, then views (they read the
+        // others). A new table's relations to collections the import has yet to make wait for them.
+        List<Integer> newTables = new ArrayList<>();
+        List<Integer> tables = new ArrayList<>();
+        List<Integer> viewDefs = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             JsonNode def = list.get(i);
-            if (SUPERUSERS_ID.equals(matches.get(i)) || matches.get(i) == null
+            String match = matches.get(i);
+            if (SUPERUSERS_ID.equals(match) || match == null
                     && ("_superusers".equals(Fields.text(def, "name")) || SUPERUSERS_ID.equals(Fields.text(def, "id")))) {
                 continue; // the platform's superusers: nothing to import
             }
-            save(c, def, matches.get(i), deleteMissing, clock);
+            boolean view = match != null ? before.find(match).map(Collection::isView).orElse(false)
+                    : Collection.VIEW.equals(Fields.text(def, "type"));
+            (view ? viewDefs : match == null ? newTables : tables).add(i);
+        }
+        Map<Integer, String> waiting = new java.util.LinkedHashMap<>();
+        for (int i : newTables) {
+            JsonNode first = withoutPendingRelations(c, list.get(i), list);
+            String id = save(c, first, null, deleteMissing, clock);
+            if (first != list.get(i)) {
+                waiting.put(i, id);
+            }
+        }
+        for (int i : tables) {
+            save(c, list.get(i), matches.get(i), deleteMissing, clock);
+        }
+        for (Map.Entry<Integer, String> w : waiting.entrySet()) {
+            save(c, withIdFirst(list.get(w.getKey())), w.getValue(), deleteMissing, clock);
+        }
+        for (int i : viewDefs) {
+            save(c, list.get(i), matches.get(i), deleteMissing, clock);
         }
         try {
             CollectionDdl.requireReadable(c, views, doomed, "import");
@@ -152,7 +177,59 @@ final class CollectionImport {
         return doomed;
     }
 
-    private static void save(Connection c, JsonNode def, String matchId, boolean deleteMissing, Clock clock)
+    /**
+     * A new table's definition without the relations to collections that do not exist yet but that
+     * the import makes (nor its indexes, which may name those columns); the definition itself when it
+     * has none. The whole definition is saved again once every new table exists.
+     */
+    private static JsonNode withoutPendingRelations(Connection c, JsonNode def, JsonNode list) throws SQLException {
+        JsonNode fields = def.get("fields");
+        if (fields == null || !fields.isArray()) {
+            return def;
+        }
+        Set<String> imported = new HashSet<>();
+        for (JsonNode other : list) {
+            imported.add(Fields.text(other, "id"));
+            imported.add(Fields.text(other, "name").toLowerCase(Locale.ROOT));
+        }
+        Set<String> own = Set.of(Fields.text(def, "id"), Fields.text(def, "name").toLowerCase(Locale.ROOT));
+        Schema fresh = new Schema(CollectionStore.load(c));
+        ArrayNode kept = Json.mapper().createArrayNode();
+        for (JsonNode f : fields) {
+            String target = Fields.text(f, "collectionId");
+            boolean pending = "relation".equals(Fields.text(f, "type")) && !target.isEmpty()
+                    && fresh.find(target).isEmpty() && !own.contains(target) && !own.contains(target.toLowerCase(Locale.ROOT))
+                    && (imported.contains(target) || imported.contains(target.toLowerCase(Locale.ROOT)));
+            if (!pending) {
+                kept.add(f);
+            }
+        }
+        if (kept.size() == fields.size()) {
+            return def;
+        }
+        ObjectNode first = ((ObjectNode) def).deepCopy();
+        first.set("fields", kept);
+        first.putArray("indexes");
+        return first;
+    }
+
+    /** A new collection's definition saved again: its id field stays first, where its creation put it. */
+    private static JsonNode withIdFirst(JsonNode def) {
+        JsonNode fields = def.get("fields");
+        for (JsonNode f : fields) {
+            if ("id".equals(Fields.text(f, "name"))) {
+                return def;
+            }
+        }
+        ObjectNode copy = ((ObjectNode) def).deepCopy();
+        ArrayNode ordered = copy.putArray("fields");
+        ordered.add(Fields.toJson(Scaffolds.idField()));
+        ordered.addAll((ArrayNode) fields);
+        return copy;
+    }
+
+    /** Saves one definition over its match, or as a new collection; returns the collection's id. */
+    private static String save(Connection c, JsonNode def, String matchId, boolean deleteMissing, Clock clock)
             throws SQLException {
         Schema fresh = new Schema(CollectionStore.load(c));
         Collection existing = matchId == null ? null : fresh.find(matchId).orElse(null);
@@ -160,11 +237,10 @@ final class CollectionImport {
         try {
             if (existing != null) {
                 Collection built = builder.update(existing, definition(existing, def, deleteMissing));
-                CollectionService.ddl("import", () -> CollectionDdl.update(c, existing, built));
-            } else {
-                Collection built = builder.create(def);
-                CollectionService.ddl("import", () -> CollectionDdl.create(c, built));
+                return CollectionService.ddl("import", () -> CollectionDdl.update(c, existing, built)).id();
             }
+            Collection built = builder.create(def);
+            return CollectionService.ddl("import", () -> CollectionDdl.create(c, built)).id();
         } catch (ApiException e) {
             throw failure(existing, def, e);
         }

@@ -100,6 +100,26 @@ class CollectionImportTest {
     }
 
     @Test
+    void viewsAndRelationsMayNameCollectionsListedAfterThem() throws Exception {
+        String db = database("import_order");
+        call("PUT", db + "/api/collections/import", """
+                {"collections":[
+                 {"name":"v_first","type":"view","viewQuery":"select id, a from t_later"},
+                 {"name":"ring_a","fields":[{"name":"b","type":"relation","collectionId":"ring_b","maxSelect":1}],
+                  "indexes":["CREATE INDEX idx_ring_a_b ON ring_a (b)"]},
+                 {"id":"ring_b_id","name":"ring_b","fields":[{"name":"a","type":"relation","collectionId":"ring_a","maxSelect":1}]},
+                 {"name":"t_later","fields":[{"name":"a","type":"text"}]}]}""", 204);
+        assertEquals(List.of("id", "a"), fieldNames(call("GET", db + "/api/collections/v_first", null, 200)));
+        JsonNode a = call("GET", db + "/api/collections/ring_a", null, 200);
+        assertEquals("ring_b_id", a.at("/fields/1/collectionId").asText(), a.toString());
+        assertTrue(a.get("indexes").toString().contains("idx_ring_a_b"), a.toString());
+        JsonNode b = call("GET", db + "/api/collections/ring_b", null, 200);
+        assertEquals(a.get("id").asText(), b.at("/fields/1/collectionId").asText(), b.toString());
+        String bId = call("POST", db + "/api/collections/ring_b/records", "{}", 200).get("id").asText();
+        call("POST", db + "/api/collections/ring_a/records", "{\"b\":\"" + bId + "\"}", 200);
+    }
+
+    @Test
     void aBodyThatDoesNotBindIsRefusedBeforeAnythingIsImported() throws Exception {
         String db = database("import_binding");
         for (String body : List.of("{", "[]", "{\"collections\":[1]}", "{\"collections\":{\"name\":\"x\"}}",
