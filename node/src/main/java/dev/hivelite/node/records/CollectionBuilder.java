@@ -217,6 +217,8 @@ final class CollectionBuilder {
                 rule(body, "updateRule", base.rules().update()), rule(body, "deleteRule", base.rules().delete()));
         if (base.isView()) {
             if (Fields.text(options, "viewQuery").isBlank()) {
+                // As PocketBase: no query makes no fields, and a view needs some.
+                errors.put("fields", new FieldError("validation_required", "Cannot be blank."));
                 errors.put("viewQuery", new FieldError("validation_required", "Cannot be blank."));
             }
             if (!indexes.isEmpty()) {
@@ -240,8 +242,12 @@ final class CollectionBuilder {
         String now = Dates.format(clock.instant());
         Collection built = new Collection(base.id(), name, base.type(), system, fields, indexes, rules, options,
                 creating ? now : base.created(), now);
-        if (errors.isEmpty()) {
-            checkRules(built, body, errors);
+        // Reported with the other problems, as PocketBase reports them; not while fields are refused,
+        // since a rule naming a refused field would fail for that reason only.
+        if (!errors.containsKey("fields")) {
+            Map<String, Object> ruleErrors = new LinkedHashMap<>();
+            checkRules(built, body, ruleErrors);
+            ruleErrors.forEach(errors::putIfAbsent);
         }
         if (!errors.isEmpty()) {
             throw failed(verb, errors);
@@ -314,8 +320,9 @@ final class CollectionBuilder {
             Field existing = base.fields().stream()
                     .filter(f -> !submittedId.isEmpty() ? f.id().equals(submittedId) : f.name().equals(Fields.text(raw, "name")))
                     .findFirst().orElse(null);
-            // The options of the system tokenKey a change leaves out stay as they are.
-            boolean tokenKey = existing != null && base.isAuth() && "tokenKey".equals(existing.name())
+            // The options of the system tokenKey a change leaves out stay as they are. A new collection
+            // takes a submitted tokenKey as it is, as PocketBase does (its flags are enforced below).
+            boolean tokenKey = !creating && existing != null && base.isAuth() && "tokenKey".equals(existing.name())
                     && "tokenKey".equals(Fields.text(raw, "name"));
             ObjectNode def = tokenKey ? (ObjectNode) merged(Fields.toJson(existing), raw) : ((ObjectNode) raw).deepCopy();
             if (existing != null) {
@@ -481,6 +488,27 @@ final class CollectionBuilder {
                 }
             });
         }
+    }
+
+    /**
+     * What a change of a system collection may not alter, each refused as PocketBase refuses it: its
+     * name, its system flag, its type and its rules (see {@link #systemRuleChanges}).
+     */
+    static Map<String, Object> systemChanges(Collection original, JsonNode body) {
+        Map<String, Object> errors = new LinkedHashMap<>();
+        if (body.has("name") && !Fields.text(body, "name").equals(original.name())) {
+            errors.put("name", new FieldError("validation_collection_system_name_change",
+                    "System collection name cannot be changed."));
+        }
+        if (body.hasNonNull("system") && body.get("system").asBoolean() != original.system()) {
+            errors.put("system", new FieldError("validation_collection_system_flag_change",
+                    "System collection state cannot be changed."));
+        }
+        if (body.has("type") && !Fields.text(body, "type").equals(original.type())) {
+            errors.put("type", new FieldError("validation_collection_type_change", "Collection type cannot be changed."));
+        }
+        errors.putAll(systemRuleChanges(original, body));
+        return errors;
     }
 
     /**

@@ -24,6 +24,10 @@ final class CollectionDdl {
 
     /** The name a rebuilt table has until it replaces the collection's table. */
     static final String REBUILD_PREFIX = "_hl_new_";
+    private static final String SUPERUSERS_TABLE = "_superusers";
+    /** A query naming the superusers' table (quoted or not, in any case). */
+    private static final java.util.regex.Pattern SUPERUSERS = java.util.regex.Pattern.compile("(?i)(?<![\\w$])"
+            + SUPERUSERS_TABLE + "(?![\\w$])");
 
     private CollectionDdl() {
     }
@@ -33,10 +37,10 @@ final class CollectionDdl {
         CollectionStore.ensureTable(c);
         Collection created = col;
         if (col.isView()) {
-            created = createView(c, col);
+            created = createView(c, col, "create");
         } else {
             execute(c, "CREATE TABLE " + RecordResolver.quote(col.name()) + " (" + columns(col.fields()) + ")");
-            createIndexes(c, col);
+            createIndexes(c, col, "create");
         }
         CollectionStore.insert(c, created);
         return created;
@@ -46,7 +50,7 @@ final class CollectionDdl {
         Collection updated = neu;
         if (neu.isView()) {
             execute(c, "DROP VIEW IF EXISTS " + RecordResolver.quote(old.name()));
-            updated = createView(c, neu);
+            updated = createView(c, neu, "update");
         } else {
             dropIndexes(c, old.name());
             if (!shape(old.fields()).equals(shape(neu.fields()))) {
@@ -55,7 +59,7 @@ final class CollectionDdl {
                 withLegacyAlter(c, () -> execute(c, "ALTER TABLE " + RecordResolver.quote(old.name()) + " RENAME TO "
                         + RecordResolver.quote(neu.name())));
             }
-            createIndexes(c, neu);
+            createIndexes(c, neu, "update");
         }
         CollectionStore.update(c, updated);
         resyncViews(c, updated.id());
@@ -104,13 +108,23 @@ final class CollectionDdl {
                 .map(Collection::name).toList();
         if (!referencing.isEmpty()) {
             throw new ApiException.BadRequest("Failed to delete collection probably due to existing reference in "
-                    + String.join(", ", referencing) + ".");
+                    + String.join(", ", referencing)); // PocketBase's words, without a period
         }
         Map<String, String> readable = readableViews(c);
-        execute(c, (col.isView() ? "DROP VIEW IF EXISTS " : "DROP TABLE IF EXISTS ") + RecordResolver.quote(col.name()));
+        drop(c, col, schema);
         java.util.Set<String> gone = new java.util.HashSet<>(alsoDeleted);
         gone.add(col.id());
         requireReadable(c, readable, gone, "delete");
+    }
+
+    /**
+     * Drops a collection's table (or view) and its definition with no check of what relates to it or
+     * reads from it: for an import, which deletes what it leaves out before it saves the rest (so a
+     * name can pass from a deleted collection to an imported one) and judges references and views
+     * once everything is saved.
+     */
+    static void drop(Connection c, Collection col, Schema schema) throws SQLException {
+        execute(c, (col.isView() ? "DROP VIEW IF EXISTS " : "DROP TABLE IF EXISTS ") + RecordResolver.quote(col.name()));
         if (col.isAuth()) {
             SystemCollections.forgetCollection(c, schema, col);
         }
@@ -235,7 +249,13 @@ final class CollectionDdl {
         }
     }
 
-    private static void createIndexes(Connection c, Collection col) throws SQLException {
+    /**
+     * Creates the collection's indexes on its table. An index SQLite refuses (a column that does not
+     * exist, say) is a field error on {@code indexes.<position>}, as PocketBase reports it: every
+     * refused index, each named with SQLite's reason, under the verb of the change that failed.
+     */
+    private static void createIndexes(Connection c, Collection col, String verb) throws SQLException {
+        Map<String, FieldError> refused = new java.util.LinkedHashMap<>();
         for (int i = 0; i < col.indexes().size(); i++) {
             var m = CollectionBuilder.INDEX.matcher(col.indexes().get(i));
             if (!m.matches()) {
@@ -247,42 +267,59 @@ final class CollectionDdl {
             try {
                 execute(c, sql);
             } catch (SQLException e) {
-                throw CollectionBuilder.failed("save", Map.of("indexes", Map.of(Integer.toString(i),
-                        new FieldError("validation_invalid_index_expression", "Invalid CREATE INDEX expression: "
-                                + sqliteMessage(e)))));
+                refused.put(Integer.toString(i), new FieldError("validation_invalid_index_expression",
+                        "Failed to create index " + m.group(2) + " - " + sqliteMessage(e) + "."));
             }
+        }
+        if (!refused.isEmpty()) {
+            throw CollectionBuilder.failed(verb, Map.of("indexes", refused));
         }
     }
 
-    private static Collection createView(Connection c, Collection col) throws SQLException {
+    private static Collection createView(Connection c, Collection col, String verb) throws SQLException {
         String query = Fields.text(col.options(), "viewQuery").trim();
         if (query.endsWith(";")) {
             query = query.substring(0, query.length() - 1);
         }
         if (query.contains(";")) {
-            throw invalidView("only one SELECT statement is allowed");
+            throw invalidView(verb, "only one SELECT statement is allowed");
         }
         if (ViewFields.selectsEverything(query)) {
-            throw invalidView("dynamic column names are not supported (list the columns instead of *)");
+            throw invalidView(verb, "dynamic column names are not supported (list the columns instead of *)");
         }
         try {
+            superusersTableFor(c, query);
             execute(c, "CREATE VIEW " + RecordResolver.quote(col.name()) + " AS " + query);
             textIds(c, col.name(), query);
         } catch (SQLException e) {
-            throw invalidView(sqliteMessage(e));
+            throw invalidView(verb, sqliteMessage(e));
         }
         List<Field> fields;
         try {
             fields = ViewFields.fields(c, col.name(), query);
         } catch (SQLException e) {
             // SQLite checks a view's tables only when the view is first used.
-            throw invalidView(sqliteMessage(e));
+            throw invalidView(verb, sqliteMessage(e));
         }
         if (fields.stream().noneMatch(f -> "id".equals(f.name()))) {
-            throw invalidView("missing required id column (you can use `(ROW_NUMBER() OVER()) as id` if you don't have one)");
+            throw invalidView(verb, new FieldError("validation_missing_primary_key", "Missing or invalid \"id\" PK field."),
+                    "missing required id column (you can use `(ROW_NUMBER() OVER()) as id` if you don't have one)");
         }
         return new Collection(col.id(), col.name(), col.type(), col.system(), fields, List.of(), col.rules(),
                 col.options(), col.created(), col.updated());
+    }
+
+    /**
+     * A view may read {@code _superusers}, as PocketBase's may ({@code select 1 as id from _superusers}).
+     * Superusers live in system.db, which a view of this file cannot read: the file gets a table of
+     * that name with the superusers' columns and no rows, so such a view compiles, has the fields
+     * PocketBase gives it, and shows no superuser to the database's own users.
+     */
+    private static void superusersTableFor(Connection c, String query) throws SQLException {
+        if (SUPERUSERS.matcher(query).find()) {
+            execute(c, "CREATE TABLE IF NOT EXISTS " + RecordResolver.quote(SUPERUSERS_TABLE) + " ("
+                    + columns(Scaffolds.superusers().fields()) + ")");
+        }
     }
 
     /**
@@ -317,9 +354,16 @@ final class CollectionDdl {
         execute(c, "CREATE VIEW " + RecordResolver.quote(view) + " AS SELECT " + select + " FROM (" + query + ")");
     }
 
-    private static ApiException invalidView(String why) {
-        return CollectionBuilder.failed("save", Map.of("viewQuery",
-                new FieldError("validation_invalid_view_query", "Invalid query - " + why)));
+    /** A query SQLite refuses makes no fields, as PocketBase reports it: {@code fields} blank and why on {@code viewQuery}. */
+    private static ApiException invalidView(String verb, String why) {
+        return invalidView(verb, new FieldError("validation_required", "Cannot be blank."), why);
+    }
+
+    private static ApiException invalidView(String verb, FieldError fields, String why) {
+        Map<String, FieldError> errors = new java.util.LinkedHashMap<>();
+        errors.put("fields", fields);
+        errors.put("viewQuery", new FieldError("validation_invalid_view_query", "Invalid query - " + why));
+        return CollectionBuilder.failed(verb, errors);
     }
 
     /** SQLite's own words from sqlite-jdbc's "[SQLITE_ERROR] SQL error or missing database (…)". */

@@ -19,7 +19,6 @@ import io.helidon.webserver.http.ServerResponse;
 
 import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.common.Responses;
-import dev.hivelite.node.common.ApiException.FieldError;
 import dev.hivelite.node.common.Bodies;
 import dev.hivelite.node.common.Json;
 import dev.hivelite.node.common.Principal;
@@ -112,7 +111,9 @@ public final class CollectionService implements HttpService {
     private void create(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = admin(req)) {
             requireWritable(scope);
-            JsonNode body = Bodies.json(req);
+            // PocketBase reads the type and name first, to start from that type's scaffold: a body it
+            // cannot read, or a type or name that is no text, fails there.
+            JsonNode body = typeData(req);
             Collection created = scope.lease.db().write(c -> {
                 SystemCollections.install(c);
                 Schema fresh = new Schema(CollectionStore.load(c));
@@ -124,6 +125,23 @@ public final class CollectionService implements HttpService {
         }
     }
 
+    private static JsonNode typeData(ServerRequest req) {
+        JsonNode body;
+        try {
+            body = Bodies.json(req);
+        } catch (ApiException.BadRequest e) {
+            body = null;
+        }
+        if (body == null || !body.isObject() || !textOrNull(body.get("type")) || !textOrNull(body.get("name"))) {
+            throw new ApiException.BadRequest("Failed to load the collection type data due to invalid formatting.");
+        }
+        return body;
+    }
+
+    private static boolean textOrNull(JsonNode value) {
+        return value == null || value.isNull() || value.isTextual();
+    }
+
     private void update(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = admin(req)) {
             requireWritable(scope);
@@ -133,9 +151,12 @@ public final class CollectionService implements HttpService {
                 Schema fresh = new Schema(CollectionStore.load(c));
                 Collection current = fresh.find(key).orElseThrow(ApiException::notFound);
                 if (Scaffolds.isSuperusers(current)) {
-                    Map<String, Object> ruleChanges = CollectionBuilder.systemRuleChanges(current, body);
-                    if (!ruleChanges.isEmpty()) {
-                        throw CollectionBuilder.failed("update", ruleChanges);
+                    Map<String, Object> refused = CollectionBuilder.systemChanges(current, body);
+                    if (!refused.isEmpty()) {
+                        throw CollectionBuilder.failed("update", refused);
+                    }
+                    if (body.isEmpty()) {
+                        return current; // nothing to change, as PocketBase saves it unchanged
                     }
                     throw new ApiException.BadRequest("The _superusers collection is managed by the platform (/api/superusers).");
                 }
@@ -158,7 +179,7 @@ public final class CollectionService implements HttpService {
                 Schema fresh = new Schema(CollectionStore.load(c));
                 Collection current = fresh.find(key).orElseThrow(ApiException::notFound);
                 if (current.system()) {
-                    throw new ApiException.BadRequest("System collections cannot be deleted.");
+                    throw new ApiException.BadRequest("Failed to delete collection"); // as PocketBase words it
                 }
                 return ddl("delete", () -> {
                     CollectionDdl.delete(c, current, fresh);
@@ -188,135 +209,23 @@ public final class CollectionService implements HttpService {
 
     /**
      * {@code PUT /api/collections/import}: {@code {collections: [...], deleteMissing}}; all in one
-     * transaction, matched to existing collections by id, then by name.
+     * transaction (see {@link CollectionImport}).
      */
     private void importCollections(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = admin(req)) {
             requireWritable(scope);
-            JsonNode body = Bodies.json(req);
+            JsonNode body = CollectionImport.body(req);
             JsonNode list = body.get("collections");
-            if (list == null || !list.isArray() || list.isEmpty()) {
+            if (list == null || list.isNull() || list.isEmpty()) {
                 throw ApiException.invalid("collections", "validation_required", "Cannot be blank.");
             }
             boolean deleteMissing = Fields.bool(body, "deleteMissing");
-            java.util.Set<String> seen = new java.util.HashSet<>();
-            for (JsonNode def : list) {
-                for (String key : List.of("id", "name")) {
-                    String value = Fields.text(def, key).toLowerCase(java.util.Locale.ROOT);
-                    if (!value.isEmpty() && !seen.add(key + ":" + value)) {
-                        throw ApiException.BadRequest.nested("Failed to import collections.", Map.of("collections",
-                                new FieldError("validation_collections_import_failure",
-                                        "The " + key + " \"" + Fields.text(def, key) + "\" appears more than once.")));
-                    }
-                }
-            }
-            java.util.Set<String> dropped = scope.lease.db().write(c -> {
-                SystemCollections.install(c);
-                // Judged once all is imported: a table renamed together with the view that reads it is fine.
-                Map<String, String> views = CollectionDdl.readableViews(c);
-                List<String> kept = new ArrayList<>();
-                for (JsonNode def : list) {
-                    Schema fresh = new Schema(CollectionStore.load(c));
-                    String id = Fields.text(def, "id");
-                    var existing = (id.isEmpty() ? fresh.find(Fields.text(def, "name")) : fresh.find(id))
-                            .filter(found -> !Scaffolds.isSuperusers(found));
-                    if (existing.isEmpty() && ("_superusers".equals(Fields.text(def, "name"))
-                            || "pbc_3142635823".equals(id))) {
-                        kept.add("pbc_3142635823");
-                        continue; // the platform's superusers: nothing to import
-                    }
-                    CollectionBuilder builder = new CollectionBuilder(fresh, DatabaseObjects.read(c), clock);
-                    Collection saved;
-                    try {
-                        if (existing.isPresent()) {
-                            Collection current = existing.get();
-                            Collection built = builder.update(current, deleteMissing ? def : keepingFields(current, def));
-                            saved = ddl("import", () -> CollectionDdl.update(c, current, built));
-                        } else {
-                            Collection built = builder.create(def);
-                            saved = ddl("import", () -> CollectionDdl.create(c, built));
-                        }
-                    } catch (ApiException e) {
-                        throw importFailure(existing.orElse(null), Fields.text(def, "name"), e);
-                    }
-                    kept.add(saved.id());
-                }
-                java.util.Set<String> doomed = new java.util.HashSet<>();
-                if (deleteMissing) {
-                    Schema fresh = new Schema(CollectionStore.load(c));
-                    for (Collection other : fresh.collections()) {
-                        if (!kept.contains(other.id()) && !other.system()) {
-                            doomed.add(other.id());
-                        }
-                    }
-                    // Views first: they read from tables, nothing reads from them.
-                    List<Collection> order = fresh.collections().stream().filter(o -> doomed.contains(o.id()))
-                            .sorted(java.util.Comparator.comparing((Collection o) -> !o.isView())).toList();
-                    for (Collection other : order) {
-                        try {
-                            ddl("import", () -> {
-                                CollectionDdl.delete(c, other, new Schema(CollectionStore.load(c)), doomed);
-                                return null;
-                            });
-                        } catch (ApiException e) {
-                            throw importFailure(other, e);
-                        }
-                    }
-                }
-                try {
-                    CollectionDdl.requireReadable(c, views, doomed, "import");
-                } catch (ApiException e) {
-                    throw ApiException.BadRequest.nested("Failed to import collections.", Map.of("collections",
-                            new FieldError("validation_collections_import_failure", e.getMessage())));
-                }
-                return doomed;
-            });
+            CollectionImport.checkDistinct(list);
+            java.util.Set<String> dropped = scope.lease.db().write(c -> CollectionImport.run(c, list, deleteMissing, clock));
             schemas.changed(scope.db.id());
             dropped.forEach(id -> RecordFiles.removeCollectionFolder(scope, id));
             res.status(Status.NO_CONTENT_204).send();
         }
-    }
-
-    /**
-     * An import that does not delete what is missing keeps the fields of an existing collection that
-     * the imported definition leaves out (matched by id, else by name), as PocketBase does.
-     */
-    private static JsonNode keepingFields(Collection current, JsonNode def) {
-        JsonNode submitted = def.get("fields");
-        if (submitted == null || !submitted.isArray()) {
-            return def;
-        }
-        ObjectNode merged = ((ObjectNode) def).deepCopy();
-        com.fasterxml.jackson.databind.node.ArrayNode fields = merged.putArray("fields");
-        fields.addAll((com.fasterxml.jackson.databind.node.ArrayNode) submitted);
-        for (Field f : current.fields()) {
-            boolean listed = false;
-            for (JsonNode s : submitted) {
-                String id = Fields.text(s, "id");
-                if (!id.isEmpty() ? id.equals(f.id()) : Fields.text(s, "name").equals(f.name())) {
-                    listed = true;
-                    break;
-                }
-            }
-            if (!listed) {
-                fields.add(Fields.toJson(f));
-            }
-        }
-        return merged;
-    }
-
-    /** PocketBase's answer to an import that fails: one error on {@code collections} naming the collection. */
-    private static ApiException importFailure(Collection collection, ApiException cause) {
-        return importFailure(collection, collection.name(), cause);
-    }
-
-    private static ApiException importFailure(Collection existing, String name, ApiException cause) {
-        String detail = cause.data() == null || cause.data().isEmpty() ? cause.getMessage()
-                : Json.mapper().valueToTree(cause.data()).toString();
-        String which = existing != null ? "\"" + existing.name() + "\" (" + existing.id() + ")" : "\"" + name + "\"";
-        return ApiException.BadRequest.nested("Failed to import collections.", Map.of("collections",
-                new FieldError("validation_collections_import_failure",
-                        "Data validations failed for collection " + which + ": " + detail)));
     }
 
     /**
@@ -357,7 +266,7 @@ public final class CollectionService implements HttpService {
             if (query == null || query.isBlank()) {
                 throw ApiException.invalid("query", "validation_required", "Cannot be blank.");
             }
-            ObjectNode def = dev.hivelite.node.common.Json.mapper().createObjectNode()
+            ObjectNode def = Json.mapper().createObjectNode()
                     .put("name", "dry_run_" + Long.toHexString(System.nanoTime())).put("type", Collection.VIEW)
                     .put("viewQuery", query);
             try {

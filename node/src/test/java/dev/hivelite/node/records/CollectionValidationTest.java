@@ -239,6 +239,114 @@ class CollectionValidationTest {
     }
 
     @Test
+    void aNewAuthCollectionTakesASubmittedTokenKeyAsItIsWithItsSystemFlags() throws Exception {
+        // PocketBase's "creating auth collection (default settings merge test)".
+        JsonNode created = call("POST", "/api/collections", """
+                {"name":"merge_users","type":"auth","emailChangeToken":{"duration":123},"fields":[
+                 {"type":"text","id":"12345789","name":"test"},
+                 {"type":"text","name":"tokenKey","system":true,"required":false,"min":10}]}""", 200);
+        assertTrue(created.toString().contains("{\"autogeneratePattern\":\"\",\"hidden\":true,\"id\":\"text2504183744\","
+                + "\"max\":0,\"min\":10,\"name\":\"tokenKey\",\"pattern\":\"\",\"presentable\":false,\"primaryKey\":false,"
+                + "\"required\":true,\"system\":true,\"type\":\"text\"}"), created.toString());
+        assertEquals(123, created.at("/emailChangeToken/duration").asInt());
+        assertFalse(created.toString().contains("\"secret\":\""), created.toString());
+        // A tokenKey with no pattern of its own still gets one that fits it: the account works.
+        call("POST", "/api/collections/merge_users/records", "{\"email\":\"m@example.com\",\"password\":\"password-1\","
+                + "\"passwordConfirm\":\"password-1\"}", 200);
+        worker.call("POST", "/api/collections/merge_users/auth-with-password", "{\"identity\":\"m@example.com\","
+                + "\"password\":\"password-1\"}", null, 200);
+    }
+
+    @Test
+    void whatSqliteRefusesIsReportedUnderTheVerbOfTheChangeWithEveryRefusedIndex() throws Exception {
+        JsonNode view = call("POST", "/api/collections", """
+                {"name":"bad_view","type":"view","viewQuery":"invalid"}""", 400);
+        assertEquals("Failed to create collection.", view.get("message").asText(), view.toString());
+        assertEquals("validation_invalid_view_query", view.at("/data/viewQuery/code").asText());
+
+        call("POST", "/api/collections", "{\"name\":\"good_view\",\"type\":\"view\",\"viewQuery\":\"SELECT id FROM ranged_users\"}",
+                200);
+        JsonNode update = call("PATCH", "/api/collections/good_view", "{\"viewQuery\":\"invalid\"}", 400);
+        assertEquals("Failed to update collection.", update.get("message").asText(), update.toString());
+        assertEquals("validation_invalid_view_query", update.at("/data/viewQuery/code").asText());
+
+        JsonNode indexes = call("POST", "/api/collections", """
+                {"name":"bad_indexes","fields":[{"type":"text","name":"test"}],"indexes":["CREATE INDEX idx_bad1 ON x (missing)",
+                 "CREATE INDEX idx_good ON x (test)","CREATE INDEX idx_bad2 ON x (gone)"]}""", 400);
+        assertEquals("Failed to create collection.", indexes.get("message").asText(), indexes.toString());
+        assertEquals("validation_invalid_index_expression", indexes.at("/data/indexes/0/code").asText());
+        assertEquals("Failed to create index idx_bad1 - no such column: missing.", indexes.at("/data/indexes/0/message").asText());
+        assertEquals("validation_invalid_index_expression", indexes.at("/data/indexes/2/code").asText(), indexes.toString());
+        assertFalse(indexes.at("/data/indexes").has("1"), indexes.toString());
+        call("GET", "/api/collections/bad_indexes", null, 404);
+    }
+
+    @Test
+    void aViewMayReadSuperusersWithTheirFieldsAndShowsNoneOfThem() throws Exception {
+        // PocketBase's "creating view collection" and "updating view collection".
+        JsonNode created = call("POST", "/api/collections", """
+                {"name":"su_view","type":"view","fields":[{"type":"text","id":"12345789","name":"ignored!@#$"}],
+                 "viewQuery":"select 1 as id from _superusers"}""", 200);
+        assertTrue(created.toString().contains("\"fields\":[{\"autogeneratePattern\":\"\",\"hidden\":false,\"id\":\"text3208210256\","
+                + "\"max\":0,\"min\":0,\"name\":\"id\",\"pattern\":\"^[a-z0-9]+$\",\"presentable\":false,\"primaryKey\":true,"
+                + "\"required\":true,\"system\":true,\"type\":\"text\"}]"), created.toString());
+        JsonNode updated = call("PATCH", "/api/collections/su_view", """
+                {"name":"su_view_update","viewQuery":"select 2 as id, created, updated, email from `_superusers`"}""", 200);
+        assertEquals(List.of("id", "created", "updated", "email"), java.util.stream.StreamSupport
+                .stream(updated.get("fields").spliterator(), false).map(f -> f.get("name").asText()).toList());
+        assertEquals("email", updated.at("/fields/3/type").asText(), updated.toString());
+        assertEquals(0, call("GET", "/api/collections/su_view_update/records", null, 200).get("totalItems").asInt(),
+                "superusers are the platform's, not rows of this database");
+    }
+
+    @Test
+    void aViewQueryThatMakesNoFieldsIsRefusedOnFieldsAndViewQuery() throws Exception {
+        // PocketBase's TestCollectionViewOptionsValidate: each of these fails on both keys.
+        Map<String, List<String>> cases = Map.of(
+                "", List.of("validation_required", "validation_required"),
+                "invalid", List.of("validation_required", "validation_invalid_view_query"),
+                "select 1", List.of("validation_missing_primary_key", "validation_invalid_view_query"));
+        for (Map.Entry<String, List<String>> c : cases.entrySet()) {
+            JsonNode refused = call("POST", "/api/collections", "{\"name\":\"no_fields\",\"type\":\"view\",\"viewQuery\":\""
+                    + c.getKey() + "\"}", 400);
+            assertEquals(c.getValue().get(0), refused.at("/data/fields/code").asText(), c.getKey() + ": " + refused);
+            assertEquals(c.getValue().get(1), refused.at("/data/viewQuery/code").asText(), c.getKey() + ": " + refused);
+        }
+    }
+
+    @Test
+    void anInvalidFilterOrSortOfTheListIsPocketBasesGeneric400() throws Exception {
+        for (String query : List.of("filter=invalidfield~'demo2'", "sort=listRule", "filter=name~")) {
+            JsonNode refused = call("GET", "/api/collections?" + query.replace("'", "%27").replace("~", "%7E"), null, 400);
+            assertEquals("Something went wrong while processing your request.", refused.get("message").asText(), query);
+            assertEquals(0, refused.get("data").size(), query);
+        }
+    }
+
+    @Test
+    void aSystemOrReferencedCollectionIsNotDeletedInPocketBasesWords() throws Exception {
+        JsonNode system = call("DELETE", "/api/collections/_mfas", null, 400);
+        assertEquals("Failed to delete collection", system.get("message").asText(), system.toString());
+        assertEquals(0, system.get("data").size());
+        call("POST", "/api/collections", "{\"name\":\"referenced\"}", 200);
+        call("POST", "/api/collections", "{\"name\":\"referencing\",\"fields\":[{\"name\":\"r\",\"type\":\"relation\","
+                + "\"collectionId\":\"referenced\",\"maxSelect\":1}]}", 200);
+        JsonNode referenced = call("DELETE", "/api/collections/referenced", null, 400);
+        assertEquals("Failed to delete collection probably due to existing reference in referencing",
+                referenced.get("message").asText(), referenced.toString());
+        assertEquals(0, referenced.get("data").size());
+    }
+
+    @Test
+    void invalidRulesAreReportedTogetherWithTheOtherProblems() throws Exception {
+        JsonNode refused = call("POST", "/api/collections", """
+                {"name":"bad name!","listRule":"missing = 1","viewRule":"(id = 1"}""", 400);
+        assertEquals("validation_match_invalid", refused.at("/data/name/code").asText(), refused.toString());
+        assertEquals("validation_invalid_rule", refused.at("/data/listRule/code").asText(), refused.toString());
+        assertEquals("validation_invalid_rule", refused.at("/data/viewRule/code").asText(), refused.toString());
+    }
+
+    @Test
     void theScaffoldsHaveNoDates() throws Exception {
         JsonNode scaffolds = call("GET", "/api/collections/meta/scaffolds", null, 200);
         for (String type : List.of("auth", "base", "view")) {
@@ -285,6 +393,13 @@ class CollectionValidationTest {
 
         assertEquals("validation_collection_system_rule_change", call("PATCH", "/api/collections/_superusers",
                 "{\"listRule\":\"\"}", 400).at("/data/listRule/code").asText());
+        // PocketBase's "change from system to regular" and "system collection name change", on _superusers.
+        JsonNode superusers = call("PATCH", "/api/collections/_superusers", "{\"system\":false,\"name\":\"superusers_new\","
+                + "\"type\":\"base\"}", 400);
+        assertEquals("validation_collection_system_flag_change", superusers.at("/data/system/code").asText(), superusers.toString());
+        assertEquals("validation_collection_system_name_change", superusers.at("/data/name/code").asText());
+        assertEquals("validation_collection_type_change", superusers.at("/data/type/code").asText());
+        assertEquals("_superusers", call("PATCH", "/api/collections/_superusers", "{}", 200).get("name").asText());
     }
 
     @Test
@@ -554,6 +669,10 @@ class CollectionValidationTest {
                 "{\"name\":\"typed_e\",\"type\":\"auth\",\"authToken\":{\"duration\":\"x\"}}"}) {
             JsonNode refused = call("POST", "/api/collections", body, 400);
             assertEquals(400, refused.get("status").asInt(), body);
+        }
+        for (String body : new String[] {"[]", "{\"name\":", "{\"name\":12345}", "{\"name\":\"typed_g\",\"type\":[]}"}) {
+            assertEquals("Failed to load the collection type data due to invalid formatting.",
+                    call("POST", "/api/collections", body, 400).get("message").asText(), body);
         }
         JsonNode negative = call("POST", "/api/collections", "{\"name\":\"typed_f\",\"fields\":[{\"name\":\"j\","
                 + "\"type\":\"json\",\"maxSize\":-5}]}", 400);
