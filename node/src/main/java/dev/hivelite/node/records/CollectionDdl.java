@@ -24,10 +24,6 @@ final class CollectionDdl {
 
     /** The name a rebuilt table has until it replaces the collection's table. */
     static final String REBUILD_PREFIX = "_hl_new_";
-    private static final String SUPERUSERS_TABLE = "_superusers";
-    /** A query naming the superusers' table (quoted or not, in any case). */
-    private static final java.util.regex.Pattern SUPERUSERS = java.util.regex.Pattern.compile("(?i)(?<![\\w$])"
-            + SUPERUSERS_TABLE + "(?![\\w$])");
 
     private CollectionDdl() {
     }
@@ -288,7 +284,6 @@ final class CollectionDdl {
             throw invalidView(verb, "dynamic column names are not supported (list the columns instead of *)");
         }
         try {
-            superusersTableFor(c, query);
             execute(c, "CREATE VIEW " + RecordResolver.quote(col.name()) + " AS " + query);
             textIds(c, col.name(), query);
         } catch (SQLException e) {
@@ -307,19 +302,6 @@ final class CollectionDdl {
         }
         return new Collection(col.id(), col.name(), col.type(), col.system(), fields, List.of(), col.rules(),
                 col.options(), col.created(), col.updated());
-    }
-
-    /**
-     * A view may read {@code _superusers}, as PocketBase's may ({@code select 1 as id from _superusers}).
-     * Superusers live in system.db, which a view of this file cannot read: the file gets a table of
-     * that name with the superusers' columns and no rows, so such a view compiles, has the fields
-     * PocketBase gives it, and shows no superuser to the database's own users.
-     */
-    private static void superusersTableFor(Connection c, String query) throws SQLException {
-        if (SUPERUSERS.matcher(query).find()) {
-            execute(c, "CREATE TABLE IF NOT EXISTS " + RecordResolver.quote(SUPERUSERS_TABLE) + " ("
-                    + columns(Scaffolds.superusers().fields()) + ")");
-        }
     }
 
     /**

@@ -67,8 +67,6 @@ final class ViewFields {
         List<String> items = selectList(query);
         boolean positional = selected != null && selected.size() == declared.size();
         Map<String, Collection> collections = new HashMap<>();
-        Collection superusers = Scaffolds.superusers(); // its columns are those of the table a view reads (see CollectionDdl)
-        collections.put(superusers.name().toLowerCase(Locale.ROOT), superusers);
         for (Collection col : CollectionStore.load(c)) {
             collections.put(col.name().toLowerCase(Locale.ROOT), col);
         }
