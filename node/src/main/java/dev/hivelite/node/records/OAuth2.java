@@ -43,7 +43,7 @@ final class OAuth2 {
             "discord", List.of("https://discord.com/api/oauth2/authorize", "https://discord.com/api/oauth2/token",
                     "https://discord.com/api/users/@me"));
 
-    /** PocketBase's display names of providers whose configuration leaves {@code displayName} empty. */
+    /** The titles PocketBase's dashboard gives the providers (the meta list of configurable providers). */
     static final Map<String, String> DISPLAY_NAMES = Map.of("google", "Google", "github", "GitHub", "gitlab", "GitLab",
             "discord", "Discord", "apple", "Apple", "microsoft", "Microsoft", "facebook", "Facebook",
             "oidc", "OpenID Connect", "oidc2", "(2) OpenID Connect", "oidc3", "(3) OpenID Connect");
@@ -66,7 +66,7 @@ final class OAuth2 {
 
     /** One configured provider. */
     record Provider(String name, String displayName, String clientId, String clientSecret, String authUrl,
-                    String tokenUrl, String userInfoUrl, boolean pkce, String scopes) {
+                    String tokenUrl, String userInfoUrl, boolean pkce, String scopes, JsonNode extra) {
     }
 
     private OAuth2() {
@@ -84,14 +84,28 @@ final class OAuth2 {
             String authUrl = text(p, "authURL", text(p, "authUrl", defaults.get(0)));
             String tokenUrl = text(p, "tokenURL", text(p, "tokenUrl", defaults.get(1)));
             String userInfoUrl = text(p, "userInfoURL", text(p, "userInfoUrl", defaults.get(2)));
-            if (name.isEmpty() || authUrl.isEmpty() || tokenUrl.isEmpty() || userInfoUrl.isEmpty()) {
+            // An OpenID Connect provider may go without a user-info URL: the id_token's claims are its user.
+            if (name.isEmpty() || authUrl.isEmpty() || tokenUrl.isEmpty() || userInfoUrl.isEmpty() && !isOidc(name)) {
                 continue;
             }
-            out.add(new Provider(name, text(p, "displayName", DISPLAY_NAMES.getOrDefault(name, name)), text(p, "clientId", ""), text(p, "clientSecret", ""),
+            out.add(new Provider(name, text(p, "displayName", defaultDisplayName(name)), text(p, "clientId", ""), text(p, "clientSecret", ""),
                     authUrl, tokenUrl, userInfoUrl, !p.has("pkce") || p.path("pkce").isNull() || p.path("pkce").asBoolean(true),
-                    text(p, "scopes", defaultScopes(name))));
+                    text(p, "scopes", defaultScopes(name)), p.path("extra")));
         }
         return out;
+    }
+
+    /**
+     * The name auth-methods shows for a provider whose configuration sets none: its own, as PocketBase's
+     * provider gives it (the generic OpenID Connect ones are all "OIDC"; the dashboard's longer titles
+     * are {@link #DISPLAY_NAMES}).
+     */
+    static String defaultDisplayName(String name) {
+        return isOidc(name) ? "OIDC" : DISPLAY_NAMES.getOrDefault(name, name);
+    }
+
+    private static boolean isOidc(String name) {
+        return name.equals("oidc") || name.equals("oidc2") || name.equals("oidc3");
     }
 
     private static String defaultScopes(String name) {
@@ -156,8 +170,11 @@ final class OAuth2 {
                     String refreshToken, long expiresIn, JsonNode raw) {
     }
 
-    /** Exchanges the code and reads the user; any failure is PocketBase's 400 "Failed to fetch OAuth2 token." */
-    static AuthUser exchange(Provider p, String code, String codeVerifier, String redirectUrl) {
+    /**
+     * Exchanges the code and reads the user (from the user-info URL, or an OpenID Connect id_token);
+     * failures are PocketBase's 400s, "Failed to fetch OAuth2 token." or "Failed to fetch OAuth2 user."
+     */
+    static AuthUser exchange(Provider p, String code, String codeVerifier, String redirectUrl, java.time.Instant now) {
         try {
             StringBuilder form = new StringBuilder("grant_type=authorization_code")
                     .append("&code=").append(enc(code))
@@ -178,20 +195,13 @@ final class OAuth2 {
             if (accessToken.isEmpty()) {
                 throw new ApiException.BadRequest("Failed to fetch OAuth2 token.");
             }
-            HttpResponse<String> info = HTTP.send(HttpRequest.newBuilder(URI.create(p.userInfoUrl())).timeout(TIMEOUT)
-                    .header("Authorization", "Bearer " + accessToken).header("Accept", "application/json").GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (info.statusCode() / 100 != 2) {
+            JsonNode u = p.userInfoUrl().isEmpty() ? OidcIdTokens.claims(p, t.path("id_token").asText(""), now)
+                    : userInfo(p, accessToken);
+            OAuth2Profiles.Profile user = OAuth2Profiles.read(p.name(), u, () -> githubEmail(p, accessToken));
+            if (user.id().isEmpty()) {
                 throw new ApiException.BadRequest("Failed to fetch OAuth2 user.");
             }
-            JsonNode u = Json.mapper().readTree(info.body());
-            String id = first(u, "sub", "id");
-            if (id.isEmpty()) {
-                throw new ApiException.BadRequest("Failed to fetch OAuth2 user.");
-            }
-            boolean emailVerified = !u.has("email_verified") || u.path("email_verified").asBoolean(false);
-            return new AuthUser(id, first(u, "name", "display_name"), first(u, "preferred_username", "login", "username"),
-                    emailVerified ? first(u, "email") : "", first(u, "picture", "avatar_url", "avatarURL"), accessToken,
+            return new AuthUser(user.id(), user.name(), user.username(), user.email(), user.avatarUrl(), accessToken,
                     t.path("refresh_token").asText(""), Math.max(0, t.path("expires_in").asLong(0)), u);
         } catch (IOException e) {
             throw new ApiException.BadRequest("Failed to fetch OAuth2 token.");
@@ -203,14 +213,43 @@ final class OAuth2 {
         }
     }
 
-    private static String first(JsonNode u, String... keys) {
-        for (String k : keys) {
-            JsonNode v = u.get(k);
-            if (v != null && !v.isNull() && !v.asText().isEmpty()) {
-                return v.asText();
+    private static JsonNode userInfo(Provider p, String accessToken) throws InterruptedException {
+        try {
+            HttpResponse<String> info = HTTP.send(HttpRequest.newBuilder(URI.create(p.userInfoUrl())).timeout(TIMEOUT)
+                    .header("Authorization", "Bearer " + accessToken).header("Accept", "application/json").GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (info.statusCode() / 100 != 2) {
+                throw new IOException("user info answered " + info.statusCode());
             }
+            return Json.mapper().readTree(info.body());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ApiException.BadRequest("Failed to fetch OAuth2 user.");
         }
-        return "";
+    }
+
+    /**
+     * GitHub's primary verified address, asked for when its user keeps the email private ({@code
+     * /user/emails} beside the user-info URL). A refusal for lack of scope (401, 403, 404) is no address,
+     * as PocketBase takes it; any other failure fails the login.
+     */
+    private static String githubEmail(Provider p, String accessToken) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(p.userInfoUrl() + "/emails")).timeout(TIMEOUT)
+                    .header("Authorization", "Bearer " + accessToken).header("Accept", "application/json").GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 401 || r.statusCode() == 403 || r.statusCode() == 404) {
+                return "";
+            }
+            if (r.statusCode() / 100 != 2) {
+                throw new ApiException.BadRequest("Failed to fetch OAuth2 user.");
+            }
+            return OAuth2Profiles.githubPrimary(Json.mapper().readTree(r.body()));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ApiException.BadRequest("Failed to fetch OAuth2 user.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException.Unavailable("request interrupted");
+        }
     }
 
     /** Avatars may sit behind redirects (a CDN); PocketBase gives their download 15 seconds. */

@@ -337,7 +337,7 @@ public final class RecordAuthService implements HttpService {
             }
             OAuth2.Provider provider = found.orElseThrow();
             OAuth2.AuthUser user = OAuth2.exchange(provider, Fields.text(body, "code"), Fields.text(body, "codeVerifier"),
-                    redirect);
+                    redirect, clock.instant());
             CollectionService.requireWritable(scope);
             Principal.User caller = scope.user() != null && scope.user().collectionId().equals(c.id()) ? scope.user() : null;
             RequestInfo info = Requests.info(req, scope, body).withContext("oauth2");

@@ -42,6 +42,12 @@ class OAuth2FlowTest {
     private static TestWorker worker;
     private static String token;
     private static HttpServer provider;
+    /** The user-info answer of each code at {@code /claims}, and GitHub's address list at {@code /claims/emails}. */
+    private static final Map<String, String> claims = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, String> emails = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The id_token the token endpoint adds for a code, and the key set it publishes at {@code /jwks}. */
+    private static final Map<String, String> idTokens = new java.util.concurrent.ConcurrentHashMap<>();
+    private static volatile String jwks = "{\"keys\":[]}";
     /** Form bodies the fake token endpoint received. */
     private static final List<Map<String, String>> exchanges = new CopyOnWriteArrayList<>();
 
@@ -51,6 +57,8 @@ class OAuth2FlowTest {
         provider.createContext("/token", OAuth2FlowTest::token);
         provider.createContext("/userinfo", OAuth2FlowTest::userInfo);
         provider.createContext("/avatars/", OAuth2FlowTest::avatar);
+        provider.createContext("/claims", OAuth2FlowTest::claims);
+        provider.createContext("/jwks", ex -> reply(ex, 200, jwks));
         provider.start();
         worker = TestWorker.start(dataDir);
         token = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
@@ -77,8 +85,9 @@ class OAuth2FlowTest {
         }
         exchanges.add(form);
         boolean ok = form.get("code") != null && form.get("code").startsWith("good") && "secret".equals(form.get("client_secret"));
-        reply(ex, ok ? 200 : 400, ok ? "{\"access_token\":\"at-" + form.get("code") + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}"
-                : "{\"error\":\"invalid_grant\"}");
+        String idToken = idTokens.get(String.valueOf(form.get("code")));
+        reply(ex, ok ? 200 : 400, ok ? "{\"access_token\":\"at-" + form.get("code") + "\",\"token_type\":\"Bearer\",\"expires_in\":3600"
+                + (idToken == null ? "" : ",\"id_token\":\"" + idToken + "\"") + "}" : "{\"error\":\"invalid_grant\"}");
     }
 
     private static void userInfo(HttpExchange ex) throws java.io.IOException {
@@ -88,6 +97,13 @@ class OAuth2FlowTest {
         reply(ex, auth == null ? 401 : 200, "{\"sub\":\"ext-" + who + "\",\"email\":\"" + who + "@example.com\","
                 + "\"email_verified\":true,\"name\":\"User " + who + "\",\"preferred_username\":\"" + who + "\","
                 + "\"picture\":\"" + avatars + who + ".png\"}");
+    }
+
+    private static void claims(HttpExchange ex) throws java.io.IOException {
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        String code = auth == null ? "" : auth.replace("Bearer at-", "");
+        String body = (ex.getRequestURI().getPath().endsWith("/emails") ? emails : claims).get(code);
+        reply(ex, body == null ? 404 : 200, body == null ? "{}" : body);
     }
 
     /** A 1x1 PNG for every avatar URL. */
@@ -172,7 +188,7 @@ class OAuth2FlowTest {
                 + "\"tokenURL\":\"" + base + "/token\",\"userInfoURL\":\"" + base + "/userinfo\"}]}}",
                 Map.of("Authorization", token));
         assertEquals(200, changed.statusCode(), changed.body());
-        assertEquals("OpenID Connect", Json.mapper().readTree(worker.send("GET", "/api/collections/guarded/auth-methods",
+        assertEquals("OIDC", Json.mapper().readTree(worker.send("GET", "/api/collections/guarded/auth-methods",
                 null, Map.of()).body()).at("/oauth2/providers/0/displayName").asText(), "PocketBase's name when none is set");
         post("/api/collections/guarded/auth-with-oauth2",
                 "{\"provider\":\"oidc\",\"code\":\"good-carol\",\"redirectURL\":\"http://app/cb\"}", 400);
@@ -336,5 +352,122 @@ class OAuth2FlowTest {
                 token, 200);
         JsonNode ivy = post(path, oauth2("ivy"), null, 200).get("record");
         assertTrue(ivy.get("avatarLink").asText().endsWith("/avatars/ivy.png"), "a text field takes the URL: " + ivy);
+    }
+
+    /** One login through a provider whose user-info answer is {@code claims}; {@code emails}: GitHub's list, or null. */
+    private record Vouch(String provider, String claims, String emails, String metaEmail, String metaName,
+                         String metaAvatar) {
+    }
+
+    @Test
+    void aProvidersEmailCountsOnlyWhereTheProviderVouchesForIt() throws Exception {
+        String base = "http://127.0.0.1:" + provider.getAddress().getPort();
+        StringBuilder providers = new StringBuilder();
+        for (String name : List.of("oidc", "google", "github", "gitlab", "discord")) {
+            providers.append(providers.isEmpty() ? "" : ",").append("{\"name\":\"").append(name)
+                    .append("\",\"clientId\":\"cid\",\"clientSecret\":\"secret\",\"authURL\":\"").append(base)
+                    .append("/auth\",\"tokenURL\":\"").append(base).append("/token\",\"userInfoURL\":\"").append(base)
+                    .append("/claims\"}");
+        }
+        worker.call("POST", "/api/collections", "{\"name\":\"vouched\",\"type\":\"auth\",\"createRule\":\"\","
+                + "\"oauth2\":{\"enabled\":true,\"providers\":[" + providers + "]}}", token, 200);
+        String eve = worker.call("POST", "/api/collections/vouched/records", "{\"email\":\"eve@example.com\","
+                + "\"password\":\"eve-password\",\"passwordConfirm\":\"eve-password\"}", token, 200).get("id").asText();
+        List<Vouch> untrusted = List.of(
+                new Vouch("oidc", "{\"sub\":\"o1\",\"email\":\"eve@example.com\"}", null, "", "", ""),
+                new Vouch("oidc", "{\"sub\":\"o2\",\"email\":\"eve@example.com\",\"email_verified\":false}", null, "", "", ""),
+                new Vouch("oidc", "{\"sub\":\"o3\",\"email\":\"eve@example.com\",\"email_verified\":\"no\"}", null, "", "", ""),
+                new Vouch("google", "{\"sub\":\"g1\",\"email\":\"eve@example.com\",\"name\":\"Eve\"}", null, "", "Eve", ""),
+                new Vouch("discord", "{\"id\":\"d1\",\"username\":\"dee\",\"discriminator\":\"0007\",\"avatar\":\"abc\","
+                        + "\"email\":\"eve@example.com\",\"verified\":false}", null, "", "dee#0007",
+                        "https://cdn.discordapp.com/avatars/d1/abc.png"),
+                new Vouch("github", "{\"id\":77,\"login\":\"octo\",\"email\":null}", "[{\"email\":\"eve@example.com\","
+                        + "\"primary\":true,\"verified\":false},{\"email\":\"octo-alt@example.com\",\"primary\":false,"
+                        + "\"verified\":true}]", "", "", ""));
+        int n = 0;
+        for (Vouch v : untrusted) {
+            String code = "good-vouch" + n++;
+            claims.put(code, v.claims());
+            if (v.emails() != null) {
+                emails.put(code, v.emails());
+            }
+            JsonNode login = post("/api/collections/vouched/auth-with-oauth2", "{\"provider\":\"" + v.provider()
+                    + "\",\"code\":\"" + code + "\",\"redirectURL\":\"http://app/cb\",\"createData\":{\"email\":\""
+                    + code + "@example.com\"}}", null, 200);
+            String what = v.provider() + " " + v.claims() + ": " + login;
+            assertEquals(v.metaEmail(), login.at("/meta/email").asText(), what);
+            assertEquals(v.metaName(), login.at("/meta/name").asText(), what);
+            assertEquals(v.metaAvatar(), login.at("/meta/avatarURL").asText(), what);
+            assertTrue(login.at("/meta/isNew").asBoolean(), "not linked to the account of that address: " + what);
+            assertFalse(login.at("/record/verified").asBoolean(), what);
+        }
+        post("/api/collections/vouched/auth-with-password", "{\"identity\":\"eve@example.com\",\"password\":\"eve-password\"}",
+                null, 200); // no unvouched address took the account over
+
+        claims.put("good-gh", "{\"id\":78,\"login\":\"hub\",\"name\":\"Hub\",\"avatar_url\":\"http://a/hub.png\"}");
+        emails.put("good-gh", "[{\"email\":\"hub-old@example.com\",\"primary\":false,\"verified\":true},"
+                + "{\"email\":\"hub@example.com\",\"primary\":true,\"verified\":true}]");
+        JsonNode hub = post("/api/collections/vouched/auth-with-oauth2",
+                "{\"provider\":\"github\",\"code\":\"good-gh\",\"redirectURL\":\"http://app/cb\"}", null, 200);
+        assertEquals("hub@example.com", hub.at("/meta/email").asText(), "GitHub's primary verified address: " + hub);
+        assertEquals("78", hub.at("/meta/id").asText());
+        assertEquals("hub", hub.at("/meta/username").asText());
+        assertEquals("hub@example.com", hub.at("/record/email").asText());
+        assertTrue(hub.at("/record/verified").asBoolean());
+
+        claims.put("good-eve", "{\"sub\":\"o9\",\"email\":\"eve@example.com\",\"email_verified\":\"true\"}");
+        JsonNode linked = post("/api/collections/vouched/auth-with-oauth2",
+                "{\"provider\":\"oidc\",\"code\":\"good-eve\",\"redirectURL\":\"http://app/cb\"}", null, 200);
+        assertEquals("eve@example.com", linked.at("/meta/email").asText(), "a string flag counts, as PocketBase casts it");
+        assertEquals(eve, linked.at("/record/id").asText());
+        assertTrue(linked.at("/record/verified").asBoolean());
+    }
+
+    private static String idToken(java.security.interfaces.RSAPrivateKey key, String kid, String audience, String sub,
+                                  java.time.Instant issued) {
+        return com.auth0.jwt.JWT.create().withKeyId(kid).withAudience(audience).withSubject(sub).withIssuer("https://idp.test")
+                .withIssuedAt(issued).withExpiresAt(issued.plusSeconds(600)).withClaim("email", sub + "@example.com")
+                .withClaim("email_verified", true).withClaim("name", "Id " + sub)
+                .sign(com.auth0.jwt.algorithms.Algorithm.RSA256(null, key));
+    }
+
+    @Test
+    void anOpenIdProviderWithoutUserInfoSignsInWithTheIdTokensCheckedClaims() throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        java.security.KeyPair keys = generator.generateKeyPair();
+        java.security.KeyPair other = generator.generateKeyPair();
+        java.security.interfaces.RSAPublicKey pub = (java.security.interfaces.RSAPublicKey) keys.getPublic();
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        jwks = "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"k1\",\"alg\":\"RS256\",\"n\":\""
+                + b64.encodeToString(pub.getModulus().toByteArray()) + "\",\"e\":\""
+                + b64.encodeToString(pub.getPublicExponent().toByteArray()) + "\"}]}";
+        String base = "http://127.0.0.1:" + provider.getAddress().getPort();
+        worker.call("POST", "/api/collections", "{\"name\":\"idtokens\",\"type\":\"auth\",\"createRule\":\"\","
+                + "\"oauth2\":{\"enabled\":true,\"providers\":[{\"name\":\"oidc2\",\"clientId\":\"cid\",\"clientSecret\":\"secret\","
+                + "\"authURL\":\"" + base + "/auth\",\"tokenURL\":\"" + base + "/token\",\"extra\":{\"jwksURL\":\"" + base
+                + "/jwks\",\"issuers\":[\"https://idp.test\"]}}]}}", token, 200);
+        JsonNode listed = worker.call("GET", "/api/collections/idtokens/auth-methods", null, null, 200);
+        assertEquals("oidc2", listed.at("/oauth2/providers/0/name").asText(), "listed without a user-info URL");
+
+        java.security.interfaces.RSAPrivateKey key = (java.security.interfaces.RSAPrivateKey) keys.getPrivate();
+        java.time.Instant now = java.time.Instant.now();
+        idTokens.put("good-idt-ok", idToken(key, "k1", "cid", "idt-ok", now));
+        idTokens.put("good-idt-aud", idToken(key, "k1", "another-client", "idt-aud", now));
+        idTokens.put("good-idt-future", idToken(key, "k1", "cid", "idt-future", now.plusSeconds(3600)));
+        idTokens.put("good-idt-forged", idToken((java.security.interfaces.RSAPrivateKey) other.getPrivate(), "k1", "cid",
+                "idt-forged", now));
+        idTokens.put("good-idt-kid", idToken(key, "unknown", "cid", "idt-kid", now));
+        String path = "/api/collections/idtokens/auth-with-oauth2";
+        JsonNode ok = post(path, "{\"provider\":\"oidc2\",\"code\":\"good-idt-ok\",\"redirectURL\":\"http://app/cb\"}", 200);
+        assertEquals("idt-ok", ok.at("/meta/id").asText());
+        assertEquals("idt-ok@example.com", ok.at("/record/email").asText());
+        assertEquals("Id idt-ok", ok.at("/meta/name").asText());
+        assertEquals("https://idp.test", ok.at("/meta/rawUser/iss").asText());
+        for (String refused : List.of("good-idt-aud", "good-idt-future", "good-idt-forged", "good-idt-kid", "good-no-idt")) {
+            JsonNode failed = post(path, "{\"provider\":\"oidc2\",\"code\":\"" + refused + "\",\"redirectURL\":\"http://app/cb\"}",
+                    400);
+            assertEquals("Failed to fetch OAuth2 user.", failed.get("message").asText(), refused);
+        }
     }
 }
