@@ -3,7 +3,7 @@ package dev.hivelite.node.records;
 import static dev.hivelite.node.records.AuthRecords.authCollection;
 import static dev.hivelite.node.records.AuthRecords.byEmail;
 import static dev.hivelite.node.records.AuthRecords.email;
-import static dev.hivelite.node.records.AuthRecords.setColumns;
+import static dev.hivelite.node.records.AuthRecords.setAuthColumns;
 
 import java.sql.SQLException;
 import java.time.Duration;
@@ -148,8 +148,7 @@ final class AccountMails {
                     set.put("password", PasswordHasher.hash(dev.hivelite.node.common.Ids.secret(30)));
                     set.put("tokenKey", RecordWriter.newTokenKey(c));
                 }
-                setColumns(conn, c, id, set);
-                return newPassword;
+                return setAuthColumns(conn, c, r, set);
             });
             if (changed) {
                 tokens.changed(scope.db.id(), c.id(), id);
@@ -204,7 +203,7 @@ final class AccountMails {
                 if (!Boolean.TRUE.equals(r.get("verified")) && email != null && email.equals(r.get("email"))) {
                     set.put("verified", 1);
                 }
-                setColumns(conn, c, id, set);
+                setAuthColumns(conn, c, r, set);
                 return null;
             });
             tokens.changed(scope.db.id(), c.id(), id);
@@ -311,7 +310,7 @@ final class AccountMails {
                 set.put("verified", 1);
                 set.put("tokenKey", RecordWriter.newTokenKey(c));
                 try {
-                    setColumns(conn, c, id, set);
+                    setAuthColumns(conn, c, record, set);
                 } catch (SQLException e) {
                     throw new ApiException.BadRequest("Failed to confirm email change.");
                 }

@@ -4,7 +4,7 @@ import static dev.hivelite.node.records.AuthRecords.authCollection;
 import static dev.hivelite.node.records.AuthRecords.byEmail;
 import static dev.hivelite.node.records.AuthRecords.email;
 import static dev.hivelite.node.records.AuthRecords.findByIdentity;
-import static dev.hivelite.node.records.AuthRecords.setColumns;
+import static dev.hivelite.node.records.AuthRecords.setAuthColumns;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -488,6 +488,7 @@ public final class RecordAuthService implements HttpService {
                 throw invalid;
             }
             CollectionService.requireWritable(scope);
+            boolean[] newTokenKey = {false};
             Map<String, Object> record = scope.lease.db().write(conn -> {
                 if (!OneTimePasswords.delete(conn, otp.id())) {
                     throw invalid; // used meanwhile by another request
@@ -495,11 +496,14 @@ public final class RecordAuthService implements HttpService {
                 // The code reached the record's own address: that proves the address, as a verification does.
                 Map<String, Object> r = RecordQuery.byId(conn, c, otp.recordRef(), RecordQuery.Where.ALL).orElseThrow(() -> invalid);
                 if (!Boolean.TRUE.equals(r.get("verified")) && !otp.sentTo().isEmpty() && otp.sentTo().equals(r.get("email"))) {
-                    setColumns(conn, c, otp.recordRef(), Map.of("verified", 1));
+                    newTokenKey[0] = setAuthColumns(conn, c, r, Map.of("verified", 1));
                     return RecordQuery.byId(conn, c, otp.recordRef(), RecordQuery.Where.ALL).orElseThrow();
                 }
                 return r;
             });
+            if (newTokenKey[0]) {
+                tokens.changed(scope.db.id(), c.id(), otp.recordRef());
+            }
             respond(req, res, scope, c, record, true, Duration.ofSeconds(c.tokenDuration("authToken", 604800)), null,
                     "otp", body);
         }

@@ -423,6 +423,38 @@ class OAuth2FlowTest {
         assertTrue(linked.at("/record/verified").asBoolean());
     }
 
+    private static int links(String recordId) throws Exception {
+        return worker.call("GET", "/api/collections/_externalAuths/records?filter="
+                + java.net.URLEncoder.encode("recordRef='" + recordId + "'", StandardCharsets.UTF_8), null, token, 200)
+                .get("totalItems").asInt();
+    }
+
+    @Test
+    void becomingVerifiedDropsTheLinksMadeBeforeAndEndsTheirSessions() throws Exception {
+        String id = signUp("late@example.com", "late-password");
+        String own = post("/api/collections/members/auth-with-password", passwordLogin("late@example.com", "late-password"),
+                null, 200).get("token").asText();
+        // Linked while unverified (the provider reports another address, so nothing proves this one).
+        JsonNode linked = post("/api/collections/members/auth-with-oauth2", oauth2("late-other"), own, 200);
+        assertEquals(id, linked.at("/record/id").asText());
+        assertFalse(linked.at("/record/verified").asBoolean());
+        assertEquals(1, links(id));
+
+        worker.call("PATCH", "/api/collections/members/records/" + id, "{\"verified\":true}", token, 200);
+        assertEquals(0, links(id), "the links made before the address was proved are gone");
+        post("/api/collections/members/auth-refresh", null, linked.get("token").asText(), 401);
+        post("/api/collections/members/auth-refresh", null, own, 401);
+        post("/api/collections/members/auth-with-password", passwordLogin("late@example.com", "late-password"), null, 200);
+
+        // A record verified already keeps the links made later.
+        String again = post("/api/collections/members/auth-with-password", passwordLogin("late@example.com", "late-password"),
+                null, 200).get("token").asText();
+        post("/api/collections/members/auth-with-oauth2", oauth2("late-other"), again, 200);
+        worker.call("PATCH", "/api/collections/members/records/" + id, "{\"verified\":true}", token, 200);
+        assertEquals(1, links(id));
+        post("/api/collections/members/auth-refresh", null, again, 200);
+    }
+
     private static String idToken(java.security.interfaces.RSAPrivateKey key, String kid, String audience, String sub,
                                   java.time.Instant issued) {
         return com.auth0.jwt.JWT.create().withKeyId(kid).withAudience(audience).withSubject(sub).withIssuer("https://idp.test")
