@@ -419,4 +419,27 @@ class AuthMailFlowTest {
         assertEquals(1, mailsTo("alerted@example.com"), "one alert: agent-one was still a known origin");
         assertEquals(0, mailsTo("quiet@example.com"));
     }
+
+    @Test
+    void confirmingTheAddressDropsTheOAuth2LinksMadeBeforeAndEndsTheSessions() throws Exception {
+        String id = signUp("linked@example.com");
+        String session = call("POST", "/api/collections/people/auth-with-password",
+                "{\"identity\":\"linked@example.com\",\"password\":\"password-1\"}", null, 200).get("token").asText();
+        String people = call("GET", "/api/collections/people", null, token, 200).get("id").asText();
+        call("POST", "/api/collections/_externalAuths/records", "{\"collectionRef\":\"" + people + "\",\"recordRef\":\""
+                + id + "\",\"provider\":\"google\",\"providerId\":\"g-linked\"}", token, 200);
+        String links = "/api/collections/_externalAuths/records?filter=" + java.net.URLEncoder.encode("recordRef='" + id + "'",
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(1, call("GET", links, null, token, 200).get("totalItems").asInt());
+
+        int before = SMTP.getReceivedMessages().length;
+        call("POST", "/api/collections/people/request-verification", "{\"email\":\"linked@example.com\"}", null, 204);
+        Matcher m = TOKEN.matcher(mailTo("linked@example.com", before + 1));
+        assertTrue(m.find());
+        call("POST", "/api/collections/people/confirm-verification", "{\"token\":\"" + m.group(1) + "\"}", null, 204);
+        assertEquals(0, call("GET", links, null, token, 200).get("totalItems").asInt(), "links made before are gone");
+        call("POST", "/api/collections/people/auth-refresh", null, session, 401);
+        call("POST", "/api/collections/people/auth-with-password",
+                "{\"identity\":\"linked@example.com\",\"password\":\"password-1\"}", null, 200);
+    }
 }
