@@ -255,12 +255,13 @@ public final class RecordAuthService implements HttpService {
                     RecordService.expand(req), 1);
             return null;
         });
+        // PocketBase's order: meta (only for OAuth2), record, token.
         ObjectNode out = Json.mapper().createObjectNode();
-        out.put("token", token);
-        out.set("record", json);
         if (meta != null) {
             out.set("meta", Json.mapper().valueToTree(meta));
         }
+        out.set("record", json);
+        out.put("token", token);
         // As PocketBase: ?fields= picks from the whole answer ("token,record.id", "*,record.expand").
         Responses.json(req, res, out);
     }
