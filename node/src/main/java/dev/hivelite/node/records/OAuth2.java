@@ -178,19 +178,11 @@ final class OAuth2 {
         try {
             StringBuilder form = new StringBuilder("grant_type=authorization_code")
                     .append("&code=").append(enc(code))
-                    .append("&redirect_uri=").append(enc(redirectUrl))
-                    .append("&client_id=").append(enc(p.clientId()))
-                    .append("&client_secret=").append(enc(p.clientSecret()));
-            if (!codeVerifier.isEmpty()) {
+                    .append("&redirect_uri=").append(enc(redirectUrl));
+            if (p.pkce()) {
                 form.append("&code_verifier=").append(enc(codeVerifier));
             }
-            HttpResponse<String> token = HTTP.send(HttpRequest.newBuilder(URI.create(p.tokenUrl())).timeout(TIMEOUT)
-                    .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(form.toString())).build(), HttpResponse.BodyHandlers.ofString());
-            if (token.statusCode() / 100 != 2) {
-                throw new ApiException.BadRequest("Failed to fetch OAuth2 token.");
-            }
-            JsonNode t = Json.mapper().readTree(token.body());
+            JsonNode t = token(p, form.toString());
             String accessToken = t.path("access_token").asText("");
             if (accessToken.isEmpty()) {
                 throw new ApiException.BadRequest("Failed to fetch OAuth2 token.");
@@ -211,6 +203,44 @@ final class OAuth2 {
         } catch (IllegalArgumentException e) {
             throw new ApiException.BadRequest("Failed to fetch OAuth2 token.");
         }
+    }
+
+    /**
+     * The token endpoint's answer to {@code form}, as Go's OAuth2 client (PocketBase's) gets it: the
+     * client's credentials in a Basic authorization header first and, when that is refused, in the form;
+     * a JSON answer, or a form-encoded one (GitHub's without an Accept header) read as such.
+     */
+    private static JsonNode token(Provider p, String form) throws IOException, InterruptedException {
+        String basic = Base64.getEncoder().encodeToString((enc(p.clientId()) + ":" + enc(p.clientSecret()))
+                .getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> r = HTTP.send(tokenRequest(p, form).header("Authorization", "Basic " + basic).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            r = HTTP.send(tokenRequest(p, form + "&client_id=" + enc(p.clientId()) + "&client_secret="
+                    + enc(p.clientSecret())).build(), HttpResponse.BodyHandlers.ofString());
+        }
+        if (r.statusCode() / 100 != 2) {
+            throw new ApiException.BadRequest("Failed to fetch OAuth2 token.");
+        }
+        String type = r.headers().firstValue("Content-Type").orElse("").split(";")[0].trim().toLowerCase(java.util.Locale.ROOT);
+        if (!type.equals("application/x-www-form-urlencoded") && !type.equals("text/plain")) {
+            return Json.mapper().readTree(r.body());
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode out = Json.mapper().createObjectNode();
+        for (String pair : r.body().split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                out.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    private static HttpRequest.Builder tokenRequest(Provider p, String form) {
+        return HttpRequest.newBuilder(URI.create(p.tokenUrl())).timeout(TIMEOUT)
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(form));
     }
 
     private static JsonNode userInfo(Provider p, String accessToken) throws InterruptedException {

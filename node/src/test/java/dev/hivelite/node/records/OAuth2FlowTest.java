@@ -48,6 +48,8 @@ class OAuth2FlowTest {
     /** The id_token the token endpoint adds for a code, and the key set it publishes at {@code /jwks}. */
     private static final Map<String, String> idTokens = new java.util.concurrent.ConcurrentHashMap<>();
     private static volatile String jwks = "{\"keys\":[]}";
+    /** Form bodies the Basic-only token endpoint received. */
+    private static final List<String> basicForms = new CopyOnWriteArrayList<>();
     /** Form bodies the fake token endpoint received. */
     private static final List<Map<String, String>> exchanges = new CopyOnWriteArrayList<>();
 
@@ -59,6 +61,7 @@ class OAuth2FlowTest {
         provider.createContext("/avatars/", OAuth2FlowTest::avatar);
         provider.createContext("/claims", OAuth2FlowTest::claims);
         provider.createContext("/jwks", ex -> reply(ex, 200, jwks));
+        provider.createContext("/basic-token", OAuth2FlowTest::basicToken);
         provider.start();
         worker = TestWorker.start(dataDir);
         token = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
@@ -97,6 +100,24 @@ class OAuth2FlowTest {
         reply(ex, auth == null ? 401 : 200, "{\"sub\":\"ext-" + who + "\",\"email\":\"" + who + "@example.com\","
                 + "\"email_verified\":true,\"name\":\"User " + who + "\",\"preferred_username\":\"" + who + "\","
                 + "\"picture\":\"" + avatars + who + ".png\"}");
+    }
+
+    /**
+     * A token endpoint that takes the client's credentials only in a Basic header and answers
+     * form-encoded, as GitHub's does without an Accept header; the forms it received are kept.
+     */
+    private static void basicToken(HttpExchange ex) throws java.io.IOException {
+        String form = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        basicForms.add(form);
+        String expected = "Basic " + java.util.Base64.getEncoder().encodeToString("cid:secret".getBytes(StandardCharsets.UTF_8));
+        String code = form.replaceAll(".*(?:^|&)code=([^&]*).*", "$1");
+        boolean ok = expected.equals(ex.getRequestHeaders().getFirst("Authorization")) && !form.contains("client_secret");
+        byte[] bytes = (ok ? "access_token=at-" + code + "&token_type=bearer&scope=" : "error=unauthorized_client")
+                .getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+        ex.sendResponseHeaders(ok ? 200 : 401, bytes.length);
+        ex.getResponseBody().write(bytes);
+        ex.close();
     }
 
     private static void claims(HttpExchange ex) throws java.io.IOException {
@@ -501,5 +522,20 @@ class OAuth2FlowTest {
                     400);
             assertEquals("Failed to fetch OAuth2 user.", failed.get("message").asText(), refused);
         }
+    }
+
+    @Test
+    void theCodeIsExchangedWithBasicCredentialsFirstAndAFormEncodedAnswerIsRead() throws Exception {
+        String base = "http://127.0.0.1:" + provider.getAddress().getPort();
+        worker.call("POST", "/api/collections", "{\"name\":\"basics\",\"type\":\"auth\",\"createRule\":\"\","
+                + "\"oauth2\":{\"enabled\":true,\"providers\":[{\"name\":\"oidc3\",\"clientId\":\"cid\",\"clientSecret\":\"secret\","
+                + "\"pkce\":false,\"authURL\":\"" + base + "/auth\",\"tokenURL\":\"" + base + "/basic-token\",\"userInfoURL\":\""
+                + base + "/userinfo\"}]}}", token, 200);
+        JsonNode login = post("/api/collections/basics/auth-with-oauth2", "{\"provider\":\"oidc3\",\"code\":\"good-basic\","
+                + "\"codeVerifier\":\"ignored\",\"redirectURL\":\"http://app/cb\"}", 200);
+        assertEquals("at-good-basic", login.at("/meta/accessToken").asText());
+        assertEquals("basic@example.com", login.at("/record/email").asText());
+        assertEquals(1, basicForms.size(), "the first, Basic, attempt was taken: " + basicForms);
+        assertFalse(basicForms.getFirst().contains("code_verifier"), "no verifier without PKCE: " + basicForms);
     }
 }
