@@ -10,8 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * verified. So an email counts only where the provider vouches for it: Google, Discord and OpenID
  * Connect providers when their verified flag says so (a missing flag is not a yes), GitHub and GitLab
  * as they give it (GitHub's public email is a verified one; without it, its primary verified address).
- * A provider name with no reader of its own is read as OpenID Connect claims, with the common
- * alternatives for its id, name, username and picture.
+ * A provider name with no reader of its own (one whose endpoints are configured) is read by the common
+ * claim names; its email counts unless the answer carries a verified flag that does not say yes, as most
+ * of PocketBase's other providers take the address their API gives.
  */
 final class OAuth2Profiles {
 
@@ -49,10 +50,19 @@ final class OAuth2Profiles {
                     text(user, "preferred_username"), truthy(user.get("email_verified")) ? text(user, "email") : "",
                     text(user, "picture"));
             default -> new Profile(first(user, "sub", "id"), first(user, "name", "display_name"),
-                    first(user, "preferred_username", "login", "username"),
-                    truthy(user.get("email_verified")) ? text(user, "email") : "",
+                    first(user, "preferred_username", "login", "username"), unlessUnverified(user),
                     first(user, "picture", "avatar_url", "avatarURL"));
         };
+    }
+
+    /** The answer's email, unless one of the usual verified flags is there and does not say yes. */
+    private static String unlessUnverified(JsonNode user) {
+        for (String flag : java.util.List.of("email_verified", "verified", "is_email_verified")) {
+            if (user.has(flag) && !truthy(user.get(flag))) {
+                return "";
+            }
+        }
+        return text(user, "email");
     }
 
     /**

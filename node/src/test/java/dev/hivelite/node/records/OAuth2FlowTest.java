@@ -384,7 +384,7 @@ class OAuth2FlowTest {
     void aProvidersEmailCountsOnlyWhereTheProviderVouchesForIt() throws Exception {
         String base = "http://127.0.0.1:" + provider.getAddress().getPort();
         StringBuilder providers = new StringBuilder();
-        for (String name : List.of("oidc", "google", "github", "gitlab", "discord")) {
+        for (String name : List.of("oidc", "google", "github", "gitlab", "discord", "microsoft")) {
             providers.append(providers.isEmpty() ? "" : ",").append("{\"name\":\"").append(name)
                     .append("\",\"clientId\":\"cid\",\"clientSecret\":\"secret\",\"authURL\":\"").append(base)
                     .append("/auth\",\"tokenURL\":\"").append(base).append("/token\",\"userInfoURL\":\"").append(base)
@@ -404,7 +404,9 @@ class OAuth2FlowTest {
                         "https://cdn.discordapp.com/avatars/d1/abc.png"),
                 new Vouch("github", "{\"id\":77,\"login\":\"octo\",\"email\":null}", "[{\"email\":\"eve@example.com\","
                         + "\"primary\":true,\"verified\":false},{\"email\":\"octo-alt@example.com\",\"primary\":false,"
-                        + "\"verified\":true}]", "", "", ""));
+                        + "\"verified\":true}]", "", "", ""),
+                new Vouch("microsoft", "{\"id\":\"m1\",\"email\":\"eve@example.com\",\"email_verified\":\"false\"}", null, "",
+                        "", ""));
         int n = 0;
         for (Vouch v : untrusted) {
             String code = "good-vouch" + n++;
@@ -435,6 +437,11 @@ class OAuth2FlowTest {
         assertEquals("hub", hub.at("/meta/username").asText());
         assertEquals("hub@example.com", hub.at("/record/email").asText());
         assertTrue(hub.at("/record/verified").asBoolean());
+
+        claims.put("good-ms", "{\"id\":\"m2\",\"email\":\"ms@example.com\"}");
+        assertEquals("ms@example.com", post("/api/collections/vouched/auth-with-oauth2", "{\"provider\":\"microsoft\","
+                + "\"code\":\"good-ms\",\"redirectURL\":\"http://app/cb\"}", null, 200).at("/record/email").asText(),
+                "a provider without a reader of its own and without a verified flag gives its address, as most of PocketBase's do");
 
         claims.put("good-eve", "{\"sub\":\"o9\",\"email\":\"eve@example.com\",\"email_verified\":\"true\"}");
         JsonNode linked = post("/api/collections/vouched/auth-with-oauth2",
