@@ -110,6 +110,7 @@ final class OAuth2 {
 
     private static String defaultScopes(String name) {
         return switch (name) {
+            case "google" -> "https://www.googleapis.com/auth/userinfo.profile https://www.googleapis.com/auth/userinfo.email";
             case "github" -> "read:user user:email";
             case "discord" -> "identify email";
             case "gitlab" -> "read_user";
@@ -127,22 +128,28 @@ final class OAuth2 {
         String state = Ids.secret(30);
         String verifier = Ids.secret(43);
         String challenge = p.pkce() ? challenge(verifier) : "";
-        StringBuilder url = new StringBuilder(p.authUrl()).append(p.authUrl().contains("?") ? "&" : "?")
-                .append("client_id=").append(enc(p.clientId()))
-                .append("&response_type=code")
-                .append("&scope=").append(enc(p.scopes()))
-                .append("&state=").append(enc(state));
-        if (p.pkce()) {
-            url.append("&code_challenge=").append(enc(challenge)).append("&code_challenge_method=S256");
+        // Go's OAuth2 client (PocketBase's) writes the parameters sorted by name, a scope only when there is one.
+        Map<String, String> params = new java.util.TreeMap<>();
+        params.put("client_id", p.clientId());
+        params.put("response_type", "code");
+        if (!p.scopes().isBlank()) {
+            params.put("scope", p.scopes());
         }
+        params.put("state", state);
+        if (p.pkce()) {
+            params.put("code_challenge", challenge);
+            params.put("code_challenge_method", "S256");
+        }
+        java.util.StringJoiner query = new java.util.StringJoiner("&");
+        params.forEach((k, v) -> query.add(k + "=" + enc(v)));
         // The SDK appends the redirect URL: PocketBase's authURL ends with "&redirect_uri=".
-        url.append("&redirect_uri=");
+        String url = p.authUrl() + (p.authUrl().contains("?") ? "&" : "?") + query + "&redirect_uri=";
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", p.name());
         out.put("displayName", p.displayName());
         out.put("state", state);
-        out.put("authURL", url.toString());
-        out.put("authUrl", url.toString()); // the pre-v0.23 key, still sent by PocketBase for older clients
+        out.put("authURL", url);
+        out.put("authUrl", url); // the pre-v0.23 key, still sent by PocketBase for older clients
         out.put("codeVerifier", p.pkce() ? verifier : "");
         out.put("codeChallenge", challenge);
         out.put("codeChallengeMethod", p.pkce() ? "S256" : "");

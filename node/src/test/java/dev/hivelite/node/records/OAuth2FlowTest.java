@@ -158,7 +158,8 @@ class OAuth2FlowTest {
         JsonNode p = methods.at("/oauth2/providers/0");
         assertEquals("oidc", p.get("name").asText());
         assertEquals("Local", p.get("displayName").asText());
-        assertTrue(p.get("authURL").asText().contains("/auth?client_id=cid&response_type=code"), p.toString());
+        assertTrue(p.get("authURL").asText().matches(".*/auth\\?client_id=cid&code_challenge=[\\w-]+&code_challenge_method=S256"
+                + "&response_type=code&scope=openid\\+email\\+profile&state=\\w+&redirect_uri="), "Go's sorted parameters: " + p);
         assertTrue(p.get("authURL").asText().endsWith("&redirect_uri="), "the SDK appends its redirect URL");
         assertEquals(OAuth2.challenge(p.get("codeVerifier").asText()), p.get("codeChallenge").asText());
         assertEquals("S256", p.get("codeChallengeMethod").asText());
