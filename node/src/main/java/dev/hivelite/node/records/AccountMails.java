@@ -191,6 +191,11 @@ final class AccountMails {
             if (!errors.isEmpty()) {
                 throw ApiException.invalid(new java.util.TreeMap<>(errors));
             }
+            // Then the password field's own rules, as PocketBase's save of the record applies them.
+            FieldError invalid = c.field("password").map(f -> f.validate(new PasswordField.Plain(password))).orElse(null);
+            if (invalid != null) {
+                throw ApiException.BadRequest.nested("Failed to set new password.", Map.of("password", invalid));
+            }
             String id = jwt.getClaim("id").asString();
             String email = jwt.getClaim("email").asString();
             scope.lease.db().write(conn -> {
@@ -213,21 +218,22 @@ final class AccountMails {
     }
 
     /**
-     * {@code password} and {@code passwordConfirm} of a reset: both required, the password between the
-     * collection's minimum and 71 bytes ({@code validation_length_out_of_range}), the two equal.
+     * {@code password} and {@code passwordConfirm} of a reset as PocketBase's form checks them: both
+     * required, the password between the field's minimum (1 without one) and 255 characters
+     * ({@code validation_length_out_of_range}), the two equal. The field's own limits come after.
      */
     private static Map<String, FieldError> newPasswordErrors(Collection c, JsonNode body) {
         String password = Fields.text(body, "password");
         String confirm = Fields.text(body, "passwordConfirm");
         Map<String, FieldError> errors = new LinkedHashMap<>();
-        int min = c.field("password").filter(f -> f instanceof PasswordField).map(f -> ((PasswordField) f).min())
-                .orElse(8);
-        int length = password.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        int min = Math.max(1, c.field("password").filter(f -> f instanceof PasswordField).map(f -> ((PasswordField) f).min())
+                .orElse(1));
+        int length = password.codePointCount(0, password.length());
         if (password.isEmpty()) {
             errors.put("password", Values.requiredError());
-        } else if (length < min || length > 71) {
+        } else if (length < min || length > 255) {
             errors.put("password", new FieldError("validation_length_out_of_range",
-                    "The length must be between " + min + " and 71."));
+                    "The length must be between " + min + " and 255."));
         }
         if (confirm.isEmpty()) {
             errors.put("passwordConfirm", Values.requiredError());

@@ -213,7 +213,17 @@ class AuthMailFlowTest {
         JsonNode shortOne = call("POST", "/api/collections/people/confirm-password-reset", "{\"token\":\"" + m.group(1)
                 + "\",\"password\":\"1234567\",\"passwordConfirm\":\"7654321\"}", null, 400);
         assertEquals("validation_length_out_of_range", shortOne.at("/data/password/code").asText(), shortOne.toString());
+        assertEquals("The length must be between 8 and 255.", shortOne.at("/data/password/message").asText());
         assertEquals("validation_values_mismatch", shortOne.at("/data/passwordConfirm/code").asText());
+        // Past the form's 255, the password field's own limit (71) is the save's error, as in PocketBase.
+        String longer = "p".repeat(72);
+        JsonNode tooLong = call("POST", "/api/collections/people/confirm-password-reset", "{\"token\":\"" + m.group(1)
+                + "\",\"password\":\"" + longer + "\",\"passwordConfirm\":\"" + longer + "\"}", null, 400);
+        assertEquals("Failed to set new password.", tooLong.get("message").asText(), tooLong.toString());
+        assertEquals("validation_max_text_constraint", tooLong.at("/data/password/code").asText(), tooLong.toString());
+        String many = "é".repeat(36); // 36 characters (the limits count characters), 72 bytes (all bcrypt takes)
+        call("POST", "/api/collections/people/confirm-password-reset", "{\"token\":\"" + m.group(1)
+                + "\",\"password\":\"" + many + "\",\"passwordConfirm\":\"" + many + "\"}", null, 204);
     }
 
     private static long mailsTo(String to) throws Exception {
