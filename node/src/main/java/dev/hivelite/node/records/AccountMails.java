@@ -29,7 +29,8 @@ import dev.hivelite.node.common.Principal;
 /**
  * The account routes of an auth collection that go through a mailed token, as PocketBase has them:
  * verification, password reset and email change. A request answers 204 whether or not the address
- * is known, so it reveals nothing, and sends a record one verification and one reset mail per
+ * is known, and as soon (its mail goes out beside the answer), so it reveals nothing, and sends a
+ * record one verification and one reset mail per
  * {@link MailResends#WINDOW} at most (an email change always sends, as in PocketBase); a confirm
  * checks the token's kind, database, collection and record tokenKey before it changes anything.
  */
@@ -60,12 +61,19 @@ final class AccountMails {
     /** Whether the mail was handed to the mail server. */
     private boolean sendMail(Scopes.Scope scope, Collection c, String to, String templateKey, String token,
                              Map<String, Object> record) {
+        return mail(scope, c, to, templateKey, token, record).getAsBoolean();
+    }
+
+    /** The sending of a mail, to run now or beside the answer (it needs nothing of the request). */
+    private java.util.function.BooleanSupplier mail(Scopes.Scope scope, Collection c, String to, String templateKey,
+                                                    String token, Map<String, Object> record) {
         JsonNode template = c.option(templateKey);
         Map<String, String> values = new LinkedHashMap<>();
         values.put("TOKEN", token);
         values.put("RECORD:id", (String) record.get("id"));
         values.put("RECORD:email", String.valueOf(record.get("email")));
-        return mail.send(scope.db.id(), to, template.path("subject").asText(""), template.path("body").asText(""), values);
+        String databaseId = scope.db.id();
+        return () -> mail.send(databaseId, to, template.path("subject").asText(""), template.path("body").asText(""), values);
     }
 
     private void requestVerification(ServerRequest req, ServerResponse res) {
@@ -77,7 +85,8 @@ final class AccountMails {
                 String token = tokens.sign("verification", scope.db.id(), c, r,
                         Duration.ofSeconds(c.tokenDuration("verificationToken", 259200)), false,
                         Map.of("email", (String) r.get("email")));
-                sendMail(scope, c, (String) r.get("email"), "verificationTemplate", token, r);
+                // Sent beside the answer, as PocketBase does: a known address must not answer slower than an unknown one.
+                Thread.ofVirtual().start(mail(scope, c, (String) r.get("email"), "verificationTemplate", token, r)::getAsBoolean);
             });
             res.status(Status.NO_CONTENT_204).send();
         }
@@ -170,9 +179,14 @@ final class AccountMails {
                 String token = tokens.sign("passwordReset", scope.db.id(), c, r,
                         Duration.ofSeconds(c.tokenDuration("passwordResetToken", 1800)), false,
                         Map.of("email", (String) r.get("email")));
-                if (!sendMail(scope, c, (String) r.get("email"), "resetPasswordTemplate", token, r)) {
-                    resends.release(scope.db.id(), "passwordReset", c, (String) r.get("id"));
-                }
+                java.util.function.BooleanSupplier send = mail(scope, c, (String) r.get("email"), "resetPasswordTemplate", token, r);
+                String databaseId = scope.db.id();
+                String id = (String) r.get("id");
+                Thread.ofVirtual().start(() -> { // beside the answer, as for the verification mail
+                    if (!send.getAsBoolean()) {
+                        resends.release(databaseId, "passwordReset", c, id);
+                    }
+                });
             });
             res.status(Status.NO_CONTENT_204).send();
         }

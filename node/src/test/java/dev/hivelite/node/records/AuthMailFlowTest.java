@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -451,5 +452,36 @@ class AuthMailFlowTest {
         call("POST", "/api/collections/people/auth-refresh", null, session, 401);
         call("POST", "/api/collections/people/auth-with-password",
                 "{\"identity\":\"linked@example.com\",\"password\":\"password-1\"}", null, 200);
+    }
+
+    @Test
+    void aKnownAddressIsAnsweredAsFastAsAnUnknownOneWhateverTheMailServerDoes() throws Exception {
+        signUp("slowmail@example.com");
+        // A mail server that takes the connection and never says a word: a send waits for its timeout.
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                java.util.List<java.net.Socket> held = new java.util.ArrayList<>();
+                while (!silent.isClosed()) {
+                    try {
+                        held.add(silent.accept());
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            call("PATCH", "/api/settings", "{\"smtp\":{\"enabled\":true,\"host\":\"127.0.0.1\",\"port\":"
+                    + silent.getLocalPort() + "}}", token, 200);
+            try {
+                for (String route : List.of("request-verification", "request-password-reset")) {
+                    long start = System.nanoTime();
+                    call("POST", "/api/collections/people/" + route, "{\"email\":\"slowmail@example.com\"}", null, 204);
+                    long millis = (System.nanoTime() - start) / 1_000_000;
+                    assertTrue(millis < 3_000, route + " waited for the mail server: " + millis + " ms");
+                }
+            } finally {
+                call("PATCH", "/api/settings", "{\"smtp\":{\"enabled\":true,\"host\":\"127.0.0.1\",\"port\":"
+                        + SMTP.getSmtp().getPort() + ",\"username\":\"mailer\",\"password\":\"mail-pass\"}}", token, 200);
+            }
+        }
     }
 }
