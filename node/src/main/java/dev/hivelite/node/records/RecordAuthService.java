@@ -32,6 +32,7 @@ import dev.hivelite.node.common.Bodies;
 import dev.hivelite.node.common.Ids;
 import dev.hivelite.node.common.Json;
 import dev.hivelite.node.common.Principal;
+import dev.hivelite.node.storage.DatabasePool;
 import dev.hivelite.node.records.filter.FilterException;
 
 /**
@@ -446,10 +447,20 @@ public final class RecordAuthService implements HttpService {
                 values.put("OTP", otp.code());
                 values.put("OTP_ID", otp.id());
                 values.put("RECORD:email", to);
-                if (!mail.send(scope.db.id(), to, template.path("subject").asText("OTP"),
-                        template.path("body").asText("{OTP}"), values)) {
-                    otps.discard(scope, otp.id());
-                }
+                // Sent beside the answer, as PocketBase does: a known address must not answer slower than an
+                // unknown one. A code whose mail failed is deleted (no one can have it).
+                String databaseId = scope.db.id();
+                DatabasePool.Lease later = scope.leaseAgain();
+                Thread.ofVirtual().start(() -> {
+                    try (later) {
+                        if (!mail.send(databaseId, to, template.path("subject").asText("OTP"),
+                                template.path("body").asText("{OTP}"), values)) {
+                            later.db().write(conn -> OneTimePasswords.delete(conn, otp.id()));
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.log(java.util.logging.Level.WARNING, "cannot send the OTP " + otp.id(), e);
+                    }
+                });
             }
             Responses.json(req, res, Map.of("otpId", otp.id()));
         }

@@ -472,9 +472,10 @@ class AuthMailFlowTest {
             call("PATCH", "/api/settings", "{\"smtp\":{\"enabled\":true,\"host\":\"127.0.0.1\",\"port\":"
                     + silent.getLocalPort() + "}}", token, 200);
             try {
-                for (String route : List.of("request-verification", "request-password-reset")) {
+                for (String route : List.of("request-verification", "request-password-reset", "request-otp")) {
                     long start = System.nanoTime();
-                    call("POST", "/api/collections/people/" + route, "{\"email\":\"slowmail@example.com\"}", null, 204);
+                    call("POST", "/api/collections/people/" + route, "{\"email\":\"slowmail@example.com\"}", null,
+                            route.equals("request-otp") ? 200 : 204);
                     long millis = (System.nanoTime() - start) / 1_000_000;
                     assertTrue(millis < 3_000, route + " waited for the mail server: " + millis + " ms");
                 }
