@@ -201,9 +201,12 @@ public final class RealtimeService implements HttpService {
             }
         }
         String state = params.getOrDefault("state", "");
-        boolean delivered = !state.isEmpty() && hub.direct(state, "@oauth2", Json.mapper().createObjectNode()
-                .put("state", state).put("code", params.getOrDefault("code", ""))
-                .put("error", params.getOrDefault("error", "")).toString());
+        com.fasterxml.jackson.databind.node.ObjectNode data = Json.mapper().createObjectNode()
+                .put("state", state).put("code", params.getOrDefault("code", ""));
+        if (!params.getOrDefault("error", "").isEmpty()) {
+            data.put("error", params.get("error")); // PocketBase leaves an empty error out
+        }
+        boolean delivered = !state.isEmpty() && hub.direct(state, "@oauth2", data.toString());
         boolean ok = delivered && params.getOrDefault("error", "").isEmpty() && !params.getOrDefault("code", "").isEmpty();
         // As PocketBase: the popup is sent on to the dashboard's success or failure page (307 after a GET,
         // 303 after a form POST); the SDK closes it once its realtime client has the code.

@@ -3,7 +3,7 @@ package dev.hivelite.node.records;
 import static dev.hivelite.node.records.AuthRecords.authCollection;
 import static dev.hivelite.node.records.AuthRecords.byEmail;
 import static dev.hivelite.node.records.AuthRecords.email;
-import static dev.hivelite.node.records.AuthRecords.setColumns;
+import static dev.hivelite.node.records.AuthRecords.setAuthColumns;
 
 import java.sql.SQLException;
 import java.time.Duration;
@@ -29,7 +29,8 @@ import dev.hivelite.node.common.Principal;
 /**
  * The account routes of an auth collection that go through a mailed token, as PocketBase has them:
  * verification, password reset and email change. A request answers 204 whether or not the address
- * is known, so it reveals nothing, and sends a record one verification and one reset mail per
+ * is known, and as soon (its mail goes out beside the answer), so it reveals nothing, and sends a
+ * record one verification and one reset mail per
  * {@link MailResends#WINDOW} at most (an email change always sends, as in PocketBase); a confirm
  * checks the token's kind, database, collection and record tokenKey before it changes anything.
  */
@@ -60,12 +61,19 @@ final class AccountMails {
     /** Whether the mail was handed to the mail server. */
     private boolean sendMail(Scopes.Scope scope, Collection c, String to, String templateKey, String token,
                              Map<String, Object> record) {
+        return mail(scope, c, to, templateKey, token, record).getAsBoolean();
+    }
+
+    /** The sending of a mail, to run now or beside the answer (it needs nothing of the request). */
+    private java.util.function.BooleanSupplier mail(Scopes.Scope scope, Collection c, String to, String templateKey,
+                                                    String token, Map<String, Object> record) {
         JsonNode template = c.option(templateKey);
         Map<String, String> values = new LinkedHashMap<>();
         values.put("TOKEN", token);
         values.put("RECORD:id", (String) record.get("id"));
         values.put("RECORD:email", String.valueOf(record.get("email")));
-        return mail.send(scope.db.id(), to, template.path("subject").asText(""), template.path("body").asText(""), values);
+        String databaseId = scope.db.id();
+        return () -> mail.send(databaseId, to, template.path("subject").asText(""), template.path("body").asText(""), values);
     }
 
     private void requestVerification(ServerRequest req, ServerResponse res) {
@@ -77,7 +85,8 @@ final class AccountMails {
                 String token = tokens.sign("verification", scope.db.id(), c, r,
                         Duration.ofSeconds(c.tokenDuration("verificationToken", 259200)), false,
                         Map.of("email", (String) r.get("email")));
-                sendMail(scope, c, (String) r.get("email"), "verificationTemplate", token, r);
+                // Sent beside the answer, as PocketBase does: a known address must not answer slower than an unknown one.
+                Thread.ofVirtual().start(mail(scope, c, (String) r.get("email"), "verificationTemplate", token, r)::getAsBoolean);
             });
             res.status(Status.NO_CONTENT_204).send();
         }
@@ -148,8 +157,7 @@ final class AccountMails {
                     set.put("password", PasswordHasher.hash(dev.hivelite.node.common.Ids.secret(30)));
                     set.put("tokenKey", RecordWriter.newTokenKey(c));
                 }
-                setColumns(conn, c, id, set);
-                return newPassword;
+                return setAuthColumns(conn, c, r, set);
             });
             if (changed) {
                 tokens.changed(scope.db.id(), c.id(), id);
@@ -171,9 +179,14 @@ final class AccountMails {
                 String token = tokens.sign("passwordReset", scope.db.id(), c, r,
                         Duration.ofSeconds(c.tokenDuration("passwordResetToken", 1800)), false,
                         Map.of("email", (String) r.get("email")));
-                if (!sendMail(scope, c, (String) r.get("email"), "resetPasswordTemplate", token, r)) {
-                    resends.release(scope.db.id(), "passwordReset", c, (String) r.get("id"));
-                }
+                java.util.function.BooleanSupplier send = mail(scope, c, (String) r.get("email"), "resetPasswordTemplate", token, r);
+                String databaseId = scope.db.id();
+                String id = (String) r.get("id");
+                Thread.ofVirtual().start(() -> { // beside the answer, as for the verification mail
+                    if (!send.getAsBoolean()) {
+                        resends.release(databaseId, "passwordReset", c, id);
+                    }
+                });
             });
             res.status(Status.NO_CONTENT_204).send();
         }
@@ -192,6 +205,11 @@ final class AccountMails {
             if (!errors.isEmpty()) {
                 throw ApiException.invalid(new java.util.TreeMap<>(errors));
             }
+            // Then the password field's own rules, as PocketBase's save of the record applies them.
+            FieldError invalid = c.field("password").map(f -> f.validate(new PasswordField.Plain(password))).orElse(null);
+            if (invalid != null) {
+                throw ApiException.BadRequest.nested("Failed to set new password.", Map.of("password", invalid));
+            }
             String id = jwt.getClaim("id").asString();
             String email = jwt.getClaim("email").asString();
             scope.lease.db().write(conn -> {
@@ -204,7 +222,7 @@ final class AccountMails {
                 if (!Boolean.TRUE.equals(r.get("verified")) && email != null && email.equals(r.get("email"))) {
                     set.put("verified", 1);
                 }
-                setColumns(conn, c, id, set);
+                setAuthColumns(conn, c, r, set);
                 return null;
             });
             tokens.changed(scope.db.id(), c.id(), id);
@@ -214,21 +232,22 @@ final class AccountMails {
     }
 
     /**
-     * {@code password} and {@code passwordConfirm} of a reset: both required, the password between the
-     * collection's minimum and 71 bytes ({@code validation_length_out_of_range}), the two equal.
+     * {@code password} and {@code passwordConfirm} of a reset as PocketBase's form checks them: both
+     * required, the password between the field's minimum (1 without one) and 255 characters
+     * ({@code validation_length_out_of_range}), the two equal. The field's own limits come after.
      */
     private static Map<String, FieldError> newPasswordErrors(Collection c, JsonNode body) {
         String password = Fields.text(body, "password");
         String confirm = Fields.text(body, "passwordConfirm");
         Map<String, FieldError> errors = new LinkedHashMap<>();
-        int min = c.field("password").filter(f -> f instanceof PasswordField).map(f -> ((PasswordField) f).min())
-                .orElse(8);
-        int length = password.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        int min = Math.max(1, c.field("password").filter(f -> f instanceof PasswordField).map(f -> ((PasswordField) f).min())
+                .orElse(1));
+        int length = password.codePointCount(0, password.length());
         if (password.isEmpty()) {
             errors.put("password", Values.requiredError());
-        } else if (length < min || length > 71) {
+        } else if (length < min || length > 255) {
             errors.put("password", new FieldError("validation_length_out_of_range",
-                    "The length must be between " + min + " and 71."));
+                    "The length must be between " + min + " and 255."));
         }
         if (confirm.isEmpty()) {
             errors.put("passwordConfirm", Values.requiredError());
@@ -311,7 +330,7 @@ final class AccountMails {
                 set.put("verified", 1);
                 set.put("tokenKey", RecordWriter.newTokenKey(c));
                 try {
-                    setColumns(conn, c, id, set);
+                    setAuthColumns(conn, c, record, set);
                 } catch (SQLException e) {
                     throw new ApiException.BadRequest("Failed to confirm email change.");
                 }

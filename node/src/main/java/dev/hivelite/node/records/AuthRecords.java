@@ -111,6 +111,52 @@ final class AuthRecords {
         return email;
     }
 
+    /** Whether a change takes an auth record from unverified to verified ({@code after}: its new values). */
+    static boolean verifiedUpgrade(Map<String, Object> before, Map<String, Object> after) {
+        return !isTrue(before.get("verified")) && isTrue(after.get("verified"));
+    }
+
+    private static boolean isTrue(Object v) {
+        return Boolean.TRUE.equals(v) || v instanceof Number n && n.intValue() == 1;
+    }
+
+    /**
+     * Drops the OAuth2 links of a record that becomes verified, as PocketBase does on that change: a
+     * link made before the owner proved the address, perhaps by whoever held it then, must not stay a
+     * way in. True when links were dropped: the caller then gives the record a new tokenKey, which ends
+     * the sessions those links signed in.
+     */
+    static boolean dropLinksOnVerify(Connection conn, Collection c, String recordId) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table'"
+                + " AND name = '" + SystemCollections.EXTERNAL_AUTHS + "'"); java.sql.ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return false;
+            }
+        }
+        try (PreparedStatement ps = conn.prepareStatement("DELETE FROM " + SystemCollections.EXTERNAL_AUTHS
+                + " WHERE collectionRef = ? AND recordRef = ?")) {
+            ps.setString(1, c.id());
+            ps.setString(2, recordId);
+            return ps.executeUpdate() > 0;
+        }
+    }
+
+    /**
+     * {@link #setColumns} for an auth flow that may verify the record ({@code before}: the row as it is):
+     * a change to verified drops the record's OAuth2 links and, when there were some, renews its tokenKey
+     * unless {@code set} already does. True when the tokenKey changes.
+     */
+    static boolean setAuthColumns(Connection conn, Collection c, Map<String, Object> before, Map<String, Object> set)
+            throws SQLException {
+        String id = (String) before.get("id");
+        Map<String, Object> all = new java.util.LinkedHashMap<>(set);
+        if (verifiedUpgrade(before, set) && dropLinksOnVerify(conn, c, id)) {
+            all.putIfAbsent("tokenKey", RecordWriter.newTokenKey(c));
+        }
+        setColumns(conn, c, id, all);
+        return all.containsKey("tokenKey");
+    }
+
     static void setColumns(Connection conn, Collection c, String id, Map<String, Object> set) throws SQLException {
         StringBuilder sql = new StringBuilder("UPDATE ").append(RecordResolver.quote(c.name())).append(" SET ");
         int i = 0;

@@ -43,7 +43,7 @@ final class OAuth2 {
             "discord", List.of("https://discord.com/api/oauth2/authorize", "https://discord.com/api/oauth2/token",
                     "https://discord.com/api/users/@me"));
 
-    /** PocketBase's display names of providers whose configuration leaves {@code displayName} empty. */
+    /** The titles PocketBase's dashboard gives the providers (the meta list of configurable providers). */
     static final Map<String, String> DISPLAY_NAMES = Map.of("google", "Google", "github", "GitHub", "gitlab", "GitLab",
             "discord", "Discord", "apple", "Apple", "microsoft", "Microsoft", "facebook", "Facebook",
             "oidc", "OpenID Connect", "oidc2", "(2) OpenID Connect", "oidc3", "(3) OpenID Connect");
@@ -66,7 +66,7 @@ final class OAuth2 {
 
     /** One configured provider. */
     record Provider(String name, String displayName, String clientId, String clientSecret, String authUrl,
-                    String tokenUrl, String userInfoUrl, boolean pkce, String scopes) {
+                    String tokenUrl, String userInfoUrl, boolean pkce, String scopes, JsonNode extra) {
     }
 
     private OAuth2() {
@@ -84,18 +84,33 @@ final class OAuth2 {
             String authUrl = text(p, "authURL", text(p, "authUrl", defaults.get(0)));
             String tokenUrl = text(p, "tokenURL", text(p, "tokenUrl", defaults.get(1)));
             String userInfoUrl = text(p, "userInfoURL", text(p, "userInfoUrl", defaults.get(2)));
-            if (name.isEmpty() || authUrl.isEmpty() || tokenUrl.isEmpty() || userInfoUrl.isEmpty()) {
+            // An OpenID Connect provider may go without a user-info URL: the id_token's claims are its user.
+            if (name.isEmpty() || authUrl.isEmpty() || tokenUrl.isEmpty() || userInfoUrl.isEmpty() && !isOidc(name)) {
                 continue;
             }
-            out.add(new Provider(name, text(p, "displayName", DISPLAY_NAMES.getOrDefault(name, name)), text(p, "clientId", ""), text(p, "clientSecret", ""),
+            out.add(new Provider(name, text(p, "displayName", defaultDisplayName(name)), text(p, "clientId", ""), text(p, "clientSecret", ""),
                     authUrl, tokenUrl, userInfoUrl, !p.has("pkce") || p.path("pkce").isNull() || p.path("pkce").asBoolean(true),
-                    text(p, "scopes", defaultScopes(name))));
+                    text(p, "scopes", defaultScopes(name)), p.path("extra")));
         }
         return out;
     }
 
+    /**
+     * The name auth-methods shows for a provider whose configuration sets none: its own, as PocketBase's
+     * provider gives it (the generic OpenID Connect ones are all "OIDC"; the dashboard's longer titles
+     * are {@link #DISPLAY_NAMES}).
+     */
+    static String defaultDisplayName(String name) {
+        return isOidc(name) ? "OIDC" : DISPLAY_NAMES.getOrDefault(name, name);
+    }
+
+    private static boolean isOidc(String name) {
+        return name.equals("oidc") || name.equals("oidc2") || name.equals("oidc3");
+    }
+
     private static String defaultScopes(String name) {
         return switch (name) {
+            case "google" -> "https://www.googleapis.com/auth/userinfo.profile https://www.googleapis.com/auth/userinfo.email";
             case "github" -> "read:user user:email";
             case "discord" -> "identify email";
             case "gitlab" -> "read_user";
@@ -113,22 +128,28 @@ final class OAuth2 {
         String state = Ids.secret(30);
         String verifier = Ids.secret(43);
         String challenge = p.pkce() ? challenge(verifier) : "";
-        StringBuilder url = new StringBuilder(p.authUrl()).append(p.authUrl().contains("?") ? "&" : "?")
-                .append("client_id=").append(enc(p.clientId()))
-                .append("&response_type=code")
-                .append("&scope=").append(enc(p.scopes()))
-                .append("&state=").append(enc(state));
-        if (p.pkce()) {
-            url.append("&code_challenge=").append(enc(challenge)).append("&code_challenge_method=S256");
+        // Go's OAuth2 client (PocketBase's) writes the parameters sorted by name, a scope only when there is one.
+        Map<String, String> params = new java.util.TreeMap<>();
+        params.put("client_id", p.clientId());
+        params.put("response_type", "code");
+        if (!p.scopes().isBlank()) {
+            params.put("scope", p.scopes());
         }
+        params.put("state", state);
+        if (p.pkce()) {
+            params.put("code_challenge", challenge);
+            params.put("code_challenge_method", "S256");
+        }
+        java.util.StringJoiner query = new java.util.StringJoiner("&");
+        params.forEach((k, v) -> query.add(k + "=" + enc(v)));
         // The SDK appends the redirect URL: PocketBase's authURL ends with "&redirect_uri=".
-        url.append("&redirect_uri=");
+        String url = p.authUrl() + (p.authUrl().contains("?") ? "&" : "?") + query + "&redirect_uri=";
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", p.name());
         out.put("displayName", p.displayName());
         out.put("state", state);
-        out.put("authURL", url.toString());
-        out.put("authUrl", url.toString()); // the pre-v0.23 key, still sent by PocketBase for older clients
+        out.put("authURL", url);
+        out.put("authUrl", url); // the pre-v0.23 key, still sent by PocketBase for older clients
         out.put("codeVerifier", p.pkce() ? verifier : "");
         out.put("codeChallenge", challenge);
         out.put("codeChallengeMethod", p.pkce() ? "S256" : "");
@@ -156,42 +177,30 @@ final class OAuth2 {
                     String refreshToken, long expiresIn, JsonNode raw) {
     }
 
-    /** Exchanges the code and reads the user; any failure is PocketBase's 400 "Failed to fetch OAuth2 token." */
-    static AuthUser exchange(Provider p, String code, String codeVerifier, String redirectUrl) {
+    /**
+     * Exchanges the code and reads the user (from the user-info URL, or an OpenID Connect id_token);
+     * failures are PocketBase's 400s, "Failed to fetch OAuth2 token." or "Failed to fetch OAuth2 user."
+     */
+    static AuthUser exchange(Provider p, String code, String codeVerifier, String redirectUrl, java.time.Instant now) {
         try {
             StringBuilder form = new StringBuilder("grant_type=authorization_code")
                     .append("&code=").append(enc(code))
-                    .append("&redirect_uri=").append(enc(redirectUrl))
-                    .append("&client_id=").append(enc(p.clientId()))
-                    .append("&client_secret=").append(enc(p.clientSecret()));
-            if (!codeVerifier.isEmpty()) {
+                    .append("&redirect_uri=").append(enc(redirectUrl));
+            if (p.pkce()) {
                 form.append("&code_verifier=").append(enc(codeVerifier));
             }
-            HttpResponse<String> token = HTTP.send(HttpRequest.newBuilder(URI.create(p.tokenUrl())).timeout(TIMEOUT)
-                    .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(form.toString())).build(), HttpResponse.BodyHandlers.ofString());
-            if (token.statusCode() / 100 != 2) {
-                throw new ApiException.BadRequest("Failed to fetch OAuth2 token.");
-            }
-            JsonNode t = Json.mapper().readTree(token.body());
+            JsonNode t = token(p, form.toString());
             String accessToken = t.path("access_token").asText("");
             if (accessToken.isEmpty()) {
                 throw new ApiException.BadRequest("Failed to fetch OAuth2 token.");
             }
-            HttpResponse<String> info = HTTP.send(HttpRequest.newBuilder(URI.create(p.userInfoUrl())).timeout(TIMEOUT)
-                    .header("Authorization", "Bearer " + accessToken).header("Accept", "application/json").GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (info.statusCode() / 100 != 2) {
+            JsonNode u = p.userInfoUrl().isEmpty() ? OidcIdTokens.claims(p, t.path("id_token").asText(""), now)
+                    : userInfo(p, accessToken);
+            OAuth2Profiles.Profile user = OAuth2Profiles.read(p.name(), u, () -> githubEmail(p, accessToken));
+            if (user.id().isEmpty()) {
                 throw new ApiException.BadRequest("Failed to fetch OAuth2 user.");
             }
-            JsonNode u = Json.mapper().readTree(info.body());
-            String id = first(u, "sub", "id");
-            if (id.isEmpty()) {
-                throw new ApiException.BadRequest("Failed to fetch OAuth2 user.");
-            }
-            boolean emailVerified = !u.has("email_verified") || u.path("email_verified").asBoolean(false);
-            return new AuthUser(id, first(u, "name", "display_name"), first(u, "preferred_username", "login", "username"),
-                    emailVerified ? first(u, "email") : "", first(u, "picture", "avatar_url", "avatarURL"), accessToken,
+            return new AuthUser(user.id(), user.name(), user.username(), user.email(), user.avatarUrl(), accessToken,
                     t.path("refresh_token").asText(""), Math.max(0, t.path("expires_in").asLong(0)), u);
         } catch (IOException e) {
             throw new ApiException.BadRequest("Failed to fetch OAuth2 token.");
@@ -203,14 +212,81 @@ final class OAuth2 {
         }
     }
 
-    private static String first(JsonNode u, String... keys) {
-        for (String k : keys) {
-            JsonNode v = u.get(k);
-            if (v != null && !v.isNull() && !v.asText().isEmpty()) {
-                return v.asText();
+    /**
+     * The token endpoint's answer to {@code form}, as Go's OAuth2 client (PocketBase's) gets it: the
+     * client's credentials in a Basic authorization header first and, when that is refused, in the form;
+     * a JSON answer, or a form-encoded one (GitHub's without an Accept header) read as such.
+     */
+    private static JsonNode token(Provider p, String form) throws IOException, InterruptedException {
+        String basic = Base64.getEncoder().encodeToString((enc(p.clientId()) + ":" + enc(p.clientSecret()))
+                .getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> r = HTTP.send(tokenRequest(p, form).header("Authorization", "Basic " + basic).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            r = HTTP.send(tokenRequest(p, form + "&client_id=" + enc(p.clientId()) + "&client_secret="
+                    + enc(p.clientSecret())).build(), HttpResponse.BodyHandlers.ofString());
+        }
+        if (r.statusCode() / 100 != 2) {
+            throw new ApiException.BadRequest("Failed to fetch OAuth2 token.");
+        }
+        String type = r.headers().firstValue("Content-Type").orElse("").split(";")[0].trim().toLowerCase(java.util.Locale.ROOT);
+        if (!type.equals("application/x-www-form-urlencoded") && !type.equals("text/plain")) {
+            return Json.mapper().readTree(r.body());
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode out = Json.mapper().createObjectNode();
+        for (String pair : r.body().split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                out.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
             }
         }
-        return "";
+        return out;
+    }
+
+    private static HttpRequest.Builder tokenRequest(Provider p, String form) {
+        return HttpRequest.newBuilder(URI.create(p.tokenUrl())).timeout(TIMEOUT)
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(form));
+    }
+
+    private static JsonNode userInfo(Provider p, String accessToken) throws InterruptedException {
+        try {
+            HttpResponse<String> info = HTTP.send(HttpRequest.newBuilder(URI.create(p.userInfoUrl())).timeout(TIMEOUT)
+                    .header("Authorization", "Bearer " + accessToken).header("Accept", "application/json").GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (info.statusCode() / 100 != 2) {
+                throw new IOException("user info answered " + info.statusCode());
+            }
+            return Json.mapper().readTree(info.body());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ApiException.BadRequest("Failed to fetch OAuth2 user.");
+        }
+    }
+
+    /**
+     * GitHub's primary verified address, asked for when its user keeps the email private ({@code
+     * /user/emails} beside the user-info URL). A refusal for lack of scope (401, 403, 404) is no address,
+     * as PocketBase takes it; any other failure fails the login.
+     */
+    private static String githubEmail(Provider p, String accessToken) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(p.userInfoUrl() + "/emails")).timeout(TIMEOUT)
+                    .header("Authorization", "Bearer " + accessToken).header("Accept", "application/json").GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 401 || r.statusCode() == 403 || r.statusCode() == 404) {
+                return "";
+            }
+            if (r.statusCode() / 100 != 2) {
+                throw new ApiException.BadRequest("Failed to fetch OAuth2 user.");
+            }
+            return OAuth2Profiles.githubPrimary(Json.mapper().readTree(r.body()));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ApiException.BadRequest("Failed to fetch OAuth2 user.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException.Unavailable("request interrupted");
+        }
     }
 
     /** Avatars may sit behind redirects (a CDN); PocketBase gives their download 15 seconds. */

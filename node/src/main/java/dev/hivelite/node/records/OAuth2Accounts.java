@@ -111,7 +111,8 @@ final class OAuth2Accounts {
         Login login = record == null
                 ? create(conn, scope, c, user, createData, info, avatar)
                 : update(conn, c, record, user, caller != null && caller.recordId().equals(record.get("id")));
-        if (!linked) {
+        // A record that became verified lost its earlier links, the one it was found by included: it is made again.
+        if (!linked || linkedRecordId(conn, c, provider, user.id()) == null) {
             link(conn, c, (String) login.record().get("id"), provider, user.id());
         }
         return login;
@@ -212,7 +213,7 @@ final class OAuth2Accounts {
         }
         String id = (String) record.get("id");
         try {
-            AuthRecords.setColumns(conn, c, id, set);
+            AuthRecords.setAuthColumns(conn, c, record, set);
         } catch (SQLException e) {
             throw new ApiException.BadRequest("Failed to authenticate."); // the email is taken by another record
         }

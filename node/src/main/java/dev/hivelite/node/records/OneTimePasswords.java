@@ -118,9 +118,4 @@ final class OneTimePasswords {
             return ps.executeUpdate() > 0;
         }
     }
-
-    /** Deletes a code whose mail could not be sent, as PocketBase does. */
-    void discard(Scopes.Scope scope, String id) {
-        scope.lease.db().write(conn -> delete(conn, id));
-    }
 }

@@ -4,7 +4,7 @@ import static dev.hivelite.node.records.AuthRecords.authCollection;
 import static dev.hivelite.node.records.AuthRecords.byEmail;
 import static dev.hivelite.node.records.AuthRecords.email;
 import static dev.hivelite.node.records.AuthRecords.findByIdentity;
-import static dev.hivelite.node.records.AuthRecords.setColumns;
+import static dev.hivelite.node.records.AuthRecords.setAuthColumns;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -32,6 +32,7 @@ import dev.hivelite.node.common.Bodies;
 import dev.hivelite.node.common.Ids;
 import dev.hivelite.node.common.Json;
 import dev.hivelite.node.common.Principal;
+import dev.hivelite.node.storage.DatabasePool;
 import dev.hivelite.node.records.filter.FilterException;
 
 /**
@@ -255,12 +256,13 @@ public final class RecordAuthService implements HttpService {
                     RecordService.expand(req), 1);
             return null;
         });
+        // PocketBase's order: meta (only for OAuth2), record, token.
         ObjectNode out = Json.mapper().createObjectNode();
-        out.put("token", token);
-        out.set("record", json);
         if (meta != null) {
             out.set("meta", Json.mapper().valueToTree(meta));
         }
+        out.set("record", json);
+        out.put("token", token);
         // As PocketBase: ?fields= picks from the whole answer ("token,record.id", "*,record.expand").
         Responses.json(req, res, out);
     }
@@ -337,7 +339,7 @@ public final class RecordAuthService implements HttpService {
             }
             OAuth2.Provider provider = found.orElseThrow();
             OAuth2.AuthUser user = OAuth2.exchange(provider, Fields.text(body, "code"), Fields.text(body, "codeVerifier"),
-                    redirect);
+                    redirect, clock.instant());
             CollectionService.requireWritable(scope);
             Principal.User caller = scope.user() != null && scope.user().collectionId().equals(c.id()) ? scope.user() : null;
             RequestInfo info = Requests.info(req, scope, body).withContext("oauth2");
@@ -445,10 +447,20 @@ public final class RecordAuthService implements HttpService {
                 values.put("OTP", otp.code());
                 values.put("OTP_ID", otp.id());
                 values.put("RECORD:email", to);
-                if (!mail.send(scope.db.id(), to, template.path("subject").asText("OTP"),
-                        template.path("body").asText("{OTP}"), values)) {
-                    otps.discard(scope, otp.id());
-                }
+                // Sent beside the answer, as PocketBase does: a known address must not answer slower than an
+                // unknown one. A code whose mail failed is deleted (no one can have it).
+                String databaseId = scope.db.id();
+                DatabasePool.Lease later = scope.leaseAgain();
+                Thread.ofVirtual().start(() -> {
+                    try (later) {
+                        if (!mail.send(databaseId, to, template.path("subject").asText("OTP"),
+                                template.path("body").asText("{OTP}"), values)) {
+                            later.db().write(conn -> OneTimePasswords.delete(conn, otp.id()));
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.log(java.util.logging.Level.WARNING, "cannot send the OTP " + otp.id(), e);
+                    }
+                });
             }
             Responses.json(req, res, Map.of("otpId", otp.id()));
         }
@@ -488,6 +500,7 @@ public final class RecordAuthService implements HttpService {
                 throw invalid;
             }
             CollectionService.requireWritable(scope);
+            boolean[] newTokenKey = {false};
             Map<String, Object> record = scope.lease.db().write(conn -> {
                 if (!OneTimePasswords.delete(conn, otp.id())) {
                     throw invalid; // used meanwhile by another request
@@ -495,11 +508,14 @@ public final class RecordAuthService implements HttpService {
                 // The code reached the record's own address: that proves the address, as a verification does.
                 Map<String, Object> r = RecordQuery.byId(conn, c, otp.recordRef(), RecordQuery.Where.ALL).orElseThrow(() -> invalid);
                 if (!Boolean.TRUE.equals(r.get("verified")) && !otp.sentTo().isEmpty() && otp.sentTo().equals(r.get("email"))) {
-                    setColumns(conn, c, otp.recordRef(), Map.of("verified", 1));
+                    newTokenKey[0] = setAuthColumns(conn, c, r, Map.of("verified", 1));
                     return RecordQuery.byId(conn, c, otp.recordRef(), RecordQuery.Where.ALL).orElseThrow();
                 }
                 return r;
             });
+            if (newTokenKey[0]) {
+                tokens.changed(scope.db.id(), c.id(), otp.recordRef());
+            }
             respond(req, res, scope, c, record, true, Duration.ofSeconds(c.tokenDuration("authToken", 604800)), null,
                     "otp", body);
         }

@@ -442,6 +442,10 @@ public final class RecordOperations {
         }
         RecordFiles.FileChanges files = RecordFiles.apply(scope, collection, values, current, submitted, false);
         RecordFiles.validateMerged(collection, values, "update");
+        if (collection.isAuth() && AuthRecords.verifiedUpgrade(current, values)
+                && AuthRecords.dropLinksOnVerify(c, collection, id)) {
+            values.put("tokenKey", RecordWriter.newTokenKey(collection)); // the dropped links' sessions end
+        }
         Map<String, Object> row = writer.insert(collection, values, false);
         changes[0] = files;
         saved[0] = row;

@@ -57,6 +57,14 @@ public final class Scopes {
             this.admin = principal.mayAdminister(db.id());
         }
 
+        /**
+         * A new lease of this database, for work that runs after the request (its own lease ends with
+         * it); the caller closes it.
+         */
+        DatabasePool.Lease leaseAgain() {
+            return pool.lease(db.id());
+        }
+
         /** The database's folder: data.db and storage/. */
         java.nio.file.Path folder() {
             return pool.folder(db.id());

@@ -3,6 +3,7 @@ package dev.hivelite.node.realtime;
 import static dev.hivelite.node.TestWorker.ADMIN_EMAIL;
 import static dev.hivelite.node.TestWorker.ADMIN_PASSWORD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -227,6 +228,7 @@ class RealtimeApiTest {
             JsonNode data = Json.mapper().readTree(e.data());
             assertEquals(clientId, data.get("state").asText());
             assertEquals("the-code", data.get("code").asText());
+            assertFalse(data.has("error"), "PocketBase leaves an empty error out: " + data);
             HttpResponse<String> again = worker.send("GET", "/api/oauth2-redirect?state=" + clientId + "&code=replayed",
                     null, Map.of());
             assertEquals("../_/#/auth/oauth2-redirect-failure", again.headers().firstValue("location").orElse(""),

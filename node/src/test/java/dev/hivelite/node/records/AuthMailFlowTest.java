@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -213,7 +214,17 @@ class AuthMailFlowTest {
         JsonNode shortOne = call("POST", "/api/collections/people/confirm-password-reset", "{\"token\":\"" + m.group(1)
                 + "\",\"password\":\"1234567\",\"passwordConfirm\":\"7654321\"}", null, 400);
         assertEquals("validation_length_out_of_range", shortOne.at("/data/password/code").asText(), shortOne.toString());
+        assertEquals("The length must be between 8 and 255.", shortOne.at("/data/password/message").asText());
         assertEquals("validation_values_mismatch", shortOne.at("/data/passwordConfirm/code").asText());
+        // Past the form's 255, the password field's own limit (71) is the save's error, as in PocketBase.
+        String longer = "p".repeat(72);
+        JsonNode tooLong = call("POST", "/api/collections/people/confirm-password-reset", "{\"token\":\"" + m.group(1)
+                + "\",\"password\":\"" + longer + "\",\"passwordConfirm\":\"" + longer + "\"}", null, 400);
+        assertEquals("Failed to set new password.", tooLong.get("message").asText(), tooLong.toString());
+        assertEquals("validation_max_text_constraint", tooLong.at("/data/password/code").asText(), tooLong.toString());
+        String many = "é".repeat(36); // 36 characters (the limits count characters), 72 bytes (all bcrypt takes)
+        call("POST", "/api/collections/people/confirm-password-reset", "{\"token\":\"" + m.group(1)
+                + "\",\"password\":\"" + many + "\",\"passwordConfirm\":\"" + many + "\"}", null, 204);
     }
 
     private static long mailsTo(String to) throws Exception {
@@ -418,5 +429,60 @@ class AuthMailFlowTest {
         mailTo("marker4@example.com", before + 2);
         assertEquals(1, mailsTo("alerted@example.com"), "one alert: agent-one was still a known origin");
         assertEquals(0, mailsTo("quiet@example.com"));
+    }
+
+    @Test
+    void confirmingTheAddressDropsTheOAuth2LinksMadeBeforeAndEndsTheSessions() throws Exception {
+        String id = signUp("linked@example.com");
+        String session = call("POST", "/api/collections/people/auth-with-password",
+                "{\"identity\":\"linked@example.com\",\"password\":\"password-1\"}", null, 200).get("token").asText();
+        String people = call("GET", "/api/collections/people", null, token, 200).get("id").asText();
+        call("POST", "/api/collections/_externalAuths/records", "{\"collectionRef\":\"" + people + "\",\"recordRef\":\""
+                + id + "\",\"provider\":\"google\",\"providerId\":\"g-linked\"}", token, 200);
+        String links = "/api/collections/_externalAuths/records?filter=" + java.net.URLEncoder.encode("recordRef='" + id + "'",
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(1, call("GET", links, null, token, 200).get("totalItems").asInt());
+
+        int before = SMTP.getReceivedMessages().length;
+        call("POST", "/api/collections/people/request-verification", "{\"email\":\"linked@example.com\"}", null, 204);
+        Matcher m = TOKEN.matcher(mailTo("linked@example.com", before + 1));
+        assertTrue(m.find());
+        call("POST", "/api/collections/people/confirm-verification", "{\"token\":\"" + m.group(1) + "\"}", null, 204);
+        assertEquals(0, call("GET", links, null, token, 200).get("totalItems").asInt(), "links made before are gone");
+        call("POST", "/api/collections/people/auth-refresh", null, session, 401);
+        call("POST", "/api/collections/people/auth-with-password",
+                "{\"identity\":\"linked@example.com\",\"password\":\"password-1\"}", null, 200);
+    }
+
+    @Test
+    void aKnownAddressIsAnsweredAsFastAsAnUnknownOneWhateverTheMailServerDoes() throws Exception {
+        signUp("slowmail@example.com");
+        // A mail server that takes the connection and never says a word: a send waits for its timeout.
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                java.util.List<java.net.Socket> held = new java.util.ArrayList<>();
+                while (!silent.isClosed()) {
+                    try {
+                        held.add(silent.accept());
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            call("PATCH", "/api/settings", "{\"smtp\":{\"enabled\":true,\"host\":\"127.0.0.1\",\"port\":"
+                    + silent.getLocalPort() + "}}", token, 200);
+            try {
+                for (String route : List.of("request-verification", "request-password-reset", "request-otp")) {
+                    long start = System.nanoTime();
+                    call("POST", "/api/collections/people/" + route, "{\"email\":\"slowmail@example.com\"}", null,
+                            route.equals("request-otp") ? 200 : 204);
+                    long millis = (System.nanoTime() - start) / 1_000_000;
+                    assertTrue(millis < 3_000, route + " waited for the mail server: " + millis + " ms");
+                }
+            } finally {
+                call("PATCH", "/api/settings", "{\"smtp\":{\"enabled\":true,\"host\":\"127.0.0.1\",\"port\":"
+                        + SMTP.getSmtp().getPort() + ",\"username\":\"mailer\",\"password\":\"mail-pass\"}}", token, 200);
+            }
+        }
     }
 }

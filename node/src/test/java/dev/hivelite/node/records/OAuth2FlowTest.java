@@ -42,6 +42,14 @@ class OAuth2FlowTest {
     private static TestWorker worker;
     private static String token;
     private static HttpServer provider;
+    /** The user-info answer of each code at {@code /claims}, and GitHub's address list at {@code /claims/emails}. */
+    private static final Map<String, String> claims = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, String> emails = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The id_token the token endpoint adds for a code, and the key set it publishes at {@code /jwks}. */
+    private static final Map<String, String> idTokens = new java.util.concurrent.ConcurrentHashMap<>();
+    private static volatile String jwks = "{\"keys\":[]}";
+    /** Form bodies the Basic-only token endpoint received. */
+    private static final List<String> basicForms = new CopyOnWriteArrayList<>();
     /** Form bodies the fake token endpoint received. */
     private static final List<Map<String, String>> exchanges = new CopyOnWriteArrayList<>();
 
@@ -51,6 +59,9 @@ class OAuth2FlowTest {
         provider.createContext("/token", OAuth2FlowTest::token);
         provider.createContext("/userinfo", OAuth2FlowTest::userInfo);
         provider.createContext("/avatars/", OAuth2FlowTest::avatar);
+        provider.createContext("/claims", OAuth2FlowTest::claims);
+        provider.createContext("/jwks", ex -> reply(ex, 200, jwks));
+        provider.createContext("/basic-token", OAuth2FlowTest::basicToken);
         provider.start();
         worker = TestWorker.start(dataDir);
         token = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
@@ -77,8 +88,9 @@ class OAuth2FlowTest {
         }
         exchanges.add(form);
         boolean ok = form.get("code") != null && form.get("code").startsWith("good") && "secret".equals(form.get("client_secret"));
-        reply(ex, ok ? 200 : 400, ok ? "{\"access_token\":\"at-" + form.get("code") + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}"
-                : "{\"error\":\"invalid_grant\"}");
+        String idToken = idTokens.get(String.valueOf(form.get("code")));
+        reply(ex, ok ? 200 : 400, ok ? "{\"access_token\":\"at-" + form.get("code") + "\",\"token_type\":\"Bearer\",\"expires_in\":3600"
+                + (idToken == null ? "" : ",\"id_token\":\"" + idToken + "\"") + "}" : "{\"error\":\"invalid_grant\"}");
     }
 
     private static void userInfo(HttpExchange ex) throws java.io.IOException {
@@ -88,6 +100,31 @@ class OAuth2FlowTest {
         reply(ex, auth == null ? 401 : 200, "{\"sub\":\"ext-" + who + "\",\"email\":\"" + who + "@example.com\","
                 + "\"email_verified\":true,\"name\":\"User " + who + "\",\"preferred_username\":\"" + who + "\","
                 + "\"picture\":\"" + avatars + who + ".png\"}");
+    }
+
+    /**
+     * A token endpoint that takes the client's credentials only in a Basic header and answers
+     * form-encoded, as GitHub's does without an Accept header; the forms it received are kept.
+     */
+    private static void basicToken(HttpExchange ex) throws java.io.IOException {
+        String form = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        basicForms.add(form);
+        String expected = "Basic " + java.util.Base64.getEncoder().encodeToString("cid:secret".getBytes(StandardCharsets.UTF_8));
+        String code = form.replaceAll(".*(?:^|&)code=([^&]*).*", "$1");
+        boolean ok = expected.equals(ex.getRequestHeaders().getFirst("Authorization")) && !form.contains("client_secret");
+        byte[] bytes = (ok ? "access_token=at-" + code + "&token_type=bearer&scope=" : "error=unauthorized_client")
+                .getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+        ex.sendResponseHeaders(ok ? 200 : 401, bytes.length);
+        ex.getResponseBody().write(bytes);
+        ex.close();
+    }
+
+    private static void claims(HttpExchange ex) throws java.io.IOException {
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        String code = auth == null ? "" : auth.replace("Bearer at-", "");
+        String body = (ex.getRequestURI().getPath().endsWith("/emails") ? emails : claims).get(code);
+        reply(ex, body == null ? 404 : 200, body == null ? "{}" : body);
     }
 
     /** A 1x1 PNG for every avatar URL. */
@@ -121,7 +158,8 @@ class OAuth2FlowTest {
         JsonNode p = methods.at("/oauth2/providers/0");
         assertEquals("oidc", p.get("name").asText());
         assertEquals("Local", p.get("displayName").asText());
-        assertTrue(p.get("authURL").asText().contains("/auth?client_id=cid&response_type=code"), p.toString());
+        assertTrue(p.get("authURL").asText().matches(".*/auth\\?client_id=cid&code_challenge=[\\w-]+&code_challenge_method=S256"
+                + "&response_type=code&scope=openid\\+email\\+profile&state=\\w+&redirect_uri="), "Go's sorted parameters: " + p);
         assertTrue(p.get("authURL").asText().endsWith("&redirect_uri="), "the SDK appends its redirect URL");
         assertEquals(OAuth2.challenge(p.get("codeVerifier").asText()), p.get("codeChallenge").asText());
         assertEquals("S256", p.get("codeChallengeMethod").asText());
@@ -172,7 +210,7 @@ class OAuth2FlowTest {
                 + "\"tokenURL\":\"" + base + "/token\",\"userInfoURL\":\"" + base + "/userinfo\"}]}}",
                 Map.of("Authorization", token));
         assertEquals(200, changed.statusCode(), changed.body());
-        assertEquals("OpenID Connect", Json.mapper().readTree(worker.send("GET", "/api/collections/guarded/auth-methods",
+        assertEquals("OIDC", Json.mapper().readTree(worker.send("GET", "/api/collections/guarded/auth-methods",
                 null, Map.of()).body()).at("/oauth2/providers/0/displayName").asText(), "PocketBase's name when none is set");
         post("/api/collections/guarded/auth-with-oauth2",
                 "{\"provider\":\"oidc\",\"code\":\"good-carol\",\"redirectURL\":\"http://app/cb\"}", 400);
@@ -336,5 +374,176 @@ class OAuth2FlowTest {
                 token, 200);
         JsonNode ivy = post(path, oauth2("ivy"), null, 200).get("record");
         assertTrue(ivy.get("avatarLink").asText().endsWith("/avatars/ivy.png"), "a text field takes the URL: " + ivy);
+    }
+
+    /** One login through a provider whose user-info answer is {@code claims}; {@code emails}: GitHub's list, or null. */
+    private record Vouch(String provider, String claims, String emails, String metaEmail, String metaName,
+                         String metaAvatar) {
+    }
+
+    @Test
+    void aProvidersEmailCountsOnlyWhereTheProviderVouchesForIt() throws Exception {
+        String base = "http://127.0.0.1:" + provider.getAddress().getPort();
+        StringBuilder providers = new StringBuilder();
+        for (String name : List.of("oidc", "google", "github", "gitlab", "discord", "microsoft")) {
+            providers.append(providers.isEmpty() ? "" : ",").append("{\"name\":\"").append(name)
+                    .append("\",\"clientId\":\"cid\",\"clientSecret\":\"secret\",\"authURL\":\"").append(base)
+                    .append("/auth\",\"tokenURL\":\"").append(base).append("/token\",\"userInfoURL\":\"").append(base)
+                    .append("/claims\"}");
+        }
+        worker.call("POST", "/api/collections", "{\"name\":\"vouched\",\"type\":\"auth\",\"createRule\":\"\","
+                + "\"oauth2\":{\"enabled\":true,\"providers\":[" + providers + "]}}", token, 200);
+        String eve = worker.call("POST", "/api/collections/vouched/records", "{\"email\":\"eve@example.com\","
+                + "\"password\":\"eve-password\",\"passwordConfirm\":\"eve-password\"}", token, 200).get("id").asText();
+        List<Vouch> untrusted = List.of(
+                new Vouch("oidc", "{\"sub\":\"o1\",\"email\":\"eve@example.com\"}", null, "", "", ""),
+                new Vouch("oidc", "{\"sub\":\"o2\",\"email\":\"eve@example.com\",\"email_verified\":false}", null, "", "", ""),
+                new Vouch("oidc", "{\"sub\":\"o3\",\"email\":\"eve@example.com\",\"email_verified\":\"no\"}", null, "", "", ""),
+                new Vouch("google", "{\"sub\":\"g1\",\"email\":\"eve@example.com\",\"name\":\"Eve\"}", null, "", "Eve", ""),
+                new Vouch("discord", "{\"id\":\"d1\",\"username\":\"dee\",\"discriminator\":\"0007\",\"avatar\":\"abc\","
+                        + "\"email\":\"eve@example.com\",\"verified\":false}", null, "", "dee#0007",
+                        "https://cdn.discordapp.com/avatars/d1/abc.png"),
+                new Vouch("github", "{\"id\":77,\"login\":\"octo\",\"email\":null}", "[{\"email\":\"eve@example.com\","
+                        + "\"primary\":true,\"verified\":false},{\"email\":\"octo-alt@example.com\",\"primary\":false,"
+                        + "\"verified\":true}]", "", "", ""),
+                new Vouch("microsoft", "{\"id\":\"m1\",\"email\":\"eve@example.com\",\"email_verified\":\"false\"}", null, "",
+                        "", ""));
+        int n = 0;
+        for (Vouch v : untrusted) {
+            String code = "good-vouch" + n++;
+            claims.put(code, v.claims());
+            if (v.emails() != null) {
+                emails.put(code, v.emails());
+            }
+            JsonNode login = post("/api/collections/vouched/auth-with-oauth2", "{\"provider\":\"" + v.provider()
+                    + "\",\"code\":\"" + code + "\",\"redirectURL\":\"http://app/cb\",\"createData\":{\"email\":\""
+                    + code + "@example.com\"}}", null, 200);
+            String what = v.provider() + " " + v.claims() + ": " + login;
+            assertEquals(v.metaEmail(), login.at("/meta/email").asText(), what);
+            assertEquals(v.metaName(), login.at("/meta/name").asText(), what);
+            assertEquals(v.metaAvatar(), login.at("/meta/avatarURL").asText(), what);
+            assertTrue(login.at("/meta/isNew").asBoolean(), "not linked to the account of that address: " + what);
+            assertFalse(login.at("/record/verified").asBoolean(), what);
+        }
+        post("/api/collections/vouched/auth-with-password", "{\"identity\":\"eve@example.com\",\"password\":\"eve-password\"}",
+                null, 200); // no unvouched address took the account over
+
+        claims.put("good-gh", "{\"id\":78,\"login\":\"hub\",\"name\":\"Hub\",\"avatar_url\":\"http://a/hub.png\"}");
+        emails.put("good-gh", "[{\"email\":\"hub-old@example.com\",\"primary\":false,\"verified\":true},"
+                + "{\"email\":\"hub@example.com\",\"primary\":true,\"verified\":true}]");
+        JsonNode hub = post("/api/collections/vouched/auth-with-oauth2",
+                "{\"provider\":\"github\",\"code\":\"good-gh\",\"redirectURL\":\"http://app/cb\"}", null, 200);
+        assertEquals("hub@example.com", hub.at("/meta/email").asText(), "GitHub's primary verified address: " + hub);
+        assertEquals("78", hub.at("/meta/id").asText());
+        assertEquals("hub", hub.at("/meta/username").asText());
+        assertEquals("hub@example.com", hub.at("/record/email").asText());
+        assertTrue(hub.at("/record/verified").asBoolean());
+
+        claims.put("good-ms", "{\"id\":\"m2\",\"email\":\"ms@example.com\"}");
+        assertEquals("ms@example.com", post("/api/collections/vouched/auth-with-oauth2", "{\"provider\":\"microsoft\","
+                + "\"code\":\"good-ms\",\"redirectURL\":\"http://app/cb\"}", null, 200).at("/record/email").asText(),
+                "a provider without a reader of its own and without a verified flag gives its address, as most of PocketBase's do");
+
+        claims.put("good-eve", "{\"sub\":\"o9\",\"email\":\"eve@example.com\",\"email_verified\":\"true\"}");
+        JsonNode linked = post("/api/collections/vouched/auth-with-oauth2",
+                "{\"provider\":\"oidc\",\"code\":\"good-eve\",\"redirectURL\":\"http://app/cb\"}", null, 200);
+        assertEquals("eve@example.com", linked.at("/meta/email").asText(), "a string flag counts, as PocketBase casts it");
+        assertEquals(eve, linked.at("/record/id").asText());
+        assertTrue(linked.at("/record/verified").asBoolean());
+    }
+
+    private static int links(String recordId) throws Exception {
+        return worker.call("GET", "/api/collections/_externalAuths/records?filter="
+                + java.net.URLEncoder.encode("recordRef='" + recordId + "'", StandardCharsets.UTF_8), null, token, 200)
+                .get("totalItems").asInt();
+    }
+
+    @Test
+    void becomingVerifiedDropsTheLinksMadeBeforeAndEndsTheirSessions() throws Exception {
+        String id = signUp("late@example.com", "late-password");
+        String own = post("/api/collections/members/auth-with-password", passwordLogin("late@example.com", "late-password"),
+                null, 200).get("token").asText();
+        // Linked while unverified (the provider reports another address, so nothing proves this one).
+        JsonNode linked = post("/api/collections/members/auth-with-oauth2", oauth2("late-other"), own, 200);
+        assertEquals(id, linked.at("/record/id").asText());
+        assertFalse(linked.at("/record/verified").asBoolean());
+        assertEquals(1, links(id));
+
+        worker.call("PATCH", "/api/collections/members/records/" + id, "{\"verified\":true}", token, 200);
+        assertEquals(0, links(id), "the links made before the address was proved are gone");
+        post("/api/collections/members/auth-refresh", null, linked.get("token").asText(), 401);
+        post("/api/collections/members/auth-refresh", null, own, 401);
+        post("/api/collections/members/auth-with-password", passwordLogin("late@example.com", "late-password"), null, 200);
+
+        // A record verified already keeps the links made later.
+        String again = post("/api/collections/members/auth-with-password", passwordLogin("late@example.com", "late-password"),
+                null, 200).get("token").asText();
+        post("/api/collections/members/auth-with-oauth2", oauth2("late-other"), again, 200);
+        worker.call("PATCH", "/api/collections/members/records/" + id, "{\"verified\":true}", token, 200);
+        assertEquals(1, links(id));
+        post("/api/collections/members/auth-refresh", null, again, 200);
+    }
+
+    private static String idToken(java.security.interfaces.RSAPrivateKey key, String kid, String audience, String sub,
+                                  java.time.Instant issued) {
+        return com.auth0.jwt.JWT.create().withKeyId(kid).withAudience(audience).withSubject(sub).withIssuer("https://idp.test")
+                .withIssuedAt(issued).withExpiresAt(issued.plusSeconds(600)).withClaim("email", sub + "@example.com")
+                .withClaim("email_verified", true).withClaim("name", "Id " + sub)
+                .sign(com.auth0.jwt.algorithms.Algorithm.RSA256(null, key));
+    }
+
+    @Test
+    void anOpenIdProviderWithoutUserInfoSignsInWithTheIdTokensCheckedClaims() throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        java.security.KeyPair keys = generator.generateKeyPair();
+        java.security.KeyPair other = generator.generateKeyPair();
+        java.security.interfaces.RSAPublicKey pub = (java.security.interfaces.RSAPublicKey) keys.getPublic();
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        jwks = "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"k1\",\"alg\":\"RS256\",\"n\":\""
+                + b64.encodeToString(pub.getModulus().toByteArray()) + "\",\"e\":\""
+                + b64.encodeToString(pub.getPublicExponent().toByteArray()) + "\"}]}";
+        String base = "http://127.0.0.1:" + provider.getAddress().getPort();
+        worker.call("POST", "/api/collections", "{\"name\":\"idtokens\",\"type\":\"auth\",\"createRule\":\"\","
+                + "\"oauth2\":{\"enabled\":true,\"providers\":[{\"name\":\"oidc2\",\"clientId\":\"cid\",\"clientSecret\":\"secret\","
+                + "\"authURL\":\"" + base + "/auth\",\"tokenURL\":\"" + base + "/token\",\"extra\":{\"jwksURL\":\"" + base
+                + "/jwks\",\"issuers\":[\"https://idp.test\"]}}]}}", token, 200);
+        JsonNode listed = worker.call("GET", "/api/collections/idtokens/auth-methods", null, null, 200);
+        assertEquals("oidc2", listed.at("/oauth2/providers/0/name").asText(), "listed without a user-info URL");
+
+        java.security.interfaces.RSAPrivateKey key = (java.security.interfaces.RSAPrivateKey) keys.getPrivate();
+        java.time.Instant now = java.time.Instant.now();
+        idTokens.put("good-idt-ok", idToken(key, "k1", "cid", "idt-ok", now));
+        idTokens.put("good-idt-aud", idToken(key, "k1", "another-client", "idt-aud", now));
+        idTokens.put("good-idt-future", idToken(key, "k1", "cid", "idt-future", now.plusSeconds(3600)));
+        idTokens.put("good-idt-forged", idToken((java.security.interfaces.RSAPrivateKey) other.getPrivate(), "k1", "cid",
+                "idt-forged", now));
+        idTokens.put("good-idt-kid", idToken(key, "unknown", "cid", "idt-kid", now));
+        String path = "/api/collections/idtokens/auth-with-oauth2";
+        JsonNode ok = post(path, "{\"provider\":\"oidc2\",\"code\":\"good-idt-ok\",\"redirectURL\":\"http://app/cb\"}", 200);
+        assertEquals("idt-ok", ok.at("/meta/id").asText());
+        assertEquals("idt-ok@example.com", ok.at("/record/email").asText());
+        assertEquals("Id idt-ok", ok.at("/meta/name").asText());
+        assertEquals("https://idp.test", ok.at("/meta/rawUser/iss").asText());
+        for (String refused : List.of("good-idt-aud", "good-idt-future", "good-idt-forged", "good-idt-kid", "good-no-idt")) {
+            JsonNode failed = post(path, "{\"provider\":\"oidc2\",\"code\":\"" + refused + "\",\"redirectURL\":\"http://app/cb\"}",
+                    400);
+            assertEquals("Failed to fetch OAuth2 user.", failed.get("message").asText(), refused);
+        }
+    }
+
+    @Test
+    void theCodeIsExchangedWithBasicCredentialsFirstAndAFormEncodedAnswerIsRead() throws Exception {
+        String base = "http://127.0.0.1:" + provider.getAddress().getPort();
+        worker.call("POST", "/api/collections", "{\"name\":\"basics\",\"type\":\"auth\",\"createRule\":\"\","
+                + "\"oauth2\":{\"enabled\":true,\"providers\":[{\"name\":\"oidc3\",\"clientId\":\"cid\",\"clientSecret\":\"secret\","
+                + "\"pkce\":false,\"authURL\":\"" + base + "/auth\",\"tokenURL\":\"" + base + "/basic-token\",\"userInfoURL\":\""
+                + base + "/userinfo\"}]}}", token, 200);
+        JsonNode login = post("/api/collections/basics/auth-with-oauth2", "{\"provider\":\"oidc3\",\"code\":\"good-basic\","
+                + "\"codeVerifier\":\"ignored\",\"redirectURL\":\"http://app/cb\"}", 200);
+        assertEquals("at-good-basic", login.at("/meta/accessToken").asText());
+        assertEquals("basic@example.com", login.at("/record/email").asText());
+        assertEquals(1, basicForms.size(), "the first, Basic, attempt was taken: " + basicForms);
+        assertFalse(basicForms.getFirst().contains("code_verifier"), "no verifier without PKCE: " + basicForms);
     }
 }

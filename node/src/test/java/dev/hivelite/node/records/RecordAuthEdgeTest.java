@@ -316,4 +316,18 @@ class RecordAuthEdgeTest {
         assertTrue(refused.at("/data/mfa/rule/code").asText().startsWith("validation_"), refused.toString());
         call("GET", "/api/collections/broken_mfa", null, token, 404);
     }
+
+    @Test
+    void anAuthAnswerListsRecordThenTokenAsPocketBaseWritesIt() throws Exception {
+        String id = signUp("order@example.com", "password-1");
+        JsonNode login = call("POST", "/api/collections/members/auth-with-password",
+                "{\"identity\":\"order@example.com\",\"password\":\"password-1\"}", null, 200);
+        List<String> keys = new java.util.ArrayList<>();
+        login.fieldNames().forEachRemaining(keys::add);
+        assertEquals(List.of("record", "token"), keys);
+        List<String> impersonated = new java.util.ArrayList<>();
+        call("POST", "/api/collections/members/impersonate/" + id, null, token, 200).fieldNames()
+                .forEachRemaining(impersonated::add);
+        assertEquals(List.of("record", "token"), impersonated);
+    }
 }
