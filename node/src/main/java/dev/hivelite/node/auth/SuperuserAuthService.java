@@ -47,7 +47,7 @@ public final class SuperuserAuthService implements HttpService {
     }
 
     private void authWithPassword(ServerRequest req, ServerResponse res) {
-        JsonNode body = Bodies.json(req);
+        JsonNode body = Bodies.form(req);
         String identity = Bodies.text(body, "identity");
         String password = Bodies.text(body, "password");
         Map<String, FieldError> errors = new LinkedHashMap<>();
@@ -87,7 +87,7 @@ public final class SuperuserAuthService implements HttpService {
     /** {@code {duration}} in seconds (0 or absent: the usual session length). Superusers only, not database keys. */
     private void impersonate(ServerRequest req, ServerResponse res) {
         Principal.Superuser caller = RequestContext.principal(req).requireSuperuser();
-        JsonNode body = Bodies.json(req);
+        JsonNode body = Bodies.form(req);
         long seconds = Bodies.seconds(body, "duration");
         String ip = ClientIp.of(req);
         Authenticator.Login login = authenticator.impersonate(req.path().pathParameters().get("id"),

@@ -24,6 +24,14 @@ public final class Bodies {
     }
 
     /**
+     * The body of a PocketBase form (sign-ins, account mails, settings) as JSON, one that is not a JSON
+     * object answered with {@link #LOAD_FAILED}, PocketBase's message for a form that does not bind.
+     */
+    public static JsonNode form(ServerRequest req) {
+        return json(req, MAX_JSON_BYTES, false, LOAD_FAILED);
+    }
+
+    /**
      * The body as JSON, of at most {@code limit} bytes (413 past it). A body larger than the platform
      * routes' limit is counted into the worker's {@link HeapBudget} while it is read and parsed
      * (503 when the worker already holds too many), so a few large bodies at once cannot run it
@@ -306,6 +314,9 @@ public final class Bodies {
         }
         return value.asText();
     }
+
+    /** PocketBase's answer to a form body that does not bind (its auth routes, settings). */
+    public static final String LOAD_FAILED = "An error occurred while loading the submitted data.";
 
     /** The answer to a body that is not a JSON object, on the routes that do not answer it otherwise. */
     public static final String INVALID = "Failed to load the submitted data due to invalid formatting.";

@@ -130,7 +130,7 @@ public final class RealtimeService implements HttpService {
         DatabaseStore.Database db = database(req);
         JsonNode body = Bodies.json(req);
         if (body.has("clientId") && !body.get("clientId").isNull() && !body.get("clientId").isTextual()) {
-            throw new ApiException.BadRequest("An error occurred while loading the submitted data.");
+            throw new ApiException.BadRequest(Bodies.LOAD_FAILED);
         }
         String clientId = Bodies.text(body, "clientId");
         if (clientId == null || clientId.isBlank()) {

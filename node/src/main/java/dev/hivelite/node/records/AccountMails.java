@@ -79,7 +79,7 @@ final class AccountMails {
     private void requestVerification(ServerRequest req, ServerResponse res) {
         try (Scopes.Scope scope = scopes.open(req)) {
             Collection c = authCollection(scope, req, RateLimiter.Action.REQUEST_VERIFICATION);
-            String email = email(Bodies.json(req), "email");
+            String email = email(Bodies.form(req), "email");
             byEmail(scope, c, email).filter(r -> !Boolean.TRUE.equals(r.get("verified")))
                     .filter(r -> resends.claim(scope.db.id(), "verification", c, (String) r.get("id"))).ifPresent(r -> {
                 String token = tokens.sign("verification", scope.db.id(), c, r,
@@ -127,7 +127,7 @@ final class AccountMails {
         try (Scopes.Scope scope = scopes.open(req)) {
             Collection c = authCollection(scope, req, RateLimiter.Action.CONFIRM_VERIFICATION);
             CollectionService.requireWritable(scope);
-            String token = Fields.text(Bodies.json(req), "token");
+            String token = Fields.text(Bodies.form(req), "token");
             Map<String, FieldError> errors = new LinkedHashMap<>();
             String email = token.isEmpty() ? null : UserTokens.unverifiedClaim(token, "email");
             DecodedJWT jwt = null;
@@ -173,7 +173,7 @@ final class AccountMails {
             if (!c.option("passwordAuth.enabled").asBoolean(true)) {
                 throw new ApiException.BadRequest("The collection is not configured to allow password authentication.");
             }
-            String email = email(Bodies.json(req), "email");
+            String email = email(Bodies.form(req), "email");
             byEmail(scope, c, email).filter(r -> resends.claim(scope.db.id(), "passwordReset", c, (String) r.get("id")))
                     .ifPresent(r -> {
                 String token = tokens.sign("passwordReset", scope.db.id(), c, r,
@@ -196,7 +196,7 @@ final class AccountMails {
         try (Scopes.Scope scope = scopes.open(req)) {
             Collection c = authCollection(scope, req, RateLimiter.Action.CONFIRM_PASSWORD_RESET);
             CollectionService.requireWritable(scope);
-            JsonNode body = Bodies.json(req);
+            JsonNode body = Bodies.form(req);
             // Every field is judged before anything is refused, as PocketBase's form reports them together.
             Map<String, FieldError> errors = new LinkedHashMap<>();
             DecodedJWT jwt = checkToken(scope, c, Fields.text(body, "token"), "passwordReset", errors);
@@ -269,7 +269,7 @@ final class AccountMails {
             Map<String, Object> r = scope.lease.db()
                     .read(conn -> RecordQuery.byId(conn, c, caller.user().recordId(), RecordQuery.Where.ALL))
                     .orElseThrow(() -> new ApiException.Unauthorized("The request requires valid record authorization token."));
-            String newEmail = email(Bodies.json(req), "newEmail");
+            String newEmail = email(Bodies.form(req), "newEmail");
             if (newEmail.equals(r.get("email"))) {
                 throw ApiException.invalid("newEmail", "validation_not_in_invalid", "Must not be in list.");
             }
@@ -295,7 +295,7 @@ final class AccountMails {
         try (Scopes.Scope scope = scopes.open(req)) {
             Collection c = authCollection(scope, req, RateLimiter.Action.CONFIRM_EMAIL_CHANGE);
             CollectionService.requireWritable(scope);
-            JsonNode body = Bodies.json(req);
+            JsonNode body = Bodies.form(req);
             String token = Fields.text(body, "token");
             String password = Fields.text(body, "password");
             Map<String, FieldError> errors = new java.util.TreeMap<>();

@@ -139,7 +139,7 @@ public final class RecordAuthService implements HttpService {
             if (!c.option("passwordAuth.enabled").asBoolean(true)) {
                 throw new ApiException.Forbidden("The collection is not configured to allow password authentication.");
             }
-            JsonNode body = Bodies.json(req);
+            JsonNode body = Bodies.form(req);
             String identity = Fields.text(body, "identity");
             String password = Fields.text(body, "password");
             String identityField = Fields.text(body, "identityField");
@@ -314,7 +314,7 @@ public final class RecordAuthService implements HttpService {
             if (!OAuth2.enabled(c)) {
                 throw new ApiException.Forbidden("The collection is not configured to allow OAuth2 authentication.");
             }
-            JsonNode body = Bodies.json(req);
+            JsonNode body = Bodies.form(req);
             Map<String, FieldError> errors = new LinkedHashMap<>();
             for (String key : List.of("provider", "code")) {
                 if (Fields.text(body, key).isEmpty()) {
@@ -414,7 +414,7 @@ public final class RecordAuthService implements HttpService {
             Map<String, Object> record = scope.lease.db()
                     .read(conn -> RecordQuery.byId(conn, c, req.path().pathParameters().get("id"), RecordQuery.Where.ALL))
                     .orElseThrow(ApiException::notFound);
-            long seconds = Bodies.seconds(Bodies.json(req), "duration");
+            long seconds = Bodies.seconds(Bodies.form(req), "duration");
             Duration ttl = Duration.ofSeconds(seconds > 0 ? seconds : c.tokenDuration("authToken", 604800));
             respond(req, res, scope, c, record, ttl, tokens.sign("auth", scope.db.id(), c, record, ttl, false, Map.of()));
         }
@@ -432,7 +432,7 @@ public final class RecordAuthService implements HttpService {
             if (Scaffolds.isSuperusers(c) || !c.option("otp.enabled").asBoolean(false)) {
                 throw new ApiException.Forbidden("The collection is not configured to allow OTP authentication.");
             }
-            String email = email(Bodies.json(req), "email");
+            String email = email(Bodies.form(req), "email");
             Optional<Map<String, Object>> record = byEmail(scope, c, email);
             if (record.isEmpty()) {
                 Responses.json(req, res, Map.of("otpId", Ids.newId()));
@@ -477,7 +477,7 @@ public final class RecordAuthService implements HttpService {
             if (!c.option("otp.enabled").asBoolean(false)) {
                 throw new ApiException.Forbidden("The collection is not configured to allow OTP authentication.");
             }
-            JsonNode body = Bodies.json(req);
+            JsonNode body = Bodies.form(req);
             String otpId = Fields.text(body, "otpId");
             String password = Fields.text(body, "password");
             Map<String, FieldError> errors = new java.util.TreeMap<>();

@@ -306,7 +306,7 @@ public record Settings(Meta meta, Smtp smtp, Batch batch, RateLimits rateLimits,
         try {
             return read(merge(toStoredJson(), changes));
         } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new ApiException.BadRequest("Failed to load the submitted data due to invalid formatting.");
+            throw new ApiException.BadRequest(dev.hivelite.node.common.Bodies.LOAD_FAILED);
         }
     }
 

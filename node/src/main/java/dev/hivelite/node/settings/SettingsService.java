@@ -80,7 +80,7 @@ public final class SettingsService implements HttpService {
     private void appleClientSecret(ServerRequest req, ServerResponse res) {
         try (Target t = open(req)) {
             Responses.json(req, res, java.util.Map.of("secret",
-                    AppleClientSecret.generate(Bodies.json(req), java.time.Instant.now())));
+                    AppleClientSecret.generate(Bodies.form(req), java.time.Instant.now())));
         }
     }
 
@@ -95,7 +95,7 @@ public final class SettingsService implements HttpService {
             if (t.db().readOnly()) {
                 throw new ApiException.Forbidden("The database is read-only.");
             }
-            JsonNode body = Bodies.json(req);
+            JsonNode body = Bodies.form(req);
             Settings saved = store.update(t.db().id(), t.lease().db(), current -> {
                 Settings next = current.merge(body);
                 SettingsValidation.check(next);
@@ -107,7 +107,7 @@ public final class SettingsService implements HttpService {
 
     private void testEmail(ServerRequest req, ServerResponse res) {
         try (Target t = open(req)) {
-            JsonNode body = Bodies.json(req);
+            JsonNode body = Bodies.form(req);
             String email = Bodies.text(body, "email");
             String template = Bodies.text(body, "template");
             Map<String, FieldError> errors = new LinkedHashMap<>();
@@ -143,7 +143,7 @@ public final class SettingsService implements HttpService {
      */
     private void testS3(ServerRequest req, ServerResponse res) {
         try (Target t = open(req)) {
-            String filesystem = Bodies.text(Bodies.json(req), "filesystem");
+            String filesystem = Bodies.text(Bodies.form(req), "filesystem");
             if (filesystem == null || filesystem.isBlank()) {
                 throw ApiException.invalid(Map.of("filesystem", SettingsValidation.REQUIRED));
             }

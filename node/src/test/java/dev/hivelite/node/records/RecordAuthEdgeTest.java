@@ -134,6 +134,20 @@ class RecordAuthEdgeTest {
     }
 
     @Test
+    void aFormBodyThatDoesNotBindIsPocketBasesLoadError() throws Exception {
+        signUp("bind@example.com", "password-1");
+        for (String route : java.util.List.of("auth-with-password", "request-password-reset",
+                "request-verification", "confirm-password-reset", "confirm-verification")) {
+            for (String body : java.util.List.of("{\"identity\":", "[1,2]", "\"text\"")) {
+                JsonNode refused = call("POST", "/api/collections/members/" + route, body, null, 400);
+                assertEquals("An error occurred while loading the submitted data.", refused.get("message").asText(),
+                        route + " " + body + ": " + refused);
+                assertEquals(0, refused.get("data").size(), route + ": " + refused);
+            }
+        }
+    }
+
+    @Test
     void anIdentityFieldThatIsNotOneOfTheCollectionsIsAFieldError() throws Exception {
         JsonNode body = call("POST", "/api/collections/members/auth-with-password",
                 "{\"identityField\":\"created\",\"identity\":\"a@example.com\",\"password\":\"password-1\"}", null, 400);

@@ -35,7 +35,7 @@ class SettingsApiTest {
     private static final String VALIDATION = "An error occurred while validating the submitted data.";
     private static final String NEEDS_SUPERUSER = "The request requires valid superuser authorization token to be set.";
     private static final String FORBIDDEN = "The authorized record is not allowed to perform this action.";
-    private static final String MALFORMED = "Failed to load the submitted data due to invalid formatting.";
+    private static final String MALFORMED = "An error occurred while loading the submitted data.";
 
     @TempDir
     static Path dataDir;
