@@ -34,7 +34,6 @@ import dev.hivelite.node.common.Json;
  */
 final class CollectionImport {
 
-    static final String LOAD_FAILED = "An error occurred while loading the submitted data.";
     /** The id every database shows for the platform's superusers: nothing of theirs is imported. */
     private static final String SUPERUSERS_ID = "pbc_3142635823";
 
@@ -51,7 +50,7 @@ final class CollectionImport {
         try {
             body = Bodies.json(req);
         } catch (ApiException.BadRequest e) {
-            throw new ApiException.BadRequest(LOAD_FAILED);
+            throw new ApiException.BadRequest(Bodies.LOAD_FAILED);
         }
         JsonNode list = body.get("collections");
         JsonNode deleteMissing = body.get("deleteMissing");
@@ -59,7 +58,7 @@ final class CollectionImport {
                 && (list == null || list.isNull() || list.isArray() && allObjects(list))
                 && (deleteMissing == null || deleteMissing.isNull() || deleteMissing.isBoolean());
         if (!binds) {
-            throw new ApiException.BadRequest(LOAD_FAILED);
+            throw new ApiException.BadRequest(Bodies.LOAD_FAILED);
         }
         return body;
     }
