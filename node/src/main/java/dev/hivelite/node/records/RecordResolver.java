@@ -126,7 +126,7 @@ final class RecordResolver implements Resolver {
         String column = alias + "." + quote(field.name());
         if (rest.isEmpty() && field instanceof JsonField && modifiers.stream().noneMatch(List.of("each", "length")::contains)) {
             // A json value compares as what it holds ("abc", 5, true), not as its JSON text, as in PocketBase (#4068).
-            return leaf(new TextField(field.common(), 0, 0, "", "", false, false), jsonExtract(column, ""), modifiers, chain);
+            return exact(leaf(new TextField(field.common(), 0, 0, "", "", false, false), jsonExtract(column, ""), modifiers, chain));
         }
         if (rest.isEmpty()) {
             if (chain != null && !allowHidden && owner.isAuth() && "email".equals(field.name())) {
@@ -144,8 +144,8 @@ final class RecordResolver implements Resolver {
                 }
                 jsonPath.append(segment.matches("\\d+") ? "[" + segment + "]" : "." + segment);
             }
-            return leaf(new TextField(field.common(), 0, 0, "", "", false, false),
-                    jsonExtract(column, jsonPath.toString()), modifiers, chain);
+            return exact(leaf(new TextField(field.common(), 0, 0, "", "", false, false),
+                    jsonExtract(column, jsonPath.toString()), modifiers, chain));
         }
         if (!(field instanceof RelationField relation)) {
             throw new FilterException("cannot traverse non-relation field " + name);
@@ -235,6 +235,11 @@ final class RecordResolver implements Resolver {
     private static String jsonExtract(String column, String path) {
         return "(CASE WHEN json_valid(" + column + ") THEN JSON_EXTRACT(" + column + ", '$" + path
                 + "') ELSE JSON_EXTRACT(json_object('pb', " + column + "), '$.pb" + path + "') END)";
+    }
+
+    /** A single json value keeps NULL apart from '' in = and != (a set of them, through a multi relation, does not yet). */
+    private static Resolved exact(Resolved resolved) {
+        return resolved instanceof Resolved.Single s ? new Resolved.Single(s.sql(), s.params(), true) : resolved;
     }
 
     /** Select, relation and file fields hold lists (of at most one value when single): PocketBase's MultiValuer fields. */

@@ -121,7 +121,10 @@ class RecordFilterScenarioTest {
                 invalid(":length of a text field", "title:length = 3"));
     }
 
-    /** A json value compares as the value it holds (pocketbase/pocketbase#4068), at the top and along a path. */
+    /**
+     * A json value compares as the value it holds (pocketbase/pocketbase#4068), at the top and along a path,
+     * and = / != keep NULL apart from '' (the resolver's "json field equal normalization checks").
+     */
     private static List<Row> jsonValues() {
         return List.of(
                 row("a json string equals the text", "data = 'abc'", "one"),
@@ -129,7 +132,11 @@ class RecordFilterScenarioTest {
                 row("a json number compares as a number", "data < 6", "two"),
                 row("a path into a json object", "data.a.b = true", "three"),
                 row("a path into a json string is NULL", "data.a = 'abc'"),
-                row("like over a json string", "data ~ 'bc'", "one"));
+                row("like over a json string", "data ~ 'bc'", "one"),
+                row("a missing json key is NULL, not ''", "data.a.b = ''"),
+                row("a missing json key differs from ''", "data.a.b != ''", "one", "two", "three"),
+                row("a missing json key is null", "data.a.b = null", "one", "two"),
+                row("a present json key is not null", "data.a.b != null", "three"));
     }
 
     @TestFactory
