@@ -221,10 +221,8 @@ final class RecordResolver implements Resolver {
             String value = lower ? "LOWER(" + each + ".value)" : each + ".value";
             return new Resolved.Multi(items.render(), value, items.params());
         }
-        if (!arrayable && (modifiers.contains("each") || modifiers.contains("length"))) {
-            throw new FilterException(":each and :length apply to select, relation and file fields only");
-        }
-        // A single select/relation/file with :each is a list of its one value: the value itself.
+        // A single select/relation/file with :each is a list of its one value: the value itself. Any other field
+        // ignores :each and :length, as PocketBase's resolver does (only @request.body refuses them).
         return scalarOrSet(lower ? "LOWER(" + column + ")" : column, chain);
     }
 
@@ -368,6 +366,9 @@ final class RecordResolver implements Resolver {
             return literal(value != null);
         }
         if (modifiers.contains("changed")) {
+            if (collection.field(key).isEmpty()) {
+                throw new FilterException(":changed applies to the collection's own fields only (" + key + ")");
+            }
             // On create (nothing before) the new record holds what was sent: nothing changed, as in PocketBase.
             JsonNode before = request.bodyBefore() == null ? null : request.bodyBefore().get(key);
             return literal(value != null && before != null && !before.equals(value));

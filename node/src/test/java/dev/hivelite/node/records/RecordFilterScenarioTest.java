@@ -117,8 +117,9 @@ class RecordFilterScenarioTest {
                 row(":each any on a single select", "kind:each ?!= 'a'", "two", "three"),
                 row(":length of a single select", "kind:length = 1", "one", "three"),
                 row(":length of an empty single select", "kind:length = 0", "two"),
-                invalid(":each of a text field", "title:each = 'one'"),
-                invalid(":length of a text field", "title:length = 3"));
+                row(":each of a text field is the field", "title:each = 'one'", "one"),
+                row(":length of a text field is the field too", "title:length = 'two'", "two"),
+                invalid("an unknown modifier", "title:upper = 'ONE'"));
     }
 
     /**
@@ -163,6 +164,9 @@ class RecordFilterScenarioTest {
                         worker.call("POST", "/api/collections/notes/records", "{\"title\":\"x\",\"kind\":\"b\"}", null, 400)),
                 DynamicTest.dynamicTest("a value not sent has no items", () ->
                         worker.call("POST", "/api/collections/notes/records", "{\"title\":\"x\"}", null, 400)),
+                DynamicTest.dynamicTest(":changed of a key that is no field is refused when the rule is saved", () ->
+                        worker.call("POST", "/api/collections", "{\"name\":\"changes\",\"updateRule\":"
+                                + "\"@request.body.nofield:changed = false\"}", su, 400)),
                 DynamicTest.dynamicTest("a missing field on the caller's record or in the body reads as NULL", () ->
                         worker.call("POST", "/api/collections/memos/records", "{\"title\":\"x\"}", ann, 200)));
     }
