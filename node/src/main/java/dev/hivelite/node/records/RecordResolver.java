@@ -114,9 +114,20 @@ final class RecordResolver implements Resolver {
         if (name.contains("_via_")) {
             return backRelation(owner, alias, key + "." + name, name, rest, modifiers, chain);
         }
-        Field field = owner.field(name).orElseThrow(() -> new FilterException("unknown field " + name));
+        Field field = owner.field(name).orElse(null);
+        if (field == null) {
+            if (key.startsWith("@request") && !name.isEmpty()) {
+                // A path from the caller's record or the body reads a missing field as NULL, as PocketBase does.
+                return new Resolved.Single("?", nullParam());
+            }
+            throw new FilterException("unknown field " + name);
+        }
         checkVisible(field);
         String column = alias + "." + quote(field.name());
+        if (rest.isEmpty() && field instanceof JsonField && modifiers.stream().noneMatch(List.of("each", "length")::contains)) {
+            // A json value compares as what it holds ("abc", 5, true), not as its JSON text, as in PocketBase (#4068).
+            return exact(leaf(new TextField(field.common(), 0, 0, "", "", false, false), jsonExtract(column, ""), modifiers, chain));
+        }
         if (rest.isEmpty()) {
             if (chain != null && !allowHidden && owner.isAuth() && "email".equals(field.name())) {
                 // Through a relation, a related user's email counts only where that user shows it.
@@ -126,15 +137,15 @@ final class RecordResolver implements Resolver {
         }
         if (field instanceof JsonField || field instanceof GeoPointField) {
             // "meta.a.b", "meta.2", "loc.lon": a path inside the JSON value, as PocketBase reads it.
-            StringBuilder jsonPath = new StringBuilder("$");
+            StringBuilder jsonPath = new StringBuilder();
             for (String segment : rest) {
                 if (!segment.matches("\\w+")) {
                     throw new FilterException("invalid json path " + segment);
                 }
                 jsonPath.append(segment.matches("\\d+") ? "[" + segment + "]" : "." + segment);
             }
-            return leaf(new TextField(field.common(), 0, 0, "", "", false, false),
-                    "JSON_EXTRACT(" + column + ", '" + jsonPath + "')", modifiers, chain);
+            return exact(leaf(new TextField(field.common(), 0, 0, "", "", false, false),
+                    jsonExtract(column, jsonPath.toString()), modifiers, chain));
         }
         if (!(field instanceof RelationField relation)) {
             throw new FilterException("cannot traverse non-relation field " + name);
@@ -188,14 +199,21 @@ final class RecordResolver implements Resolver {
                 throw new FilterException("unsupported modifier :" + m);
             }
         }
+        boolean arrayable = arrayable(field);
+        if (arrayable && !field.multi() && modifiers.contains("length")) {
+            // A single select/relation/file counts as a list of at most one value, as PocketBase's json_array_length does.
+            String length = "(CASE WHEN " + column + " = '' OR " + column + " IS NULL THEN 0 ELSE 1 END)";
+            return scalarOrSet(length, chain);
+        }
+        if (field.multi() && !modifiers.contains("length") && !modifiers.contains("each")) {
+            // Without :each a multi-valued field is its stored JSON text ('["a","b"]'), as PocketBase compares it:
+            // "tags ~ 'a'" is a LIKE over that text and "tags ?= 'a'" never matches; "tags:each ?= 'a'" and
+            // "rel.id ?= x" reach the items.
+            return scalarOrSet(lower ? "LOWER(" + column + ")" : column, chain);
+        }
         if (field.multi()) {
             if (modifiers.contains("length")) {
-                String length = "json_array_length(" + column + ")";
-                if (chain == null) {
-                    return new Resolved.Single(length, List.of());
-                }
-                return chain.scalar() ? new Resolved.Single("(SELECT " + length + " FROM " + chain.render() + ")", chain.params())
-                        : new Resolved.Multi(chain.render(), length, chain.params());
+                return scalarOrSet("json_array_length(" + column + ")", chain);
             }
             String each = alias();
             Chain items = chain == null ? new Chain("json_each(" + column + ") " + each, "", List.of(), false)
@@ -203,10 +221,32 @@ final class RecordResolver implements Resolver {
             String value = lower ? "LOWER(" + each + ".value)" : each + ".value";
             return new Resolved.Multi(items.render(), value, items.params());
         }
-        if (modifiers.contains("each") || modifiers.contains("length")) {
-            throw new FilterException(":each and :length apply to multi-valued fields only");
-        }
-        String value = lower ? "LOWER(" + column + ")" : column;
+        // A single select/relation/file with :each is a list of its one value: the value itself. Any other field
+        // ignores :each and :length, as PocketBase's resolver does (only @request.body refuses them).
+        return scalarOrSet(lower ? "LOWER(" + column + ")" : column, chain);
+    }
+
+    /**
+     * {@code path} ("", ".a.b", "[2]", checked to be word characters) inside a json column; a value that is not
+     * valid JSON reads as a plain text at the top and as NULL below it, instead of failing the query.
+     */
+    private static String jsonExtract(String column, String path) {
+        return "(CASE WHEN json_valid(" + column + ") THEN JSON_EXTRACT(" + column + ", '$" + path
+                + "') ELSE JSON_EXTRACT(json_object('pb', " + column + "), '$.pb" + path + "') END)";
+    }
+
+    /** A single json value keeps NULL apart from '' in = and != (a set of them, through a multi relation, does not yet). */
+    private static Resolved exact(Resolved resolved) {
+        return resolved instanceof Resolved.Single s ? new Resolved.Single(s.sql(), s.params(), true) : resolved;
+    }
+
+    /** Select, relation and file fields hold lists (of at most one value when single): PocketBase's MultiValuer fields. */
+    private static boolean arrayable(Field field) {
+        return field instanceof SelectField || field instanceof RelationField || field instanceof FileField;
+    }
+
+    /** {@code value} of the record itself, of the one row a single-relation chain reaches, or of each row of a longer chain. */
+    private static Resolved scalarOrSet(String value, Chain chain) {
         if (chain == null) {
             return new Resolved.Single(value, List.of());
         }
@@ -269,17 +309,15 @@ final class RecordResolver implements Resolver {
     private Resolved bodyPath(String key, List<String> modifiers) {
         String[] parts = key.split("\\.", 2);
         Field field = collection.field(parts[0]).orElse(null);
-        if (field == null || field instanceof JsonField) {
-            // A key inside a submitted json value (or an unknown field): read from the body as sent.
+        if (!(field instanceof RelationField relation)) {
+            // A key inside a submitted value (json, or any other non-relation or unknown field): read from the body
+            // as sent, NULL where it has no such key, as PocketBase reads static request values.
             JsonNode value = request.body();
             for (String part : key.split("\\.")) {
                 value = value == null ? null : value.isArray() && part.matches("\\d{1,9}") ? value.get(Integer.parseInt(part))
                         : value.get(part);
             }
             return jsonValue(value, modifiers);
-        }
-        if (!(field instanceof RelationField relation)) {
-            throw new FilterException("@request.body." + parts[0] + " is not a relation or json field");
         }
         Collection target = schema.find(relation.collectionId())
                 .orElseThrow(() -> new FilterException("missing relation collection"));
@@ -318,8 +356,7 @@ final class RecordResolver implements Resolver {
         if (key.contains(".")) {
             return bodyPath(key, modifiers);
         }
-        if ((modifiers.contains("length") || modifiers.contains("each"))
-                && !collection.field(key).map(Field::multi).orElse(false)) {
+        if ((modifiers.contains("length") || modifiers.contains("each")) && !collection.field(key).map(RecordResolver::arrayable).orElse(false)) {
             // As PocketBase: refused when the rule is saved, never judged on a text as if it were a count.
             throw new FilterException(":each and :length apply to multi-valued fields only (" + key + ")");
         }
@@ -329,12 +366,18 @@ final class RecordResolver implements Resolver {
             return literal(value != null);
         }
         if (modifiers.contains("changed")) {
+            if (collection.field(key).isEmpty()) {
+                throw new FilterException(":changed applies to the collection's own fields only (" + key + ")");
+            }
             // On create (nothing before) the new record holds what was sent: nothing changed, as in PocketBase.
             JsonNode before = request.bodyBefore() == null ? null : request.bodyBefore().get(key);
             return literal(value != null && before != null && !before.equals(value));
         }
         if (modifiers.contains("length") && (value == null || value.isNull())) {
             return literal(0L); // a field not sent counts no items
+        }
+        if (modifiers.contains("length") && !value.isArray()) {
+            return literal(1L); // one id or name sent for a single select/relation/file is a list of one
         }
         return jsonValue(value, modifiers);
     }

@@ -30,6 +30,10 @@ final class Conditions {
     private static Sql equality(Term l, Term r, boolean equal) {
         String eq = equal ? " = " : " IS NOT ";
         Sql out = new Sql();
+        if (l.exact() || r.exact()) {
+            // A json value: "= ''" matches only an empty string and "= null" only null, as PocketBase compares them.
+            return out.append(l).append(equal ? " IS " : " IS NOT ").append(r);
+        }
         if (l.isEmpty() && r.isEmpty()) {
             return out.append(equal ? "1=1" : "1=0");
         }

@@ -268,6 +268,7 @@ public final class FilterCompiler {
         return switch (resolved) {
             case Resolved.Single s when s.sql().strip().equals("?") && s.params().size() == 1 ->
                     Term.known(s.params().get(0));
+            case Resolved.Single s when s.exact() -> Term.exact(s.sql(), s.params());
             case Resolved.Single s -> Term.expression(s.sql(), s.params());
             case Resolved.Multi m -> ValueSet.of(m);
         };

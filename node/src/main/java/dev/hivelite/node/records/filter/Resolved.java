@@ -11,12 +11,17 @@ public sealed interface Resolved {
     /**
      * One value: {@code sql} is an SQL expression with {@code ?} placeholders, {@code params} their
      * values in order. A known value (e.g. {@code @request.auth.id}) is {@code Single("?", [value])}
-     * and is then treated like a literal of the filter.
+     * and is then treated like a literal of the filter. {@code exact}: the value is compared as it is, so
+     * {@code =} and {@code !=} tell NULL from '' (PocketBase's json values); otherwise the two count as one.
      */
-    record Single(String sql, List<Object> params) implements Resolved {
+    record Single(String sql, List<Object> params, boolean exact) implements Resolved {
         public Single {
             Objects.requireNonNull(sql, "sql");
             params = copy(params);
+        }
+
+        public Single(String sql, List<Object> params) {
+            this(sql, params, false);
         }
     }
 

@@ -45,7 +45,11 @@ class FilterMatchesPocketBaseSemanticsTest {
             of("empty differs from null: never", "null != ''"),
             of("anonymous auth id is empty", "@request.auth.id = ''", "r1", "r2", "r3", "r4", "r5", "r6", "r7"),
             of("anonymous auth id matches no id", "id = @request.auth.id"),
-            of("resolved value", "@request.auth.role = 'admin' && views = 10", "r1"));
+            of("resolved value", "@request.auth.role = 'admin' && views = 10", "r1"),
+            of("an exact value equals '' only when empty", "exact_title = ''", "r2"),
+            of("an exact value equals null only when NULL", "exact_title = null", "r3"),
+            of("an exact value differs from '' when NULL", "exact_title != ''", "r1", "r3", "r4", "r5", "r6", "r7"),
+            of("an exact value against a text", "exact_title = 'Seven'", "r7"));
 
     private static final List<Scenario> LIKE_ESCAPING = List.of(
             of("explicit % is a pattern", "title ~ '100%'", "r4"),

@@ -21,6 +21,8 @@ final class TestResolver implements Resolver {
         return switch (identifier) {
             case "id", "title", "views", "active", "created", "lat", "lon" ->
                     new Resolved.Single("t." + identifier, List.of());
+            // Compared as stored, like a json value: NULL and '' differ.
+            case "exact_title" -> new Resolved.Single("t.title", List.of(), true);
             case "title:lower" -> new Resolved.Single("lower(t.title)", List.of());
             case "tags:length" -> new Resolved.Single("json_array_length(t.tags)", List.of());
             case "tags", "tags:each" -> new Resolved.Multi("json_each(t.tags) AS je", "je.value", List.of());
