@@ -30,6 +30,28 @@ export class TracedEventSource extends EventSource {
   }
 }
 
+/**
+ * Runs `fn(clients)` with the SDK's EventSource traced (see TracedEventSource). Each client `fn` pushes
+ * (`{pb, …}`) has its realtime connection closed afterwards, and the EventSource is put back.
+ */
+export async function withTracedStreams(fn) {
+  const original = globalThis.EventSource;
+  globalThis.EventSource = TracedEventSource;
+  const clients = [];
+  try {
+    return await fn(clients);
+  } finally {
+    for (const cl of clients) {
+      try {
+        await cl.pb.realtime.unsubscribe();
+      } catch {
+        // its stream may be gone
+      }
+    }
+    globalThis.EventSource = original;
+  }
+}
+
 export const BASE_URL = (process.env.HIVELITE_URL || 'http://127.0.0.1:8093').replace(/\/+$/, '');
 export const ADMIN_EMAIL = process.env.HIVELITE_ADMIN_EMAIL || 'conformance@example.com';
 export const ADMIN_PASSWORD = process.env.HIVELITE_ADMIN_PASSWORD || 'conformance-pass-1';
@@ -141,6 +163,13 @@ export async function createCollection(pb, cleanup, spec) {
     });
   }
   return collection;
+}
+
+/** A base collection named after `prefix`, public list and view rules, one text field `title`. */
+export function createTitledCollection(pb, cleanup, prefix) {
+  return createCollection(pb, cleanup, {
+    name: uniqueName(prefix), type: 'base', listRule: '', viewRule: '', fields: [{ name: 'title', type: 'text' }],
+  });
 }
 
 export async function runCleanup(cleanup) {

@@ -4,7 +4,7 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  anonClient, superuserClient, uniqueName, createCollection, runCleanup, waitFor, TracedEventSource,
+  anonClient, superuserClient, runCleanup, waitFor, withTracedStreams, createTitledCollection,
 } from './helpers.mjs';
 
 const cleanup = [];
@@ -25,14 +25,9 @@ function traceAnswers(pb) {
 describe('realtime across workers', () => {
   test('a subscriber on one worker gets what a writer on the other wrote, whichever worker took its subscription',
     { timeout: 90_000 }, async () => {
-      const original = globalThis.EventSource;
-      globalThis.EventSource = TracedEventSource;
-      const clients = [];
-      try {
+      await withTracedStreams(async (clients) => {
         const su = await superuserClient();
-        const c = await createCollection(su, cleanup, {
-          name: uniqueName('rtcluster'), type: 'base', listRule: '', viewRule: '', fields: [{ name: 'title', type: 'text' }],
-        });
+        const c = await createTitledCollection(su, cleanup, 'rtcluster');
         const covered = () => new Set(clients.map((cl) => cl.worker)).size >= 2
           && clients.some((cl) => cl.subscribedOn !== cl.worker);
         for (let i = 0; i < 24 && !covered(); i++) {
@@ -75,15 +70,6 @@ describe('realtime across workers', () => {
             assert.match(e.record.title, /^r\d+-\d$/, 'a delete event carries the record as it was');
           }
         }
-      } finally {
-        for (const cl of clients) {
-          try {
-            await cl.pb.realtime.unsubscribe();
-          } catch {
-            // already disconnected
-          }
-        }
-        globalThis.EventSource = original;
-      }
+      });
     });
 });

@@ -5,7 +5,7 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  anonClient, superuserClient, uniqueName, createCollection, runCleanup, waitFor, sleep, TracedEventSource,
+  anonClient, superuserClient, runCleanup, waitFor, sleep, withTracedStreams, createTitledCollection,
 } from './helpers.mjs';
 
 const MANAGEMENT = process.env.HIVELITE_MANAGEMENT_URL;
@@ -35,14 +35,9 @@ async function retrying(fn, ms = 10_000) {
 describe('failover', { skip: !MANAGEMENT && 'HIVELITE_MANAGEMENT_URL is not set' }, () => {
   test("a killed worker's SDK subscribers reconnect to a live one, subscribe again and miss no later event",
     { timeout: 90_000 }, async () => {
-      const original = globalThis.EventSource;
-      globalThis.EventSource = TracedEventSource;
-      const clients = [];
-      try {
+      await withTracedStreams(async (clients) => {
         const su = await superuserClient();
-        const c = await createCollection(su, cleanup, {
-          name: uniqueName('failover'), type: 'base', listRule: '', viewRule: '', fields: [{ name: 'title', type: 'text' }],
-        });
+        const c = await createTitledCollection(su, cleanup, 'failover');
         for (let i = 0; i < 8; i++) {
           const pb = anonClient();
           const client = { pb, events: [], connects: 0 };
@@ -88,28 +83,14 @@ describe('failover', { skip: !MANAGEMENT && 'HIVELITE_MANAGEMENT_URL is not set'
           return h.status === 200 && h.body.workers.find((w) => w.id === victim.id).pid !== victim.pid ? h : null;
         }, { timeoutMs: 60_000, intervalMs: 250, what: 'the coordinator to replace the killed worker' });
         assert.equal(healed.body.workers.find((w) => w.id === victim.id).restarts, victim.restarts + 1);
-      } finally {
-        for (const cl of clients) {
-          try {
-            await cl.pb.realtime.unsubscribe();
-          } catch {
-            // its stream may be gone
-          }
-        }
-        globalThis.EventSource = original;
-      }
+      });
     });
 
   test('a rolling restart moves every SDK subscriber to a live worker, each at most once per worker, and misses no later event',
     { timeout: 150_000 }, async () => {
-      const original = globalThis.EventSource;
-      globalThis.EventSource = TracedEventSource;
-      const clients = [];
-      try {
+      await withTracedStreams(async (clients) => {
         const su = await retrying(() => superuserClient());
-        const c = await retrying(() => createCollection(su, cleanup, {
-          name: uniqueName('rolling'), type: 'base', listRule: '', viewRule: '', fields: [{ name: 'title', type: 'text' }],
-        }));
+        const c = await retrying(() => createTitledCollection(su, cleanup, 'rolling'));
         for (let i = 0; i < 6; i++) {
           const pb = anonClient();
           const client = { pb, events: [], connects: 0 };
@@ -140,15 +121,6 @@ describe('failover', { skip: !MANAGEMENT && 'HIVELITE_MANAGEMENT_URL is not set'
         for (const cl of clients) {
           assert.equal(cl.events.filter((e) => e.record.id === created.id).length, 1, 'exactly one event per subscriber');
         }
-      } finally {
-        for (const cl of clients) {
-          try {
-            await cl.pb.realtime.unsubscribe();
-          } catch {
-            // its stream may be gone
-          }
-        }
-        globalThis.EventSource = original;
-      }
+      });
     });
 });
