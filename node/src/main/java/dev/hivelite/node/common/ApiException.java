@@ -89,6 +89,9 @@ public abstract sealed class ApiException extends RuntimeException
 
     /** 400: the request is malformed or fails validation. */
     public static final class BadRequest extends ApiException {
+        /** PocketBase's message of a 400 that names no cause (a query parameter or body it cannot read). */
+        public static final String GENERIC = "Something went wrong while processing your request.";
+
         public BadRequest(String message) {
             this(message, Map.of());
         }

@@ -21,8 +21,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
  */
 public final class FieldsPicker {
 
-    static final String INVALID = "Something went wrong while processing your request.";
-
     /** An excerpt to apply to a kept text value. */
     private record Excerpt(int max, boolean ellipsis) {
         String apply(String html) {
@@ -59,15 +57,15 @@ public final class FieldsPicker {
     private static Excerpt modifier(String raw) {
         List<String> parts = tokens(raw, "(), ", true);
         if (parts.isEmpty() || !parts.getFirst().equals("excerpt")) {
-            throw new ApiException.BadRequest(INVALID);
+            throw new ApiException.BadRequest(ApiException.BadRequest.GENERIC);
         }
         List<String> args = parts.subList(1, parts.size());
         if (args.isEmpty() || args.size() > 2) {
-            throw new ApiException.BadRequest(INVALID);
+            throw new ApiException.BadRequest(ApiException.BadRequest.GENERIC);
         }
         long max = toInt(args.getFirst());
         if (max <= 0) {
-            throw new ApiException.BadRequest(INVALID);
+            throw new ApiException.BadRequest(ApiException.BadRequest.GENERIC);
         }
         boolean ellipsis = args.size() > 1 && parseBool(args.get(1));
         return new Excerpt((int) Math.min(Integer.MAX_VALUE, max), ellipsis);
@@ -171,7 +169,7 @@ public final class FieldsPicker {
             token.append(c);
         }
         if (depth > 0 || quote != 0) {
-            throw new ApiException.BadRequest(INVALID);
+            throw new ApiException.BadRequest(ApiException.BadRequest.GENERIC);
         }
         add(out, token, separators);
         return out;

@@ -155,7 +155,7 @@ public final class RealtimeService implements HttpService {
             int i = 0;
             for (JsonNode s : subs) {
                 if (!s.isTextual()) {
-                    throw new ApiException.BadRequest("An error occurred while loading the submitted data.");
+                    throw new ApiException.BadRequest(Bodies.LOAD_FAILED);
                 }
                 if (s.asText().length() > Topic.MAX_LENGTH) {
                     // As PocketBase: the error keyed by the topic's index.

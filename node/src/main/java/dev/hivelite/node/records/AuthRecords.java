@@ -127,17 +127,24 @@ final class AuthRecords {
      * the sessions those links signed in.
      */
     static boolean dropLinksOnVerify(Connection conn, Collection c, String recordId) throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table'"
-                + " AND name = '" + SystemCollections.EXTERNAL_AUTHS + "'"); java.sql.ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-                return false;
-            }
+        if (!hasLinksTable(conn)) {
+            return false;
         }
         try (PreparedStatement ps = conn.prepareStatement("DELETE FROM " + SystemCollections.EXTERNAL_AUTHS
                 + " WHERE collectionRef = ? AND recordRef = ?")) {
             ps.setString(1, c.id());
             ps.setString(2, recordId);
             return ps.executeUpdate() > 0;
+        }
+    }
+
+    /** Whether the OAuth2 links table ({@code _externalAuths}) exists yet (a read connection cannot create it). */
+    static boolean hasLinksTable(Connection conn) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
+            ps.setString(1, SystemCollections.EXTERNAL_AUTHS);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
         }
     }
 

@@ -44,7 +44,6 @@ public final class BatchService implements HttpService {
     private static final Pattern DELETE = Pattern.compile("^DELETE /api/collections/([^/?]+)/records/([^/?]+)(\\?.*)?$");
     static final String FAILED = "Batch transaction failed.";
     /** PocketBase's message for an error that carries none of its own. */
-    static final String SOMETHING_WENT_WRONG = "Something went wrong while processing your request.";
     /** {@code batch.maxBodySize} 0 means PocketBase's 128 MiB; {@code batch.timeout} 0 means 3 seconds. */
     static final long DEFAULT_MAX_BODY = 128L << 20;
     static final long DEFAULT_TIMEOUT_SECONDS = 3;
@@ -162,7 +161,7 @@ public final class BatchService implements HttpService {
             return result(204, NullNode.getInstance());
         }
         // No route a batch may run (PocketBase answers its generic 400 here).
-        throw new ApiException.BadRequest(SOMETHING_WENT_WRONG);
+        throw new ApiException.BadRequest(ApiException.BadRequest.GENERIC);
     }
 
     /** A request url's path: what is before its query. */

@@ -47,7 +47,7 @@ final class CollectionQuery {
                 order.add("t." + name + (desc ? " DESC" : " ASC"));
             }
         } catch (FilterException e) {
-            throw new ApiException.BadRequest("Something went wrong while processing your request."); // as PocketBase
+            throw new ApiException.BadRequest(ApiException.BadRequest.GENERIC); // as PocketBase
         }
         // The platform's _superusers is not a row of _collections but is listed like one.
         Collection superusers = Scaffolds.superusers();

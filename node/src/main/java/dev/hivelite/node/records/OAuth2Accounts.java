@@ -72,7 +72,7 @@ final class OAuth2Accounts {
             return null;
         }
         boolean exists = caller != null || scope.lease.db().read(conn ->
-                hasTable(conn) && linkedRecordId(conn, c, provider, user.id()) != null
+                AuthRecords.hasLinksTable(conn) && linkedRecordId(conn, c, provider, user.id()) != null
                 || !user.email().isEmpty() && AuthRecords.findByIdentity(conn, c, List.of("email"), user.email()).isPresent());
         if (exists) {
             return null;
@@ -116,14 +116,6 @@ final class OAuth2Accounts {
             link(conn, c, (String) login.record().get("id"), provider, user.id());
         }
         return login;
-    }
-
-    /** Whether the links table exists (a read connection cannot create it). */
-    private static boolean hasTable(Connection conn) throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table'"
-                + " AND name = '_externalAuths'"); ResultSet rs = ps.executeQuery()) {
-            return rs.next();
-        }
     }
 
     private static String linkedRecordId(Connection conn, Collection c, String provider, String providerId)

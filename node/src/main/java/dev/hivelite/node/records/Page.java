@@ -22,7 +22,7 @@ record Page(int page, int perPage, boolean skipTotal) {
         boolean skip = switch (skipTotal) {
             case "", "0", "f", "F", "false", "FALSE", "False" -> false;
             case "1", "t", "T", "true", "TRUE", "True" -> true;
-            default -> throw new dev.hivelite.node.common.ApiException.BadRequest(BatchService.SOMETHING_WENT_WRONG);
+            default -> throw new dev.hivelite.node.common.ApiException.BadRequest(dev.hivelite.node.common.ApiException.BadRequest.GENERIC);
         };
         return new Page(Math.max(1, page), Math.min(MAX_PER_PAGE, perPage < 1 ? defaultPerPage : perPage), skip);
     }
@@ -35,7 +35,7 @@ record Page(int page, int perPage, boolean skipTotal) {
             long value = Long.parseLong(s);
             return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value));
         } catch (NumberFormatException e) {
-            throw new dev.hivelite.node.common.ApiException.BadRequest(BatchService.SOMETHING_WENT_WRONG);
+            throw new dev.hivelite.node.common.ApiException.BadRequest(dev.hivelite.node.common.ApiException.BadRequest.GENERIC);
         }
     }
 

@@ -126,7 +126,7 @@ public final class RecordOperations {
     Submitted submitted(ServerRequest req, Collection collection, boolean creating) {
         long limit = bodyLimit(collection);
         if (!Multipart.isMultipart(req)) {
-            return new Submitted((ObjectNode) Bodies.json(req, limit, true, BatchService.SOMETHING_WENT_WRONG), Map.of());
+            return new Submitted((ObjectNode) Bodies.json(req, limit, true, ApiException.BadRequest.GENERIC), Map.of());
         }
         ObjectNode data = Json.mapper().createObjectNode();
         List<ObjectNode> payloads = new ArrayList<>();
@@ -175,7 +175,7 @@ public final class RecordOperations {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             // answered below
         }
-        throw new ApiException.BadRequest(BatchService.SOMETHING_WENT_WRONG);
+        throw new ApiException.BadRequest(ApiException.BadRequest.GENERIC);
     }
 
     /** The file field a part uploads to ({@code field}, {@code +field} or {@code field+}), or null. */

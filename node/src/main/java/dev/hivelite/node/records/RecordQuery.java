@@ -321,6 +321,6 @@ final class RecordQuery {
 
     /** A client filter problem is PocketBase's generic 400: its message names no cause, as PocketBase's does not. */
     static ApiException badFilter(FilterException e) {
-        return new ApiException.BadRequest(BatchService.SOMETHING_WENT_WRONG);
+        return new ApiException.BadRequest(ApiException.BadRequest.GENERIC);
     }
 }
