@@ -35,7 +35,7 @@ import dev.hivelite.node.common.Json;
 final class CollectionImport {
 
     /** The id every database shows for the platform's superusers: nothing of theirs is imported. */
-    private static final String SUPERUSERS_ID = "pbc_3142635823";
+    private static final String SUPERUSERS_ID = dev.hivelite.node.auth.Tokens.SUPERUSERS_COLLECTION_ID;
 
     private CollectionImport() {
     }
