@@ -214,6 +214,49 @@ class RealtimeApiTest {
         }
     }
 
+    /** PocketBase answers every body it cannot bind or validate with its generic 400 (apis/realtime.go, TestRealtimeSubscribe). */
+    @Test
+    void subscriptionBodiesAreJudgedAsPocketBaseJudgesThem() throws Exception {
+        String generic = "Something went wrong while processing your request.";
+        JsonNode empty = bad("{}");
+        assertEquals(generic, empty.get("message").asText());
+        assertEquals("validation_required", empty.at("/data/clientId/code").asText(), empty.toString());
+        assertFalse(empty.get("data").has("subscriptions"), empty.toString());
+        JsonNode tooLong = bad("{\"clientId\":\"" + "c".repeat(256) + "\"}");
+        assertEquals(generic, tooLong.get("message").asText());
+        assertEquals("validation_length_out_of_range", tooLong.at("/data/clientId/code").asText(), tooLong.toString());
+        for (String unbindable : new String[] {"{\"clientId\":1}", "{\"clientId\":\"x\",\"subscriptions\":\"notes/*\"}",
+                "{\"clientId\":\"x\",\"subscriptions\":[1]}", "{\"clientId\":\"x\",\"subscriptions\":{}}", "[]"}) {
+            JsonNode error = bad(unbindable);
+            assertEquals(generic, error.get("message").asText(), unbindable);
+            assertEquals(0, error.get("data").size(), unbindable + ": " + error);
+        }
+        String many = Json.mapper().writeValueAsString(Map.of("subscriptions", java.util.Collections.nCopies(1001, "notes/*")));
+        JsonNode both = bad(many);
+        assertEquals("validation_required", both.at("/data/clientId/code").asText(), "every field is checked: " + both);
+        assertEquals("validation_length_too_long", both.at("/data/subscriptions/code").asText(), both.toString());
+        String longTopic = "x".repeat(2501);
+        JsonNode topics = bad(Json.mapper().writeValueAsString(Map.of("clientId", "x",
+                "subscriptions", List.of("a", longTopic, "b", longTopic))));
+        assertEquals(generic, topics.get("message").asText());
+        assertEquals("validation_length_too_long", topics.at("/data/subscriptions/1/code").asText(), topics.toString());
+        assertEquals("validation_length_too_long", topics.at("/data/subscriptions/3/code").asText(), "each topic is checked: " + topics);
+        assertEquals(400, subscribe("x", null, "\u00e9".repeat(1251)), "a topic's length is its UTF-8 bytes");
+        assertEquals(404, subscribe("   ", null, "notes/*"), "a blank id is not a missing one: no client has it");
+        try (Stream stream = new Stream("/api/realtime")) {
+            String clientId = Json.mapper().readTree(stream.next().data()).get("clientId").asText();
+            assertEquals(204, worker.send("POST", "/api/realtime", "{\"clientId\":\"" + clientId
+                    + "\",\"subscriptions\":[\"notes/*\",null]}", Map.of()).statusCode(), "a null topic is an empty one, skipped");
+            assertEquals(204, subscribe(clientId, null, "\u00e9".repeat(1250)));
+        }
+    }
+
+    private static JsonNode bad(String body) throws Exception {
+        HttpResponse<String> r = worker.send("POST", "/api/realtime", body, Map.of());
+        assertEquals(400, r.statusCode(), body + ": " + r.body());
+        return Json.mapper().readTree(r.body());
+    }
+
     @Test
     void theOAuth2RedirectReachesThePopupsRealtimeClient() throws Exception {
         try (Stream stream = new Stream("/api/realtime")) {
