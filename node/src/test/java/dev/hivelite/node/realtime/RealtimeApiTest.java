@@ -257,6 +257,21 @@ class RealtimeApiTest {
         return Json.mapper().readTree(r.body());
     }
 
+    /** As PocketBase's client.Subscribe: the options of a topic it cannot parse are none, the topic stays. */
+    @Test
+    void aTopicWhoseOptionsDoNotParseIsSubscribedWithoutThem() throws Exception {
+        try (Stream stream = new Stream("/api/realtime")) {
+            String clientId = Json.mapper().readTree(stream.next().data()).get("clientId").asText();
+            String badEscape = "notes/*?options=%zz";
+            String nullFilter = "notes/*?options=" + java.net.URLEncoder.encode("{\"query\":{\"filter\":null}}",
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(204, subscribe(clientId, null, badEscape, nullFilter));
+            post("/api/collections/notes/records", "{\"text\":\"options\"}");
+            java.util.Set<String> names = new java.util.HashSet<>(List.of(stream.next().name(), stream.next().name()));
+            assertEquals(java.util.Set.of(badEscape, nullFilter), names, "a null option is an empty one, not the filter 'null'");
+        }
+    }
+
     @Test
     void theOAuth2RedirectReachesThePopupsRealtimeClient() throws Exception {
         try (Stream stream = new Stream("/api/realtime")) {
