@@ -37,7 +37,8 @@ record Topic(String raw, String collection, String recordId, Map<String, String>
         int slash = path.indexOf('/');
         String collection = slash < 0 ? path : path.substring(0, slash);
         String id = slash < 0 ? "*" : path.substring(slash + 1);
-        return new Topic(raw, collection, "*".equals(id) || id.isEmpty() ? null : id, query, headers);
+        // Only '*' (or no id) is the whole collection: "notes/" names no record and matches none, as in PocketBase.
+        return new Topic(raw, collection, "*".equals(id) ? null : id, query, headers);
     }
 
     /** Options that do not decode or parse are none (PocketBase ignores them); the topic stands. */

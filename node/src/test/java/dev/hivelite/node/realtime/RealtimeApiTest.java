@@ -272,6 +272,18 @@ class RealtimeApiTest {
         }
     }
 
+    /** PocketBase keeps a client's subscriptions as a set, and a topic matches its collection and id exactly. */
+    @Test
+    void aTopicGivenTwiceGetsEachEventOnceAndAnEmptyRecordIdMatchesNothing() throws Exception {
+        try (Stream stream = new Stream("/api/realtime")) {
+            String clientId = Json.mapper().readTree(stream.next().data()).get("clientId").asText();
+            assertEquals(204, subscribe(clientId, null, "notes/", "notes/*", "notes/*"));
+            post("/api/collections/notes/records", "{\"text\":\"once\"}");
+            assertEquals("notes/*", stream.next().name());
+            assertTrue(stream.events.poll(500, TimeUnit.MILLISECONDS) == null, "one event: " + stream.events);
+        }
+    }
+
     @Test
     void theOAuth2RedirectReachesThePopupsRealtimeClient() throws Exception {
         try (Stream stream = new Stream("/api/realtime")) {
