@@ -284,6 +284,33 @@ class RealtimeApiTest {
         }
     }
 
+    /**
+     * As PocketBase's realtimeCanAccessRecord: a subscription filter (or sort) naming {@code @collection.}
+     * or {@code @request.} sends nothing to anyone but a superuser, as the records API answers it 403.
+     */
+    @Test
+    void onlySuperusersFilterSubscriptionsByCollectionsOrTheRequest() throws Exception {
+        String byCollection = options("{\"query\":{\"filter\":\"@collection.hidden_notes.secret ?= true\"}}");
+        String byRequest = options("{\"query\":{\"filter\":\"@request.auth.id = ''\"}}");
+        String sortedByRequest = options("{\"query\":{\"filter\":\"text != ''\",\"sort\":\"@request.auth.id\"}}");
+        String plain = options("{\"query\":{\"filter\":\"text != ''\"}}");
+        post("/api/collections/hidden_notes/records", "{\"text\":\"hidden\",\"secret\":true}");
+        try (Stream guest = new Stream("/api/realtime"); Stream superuser = new Stream("/api/realtime")) {
+            String guestId = Json.mapper().readTree(guest.next().data()).get("clientId").asText();
+            String superuserId = Json.mapper().readTree(superuser.next().data()).get("clientId").asText();
+            assertEquals(204, subscribe(guestId, null, byCollection, byRequest, sortedByRequest, plain));
+            assertEquals(204, subscribe(superuserId, token, byCollection));
+            post("/api/collections/notes/records", "{\"text\":\"probe\"}");
+            assertEquals(byCollection, superuser.next().name());
+            assertEquals(plain, guest.next().name());
+            assertTrue(guest.events.poll(500, TimeUnit.MILLISECONDS) == null, "nothing else for the guest: " + guest.events);
+        }
+    }
+
+    private static String options(String json) {
+        return "notes/*?options=" + java.net.URLEncoder.encode(json, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     @Test
     void theOAuth2RedirectReachesThePopupsRealtimeClient() throws Exception {
         try (Stream stream = new Stream("/api/realtime")) {
