@@ -37,6 +37,11 @@ public final class RealtimeService implements HttpService {
 
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
     static final int MAX_SUBSCRIPTIONS = 1000;
+    /**
+     * Largest subscription body: room for the most a valid one holds ({@link #MAX_SUBSCRIPTIONS} topics of
+     * {@link Topic#MAX_LENGTH} bytes, written plainly), which PocketBase's 32 MiB body limit lets through.
+     */
+    static final long MAX_BODY_BYTES = 4L << 20;
     private static final byte[] HEARTBEAT_COMMENT = ":\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final RealtimeHub hub;
@@ -130,7 +135,7 @@ public final class RealtimeService implements HttpService {
     private void subscribe(ServerRequest req, ServerResponse res) {
         DatabaseStore.Database db = database(req);
         SubscriptionForm form = SubscriptionForm.bind(
-                Bodies.json(req, Bodies.MAX_JSON_BYTES, false, ApiException.BadRequest.GENERIC), Bodies.isForm(req));
+                Bodies.json(req, MAX_BODY_BYTES, false, ApiException.BadRequest.GENERIC), Bodies.isForm(req));
         form.validate();
         String token = req.headers().first(HeaderNames.AUTHORIZATION)
                 .map(RequestContext::bearerToken)

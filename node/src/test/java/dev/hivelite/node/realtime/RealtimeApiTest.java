@@ -248,6 +248,11 @@ class RealtimeApiTest {
             assertEquals(204, worker.send("POST", "/api/realtime", "{\"clientId\":\"" + clientId
                     + "\",\"subscriptions\":[\"notes/*\",null]}", Map.of()).statusCode(), "a null topic is an empty one, skipped");
             assertEquals(204, subscribe(clientId, null, "\u00e9".repeat(1250)));
+            String[] most = new String[RealtimeService.MAX_SUBSCRIPTIONS];
+            for (int i = 0; i < most.length; i++) {
+                most[i] = String.format("%04d", i) + "x".repeat(Topic.MAX_LENGTH - 4);
+            }
+            assertEquals(204, subscribe(clientId, null, most), "the most a valid request holds is not too large a body");
         }
     }
 
