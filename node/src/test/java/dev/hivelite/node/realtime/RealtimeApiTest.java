@@ -316,6 +316,38 @@ class RealtimeApiTest {
         return "notes/*?options=" + java.net.URLEncoder.encode(json, java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /**
+     * Who hears what, as PocketBase's realtimeBroadcastRecord decides: a collection topic by the list
+     * rule, a record topic by the view rule, a superuser by neither.
+     */
+    @Test
+    void aCollectionTopicHearsByTheListRuleARecordTopicByTheViewRule() throws Exception {
+        post("/api/collections", "{\"name\":\"members\",\"type\":\"auth\"}");
+        post("/api/collections/members/records", "{\"email\":\"member@example.com\",\"password\":\"password-123\","
+                + "\"passwordConfirm\":\"password-123\"}");
+        String user = worker.call("POST", "/api/collections/members/auth-with-password",
+                "{\"identity\":\"member@example.com\",\"password\":\"password-123\"}", null, 200).get("token").asText();
+        post("/api/collections", "{\"name\":\"gated\",\"listRule\":null,\"viewRule\":\"@request.auth.id != ''\","
+                + "\"fields\":[{\"name\":\"text\",\"type\":\"text\"}]}");
+        String id = post("/api/collections/gated/records", "{\"text\":\"a\"}").get("id").asText();
+        try (Stream guest = new Stream("/api/realtime"); Stream member = new Stream("/api/realtime");
+             Stream superuser = new Stream("/api/realtime")) {
+            Map<Stream, String> auths = new java.util.LinkedHashMap<>();
+            auths.put(guest, "");
+            auths.put(member, user);
+            auths.put(superuser, token);
+            for (Map.Entry<Stream, String> e : auths.entrySet()) {
+                String clientId = Json.mapper().readTree(e.getKey().next().data()).get("clientId").asText();
+                assertEquals(204, subscribe(clientId, e.getValue().isEmpty() ? null : e.getValue(), "gated/*", "gated/" + id));
+            }
+            worker.call("PATCH", "/api/collections/gated/records/" + id, "{\"text\":\"b\"}", token, 200);
+            assertEquals(java.util.Set.of("gated/*", "gated/" + id), java.util.Set.of(superuser.next().name(), superuser.next().name()));
+            assertEquals("gated/" + id, member.next().name());
+            assertTrue(member.events.poll(300, TimeUnit.MILLISECONDS) == null, "the list rule is superusers only: " + member.events);
+            assertTrue(guest.events.poll(100, TimeUnit.MILLISECONDS) == null, "the view rule wants an auth: " + guest.events);
+        }
+    }
+
     @Test
     void theOAuth2RedirectReachesThePopupsRealtimeClient() throws Exception {
         try (Stream stream = new Stream("/api/realtime")) {
