@@ -358,9 +358,12 @@ public final class RealtimeHub implements RecordEvents {
         }
         client.token = token;
         client.principal = next;
+        // A set, as PocketBase keeps them: a topic given twice is one subscription (one event, not two); "" is none.
         List<Topic> parsed = new ArrayList<>();
-        for (String s : subscriptions) {
-            parsed.add(Topic.parse(s));
+        for (String s : new java.util.LinkedHashSet<>(subscriptions)) {
+            if (!s.isEmpty()) {
+                parsed.add(Topic.parse(s));
+            }
         }
         client.topics = List.copyOf(parsed);
         return Outcome.OK;

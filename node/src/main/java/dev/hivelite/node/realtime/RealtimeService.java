@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -36,6 +37,11 @@ public final class RealtimeService implements HttpService {
 
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
     static final int MAX_SUBSCRIPTIONS = 1000;
+    /**
+     * Largest subscription body: room for the most a valid one holds ({@link #MAX_SUBSCRIPTIONS} topics of
+     * {@link Topic#MAX_LENGTH} bytes, written plainly), which PocketBase's 32 MiB body limit lets through.
+     */
+    static final long MAX_BODY_BYTES = 4L << 20;
     private static final byte[] HEARTBEAT_COMMENT = ":\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final RealtimeHub hub;
@@ -128,52 +134,81 @@ public final class RealtimeService implements HttpService {
 
     private void subscribe(ServerRequest req, ServerResponse res) {
         DatabaseStore.Database db = database(req);
-        JsonNode body = Bodies.json(req);
-        if (body.has("clientId") && !body.get("clientId").isNull() && !body.get("clientId").isTextual()) {
-            throw new ApiException.BadRequest(Bodies.LOAD_FAILED);
-        }
-        String clientId = Bodies.text(body, "clientId");
-        if (clientId == null || clientId.isBlank()) {
-            throw ApiException.invalid("clientId", "validation_required", "Cannot be blank.");
-        }
-        if (clientId.length() > 255) {
-            throw ApiException.invalid("clientId", "validation_length_out_of_range", "The length must be between 1 and 255.");
-        }
-        List<String> subscriptions = new ArrayList<>();
-        JsonNode subs = body.get("subscriptions");
-        if (subs != null && subs.isTextual() && Bodies.isForm(req)) {
-            subs = Json.mapper().createArrayNode().add(subs); // a form key given once is a list of one
-        }
-        if (subs != null && !subs.isNull()) {
-            if (!subs.isArray()) {
-                throw ApiException.invalid("subscriptions", "validation_invalid_type", "Must be a list of topics.");
-            }
-            if (subs.size() > MAX_SUBSCRIPTIONS) {
-                throw ApiException.invalid("subscriptions", "validation_length_too_long",
-                        "The length must be no more than " + MAX_SUBSCRIPTIONS + ".");
-            }
-            int i = 0;
-            for (JsonNode s : subs) {
-                if (!s.isTextual()) {
-                    throw new ApiException.BadRequest(Bodies.LOAD_FAILED);
-                }
-                if (s.asText().length() > Topic.MAX_LENGTH) {
-                    // As PocketBase: the error keyed by the topic's index.
-                    throw ApiException.BadRequest.nested("An error occurred while validating the submitted data.",
-                            Map.of("subscriptions", Map.of(Integer.toString(i), new ApiException.FieldError(
-                                    "validation_length_too_long", "The length must be no more than " + Topic.MAX_LENGTH + "."))));
-                }
-                subscriptions.add(s.asText());
-                i++;
-            }
-        }
+        SubscriptionForm form = SubscriptionForm.bind(
+                Bodies.json(req, MAX_BODY_BYTES, false, ApiException.BadRequest.GENERIC), Bodies.isForm(req));
+        form.validate();
         String token = req.headers().first(HeaderNames.AUTHORIZATION)
                 .map(RequestContext::bearerToken)
                 .orElse("");
-        switch (hub.subscribe(clientId, db.id(), token, subscriptions)) {
+        switch (hub.subscribe(form.clientId(), db.id(), token, form.subscriptions())) {
             case OK -> res.status(Status.NO_CONTENT_204).send();
             case NOT_FOUND -> throw new ApiException.NotFound("Missing or invalid client id.");
             case FORBIDDEN -> throw new ApiException.Forbidden("The current and the previous request authorization don't match.");
+        }
+    }
+
+    /**
+     * A subscription request's body as PocketBase binds and validates it. Both a body that does not
+     * bind (an id that is not text, topics that are not a list of text) and one that fails validation
+     * are answered with its generic 400; validation reports every field (a topic under its index), and
+     * lengths are counted in UTF-8 bytes, as its validator counts them.
+     */
+    record SubscriptionForm(String clientId, List<String> subscriptions) {
+
+        static SubscriptionForm bind(JsonNode body, boolean isForm) {
+            JsonNode id = body.path("clientId");
+            if (!id.isMissingNode() && !id.isNull() && !id.isTextual()) {
+                throw new ApiException.BadRequest(ApiException.BadRequest.GENERIC);
+            }
+            JsonNode subs = body.path("subscriptions");
+            if (subs.isTextual() && isForm) {
+                subs = Json.mapper().createArrayNode().add(subs); // a form key given once is a list of one
+            }
+            List<String> topics = new ArrayList<>();
+            if (!subs.isMissingNode() && !subs.isNull()) {
+                if (!subs.isArray()) {
+                    throw new ApiException.BadRequest(ApiException.BadRequest.GENERIC);
+                }
+                for (JsonNode s : subs) {
+                    if (!s.isNull() && !s.isTextual()) {
+                        throw new ApiException.BadRequest(ApiException.BadRequest.GENERIC);
+                    }
+                    topics.add(s.isNull() ? "" : s.asText()); // null binds as an empty topic, which is skipped
+                }
+            }
+            return new SubscriptionForm(id.isTextual() ? id.asText() : "", topics);
+        }
+
+        void validate() {
+            Map<String, Object> errors = new LinkedHashMap<>();
+            if (clientId.isEmpty()) {
+                errors.put("clientId", new ApiException.FieldError("validation_required", "Cannot be blank."));
+            } else if (utf8Length(clientId) > 255) {
+                errors.put("clientId", new ApiException.FieldError("validation_length_out_of_range",
+                        "The length must be between 1 and 255."));
+            }
+            if (subscriptions.size() > MAX_SUBSCRIPTIONS) {
+                errors.put("subscriptions", new ApiException.FieldError("validation_length_too_long",
+                        "The length must be no more than " + MAX_SUBSCRIPTIONS + "."));
+            } else {
+                Map<String, ApiException.FieldError> tooLong = new LinkedHashMap<>();
+                for (int i = 0; i < subscriptions.size(); i++) {
+                    if (utf8Length(subscriptions.get(i)) > Topic.MAX_LENGTH) {
+                        tooLong.put(Integer.toString(i), new ApiException.FieldError("validation_length_too_long",
+                                "The length must be no more than " + Topic.MAX_LENGTH + "."));
+                    }
+                }
+                if (!tooLong.isEmpty()) {
+                    errors.put("subscriptions", tooLong);
+                }
+            }
+            if (!errors.isEmpty()) {
+                throw ApiException.BadRequest.nested(ApiException.BadRequest.GENERIC, errors);
+            }
+        }
+
+        private static int utf8Length(String s) {
+            return s.getBytes(StandardCharsets.UTF_8).length;
         }
     }
 

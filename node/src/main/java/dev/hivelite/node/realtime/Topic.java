@@ -29,19 +29,22 @@ record Topic(String raw, String collection, String recordId, Map<String, String>
             for (String pair : raw.substring(q + 1).split("&")) {
                 int eq = pair.indexOf('=');
                 if (eq > 0 && "options".equals(pair.substring(0, eq))) {
-                    options(URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8), query, headers);
+                    options(pair.substring(eq + 1), query, headers);
+                    break; // the first one, as PocketBase reads it
                 }
             }
         }
         int slash = path.indexOf('/');
         String collection = slash < 0 ? path : path.substring(0, slash);
         String id = slash < 0 ? "*" : path.substring(slash + 1);
-        return new Topic(raw, collection, "*".equals(id) || id.isEmpty() ? null : id, query, headers);
+        // Only '*' (or no id) is the whole collection: "notes/" names no record and matches none, as in PocketBase.
+        return new Topic(raw, collection, "*".equals(id) ? null : id, query, headers);
     }
 
-    private static void options(String json, Map<String, String> query, Map<String, String> headers) {
+    /** Options that do not decode or parse are none (PocketBase ignores them); the topic stands. */
+    private static void options(String encoded, Map<String, String> query, Map<String, String> headers) {
         try {
-            JsonNode node = Json.mapper().readTree(json);
+            JsonNode node = Json.mapper().readTree(URLDecoder.decode(encoded, StandardCharsets.UTF_8));
             if (node == null || !node.isObject()) {
                 return;
             }
@@ -53,7 +56,8 @@ record Topic(String raw, String collection, String recordId, Map<String, String>
         }
     }
 
+    /** A value as PocketBase casts it to text: numbers and booleans as written, null, lists and objects empty. */
     private static String text(JsonNode v) {
-        return v.isTextual() ? v.asText() : v.toString();
+        return v.isTextual() || v.isNumber() || v.isBoolean() ? v.asText() : "";
     }
 }

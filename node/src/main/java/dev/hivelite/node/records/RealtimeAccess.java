@@ -89,11 +89,15 @@ public final class RealtimeAccess {
             if (rule == null && !admin) {
                 return Optional.empty();
             }
+            String filter = viewer.query().getOrDefault("filter", "");
+            if (!admin && !filter.isEmpty()
+                    && Requests.superuserOnlyField(p -> viewer.query().getOrDefault(p, "")) != null) {
+                return Optional.empty(); // as PocketBase: such a subscription hears nothing, as the records API answers 403
+            }
             RecordQuery.Where where;
             try {
                 where = admin ? RecordQuery.Where.ALL : RecordQuery.compile(rule, schema, collection, info, true, clock);
-                where = where.and(RecordQuery.compile(viewer.query().getOrDefault("filter", ""), schema, collection, info,
-                        admin, clock));
+                where = where.and(RecordQuery.compile(filter, schema, collection, info, admin, clock));
             } catch (FilterException e) {
                 return Optional.empty();
             }

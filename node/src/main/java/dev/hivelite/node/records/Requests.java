@@ -85,14 +85,27 @@ final class Requests {
         if (admin) {
             return;
         }
-        for (String param : List.of("filter", "sort")) {
-            String v = req.query().first(param).orElse("");
+        String field = superuserOnlyField(param -> req.query().first(param).orElse(""));
+        if (field != null) {
+            throw new ApiException.Forbidden("Only superusers can filter by " + field);
+        }
+    }
+
+    /**
+     * The first field only superusers may filter or sort by ({@code @collection.}, {@code @request.})
+     * that the {@code filter} or {@code sort} named by {@code param} uses, or null: for the records API
+     * (a 403) and realtime subscriptions (no events), as PocketBase checks both.
+     */
+    static String superuserOnlyField(java.util.function.UnaryOperator<String> param) {
+        for (String name : List.of("filter", "sort")) {
+            String v = param.apply(name);
             for (String field : List.of("@collection.", "@request.")) {
                 if (v.contains(field)) {
-                    throw new ApiException.Forbidden("Only superusers can filter by " + field);
+                    return field;
                 }
             }
         }
+        return null;
     }
 
     /** A read-only map computed on first access (within one request's thread). */

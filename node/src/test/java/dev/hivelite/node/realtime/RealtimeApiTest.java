@@ -214,6 +214,140 @@ class RealtimeApiTest {
         }
     }
 
+    /** PocketBase answers every body it cannot bind or validate with its generic 400 (apis/realtime.go, TestRealtimeSubscribe). */
+    @Test
+    void subscriptionBodiesAreJudgedAsPocketBaseJudgesThem() throws Exception {
+        String generic = "Something went wrong while processing your request.";
+        JsonNode empty = bad("{}");
+        assertEquals(generic, empty.get("message").asText());
+        assertEquals("validation_required", empty.at("/data/clientId/code").asText(), empty.toString());
+        assertFalse(empty.get("data").has("subscriptions"), empty.toString());
+        JsonNode tooLong = bad("{\"clientId\":\"" + "c".repeat(256) + "\"}");
+        assertEquals(generic, tooLong.get("message").asText());
+        assertEquals("validation_length_out_of_range", tooLong.at("/data/clientId/code").asText(), tooLong.toString());
+        for (String unbindable : new String[] {"{\"clientId\":1}", "{\"clientId\":\"x\",\"subscriptions\":\"notes/*\"}",
+                "{\"clientId\":\"x\",\"subscriptions\":[1]}", "{\"clientId\":\"x\",\"subscriptions\":{}}", "[]"}) {
+            JsonNode error = bad(unbindable);
+            assertEquals(generic, error.get("message").asText(), unbindable);
+            assertEquals(0, error.get("data").size(), unbindable + ": " + error);
+        }
+        String many = Json.mapper().writeValueAsString(Map.of("subscriptions", java.util.Collections.nCopies(1001, "notes/*")));
+        JsonNode both = bad(many);
+        assertEquals("validation_required", both.at("/data/clientId/code").asText(), "every field is checked: " + both);
+        assertEquals("validation_length_too_long", both.at("/data/subscriptions/code").asText(), both.toString());
+        String longTopic = "x".repeat(2501);
+        JsonNode topics = bad(Json.mapper().writeValueAsString(Map.of("clientId", "x",
+                "subscriptions", List.of("a", longTopic, "b", longTopic))));
+        assertEquals(generic, topics.get("message").asText());
+        assertEquals("validation_length_too_long", topics.at("/data/subscriptions/1/code").asText(), topics.toString());
+        assertEquals("validation_length_too_long", topics.at("/data/subscriptions/3/code").asText(), "each topic is checked: " + topics);
+        assertEquals(400, subscribe("x", null, "\u00e9".repeat(1251)), "a topic's length is its UTF-8 bytes");
+        assertEquals(404, subscribe("   ", null, "notes/*"), "a blank id is not a missing one: no client has it");
+        try (Stream stream = new Stream("/api/realtime")) {
+            String clientId = Json.mapper().readTree(stream.next().data()).get("clientId").asText();
+            assertEquals(204, worker.send("POST", "/api/realtime", "{\"clientId\":\"" + clientId
+                    + "\",\"subscriptions\":[\"notes/*\",null]}", Map.of()).statusCode(), "a null topic is an empty one, skipped");
+            assertEquals(204, subscribe(clientId, null, "\u00e9".repeat(1250)));
+            String[] most = new String[RealtimeService.MAX_SUBSCRIPTIONS];
+            for (int i = 0; i < most.length; i++) {
+                most[i] = String.format("%04d", i) + "x".repeat(Topic.MAX_LENGTH - 4);
+            }
+            assertEquals(204, subscribe(clientId, null, most), "the most a valid request holds is not too large a body");
+        }
+    }
+
+    private static JsonNode bad(String body) throws Exception {
+        HttpResponse<String> r = worker.send("POST", "/api/realtime", body, Map.of());
+        assertEquals(400, r.statusCode(), body + ": " + r.body());
+        return Json.mapper().readTree(r.body());
+    }
+
+    /** As PocketBase's client.Subscribe: the options of a topic it cannot parse are none, the topic stays. */
+    @Test
+    void aTopicWhoseOptionsDoNotParseIsSubscribedWithoutThem() throws Exception {
+        try (Stream stream = new Stream("/api/realtime")) {
+            String clientId = Json.mapper().readTree(stream.next().data()).get("clientId").asText();
+            String badEscape = "notes/*?options=%zz";
+            String nullFilter = "notes/*?options=" + java.net.URLEncoder.encode("{\"query\":{\"filter\":null}}",
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(204, subscribe(clientId, null, badEscape, nullFilter));
+            post("/api/collections/notes/records", "{\"text\":\"options\"}");
+            java.util.Set<String> names = new java.util.HashSet<>(List.of(stream.next().name(), stream.next().name()));
+            assertEquals(java.util.Set.of(badEscape, nullFilter), names, "a null option is an empty one, not the filter 'null'");
+        }
+    }
+
+    /** PocketBase keeps a client's subscriptions as a set, and a topic matches its collection and id exactly. */
+    @Test
+    void aTopicGivenTwiceGetsEachEventOnceAndAnEmptyRecordIdMatchesNothing() throws Exception {
+        try (Stream stream = new Stream("/api/realtime")) {
+            String clientId = Json.mapper().readTree(stream.next().data()).get("clientId").asText();
+            assertEquals(204, subscribe(clientId, null, "notes/", "notes/*", "notes/*"));
+            post("/api/collections/notes/records", "{\"text\":\"once\"}");
+            assertEquals("notes/*", stream.next().name());
+            assertTrue(stream.events.poll(500, TimeUnit.MILLISECONDS) == null, "one event: " + stream.events);
+        }
+    }
+
+    /**
+     * As PocketBase's realtimeCanAccessRecord: a subscription filter (or sort) naming {@code @collection.}
+     * or {@code @request.} sends nothing to anyone but a superuser, as the records API answers it 403.
+     */
+    @Test
+    void onlySuperusersFilterSubscriptionsByCollectionsOrTheRequest() throws Exception {
+        String byCollection = options("{\"query\":{\"filter\":\"@collection.hidden_notes.secret ?= true\"}}");
+        String byRequest = options("{\"query\":{\"filter\":\"@request.auth.id = ''\"}}");
+        String sortedByRequest = options("{\"query\":{\"filter\":\"text != ''\",\"sort\":\"@request.auth.id\"}}");
+        String plain = options("{\"query\":{\"filter\":\"text != ''\"}}");
+        post("/api/collections/hidden_notes/records", "{\"text\":\"hidden\",\"secret\":true}");
+        try (Stream guest = new Stream("/api/realtime"); Stream superuser = new Stream("/api/realtime")) {
+            String guestId = Json.mapper().readTree(guest.next().data()).get("clientId").asText();
+            String superuserId = Json.mapper().readTree(superuser.next().data()).get("clientId").asText();
+            assertEquals(204, subscribe(guestId, null, byCollection, byRequest, sortedByRequest, plain));
+            assertEquals(204, subscribe(superuserId, token, byCollection));
+            post("/api/collections/notes/records", "{\"text\":\"probe\"}");
+            assertEquals(byCollection, superuser.next().name());
+            assertEquals(plain, guest.next().name());
+            assertTrue(guest.events.poll(500, TimeUnit.MILLISECONDS) == null, "nothing else for the guest: " + guest.events);
+        }
+    }
+
+    private static String options(String json) {
+        return "notes/*?options=" + java.net.URLEncoder.encode(json, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Who hears what, as PocketBase's realtimeBroadcastRecord decides: a collection topic by the list
+     * rule, a record topic by the view rule, a superuser by neither.
+     */
+    @Test
+    void aCollectionTopicHearsByTheListRuleARecordTopicByTheViewRule() throws Exception {
+        post("/api/collections", "{\"name\":\"members\",\"type\":\"auth\"}");
+        post("/api/collections/members/records", "{\"email\":\"member@example.com\",\"password\":\"password-123\","
+                + "\"passwordConfirm\":\"password-123\"}");
+        String user = worker.call("POST", "/api/collections/members/auth-with-password",
+                "{\"identity\":\"member@example.com\",\"password\":\"password-123\"}", null, 200).get("token").asText();
+        post("/api/collections", "{\"name\":\"gated\",\"listRule\":null,\"viewRule\":\"@request.auth.id != ''\","
+                + "\"fields\":[{\"name\":\"text\",\"type\":\"text\"}]}");
+        String id = post("/api/collections/gated/records", "{\"text\":\"a\"}").get("id").asText();
+        try (Stream guest = new Stream("/api/realtime"); Stream member = new Stream("/api/realtime");
+             Stream superuser = new Stream("/api/realtime")) {
+            Map<Stream, String> auths = new java.util.LinkedHashMap<>();
+            auths.put(guest, "");
+            auths.put(member, user);
+            auths.put(superuser, token);
+            for (Map.Entry<Stream, String> e : auths.entrySet()) {
+                String clientId = Json.mapper().readTree(e.getKey().next().data()).get("clientId").asText();
+                assertEquals(204, subscribe(clientId, e.getValue().isEmpty() ? null : e.getValue(), "gated/*", "gated/" + id));
+            }
+            worker.call("PATCH", "/api/collections/gated/records/" + id, "{\"text\":\"b\"}", token, 200);
+            assertEquals(java.util.Set.of("gated/*", "gated/" + id), java.util.Set.of(superuser.next().name(), superuser.next().name()));
+            assertEquals("gated/" + id, member.next().name());
+            assertTrue(member.events.poll(300, TimeUnit.MILLISECONDS) == null, "the list rule is superusers only: " + member.events);
+            assertTrue(guest.events.poll(100, TimeUnit.MILLISECONDS) == null, "the view rule wants an auth: " + guest.events);
+        }
+    }
+
     @Test
     void theOAuth2RedirectReachesThePopupsRealtimeClient() throws Exception {
         try (Stream stream = new Stream("/api/realtime")) {
