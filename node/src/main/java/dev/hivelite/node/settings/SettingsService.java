@@ -34,6 +34,10 @@ public final class SettingsService implements HttpService {
     static final String DB_PARAM = "db";
     /** Every route is served for {@code main} and for any named database. */
     static final String[] PREFIXES = {"", "/db/{db}"};
+    /** PocketBase's message when a test email's body is invalid or the mail cannot be sent. */
+    static final String TEST_EMAIL_FAILED = "Failed to send the test email.";
+    /** PocketBase's message when an S3 test's body is invalid. */
+    static final String TEST_S3_FAILED = "Failed to test the S3 filesystem.";
 
     private final DatabaseDirectory directory;
     private final DatabasePool pool;
@@ -122,14 +126,14 @@ public final class SettingsService implements HttpService {
                 errors.put("template", new FieldError("validation_in_invalid", "Must be a valid value."));
             }
             if (!errors.isEmpty()) {
-                throw ApiException.invalid(errors);
+                throw new ApiException.BadRequest(TEST_EMAIL_FAILED, errors);
             }
             Settings settings = store.get(t.db().id(), t.lease().db());
             try {
                 mailer.send(t.db().id(), TestEmails.of(template, email, settings));
             } catch (Mailer.MailException e) {
                 LOG.log(Level.WARNING, "test email of database " + t.db().name() + " failed", e);
-                throw new ApiException.BadRequest("Failed to send the test email.");
+                throw new ApiException.BadRequest(TEST_EMAIL_FAILED);
             }
             res.status(Status.NO_CONTENT_204).send();
         }
@@ -145,10 +149,11 @@ public final class SettingsService implements HttpService {
         try (Target t = open(req)) {
             String filesystem = Bodies.text(Bodies.form(req), "filesystem");
             if (filesystem == null || filesystem.isBlank()) {
-                throw ApiException.invalid(Map.of("filesystem", SettingsValidation.REQUIRED));
+                throw new ApiException.BadRequest(TEST_S3_FAILED, Map.of("filesystem", SettingsValidation.REQUIRED));
             }
             if (!filesystem.equals("storage") && !filesystem.equals("backups")) {
-                throw ApiException.invalid(Map.of("filesystem", new FieldError("validation_in_invalid", "Must be a valid value.")));
+                throw new ApiException.BadRequest(TEST_S3_FAILED,
+                        Map.of("filesystem", new FieldError("validation_in_invalid", "Must be a valid value.")));
             }
             Settings settings = store.get(t.db().id(), t.lease().db());
             Settings.S3 s3 = filesystem.equals("storage") ? settings.s3() : settings.backups().s3();

@@ -79,8 +79,7 @@ final class SettingsValidation {
         if (s.enabled() && s.port() == 0) {
             e.put("port", REQUIRED);
         } else {
-            min(e, "port", s.port(), 0);
-            max(e, "port", s.port(), 65_535);
+            min(e, "port", s.port(), 0); // no upper bound: PocketBase has none
         }
         if (!AUTH_METHODS.contains(s.authMethod())) {
             e.put("authMethod", invalidValue());
@@ -154,9 +153,9 @@ final class SettingsValidation {
             } else {
                 String key = rule.label() + "@@" + rule.audience();
                 if (seen.stream().anyMatch(k -> k.startsWith(key) || key.startsWith(k))) {
-                    re.put("label", new FieldError("validation_conflicting_rate_limit_rule",
+                    re.put("label", FieldError.of("validation_conflicting_rate_limit_rule",
                             "Rate limit rule configuration with label " + rule.label()
-                                    + " already exists or conflicts with another rule."));
+                                    + " already exists or conflicts with another rule.", "label", rule.label()));
                 }
                 seen.add(key);
             }
@@ -181,7 +180,8 @@ final class SettingsValidation {
         if (value.isEmpty()) {
             e.put(field, REQUIRED);
         } else if (value.length() > 255) {
-            e.put(field, new FieldError("validation_length_out_of_range", "The length must be between 1 and 255."));
+            e.put(field, new FieldError("validation_length_out_of_range", "The length must be between 1 and 255.",
+                    new java.util.TreeMap<String, Object>(Map.of("min", 1, "max", 255)))); // sorted, as Go writes a map
         }
     }
 
@@ -201,13 +201,8 @@ final class SettingsValidation {
 
     private static void min(Map<String, Object> e, String field, long value, long min) {
         if (value < min) {
-            e.put(field, new FieldError("validation_min_greater_equal_than_required", "Must be no less than " + min + "."));
-        }
-    }
-
-    private static void max(Map<String, Object> e, String field, long value, long max) {
-        if (value > max) {
-            e.put(field, new FieldError("validation_max_less_equal_than_required", "Must be no greater than " + max + "."));
+            e.put(field, FieldError.of("validation_min_greater_equal_than_required", "Must be no less than " + min + ".",
+                    "threshold", min));
         }
     }
 

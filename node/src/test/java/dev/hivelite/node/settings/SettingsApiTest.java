@@ -36,6 +36,9 @@ class SettingsApiTest {
     private static final String NEEDS_SUPERUSER = "The request requires valid superuser authorization token to be set.";
     private static final String FORBIDDEN = "The authorized record is not allowed to perform this action.";
     private static final String MALFORMED = "An error occurred while loading the submitted data.";
+    private static final String TEST_EMAIL_FAILED = "Failed to send the test email.";
+    private static final String TEST_S3_FAILED = "Failed to test the S3 filesystem.";
+    private static final String APPLE_INVALID = "Invalid client secret data.";
 
     @TempDir
     static Path dataDir;
@@ -79,6 +82,7 @@ class SettingsApiTest {
         String alpha = "/db/alpha/api/settings";
         String testEmail = "/api/settings/test/email";
         String mail = "{\"email\":\"someone@example.com\",\"template\":\"verification\"}";
+        String apple = "/api/settings/apple/generate-client-secret";
         return Stream.of(
                 // Who may: superusers everywhere, a key in its own database only.
                 ApiScenario.of("view main: anonymous", "GET", "/api/settings", null, none, 401, List.of(NEEDS_SUPERUSER)),
@@ -125,7 +129,8 @@ class SettingsApiTest {
                                 + "{\"code\":\"validation_required\",\"message\":\"Cannot be blank.\"}}}}")),
                 ApiScenario.of("update: appName of 256 chars", "PATCH", alpha,
                         "{\"meta\":{\"appName\":\"" + "a".repeat(256) + "\"}}", su, 400,
-                        List.of(error("meta", "appName", "validation_length_out_of_range"))),
+                        List.of(error("meta", "appName", "validation_length_out_of_range")
+                                + ",\"message\":\"The length must be between 1 and 255.\",\"params\":{\"max\":255,\"min\":1}}")),
                 ApiScenario.of("update: appURL not a URL", "PATCH", alpha, "{\"meta\":{\"appURL\":\"not a url\"}}", su, 400,
                         List.of(error("meta", "appURL", "validation_is_url"))),
                 ApiScenario.of("update: senderAddress not an email", "PATCH", alpha,
@@ -137,9 +142,11 @@ class SettingsApiTest {
                 ApiScenario.of("update: smtp enabled without port", "PATCH", alpha,
                         "{\"smtp\":{\"enabled\":true,\"port\":0}}", su, 400,
                         List.of(error("smtp", "port", "validation_required"))),
-                ApiScenario.of("update: smtp port above 65535", "PATCH", alpha,
-                        "{\"smtp\":{\"enabled\":true,\"port\":70000}}", su, 400,
-                        List.of(error("smtp", "port", "validation_max_less_equal_than_required"))),
+                ApiScenario.of("update: smtp port has no upper bound, as in PocketBase", "PATCH", "/db/beta/api/settings",
+                        "{\"smtp\":{\"port\":70000}}", su, 200, List.of("\"port\":70000")),
+                ApiScenario.of("update: negative smtp port", "PATCH", alpha, "{\"smtp\":{\"port\":-1}}", su, 400,
+                        List.of(error("smtp", "port", "validation_min_greater_equal_than_required")
+                                + ",\"message\":\"Must be no less than 0.\",\"params\":{\"threshold\":0}}")),
                 ApiScenario.of("update: smtp unknown auth method", "PATCH", alpha,
                         "{\"smtp\":{\"authMethod\":\"CRAM-MD5\"}}", su, 400,
                         List.of(error("smtp", "authMethod", "validation_in_invalid"))),
@@ -156,6 +163,12 @@ class SettingsApiTest {
                 ApiScenario.of("update: bad rate limit rule", "PATCH", alpha,
                         "{\"rateLimits\":{\"rules\":[{\"label\":\"/api/\",\"maxRequests\":0,\"duration\":1}]}}", su, 400,
                         List.of("\"rateLimits\":{\"rules\":{\"0\":{\"maxRequests\":{\"code\":\"validation_required\"")),
+                ApiScenario.of("update: conflicting rate limit rules", "PATCH", alpha,
+                        "{\"rateLimits\":{\"rules\":[{\"label\":\"/api/\",\"maxRequests\":1,\"duration\":1},"
+                                + "{\"label\":\"/api/\",\"maxRequests\":2,\"duration\":1}]}}", su, 400,
+                        List.of("\"rules\":{\"1\":{\"label\":{\"code\":\"validation_conflicting_rate_limit_rule\","
+                                + "\"message\":\"Rate limit rule configuration with label /api/ already exists or conflicts with"
+                                + " another rule.\",\"params\":{\"label\":\"/api/\"}}")),
                 ApiScenario.of("update: wrong type", "PATCH", alpha, "{\"smtp\":{\"port\":\"abc\"}}", su, 400, List.of(MALFORMED)),
                 ApiScenario.of("update: section not an object", "PATCH", alpha, "{\"meta\":\"x\"}", su, 400, List.of(MALFORMED)),
                 ApiScenario.of("update: a number where text belongs", "PATCH", alpha, "{\"meta\":{\"appName\":123}}", su, 400,
@@ -163,9 +176,9 @@ class SettingsApiTest {
                 ApiScenario.of("update: text where a boolean belongs", "PATCH", alpha, "{\"batch\":{\"enabled\":\"yes\"}}", su,
                         400, List.of(MALFORMED)),
                 ApiScenario.of("test s3: filesystem required", "POST", alpha + "/test/s3", "{}", su, 400,
-                        List.of("\"filesystem\":{\"code\":\"validation_required\"")),
+                        List.of(TEST_S3_FAILED, "\"filesystem\":{\"code\":\"validation_required\"")),
                 ApiScenario.of("test s3: unknown filesystem", "POST", alpha + "/test/s3", "{\"filesystem\":\"cloud\"}", su, 400,
-                        List.of("\"filesystem\":{\"code\":\"validation_in_invalid\"")),
+                        List.of(TEST_S3_FAILED, "\"filesystem\":{\"code\":\"validation_in_invalid\"")),
                 ApiScenario.of("test s3: not enabled", "POST", alpha + "/test/s3", "{\"filesystem\":\"storage\"}", su, 400,
                         List.of("\"status\":400", "not enabled")),
                 ApiScenario.of("test s3: anonymous", "POST", alpha + "/test/s3", "{\"filesystem\":\"storage\"}", none, 401,
@@ -178,11 +191,34 @@ class SettingsApiTest {
                 ApiScenario.of("test email: missing database", "POST", "/db/nope" + testEmail, mail, su, 404,
                         List.of("Missing or invalid database.")),
                 ApiScenario.of("test email: missing fields", "POST", "/db/alpha" + testEmail, "{}", key, 400,
-                        List.of(VALIDATION, "\"email\":{\"code\":\"validation_required\"",
+                        List.of(TEST_EMAIL_FAILED, "\"email\":{\"code\":\"validation_required\"",
                                 "\"template\":{\"code\":\"validation_required\"")),
                 ApiScenario.of("test email: bad email and template", "POST", "/db/alpha" + testEmail,
                         "{\"email\":\"nobody\",\"template\":\"welcome\"}", key, 400,
-                        List.of("\"email\":{\"code\":\"validation_is_email\"", "\"template\":{\"code\":\"validation_in_invalid\"")),
+                        List.of(TEST_EMAIL_FAILED, "\"email\":{\"code\":\"validation_is_email\"",
+                                "\"template\":{\"code\":\"validation_in_invalid\"")),
+                ApiScenario.of("test email: malformed body", "POST", testEmail, "{", su, 400, List.of(MALFORMED, "\"data\":{}")),
+                ApiScenario.of("apple secret: malformed body", "POST", apple, "{", su, 400, List.of(MALFORMED, "\"data\":{}")),
+                ApiScenario.of("apple secret: empty body", "POST", apple, "{}", su, 400,
+                        List.of(APPLE_INVALID, "\"clientId\":{\"code\":\"validation_required\"",
+                                "\"teamId\":{\"code\":\"validation_required\"", "\"keyId\":{\"code\":\"validation_required\"",
+                                "\"privateKey\":{\"code\":\"validation_required\"",
+                                "\"duration\":{\"code\":\"validation_required\"")),
+                ApiScenario.of("apple secret: invalid values (PocketBase's scenario)", "POST", apple,
+                        "{\"clientId\":\"\",\"teamId\":\"123456789\",\"keyId\":\"123456789\",\"privateKey\":\"invalid\","
+                                + "\"duration\":-1}", su, 400,
+                        List.of(APPLE_INVALID, "\"clientId\":{\"code\":\"validation_required\"",
+                                "\"teamId\":{\"code\":\"validation_length_invalid\",\"message\":\"The length must be exactly 10.\","
+                                        + "\"params\":{\"max\":10,\"min\":10}}",
+                                "\"keyId\":{\"code\":\"validation_length_invalid\"",
+                                "\"privateKey\":{\"code\":\"validation_match_invalid\",\"message\":\"Must be in a valid format.\"}",
+                                "\"duration\":{\"code\":\"validation_min_greater_equal_than_required\","
+                                        + "\"message\":\"Must be no less than 1.\",\"params\":{\"threshold\":1}}")),
+                ApiScenario.of("apple secret: a key that is no PKCS #8 PEM block", "POST", apple,
+                        "{\"clientId\":\"com.example\",\"teamId\":\"1234567890\",\"keyId\":\"1234567890\","
+                                + "\"privateKey\":\"-----BEGIN EC PRIVATE KEY-----\\nMHcCAQEE\\n-----END EC PRIVATE KEY-----\","
+                                + "\"duration\":1}", su, 400,
+                        List.of(APPLE_INVALID, "\"privateKey\":{\"code\":\"validation_match_invalid\"")),
                 ApiScenario.of("test email: with SMTP off it is logged, not sent", "POST", "/db/alpha" + testEmail, mail,
                         key, 204, List.of()),
                 ApiScenario.of("test email: read-only database may still send", "POST", "/db/frozen" + testEmail, mail,
@@ -257,7 +293,7 @@ class SettingsApiTest {
         assertEquals("validation_length_invalid", data.at("/teamId/code").asText());
         assertEquals("validation_max_less_equal_than_required", data.at("/duration/code").asText());
         HttpResponse<String> badKey = send("POST", "/api/settings/apple/generate-client-secret",
-                body.put("privateKey", "not a key").toString());
+                body.put("privateKey", "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----").toString());
         assertEquals(400, badKey.statusCode());
         assertTrue(Json.mapper().readTree(badKey.body()).get("message").asText().startsWith("Failed to generate client secret."));
         assertEquals(401, worker.send("POST", "/api/settings/apple/generate-client-secret", "{}", Map.of()).statusCode());
