@@ -2,6 +2,7 @@ package dev.hivelite.node.settings;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -43,12 +44,15 @@ public final class SettingsService implements HttpService {
     private final DatabasePool pool;
     private final SettingsStore store;
     private final Mailer mailer;
+    private final AuthTemplates authTemplates;
 
-    public SettingsService(DatabaseDirectory directory, DatabasePool pool, SettingsStore store, Mailer mailer) {
+    public SettingsService(DatabaseDirectory directory, DatabasePool pool, SettingsStore store, Mailer mailer,
+                           AuthTemplates authTemplates) {
         this.directory = directory;
         this.pool = pool;
         this.store = store;
         this.mailer = mailer;
+        this.authTemplates = authTemplates;
     }
 
     @Override
@@ -109,12 +113,30 @@ public final class SettingsService implements HttpService {
         }
     }
 
+    /**
+     * {@code POST /api/settings/test/email} {@code {email, template, collection?}}: the template of the
+     * named auth collection, as PocketBase sends it; PocketBase's default one when none is named (its
+     * {@code _superusers} templates are the defaults).
+     */
     private void testEmail(ServerRequest req, ServerResponse res) {
         try (Target t = open(req)) {
             JsonNode body = Bodies.form(req);
             String email = Bodies.text(body, "email");
             String template = Bodies.text(body, "template");
+            String collection = Bodies.text(body, "collection");
             Map<String, FieldError> errors = new LinkedHashMap<>();
+            Optional<JsonNode> custom = Optional.empty();
+            if (collection != null && collection.length() > 255) {
+                errors.put("collection", new FieldError("validation_length_out_of_range", "The length must be between 1 and 255.",
+                        new java.util.TreeMap<String, Object>(Map.of("min", 1, "max", 255))));
+            } else if (collection != null && !collection.isEmpty()) {
+                String key = template != null && TestEmails.exists(template) ? TestEmails.optionKey(template) : "verificationTemplate";
+                custom = authTemplates.find(t.db().id(), t.lease().db(), collection, key);
+                if (custom.isEmpty()) {
+                    errors.put("collection", new FieldError("validation_invalid_auth_collection",
+                            "Must be a valid auth collection id or name."));
+                }
+            }
             if (email == null || email.isBlank()) {
                 errors.put("email", SettingsValidation.REQUIRED);
             } else if (!SettingsValidation.EMAIL.matcher(email).matches()) {
@@ -130,7 +152,8 @@ public final class SettingsService implements HttpService {
             }
             Settings settings = store.get(t.db().id(), t.lease().db());
             try {
-                mailer.send(t.db().id(), TestEmails.of(template, email, settings));
+                mailer.send(t.db().id(), TestEmails.of(template, email, settings,
+                        custom.orElse(com.fasterxml.jackson.databind.node.MissingNode.getInstance())));
             } catch (Mailer.MailException e) {
                 LOG.log(Level.WARNING, "test email of database " + t.db().name() + " failed", e);
                 throw new ApiException.BadRequest(TEST_EMAIL_FAILED);
