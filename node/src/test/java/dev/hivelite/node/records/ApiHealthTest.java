@@ -13,12 +13,15 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.hivelite.node.TestWorker;
+import dev.hivelite.node.common.Json;
 
 /** {@code GET}/{@code HEAD /api/health} and the answers to {@code HEAD} requests, over real sockets. */
 class ApiHealthTest {
@@ -82,5 +85,39 @@ class ApiHealthTest {
         String missing = raw("HEAD /api/no-such-route HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         assertTrue(missing.startsWith("HTTP/1.1 404 ") && missing.endsWith("\r\n\r\n"), missing);
         assertEquals(200, worker.send("HEAD", "/api/health", null, java.util.Map.of("Authorization", token)).statusCode());
+    }
+
+    /**
+     * As PocketBase's health check tells a superuser: the first header the database's trustedProxy
+     * settings name, then the common proxy headers, that the request carries with a value.
+     */
+    @Test
+    void theProxyHeaderShownToASuperuserIsTheTrustedOneFirst() throws Exception {
+        java.util.Map<String, String> su = java.util.Map.of("Authorization", token);
+        assertEquals(200, worker.send("POST", "/api/databases", "{\"name\":\"proxied\"}", su).statusCode());
+        assertEquals(200, worker.send("PATCH", "/db/proxied/api/settings",
+                "{\"trustedProxy\":{\"headers\":[\"X-Edge-Client\"]}}", su).statusCode());
+        String health = "/db/proxied/api/health";
+        JsonNode both = worker.call("GET", health, null, token, 200);
+        assertEquals("", both.at("/data/possibleProxyHeader").asText(), both.toString());
+        assertEquals("X-Edge-Client", data(health, java.util.Map.of("X-Forwarded-For", "1.1.1.1", "X-Edge-Client", "9.9.9.9"))
+                .get("possibleProxyHeader").asText());
+        JsonNode trusted = data(health, java.util.Map.of("X-Edge-Client", "9.9.9.9"));
+        assertEquals("9.9.9.9", trusted.get("realIP").asText(), trusted.toString());
+        assertEquals("X-Forwarded-For", data(health, java.util.Map.of("X-Edge-Client", "", "X-Forwarded-For", "1.1.1.1"))
+                .get("possibleProxyHeader").asText());
+        assertEquals("", data("/api/health", java.util.Map.of("X-Edge-Client", "9.9.9.9")).get("possibleProxyHeader").asText(),
+                "another database does not trust it");
+        JsonNode guest = Json.mapper().readTree(worker.send("GET", health, null, java.util.Map.of("X-Edge-Client", "9.9.9.9")).body());
+        assertEquals("{}", guest.get("data").toString());
+    }
+
+    /** The superuser's health data with these request headers. */
+    private static JsonNode data(String path, java.util.Map<String, String> headers) throws Exception {
+        java.util.Map<String, String> all = new java.util.HashMap<>(headers);
+        all.put("Authorization", token);
+        java.net.http.HttpResponse<String> r = worker.send("GET", path, null, all);
+        assertEquals(200, r.statusCode(), r.body());
+        return Json.mapper().readTree(r.body()).get("data");
     }
 }
