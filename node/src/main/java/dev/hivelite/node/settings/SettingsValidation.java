@@ -27,6 +27,8 @@ final class SettingsValidation {
     private static final Set<String> AUDIENCES = Set.of("", "@guest", "@auth");
 
     static final FieldError REQUIRED = new FieldError("validation_required", "Cannot be blank.");
+    /** PocketBase's message for settings that fail validation (apis/settings.go: the save fails). */
+    static final String SAVE_FAILED = "An error occurred while saving the new settings.";
 
     private SettingsValidation() {
     }
@@ -42,7 +44,7 @@ final class SettingsValidation {
         section(errors, "batch", batch(s.batch()));
         section(errors, "rateLimits", rateLimits(s.rateLimits()));
         if (!errors.isEmpty()) {
-            throw ApiException.BadRequest.nested(ApiException.VALIDATION, errors);
+            throw ApiException.BadRequest.nested(SAVE_FAILED, errors);
         }
     }
 

@@ -32,7 +32,8 @@ import dev.hivelite.node.common.Json;
 /** /api/settings and /db/{name}/api/settings over real HTTP on a real worker. */
 class SettingsApiTest {
 
-    private static final String VALIDATION = "An error occurred while validating the submitted data.";
+    /** PocketBase's message for settings that fail validation: its save fails. */
+    private static final String SAVE_FAILED = "An error occurred while saving the new settings.";
     private static final String NEEDS_SUPERUSER = "The request requires valid superuser authorization token to be set.";
     private static final String FORBIDDEN = "The authorized record is not allowed to perform this action.";
     private static final String MALFORMED = "An error occurred while loading the submitted data.";
@@ -125,7 +126,7 @@ class SettingsApiTest {
                 ApiScenario.of("update: the merge is kept", "GET", alpha, null, key, 200,
                         List.of("\"appName\":\"Alpha App\"", "\"batch\":{\"enabled\":true")),
                 ApiScenario.of("update: blank appName", "PATCH", alpha, "{\"meta\":{\"appName\":\"\"}}", su, 400,
-                        List.of("{\"status\":400,\"message\":\"" + VALIDATION + "\",\"data\":{\"meta\":{\"appName\":"
+                        List.of("{\"status\":400,\"message\":\"" + SAVE_FAILED + "\",\"data\":{\"meta\":{\"appName\":"
                                 + "{\"code\":\"validation_required\",\"message\":\"Cannot be blank.\"}}}}")),
                 ApiScenario.of("update: appName of 256 chars", "PATCH", alpha,
                         "{\"meta\":{\"appName\":\"" + "a".repeat(256) + "\"}}", su, 400,
