@@ -22,7 +22,6 @@ final class SettingsValidation {
             "^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?$");
     private static final Pattern IPV6 = Pattern.compile("^\\[?[0-9A-Fa-f:.]+]?$");
     private static final Pattern RULE_LABEL = Pattern.compile("^(\\w+ /[\\w/-]*|/[\\w/-]*|\\w+:\\w+|\\*:\\w+|\\w+)$");
-    private static final Pattern CRON = Pattern.compile("^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|\\S+( \\S+){4})$");
     private static final Set<String> AUTH_METHODS = Set.of("", "PLAIN", "LOGIN");
     private static final Set<String> AUDIENCES = Set.of("", "@guest", "@auth");
 
@@ -110,8 +109,9 @@ final class SettingsValidation {
     private static Map<String, Object> backups(Settings.Backups b) {
         Map<String, Object> e = new LinkedHashMap<>();
         section(e, "s3", s3(b.s3()));
-        if (!b.cron().isEmpty() && !CRON.matcher(b.cron().trim()).matches()) {
-            e.put("cron", new FieldError("validation_invalid_cron", "Invalid cron expression."));
+        String cronProblem = b.cron().isEmpty() ? null : CronExpressions.problem(b.cron());
+        if (cronProblem != null) {
+            e.put("cron", new FieldError("validation_invalid_cron", cronProblem));
         }
         if (!b.cron().isEmpty() && b.cronMaxKeep() == 0) {
             e.put("cronMaxKeep", REQUIRED);

@@ -170,6 +170,25 @@ class SettingsApiTest {
                         List.of("\"rules\":{\"1\":{\"label\":{\"code\":\"validation_conflicting_rate_limit_rule\","
                                 + "\"message\":\"Rate limit rule configuration with label /api/ already exists or conflicts with"
                                 + " another rule.\",\"params\":{\"label\":\"/api/\"}}")),
+                ApiScenario.of("update: backups cron out of range", "PATCH", alpha, "{\"backups\":{\"cron\":\"61 * * * *\"}}", su,
+                        400, List.of(error("backups", "cron", "validation_invalid_cron")
+                                + ",\"message\":\"Invalid segment value - must be between the min and max of the segment.\"}")),
+                ApiScenario.of("update: backups cron of three segments", "PATCH", alpha, "{\"backups\":{\"cron\":\"not a cron\"}}",
+                        su, 400, List.of("\"message\":\"Invalid cron expression - must be a valid macro or to have exactly 5"
+                                + " space separated segments.\"")),
+                ApiScenario.of("update: backups cron step on a single value", "PATCH", alpha,
+                        "{\"backups\":{\"cron\":\"5/2 * * * *\"}}", su, 400, List.of("\"message\":\"Invalid segement step - step"
+                                + " > 1 could be used only with the wildcard or range format.\"")),
+                ApiScenario.of("update: backups cron range past its maximum", "PATCH", alpha,
+                        "{\"backups\":{\"cron\":\"* * * 3-13 *\"}}", su, 400,
+                        List.of("\"message\":\"Invalid segment range maximum - must be between 3 and 12.\"")),
+                ApiScenario.of("update: backups cron that is no number", "PATCH", alpha,
+                        "{\"backups\":{\"cron\":\"x * * * *\"}}", su, 400,
+                        List.of("\"message\":\"Strconv.Atoi: parsing \\\"x\\\": invalid syntax.\"")),
+                ApiScenario.of("update: backups cron with steps, ranges and lists", "PATCH", "/db/beta/api/settings",
+                        "{\"backups\":{\"cron\":\"*/15 1-5/2 * * 1,3,5\"}}", su, 200, List.of("\"cron\":\"*/15 1-5/2 * * 1,3,5\"")),
+                ApiScenario.of("update: backups cron macro", "PATCH", "/db/beta/api/settings",
+                        "{\"backups\":{\"cron\":\"@daily\"}}", su, 200, List.of("\"cron\":\"@daily\"")),
                 ApiScenario.of("update: wrong type", "PATCH", alpha, "{\"smtp\":{\"port\":\"abc\"}}", su, 400, List.of(MALFORMED)),
                 ApiScenario.of("update: section not an object", "PATCH", alpha, "{\"meta\":\"x\"}", su, 400, List.of(MALFORMED)),
                 ApiScenario.of("update: a number where text belongs", "PATCH", alpha, "{\"meta\":{\"appName\":123}}", su, 400,
