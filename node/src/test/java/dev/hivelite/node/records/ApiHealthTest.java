@@ -112,6 +112,17 @@ class ApiHealthTest {
         assertEquals("{}", guest.get("data").toString());
     }
 
+    /** As PocketBase's securityHeaders middleware sets them on every answer, errors included. */
+    @Test
+    void everyAnswerCarriesPocketBasesSecurityHeaders() throws Exception {
+        for (String path : new String[] {"/api/health", "/api/no-such-route", "/api/settings"}) {
+            java.net.http.HttpResponse<String> r = worker.send("GET", path, null, java.util.Map.of());
+            assertEquals("1; mode=block", r.headers().firstValue("X-XSS-Protection").orElse(""), path);
+            assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(""), path);
+            assertEquals("SAMEORIGIN", r.headers().firstValue("X-Frame-Options").orElse(""), path);
+        }
+    }
+
     /** The superuser's health data with these request headers. */
     private static JsonNode data(String path, java.util.Map<String, String> headers) throws Exception {
         java.util.Map<String, String> all = new java.util.HashMap<>(headers);
