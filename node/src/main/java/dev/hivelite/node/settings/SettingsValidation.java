@@ -1,7 +1,5 @@
 package dev.hivelite.node.settings;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +8,7 @@ import java.util.regex.Pattern;
 
 import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.common.ApiException.FieldError;
+import dev.hivelite.node.common.UrlFormat;
 
 /**
  * PocketBase's settings rules (core/settings_model.go {@code Validate} methods), with its error codes.
@@ -216,15 +215,9 @@ final class SettingsValidation {
         return new FieldError("validation_in_invalid", "Must be a valid value.");
     }
 
-    /** An absolute http(s) URL with a host, as a browser would open it. */
+    /** PocketBase's {@code is.URL}: the grammar its record URL fields check too. */
     static boolean isUrl(String value) {
-        try {
-            URI uri = new URI(value);
-            return uri.getScheme() != null && Set.of("http", "https").contains(uri.getScheme().toLowerCase())
-                    && uri.getHost() != null;
-        } catch (URISyntaxException e) {
-            return false;
-        }
+        return UrlFormat.valid(value);
     }
 
     static boolean isHost(String value) {
