@@ -18,6 +18,7 @@ import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.common.Responses;
 import dev.hivelite.node.common.ApiException.FieldError;
 import dev.hivelite.node.common.Bodies;
+import dev.hivelite.node.common.EmailFormat;
 import dev.hivelite.node.common.Principal;
 import dev.hivelite.node.common.RequestContext;
 import dev.hivelite.node.platform.DatabaseDirectory;
@@ -139,7 +140,7 @@ public final class SettingsService implements HttpService {
             }
             if (email == null || email.isBlank()) {
                 errors.put("email", SettingsValidation.REQUIRED);
-            } else if (!SettingsValidation.EMAIL.matcher(email).matches()) {
+            } else if (!EmailFormat.valid(email)) {
                 errors.put("email", new FieldError("validation_is_email", "Must be a valid email address."));
             }
             if (template == null || template.isBlank()) {

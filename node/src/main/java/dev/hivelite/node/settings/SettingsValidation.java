@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 
 import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.common.ApiException.FieldError;
+import dev.hivelite.node.common.EmailFormat;
 import dev.hivelite.node.common.UrlFormat;
 
 /**
@@ -16,7 +17,6 @@ import dev.hivelite.node.common.UrlFormat;
  */
 final class SettingsValidation {
 
-    static final Pattern EMAIL = Pattern.compile("^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$");
     private static final Pattern HOST = Pattern.compile(
             "^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?$");
     private static final Pattern IPV6 = Pattern.compile("^\\[?[0-9A-Fa-f:.]+]?$");
@@ -57,7 +57,7 @@ final class SettingsValidation {
         requiredLength(e, "senderName", m.senderName());
         if (m.senderAddress().isEmpty()) {
             e.put("senderAddress", REQUIRED);
-        } else if (!EMAIL.matcher(m.senderAddress()).matches()) {
+        } else if (!EmailFormat.valid(m.senderAddress())) {
             e.put("senderAddress", new FieldError("validation_is_email", "Must be a valid email address."));
         }
         return e;
