@@ -17,9 +17,9 @@ import dev.hivelite.node.common.UrlFormat;
  */
 final class SettingsValidation {
 
-    private static final Pattern HOST = Pattern.compile(
-            "^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?$");
-    private static final Pattern IPV6 = Pattern.compile("^\\[?[0-9A-Fa-f:.]+]?$");
+    /** govalidator's DNS name: labels of letters, digits, {@code _} and {@code -} (not first), up to 63 long. */
+    private static final Pattern DNS_NAME = Pattern.compile("^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,62}(\\.[a-zA-Z0-9_][a-zA-Z0-9_-]{0,62})*[._]?$");
+    private static final Pattern IPV6 = Pattern.compile("^[0-9A-Fa-f:.]+$");
     private static final Pattern RULE_LABEL = Pattern.compile("^(\\w+ /[\\w/-]*|/[\\w/-]*|\\w+:\\w+|\\*:\\w+|\\w+)$");
     private static final Set<String> AUTH_METHODS = Set.of("", "PLAIN", "LOGIN");
     private static final Set<String> AUDIENCES = Set.of("", "@guest", "@auth");
@@ -220,7 +220,12 @@ final class SettingsValidation {
         return UrlFormat.valid(value);
     }
 
+    /**
+     * PocketBase's {@code is.Host}: an IP address or a DNS name as govalidator has them (underscores
+     * allowed, at most 255 characters besides the dots); an IPv6 address without brackets.
+     */
     static boolean isHost(String value) {
-        return HOST.matcher(value).matches() || value.contains(":") && IPV6.matcher(value).matches();
+        return value.contains(":") ? IPV6.matcher(value).matches()
+                : DNS_NAME.matcher(value).matches() && value.replace(".", "").length() <= 255;
     }
 }
