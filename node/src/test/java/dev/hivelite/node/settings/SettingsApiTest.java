@@ -207,6 +207,8 @@ class SettingsApiTest {
                 ApiScenario.of("update: section not an object", "PATCH", alpha, "{\"meta\":\"x\"}", su, 400, List.of(MALFORMED)),
                 ApiScenario.of("update: a number where text belongs", "PATCH", alpha, "{\"meta\":{\"appName\":123}}", su, 400,
                         List.of(MALFORMED)),
+                ApiScenario.of("update: a fraction where a whole number belongs", "PATCH", alpha,
+                        "{\"smtp\":{\"port\":587.0}}", su, 400, List.of(MALFORMED)),
                 ApiScenario.of("update: text where a boolean belongs", "PATCH", alpha, "{\"batch\":{\"enabled\":\"yes\"}}", su,
                         400, List.of(MALFORMED)),
                 ApiScenario.of("test s3: filesystem required", "POST", alpha + "/test/s3", "{}", su, 400,
