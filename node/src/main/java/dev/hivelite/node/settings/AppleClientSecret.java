@@ -69,7 +69,7 @@ final class AppleClientSecret {
                     .sign(Algorithm.ECDSA256(null, key));
         } catch (java.security.GeneralSecurityException | IllegalArgumentException | ClassCastException
                  | com.auth0.jwt.exceptions.JWTCreationException e) {
-            throw new ApiException.BadRequest("Failed to generate client secret. Raw error: " + e.getMessage());
+            throw new ApiException.BadRequest("Failed to generate client secret. Raw error: \n" + e.getMessage());
         }
     }
 

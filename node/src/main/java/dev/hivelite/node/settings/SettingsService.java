@@ -181,11 +181,12 @@ public final class SettingsService implements HttpService {
             }
             Settings settings = store.get(t.db().id(), t.lease().db());
             Settings.S3 s3 = filesystem.equals("storage") ? settings.s3() : settings.backups().s3();
+            // PocketBase's wording: its form's error after "Raw error:".
             if (!s3.enabled()) {
-                throw new ApiException.BadRequest("S3 storage filesystem is not enabled.");
+                throw new ApiException.BadRequest(TEST_S3_FAILED + " Raw error: \nS3 storage filesystem is not enabled.");
             }
-            throw new ApiException.BadRequest("Failed to initialize the S3 filesystem: Hivelite stores the S3 settings"
-                    + " but keeps files on local disk; S3 storage is not available yet.");
+            throw new ApiException.BadRequest(TEST_S3_FAILED + " Raw error: \nfailed to initialize the S3 filesystem: Hivelite"
+                    + " stores the S3 settings but keeps files on local disk; S3 storage is not available yet.");
         }
     }
 }
