@@ -211,7 +211,7 @@ public final class Worker implements AutoCloseable {
                             all.putAll(values);
                             return mailer.sendQuietly(db, new Mailer.Mail(to, Templates.fill(subject, all), Templates.fillHtml(body, all)));
                         }, recordOperations, clock),
-                userTokens, new SettingsService(directory, pool, settingsStore, mailer), new ApiHealthService(scopes),
+                userTokens, new SettingsService(directory, pool, settingsStore, mailer, schemas::authTemplate), new ApiHealthService(scopes),
                 new BatchService(scopes, recordOperations, settingsStore, clock), new FileService(scopes, userTokens, clock),
                 new RealtimeService(realtime, directory), credentials, directory, rateLimiter);
 

@@ -5,7 +5,9 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
+import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -21,7 +23,21 @@ public final class Responses {
 
     public static void json(ServerRequest req, ServerResponse res, Object body) {
         FieldsPicker picker = FieldsPicker.parse(req.query().first("fields").orElse(""));
-        res.header(HeaderValues.CONTENT_TYPE_JSON).send(Json.bytes(picker == null ? body : picked(picker, body)));
+        send(req, res, Json.bytes(picker == null ? body : picked(picker, body)));
+    }
+
+    /**
+     * Sends JSON bytes as the answer, or, to a {@code HEAD} request, only their headers (the length
+     * the body would have, as Go's server tells it): Helidon would write the body after a HEAD's
+     * headers too, and a client reading on that connection would take it for the next answer.
+     */
+    public static void send(ServerRequest req, ServerResponse res, byte[] json) {
+        res.header(HeaderValues.CONTENT_TYPE_JSON);
+        if (req.prologue().method() == Method.HEAD) {
+            res.header(HeaderNames.CONTENT_LENGTH, Integer.toString(json.length)).send();
+        } else {
+            res.send(json);
+        }
     }
 
     private static Object picked(FieldsPicker picker, Object body) {

@@ -3,7 +3,6 @@ package dev.hivelite.node.http;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
@@ -12,6 +11,7 @@ import io.helidon.webserver.http.ServerResponse;
 
 import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.common.Json;
+import dev.hivelite.node.common.Responses;
 
 /**
  * Maps every failure to one JSON shape, once. An {@link ApiException} is sent as it is, as is a status
@@ -37,7 +37,7 @@ final class ErrorHandling {
     }
 
     private static void apiError(ServerRequest req, ServerResponse res, ApiException e) {
-        send(res, ErrorBody.of(e));
+        send(req, res, ErrorBody.of(e));
     }
 
     /**
@@ -55,22 +55,20 @@ final class ErrorHandling {
             }
         } else {
             String reason = e.status().reasonPhrase();
-            send(res, new ErrorBody(status, reason.endsWith(".") ? reason : reason + ".", java.util.Map.of()));
+            send(req, res, new ErrorBody(status, reason.endsWith(".") ? reason : reason + ".", java.util.Map.of()));
         }
     }
 
     private static void unexpected(ServerRequest req, ServerResponse res, Exception e) {
         LOG.log(Level.SEVERE, "unhandled error on " + req.prologue().method().text() + " "
                 + req.path().path(), e);
-        send(res, ErrorBody.internal());
+        send(req, res, ErrorBody.internal());
     }
 
-    private static void send(ServerResponse res, ErrorBody body) {
+    private static void send(ServerRequest req, ServerResponse res, ErrorBody body) {
         if (res.isSent()) {
             return;
         }
-        res.status(Status.create(body.status()))
-           .header(HeaderValues.CONTENT_TYPE_JSON)
-           .send(Json.bytes(body));
+        Responses.send(req, res.status(Status.create(body.status())), Json.bytes(body));
     }
 }

@@ -30,18 +30,21 @@ public final class ApiHealthService implements HttpService {
         }
     }
 
-    /** Headers a reverse proxy commonly sets, checked in this order. */
+    /** Headers a reverse proxy commonly sets, checked in this order after the ones the settings trust. */
     private static final java.util.List<String> PROXY_HEADERS = java.util.List.of("CF-Connecting-IP", "Fly-Client-IP",
             "X-Real-IP", "X-Forwarded-For");
 
     /**
-     * As PocketBase tells superusers: the first proxy header the request carries (the client address
-     * shown may be the proxy's), else empty.
+     * As PocketBase tells superusers: the first header the database's {@code trustedProxy} settings
+     * name, else the first common proxy header, that the request carries with a value (the client
+     * address shown may be the proxy's); else empty.
      */
-    private static String possibleProxyHeader(ServerRequest req) {
-        for (String name : PROXY_HEADERS) {
-            if (req.headers().contains(io.helidon.http.HeaderNames.create(name))) {
-                return name;
+    private static String possibleProxyHeader(ServerRequest req, Scopes.Scope scope) {
+        for (java.util.List<String> names : java.util.List.of(scope.trustedProxyHeaders(), PROXY_HEADERS)) {
+            for (String name : names) {
+                if (!req.headers().first(io.helidon.http.HeaderNames.create(name)).orElse("").isEmpty()) {
+                    return name;
+                }
             }
         }
         return "";
@@ -54,7 +57,7 @@ public final class ApiHealthService implements HttpService {
                 data.put("canBackup", true);
                 data.put("realIP", scope.clientIp(req));
                 data.put("requireS3", false);
-                data.put("possibleProxyHeader", possibleProxyHeader(req));
+                data.put("possibleProxyHeader", possibleProxyHeader(req, scope));
             }
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("message", "API is healthy.");

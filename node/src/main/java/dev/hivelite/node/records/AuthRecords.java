@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.webserver.http.ServerRequest;
 
 import dev.hivelite.node.common.ApiException;
+import dev.hivelite.node.common.EmailFormat;
 import dev.hivelite.node.settings.RateLimiter;
 
 /** What the sign-in routes and the account mail routes of auth collections share. */

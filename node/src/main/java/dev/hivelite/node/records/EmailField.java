@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.hivelite.node.common.ApiException.FieldError;
+import dev.hivelite.node.common.EmailFormat;
 
 /**
  * An email address, optionally restricted to or from some domains. As in PocketBase the value is

@@ -29,6 +29,7 @@ import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.common.Responses;
 import dev.hivelite.node.common.ApiException.FieldError;
 import dev.hivelite.node.common.Bodies;
+import dev.hivelite.node.common.EmailFormat;
 import dev.hivelite.node.common.Ids;
 import dev.hivelite.node.common.Json;
 import dev.hivelite.node.common.Principal;

@@ -68,6 +68,12 @@ public final class SchemaCache {
         return schema;
     }
 
+    /** {@link dev.hivelite.node.settings.AuthTemplates}: an auth collection's mail template, by id or name. */
+    public java.util.Optional<com.fasterxml.jackson.databind.JsonNode> authTemplate(String databaseId, SqliteDatabase db,
+                                                                                   String collectionIdOrName, String key) {
+        return get(databaseId, db).find(collectionIdOrName).filter(Collection::isAuth).map(c -> c.option(key));
+    }
+
     /** The schema this worker holds for the database, or null when it must be read. */
     Schema cached(String databaseId) {
         return invalidations.delivered() ? schemas.get(databaseId) : null;

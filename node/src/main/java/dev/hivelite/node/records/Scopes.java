@@ -86,6 +86,11 @@ public final class Scopes {
             return limiter.clientIp(req, db.id(), lease.db());
         }
 
+        /** The proxy headers this database's settings trust. */
+        java.util.List<String> trustedProxyHeaders() {
+            return limiter.trustedProxyHeaders(db.id(), lease.db());
+        }
+
         /** The same for one request of a batch, with its own method and path. */
         void limitBatched(ServerRequest req, Collection collection, RateLimiter.Action action, String method,
                           String apiPath) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.hivelite.node.common.ApiException.FieldError;
+import dev.hivelite.node.common.UrlFormat;
 
 /**
  * A URL as PocketBase's URL check takes it ({@link UrlFormat}), optionally restricted to or from some

@@ -8,6 +8,7 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
@@ -29,6 +30,12 @@ final class AppleClientSecret {
     private AppleClientSecret() {
     }
 
+    /** The form PocketBase asks of the key: a PKCS #8 PEM block, anywhere in the text. */
+    private static final Pattern PRIVATE_KEY = Pattern.compile("-----BEGIN PRIVATE KEY----[\\s\\S]+-----END PRIVATE KEY-----");
+
+    /** PocketBase's message for a body whose fields fail validation. */
+    static final String INVALID = "Invalid client secret data.";
+
     static String generate(JsonNode body, Instant now) {
         Map<String, FieldError> errors = new LinkedHashMap<>();
         String clientId = text(body, "clientId", errors);
@@ -37,12 +44,16 @@ final class AppleClientSecret {
         String privateKey = text(body, "privateKey", errors);
         for (Map.Entry<String, String> e : Map.of("teamId", teamId, "keyId", keyId).entrySet()) {
             if (!e.getValue().isEmpty() && e.getValue().length() != 10) {
-                errors.putIfAbsent(e.getKey(), new FieldError("validation_length_invalid", "The length must be exactly 10."));
+                errors.putIfAbsent(e.getKey(), new FieldError("validation_length_invalid", "The length must be exactly 10.",
+                        new java.util.TreeMap<String, Object>(Map.of("min", 10, "max", 10)))); // sorted, as Go writes a map
             }
+        }
+        if (!privateKey.isEmpty() && !PRIVATE_KEY.matcher(privateKey).find()) {
+            errors.putIfAbsent("privateKey", new FieldError("validation_match_invalid", "Must be in a valid format."));
         }
         long seconds = durationOf(body, errors);
         if (!errors.isEmpty()) {
-            throw ApiException.invalid(errors);
+            throw new ApiException.BadRequest(INVALID, errors);
         }
         try {
             String pem = privateKey.replaceAll("-----(BEGIN|END) [A-Z ]*PRIVATE KEY-----", "").replaceAll("\\s", "");
@@ -58,27 +69,34 @@ final class AppleClientSecret {
                     .sign(Algorithm.ECDSA256(null, key));
         } catch (java.security.GeneralSecurityException | IllegalArgumentException | ClassCastException
                  | com.auth0.jwt.exceptions.JWTCreationException e) {
-            throw new ApiException.BadRequest("Failed to generate client secret. Raw error: " + e.getMessage());
+            throw new ApiException.BadRequest("Failed to generate client secret. Raw error: \n" + e.getMessage());
         }
     }
 
     /** The lifetime in seconds, 1 to {@link #MAX_DURATION}; 0 with an error recorded otherwise. */
     private static long durationOf(JsonNode body, Map<String, FieldError> errors) {
-        long seconds;
+        JsonNode value = body.path("duration");
+        java.math.BigDecimal number = null;
         try {
-            seconds = dev.hivelite.node.common.Bodies.seconds(body, "duration");
-        } catch (ApiException e) {
+            number = value.isNumber() ? value.decimalValue()
+                    : value.isTextual() && !value.asText().isBlank() ? new java.math.BigDecimal(value.asText().trim()) : null;
+        } catch (NumberFormatException e) {
             errors.put("duration", new FieldError("validation_invalid_value", "Must be a number of seconds from 1 to "
                     + MAX_DURATION + "."));
             return 0;
         }
-        if (seconds == 0) {
+        if (number == null || number.signum() == 0) {
             errors.put("duration", new FieldError("validation_required", "Cannot be blank."));
-        } else if (seconds > MAX_DURATION) {
-            errors.put("duration", new FieldError("validation_max_less_equal_than_required",
-                    "Must be no greater than " + MAX_DURATION + "."));
+        } else if (number.compareTo(java.math.BigDecimal.ONE) < 0) {
+            errors.put("duration", FieldError.of("validation_min_greater_equal_than_required", "Must be no less than 1.",
+                    "threshold", 1));
+        } else if (number.compareTo(java.math.BigDecimal.valueOf(MAX_DURATION)) > 0) {
+            errors.put("duration", FieldError.of("validation_max_less_equal_than_required",
+                    "Must be no greater than " + MAX_DURATION + ".", "threshold", MAX_DURATION));
+        } else {
+            return number.longValue();
         }
-        return seconds;
+        return 0;
     }
 
     private static String text(JsonNode body, String key, Map<String, FieldError> errors) {

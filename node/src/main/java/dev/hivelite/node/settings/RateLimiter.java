@@ -121,6 +121,11 @@ public final class RateLimiter {
         return proxy.headers().isEmpty() ? ClientIp.of(req) : ClientIp.of(req, proxy.headers(), proxy.useLeftmostIp());
     }
 
+    /** The headers this database's {@code trustedProxy} settings name, in their order. */
+    public List<String> trustedProxyHeaders(String databaseId, SqliteDatabase db) {
+        return settings.get(databaseId, db).trustedProxy().headers();
+    }
+
     /** A request path without its {@code /db/{name}} prefix: the path inside the database's API. */
     static String apiPath(String path) {
         return path.startsWith("/db/") && path.indexOf('/', 4) > 0 ? path.substring(path.indexOf('/', 4)) : path;

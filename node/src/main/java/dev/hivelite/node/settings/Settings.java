@@ -28,7 +28,7 @@ public record Settings(Meta meta, Smtp smtp, Batch batch, RateLimits rateLimits,
     /**
      * Lenient on unknown keys: settings written by a newer version still load. Strict on types, as
      * PocketBase's Go decoding is: a number where text belongs (or text where a number or a boolean
-     * belongs) is refused, never converted.
+     * belongs, or a fraction where a whole number belongs) is refused, never converted.
      */
     private static final ObjectReader READER = strictScalars().readerFor(Settings.class)
             .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -49,6 +49,10 @@ public record Settings(Meta meta, Smtp smtp, Batch batch, RateLimits rateLimits,
         }
         mapper.coercionConfigFor(com.fasterxml.jackson.databind.type.LogicalType.Boolean)
                 .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Integer,
+                        com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
+        // Go reads a whole number only into an int field: 587.5, and even 587.0, do not bind.
+        mapper.coercionConfigFor(com.fasterxml.jackson.databind.type.LogicalType.Integer)
+                .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Float,
                         com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
         return mapper;
     }

@@ -2,6 +2,7 @@ package dev.hivelite.node.settings;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -17,6 +18,7 @@ import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.common.Responses;
 import dev.hivelite.node.common.ApiException.FieldError;
 import dev.hivelite.node.common.Bodies;
+import dev.hivelite.node.common.EmailFormat;
 import dev.hivelite.node.common.Principal;
 import dev.hivelite.node.common.RequestContext;
 import dev.hivelite.node.platform.DatabaseDirectory;
@@ -34,17 +36,24 @@ public final class SettingsService implements HttpService {
     static final String DB_PARAM = "db";
     /** Every route is served for {@code main} and for any named database. */
     static final String[] PREFIXES = {"", "/db/{db}"};
+    /** PocketBase's message when a test email's body is invalid or the mail cannot be sent. */
+    static final String TEST_EMAIL_FAILED = "Failed to send the test email.";
+    /** PocketBase's message when an S3 test's body is invalid. */
+    static final String TEST_S3_FAILED = "Failed to test the S3 filesystem.";
 
     private final DatabaseDirectory directory;
     private final DatabasePool pool;
     private final SettingsStore store;
     private final Mailer mailer;
+    private final AuthTemplates authTemplates;
 
-    public SettingsService(DatabaseDirectory directory, DatabasePool pool, SettingsStore store, Mailer mailer) {
+    public SettingsService(DatabaseDirectory directory, DatabasePool pool, SettingsStore store, Mailer mailer,
+                           AuthTemplates authTemplates) {
         this.directory = directory;
         this.pool = pool;
         this.store = store;
         this.mailer = mailer;
+        this.authTemplates = authTemplates;
     }
 
     @Override
@@ -105,15 +114,33 @@ public final class SettingsService implements HttpService {
         }
     }
 
+    /**
+     * {@code POST /api/settings/test/email} {@code {email, template, collection?}}: the template of the
+     * named auth collection, as PocketBase sends it; PocketBase's default one when none is named (its
+     * {@code _superusers} templates are the defaults).
+     */
     private void testEmail(ServerRequest req, ServerResponse res) {
         try (Target t = open(req)) {
             JsonNode body = Bodies.form(req);
             String email = Bodies.text(body, "email");
             String template = Bodies.text(body, "template");
+            String collection = Bodies.text(body, "collection");
             Map<String, FieldError> errors = new LinkedHashMap<>();
+            Optional<JsonNode> custom = Optional.empty();
+            if (collection != null && collection.length() > 255) {
+                errors.put("collection", new FieldError("validation_length_out_of_range", "The length must be between 1 and 255.",
+                        new java.util.TreeMap<String, Object>(Map.of("min", 1, "max", 255))));
+            } else if (collection != null && !collection.isEmpty()) {
+                String key = template != null && TestEmails.exists(template) ? TestEmails.optionKey(template) : "verificationTemplate";
+                custom = authTemplates.find(t.db().id(), t.lease().db(), collection, key);
+                if (custom.isEmpty()) {
+                    errors.put("collection", new FieldError("validation_invalid_auth_collection",
+                            "Must be a valid auth collection id or name."));
+                }
+            }
             if (email == null || email.isBlank()) {
                 errors.put("email", SettingsValidation.REQUIRED);
-            } else if (!SettingsValidation.EMAIL.matcher(email).matches()) {
+            } else if (!EmailFormat.valid(email)) {
                 errors.put("email", new FieldError("validation_is_email", "Must be a valid email address."));
             }
             if (template == null || template.isBlank()) {
@@ -122,14 +149,15 @@ public final class SettingsService implements HttpService {
                 errors.put("template", new FieldError("validation_in_invalid", "Must be a valid value."));
             }
             if (!errors.isEmpty()) {
-                throw ApiException.invalid(errors);
+                throw new ApiException.BadRequest(TEST_EMAIL_FAILED, errors);
             }
             Settings settings = store.get(t.db().id(), t.lease().db());
             try {
-                mailer.send(t.db().id(), TestEmails.of(template, email, settings));
+                mailer.send(t.db().id(), TestEmails.of(template, email, settings,
+                        custom.orElse(com.fasterxml.jackson.databind.node.MissingNode.getInstance())));
             } catch (Mailer.MailException e) {
                 LOG.log(Level.WARNING, "test email of database " + t.db().name() + " failed", e);
-                throw new ApiException.BadRequest("Failed to send the test email.");
+                throw new ApiException.BadRequest(TEST_EMAIL_FAILED);
             }
             res.status(Status.NO_CONTENT_204).send();
         }
@@ -145,18 +173,20 @@ public final class SettingsService implements HttpService {
         try (Target t = open(req)) {
             String filesystem = Bodies.text(Bodies.form(req), "filesystem");
             if (filesystem == null || filesystem.isBlank()) {
-                throw ApiException.invalid(Map.of("filesystem", SettingsValidation.REQUIRED));
+                throw new ApiException.BadRequest(TEST_S3_FAILED, Map.of("filesystem", SettingsValidation.REQUIRED));
             }
             if (!filesystem.equals("storage") && !filesystem.equals("backups")) {
-                throw ApiException.invalid(Map.of("filesystem", new FieldError("validation_in_invalid", "Must be a valid value.")));
+                throw new ApiException.BadRequest(TEST_S3_FAILED,
+                        Map.of("filesystem", new FieldError("validation_in_invalid", "Must be a valid value.")));
             }
             Settings settings = store.get(t.db().id(), t.lease().db());
             Settings.S3 s3 = filesystem.equals("storage") ? settings.s3() : settings.backups().s3();
+            // PocketBase's wording: its form's error after "Raw error:".
             if (!s3.enabled()) {
-                throw new ApiException.BadRequest("S3 storage filesystem is not enabled.");
+                throw new ApiException.BadRequest(TEST_S3_FAILED + " Raw error: \nS3 storage filesystem is not enabled.");
             }
-            throw new ApiException.BadRequest("Failed to initialize the S3 filesystem: Hivelite stores the S3 settings"
-                    + " but keeps files on local disk; S3 storage is not available yet.");
+            throw new ApiException.BadRequest(TEST_S3_FAILED + " Raw error: \nfailed to initialize the S3 filesystem: Hivelite"
+                    + " stores the S3 settings but keeps files on local disk; S3 storage is not available yet.");
         }
     }
 }

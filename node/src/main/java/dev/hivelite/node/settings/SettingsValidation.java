@@ -1,7 +1,5 @@
 package dev.hivelite.node.settings;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +8,8 @@ import java.util.regex.Pattern;
 
 import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.common.ApiException.FieldError;
+import dev.hivelite.node.common.EmailFormat;
+import dev.hivelite.node.common.UrlFormat;
 
 /**
  * PocketBase's settings rules (core/settings_model.go {@code Validate} methods), with its error codes.
@@ -17,16 +17,16 @@ import dev.hivelite.node.common.ApiException.FieldError;
  */
 final class SettingsValidation {
 
-    static final Pattern EMAIL = Pattern.compile("^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$");
-    private static final Pattern HOST = Pattern.compile(
-            "^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?$");
-    private static final Pattern IPV6 = Pattern.compile("^\\[?[0-9A-Fa-f:.]+]?$");
+    /** govalidator's DNS name: labels of letters, digits, {@code _} and {@code -} (not first), up to 63 long. */
+    private static final Pattern DNS_NAME = Pattern.compile("^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,62}(\\.[a-zA-Z0-9_][a-zA-Z0-9_-]{0,62})*[._]?$");
+    private static final Pattern IPV6 = Pattern.compile("^[0-9A-Fa-f:.]+$");
     private static final Pattern RULE_LABEL = Pattern.compile("^(\\w+ /[\\w/-]*|/[\\w/-]*|\\w+:\\w+|\\*:\\w+|\\w+)$");
-    private static final Pattern CRON = Pattern.compile("^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|\\S+( \\S+){4})$");
     private static final Set<String> AUTH_METHODS = Set.of("", "PLAIN", "LOGIN");
     private static final Set<String> AUDIENCES = Set.of("", "@guest", "@auth");
 
     static final FieldError REQUIRED = new FieldError("validation_required", "Cannot be blank.");
+    /** PocketBase's message for settings that fail validation (apis/settings.go: the save fails). */
+    static final String SAVE_FAILED = "An error occurred while saving the new settings.";
 
     private SettingsValidation() {
     }
@@ -42,7 +42,7 @@ final class SettingsValidation {
         section(errors, "batch", batch(s.batch()));
         section(errors, "rateLimits", rateLimits(s.rateLimits()));
         if (!errors.isEmpty()) {
-            throw ApiException.BadRequest.nested(ApiException.VALIDATION, errors);
+            throw ApiException.BadRequest.nested(SAVE_FAILED, errors);
         }
     }
 
@@ -57,7 +57,7 @@ final class SettingsValidation {
         requiredLength(e, "senderName", m.senderName());
         if (m.senderAddress().isEmpty()) {
             e.put("senderAddress", REQUIRED);
-        } else if (!EMAIL.matcher(m.senderAddress()).matches()) {
+        } else if (!EmailFormat.valid(m.senderAddress())) {
             e.put("senderAddress", new FieldError("validation_is_email", "Must be a valid email address."));
         }
         return e;
@@ -79,8 +79,7 @@ final class SettingsValidation {
         if (s.enabled() && s.port() == 0) {
             e.put("port", REQUIRED);
         } else {
-            min(e, "port", s.port(), 0);
-            max(e, "port", s.port(), 65_535);
+            min(e, "port", s.port(), 0); // no upper bound: PocketBase has none
         }
         if (!AUTH_METHODS.contains(s.authMethod())) {
             e.put("authMethod", invalidValue());
@@ -109,8 +108,9 @@ final class SettingsValidation {
     private static Map<String, Object> backups(Settings.Backups b) {
         Map<String, Object> e = new LinkedHashMap<>();
         section(e, "s3", s3(b.s3()));
-        if (!b.cron().isEmpty() && !CRON.matcher(b.cron().trim()).matches()) {
-            e.put("cron", new FieldError("validation_invalid_cron", "Invalid cron expression."));
+        String cronProblem = b.cron().isEmpty() ? null : CronExpressions.problem(b.cron());
+        if (cronProblem != null) {
+            e.put("cron", new FieldError("validation_invalid_cron", cronProblem));
         }
         if (!b.cron().isEmpty() && b.cronMaxKeep() == 0) {
             e.put("cronMaxKeep", REQUIRED);
@@ -154,9 +154,9 @@ final class SettingsValidation {
             } else {
                 String key = rule.label() + "@@" + rule.audience();
                 if (seen.stream().anyMatch(k -> k.startsWith(key) || key.startsWith(k))) {
-                    re.put("label", new FieldError("validation_conflicting_rate_limit_rule",
+                    re.put("label", FieldError.of("validation_conflicting_rate_limit_rule",
                             "Rate limit rule configuration with label " + rule.label()
-                                    + " already exists or conflicts with another rule."));
+                                    + " already exists or conflicts with another rule.", "label", rule.label()));
                 }
                 seen.add(key);
             }
@@ -181,7 +181,8 @@ final class SettingsValidation {
         if (value.isEmpty()) {
             e.put(field, REQUIRED);
         } else if (value.length() > 255) {
-            e.put(field, new FieldError("validation_length_out_of_range", "The length must be between 1 and 255."));
+            e.put(field, new FieldError("validation_length_out_of_range", "The length must be between 1 and 255.",
+                    new java.util.TreeMap<String, Object>(Map.of("min", 1, "max", 255)))); // sorted, as Go writes a map
         }
     }
 
@@ -201,13 +202,8 @@ final class SettingsValidation {
 
     private static void min(Map<String, Object> e, String field, long value, long min) {
         if (value < min) {
-            e.put(field, new FieldError("validation_min_greater_equal_than_required", "Must be no less than " + min + "."));
-        }
-    }
-
-    private static void max(Map<String, Object> e, String field, long value, long max) {
-        if (value > max) {
-            e.put(field, new FieldError("validation_max_less_equal_than_required", "Must be no greater than " + max + "."));
+            e.put(field, FieldError.of("validation_min_greater_equal_than_required", "Must be no less than " + min + ".",
+                    "threshold", min));
         }
     }
 
@@ -219,18 +215,17 @@ final class SettingsValidation {
         return new FieldError("validation_in_invalid", "Must be a valid value.");
     }
 
-    /** An absolute http(s) URL with a host, as a browser would open it. */
+    /** PocketBase's {@code is.URL}: the grammar its record URL fields check too. */
     static boolean isUrl(String value) {
-        try {
-            URI uri = new URI(value);
-            return uri.getScheme() != null && Set.of("http", "https").contains(uri.getScheme().toLowerCase())
-                    && uri.getHost() != null;
-        } catch (URISyntaxException e) {
-            return false;
-        }
+        return UrlFormat.valid(value);
     }
 
+    /**
+     * PocketBase's {@code is.Host}: an IP address or a DNS name as govalidator has them (underscores
+     * allowed, at most 255 characters besides the dots); an IPv6 address without brackets.
+     */
     static boolean isHost(String value) {
-        return HOST.matcher(value).matches() || value.contains(":") && IPV6.matcher(value).matches();
+        return value.contains(":") ? IPV6.matcher(value).matches()
+                : DNS_NAME.matcher(value).matches() && value.replace(".", "").length() <= 255;
     }
 }

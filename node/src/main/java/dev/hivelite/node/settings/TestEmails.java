@@ -4,7 +4,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The mails {@code POST /api/settings/test/email} can send: PocketBase's default auth templates
+ * The mails {@code POST /api/settings/test/email} can send: the auth collection's own template of
+ * that kind (as PocketBase sends it), else PocketBase's default one
  * (core/collection_model_auth_templates.go), filled with the settings and sample values.
  */
 final class TestEmails {
@@ -44,6 +45,11 @@ final class TestEmails {
                             + "password to revoke access from all other locations.</strong></p>"
                             + "<p>If this was you, you may disregard this email.</p>" + SIGNATURE));
 
+    /** Template name as the API takes it → where an auth collection keeps its own template of that kind. */
+    private static final Map<String, String> OPTION_KEYS = Map.of("verification", "verificationTemplate",
+            "password-reset", "resetPasswordTemplate", "email-change", "confirmEmailChangeTemplate",
+            "otp", "otp.emailTemplate", "login-alert", "authAlert.emailTemplate");
+
     private TestEmails() {
     }
 
@@ -51,8 +57,15 @@ final class TestEmails {
         return TEMPLATES.containsKey(template);
     }
 
-    static Mailer.Mail of(String template, String to, Settings settings) {
-        Template t = TEMPLATES.get(template);
+    /** The collection option that holds a template of this (existing) name. */
+    static String optionKey(String template) {
+        return OPTION_KEYS.get(template);
+    }
+
+    /** The mail of {@code template}, from the collection's {@code custom} one ({subject, body}) where it has both. */
+    static Mailer.Mail of(String template, String to, Settings settings, com.fasterxml.jackson.databind.JsonNode custom) {
+        Template t = custom.path("subject").asText("").isEmpty() || custom.path("body").asText("").isEmpty()
+                ? TEMPLATES.get(template) : new Template(custom.path("subject").asText(), custom.path("body").asText());
         Map<String, String> values = new HashMap<>(Templates.app(settings));
         values.put(Templates.TOKEN, "TEST_TOKEN");
         values.put(Templates.OTP, "123456");

@@ -32,10 +32,14 @@ import dev.hivelite.node.common.Json;
 /** /api/settings and /db/{name}/api/settings over real HTTP on a real worker. */
 class SettingsApiTest {
 
-    private static final String VALIDATION = "An error occurred while validating the submitted data.";
+    /** PocketBase's message for settings that fail validation: its save fails. */
+    private static final String SAVE_FAILED = "An error occurred while saving the new settings.";
     private static final String NEEDS_SUPERUSER = "The request requires valid superuser authorization token to be set.";
     private static final String FORBIDDEN = "The authorized record is not allowed to perform this action.";
     private static final String MALFORMED = "An error occurred while loading the submitted data.";
+    private static final String TEST_EMAIL_FAILED = "Failed to send the test email.";
+    private static final String TEST_S3_FAILED = "Failed to test the S3 filesystem.";
+    private static final String APPLE_INVALID = "Invalid client secret data.";
 
     @TempDir
     static Path dataDir;
@@ -79,6 +83,7 @@ class SettingsApiTest {
         String alpha = "/db/alpha/api/settings";
         String testEmail = "/api/settings/test/email";
         String mail = "{\"email\":\"someone@example.com\",\"template\":\"verification\"}";
+        String apple = "/api/settings/apple/generate-client-secret";
         return Stream.of(
                 // Who may: superusers everywhere, a key in its own database only.
                 ApiScenario.of("view main: anonymous", "GET", "/api/settings", null, none, 401, List.of(NEEDS_SUPERUSER)),
@@ -121,25 +126,42 @@ class SettingsApiTest {
                 ApiScenario.of("update: the merge is kept", "GET", alpha, null, key, 200,
                         List.of("\"appName\":\"Alpha App\"", "\"batch\":{\"enabled\":true")),
                 ApiScenario.of("update: blank appName", "PATCH", alpha, "{\"meta\":{\"appName\":\"\"}}", su, 400,
-                        List.of("{\"status\":400,\"message\":\"" + VALIDATION + "\",\"data\":{\"meta\":{\"appName\":"
+                        List.of("{\"status\":400,\"message\":\"" + SAVE_FAILED + "\",\"data\":{\"meta\":{\"appName\":"
                                 + "{\"code\":\"validation_required\",\"message\":\"Cannot be blank.\"}}}}")),
                 ApiScenario.of("update: appName of 256 chars", "PATCH", alpha,
                         "{\"meta\":{\"appName\":\"" + "a".repeat(256) + "\"}}", su, 400,
-                        List.of(error("meta", "appName", "validation_length_out_of_range"))),
+                        List.of(error("meta", "appName", "validation_length_out_of_range")
+                                + ",\"message\":\"The length must be between 1 and 255.\",\"params\":{\"max\":255,\"min\":1}}")),
                 ApiScenario.of("update: appURL not a URL", "PATCH", alpha, "{\"meta\":{\"appURL\":\"not a url\"}}", su, 400,
                         List.of(error("meta", "appURL", "validation_is_url"))),
+                ApiScenario.of("update: appURL without a scheme is a URL to PocketBase", "PATCH", "/db/beta/api/settings",
+                        "{\"meta\":{\"appURL\":\"example.com/app\"},\"s3\":{\"endpoint\":\"s3.example.com\"}}", su, 200,
+                        List.of("\"appURL\":\"example.com/app\"", "\"endpoint\":\"s3.example.com\"")),
+                ApiScenario.of("update: an S3 endpoint with a scheme govalidator does not know", "PATCH", alpha,
+                        "{\"s3\":{\"endpoint\":\"custom://s3.example.com\"}}", su, 400,
+                        List.of(error("s3", "endpoint", "validation_is_url"))),
                 ApiScenario.of("update: senderAddress not an email", "PATCH", alpha,
                         "{\"meta\":{\"senderAddress\":\"nobody\"}}", su, 400,
+                        List.of(error("meta", "senderAddress", "validation_is_email"))),
+                ApiScenario.of("update: senderAddress whose last label ends in a digit", "PATCH", alpha,
+                        "{\"meta\":{\"senderAddress\":\"support@example.c1\"}}", su, 400,
                         List.of(error("meta", "senderAddress", "validation_is_email"))),
                 ApiScenario.of("update: smtp enabled without host", "PATCH", alpha,
                         "{\"smtp\":{\"enabled\":true,\"host\":\"\"}}", su, 400,
                         List.of(error("smtp", "host", "validation_required"))),
+                ApiScenario.of("update: smtp host with an underscore is a host to PocketBase", "PATCH", "/db/beta/api/settings",
+                        "{\"smtp\":{\"host\":\"smtp_relay.internal\",\"localName\":\"::1\"}}", su, 200,
+                        List.of("\"host\":\"smtp_relay.internal\"")),
+                ApiScenario.of("update: smtp host starting with a hyphen", "PATCH", alpha,
+                        "{\"smtp\":{\"host\":\"-mail.example.com\"}}", su, 400, List.of(error("smtp", "host", "validation_is_host"))),
                 ApiScenario.of("update: smtp enabled without port", "PATCH", alpha,
                         "{\"smtp\":{\"enabled\":true,\"port\":0}}", su, 400,
                         List.of(error("smtp", "port", "validation_required"))),
-                ApiScenario.of("update: smtp port above 65535", "PATCH", alpha,
-                        "{\"smtp\":{\"enabled\":true,\"port\":70000}}", su, 400,
-                        List.of(error("smtp", "port", "validation_max_less_equal_than_required"))),
+                ApiScenario.of("update: smtp port has no upper bound, as in PocketBase", "PATCH", "/db/beta/api/settings",
+                        "{\"smtp\":{\"port\":70000}}", su, 200, List.of("\"port\":70000")),
+                ApiScenario.of("update: negative smtp port", "PATCH", alpha, "{\"smtp\":{\"port\":-1}}", su, 400,
+                        List.of(error("smtp", "port", "validation_min_greater_equal_than_required")
+                                + ",\"message\":\"Must be no less than 0.\",\"params\":{\"threshold\":0}}")),
                 ApiScenario.of("update: smtp unknown auth method", "PATCH", alpha,
                         "{\"smtp\":{\"authMethod\":\"CRAM-MD5\"}}", su, 400,
                         List.of(error("smtp", "authMethod", "validation_in_invalid"))),
@@ -156,18 +178,52 @@ class SettingsApiTest {
                 ApiScenario.of("update: bad rate limit rule", "PATCH", alpha,
                         "{\"rateLimits\":{\"rules\":[{\"label\":\"/api/\",\"maxRequests\":0,\"duration\":1}]}}", su, 400,
                         List.of("\"rateLimits\":{\"rules\":{\"0\":{\"maxRequests\":{\"code\":\"validation_required\"")),
+                ApiScenario.of("update: conflicting rate limit rules", "PATCH", alpha,
+                        "{\"rateLimits\":{\"rules\":[{\"label\":\"/api/\",\"maxRequests\":1,\"duration\":1},"
+                                + "{\"label\":\"/api/\",\"maxRequests\":2,\"duration\":1}]}}", su, 400,
+                        List.of("\"rules\":{\"1\":{\"label\":{\"code\":\"validation_conflicting_rate_limit_rule\","
+                                + "\"message\":\"Rate limit rule configuration with label /api/ already exists or conflicts with"
+                                + " another rule.\",\"params\":{\"label\":\"/api/\"}}")),
+                ApiScenario.of("update: backups cron out of range", "PATCH", alpha, "{\"backups\":{\"cron\":\"61 * * * *\"}}", su,
+                        400, List.of(error("backups", "cron", "validation_invalid_cron")
+                                + ",\"message\":\"Invalid segment value - must be between the min and max of the segment.\"}")),
+                ApiScenario.of("update: backups cron of three segments", "PATCH", alpha, "{\"backups\":{\"cron\":\"not a cron\"}}",
+                        su, 400, List.of("\"message\":\"Invalid cron expression - must be a valid macro or to have exactly 5"
+                                + " space separated segments.\"")),
+                ApiScenario.of("update: backups cron step on a single value", "PATCH", alpha,
+                        "{\"backups\":{\"cron\":\"5/2 * * * *\"}}", su, 400, List.of("\"message\":\"Invalid segement step - step"
+                                + " > 1 could be used only with the wildcard or range format.\"")),
+                ApiScenario.of("update: backups cron range past its maximum", "PATCH", alpha,
+                        "{\"backups\":{\"cron\":\"* * * 3-13 *\"}}", su, 400,
+                        List.of("\"message\":\"Invalid segment range maximum - must be between 3 and 12.\"")),
+                ApiScenario.of("update: backups cron that is no number", "PATCH", alpha,
+                        "{\"backups\":{\"cron\":\"x * * * *\"}}", su, 400,
+                        List.of("\"message\":\"Strconv.Atoi: parsing \\\"x\\\": invalid syntax.\"")),
+                ApiScenario.of("update: backups cron with steps, ranges and lists", "PATCH", "/db/beta/api/settings",
+                        "{\"backups\":{\"cron\":\"*/15 1-5/2 * * 1,3,5\"}}", su, 200, List.of("\"cron\":\"*/15 1-5/2 * * 1,3,5\"")),
+                ApiScenario.of("update: backups cron macro", "PATCH", "/db/beta/api/settings",
+                        "{\"backups\":{\"cron\":\"@daily\"}}", su, 200, List.of("\"cron\":\"@daily\"")),
                 ApiScenario.of("update: wrong type", "PATCH", alpha, "{\"smtp\":{\"port\":\"abc\"}}", su, 400, List.of(MALFORMED)),
                 ApiScenario.of("update: section not an object", "PATCH", alpha, "{\"meta\":\"x\"}", su, 400, List.of(MALFORMED)),
                 ApiScenario.of("update: a number where text belongs", "PATCH", alpha, "{\"meta\":{\"appName\":123}}", su, 400,
                         List.of(MALFORMED)),
+                ApiScenario.of("update: a fraction where a whole number belongs", "PATCH", alpha,
+                        "{\"smtp\":{\"port\":587.0}}", su, 400, List.of(MALFORMED)),
                 ApiScenario.of("update: text where a boolean belongs", "PATCH", alpha, "{\"batch\":{\"enabled\":\"yes\"}}", su,
                         400, List.of(MALFORMED)),
                 ApiScenario.of("test s3: filesystem required", "POST", alpha + "/test/s3", "{}", su, 400,
-                        List.of("\"filesystem\":{\"code\":\"validation_required\"")),
+                        List.of(TEST_S3_FAILED, "\"filesystem\":{\"code\":\"validation_required\"")),
                 ApiScenario.of("test s3: unknown filesystem", "POST", alpha + "/test/s3", "{\"filesystem\":\"cloud\"}", su, 400,
-                        List.of("\"filesystem\":{\"code\":\"validation_in_invalid\"")),
+                        List.of(TEST_S3_FAILED, "\"filesystem\":{\"code\":\"validation_in_invalid\"")),
                 ApiScenario.of("test s3: not enabled", "POST", alpha + "/test/s3", "{\"filesystem\":\"storage\"}", su, 400,
-                        List.of("\"status\":400", "not enabled")),
+                        List.of("\"message\":\"Failed to test the S3 filesystem. Raw error: \\nS3 storage filesystem is not enabled.\"",
+                                "\"data\":{}")),
+                ApiScenario.of("test s3: enable the storage S3 of beta", "PATCH", "/db/beta/api/settings",
+                        "{\"s3\":{\"enabled\":true,\"bucket\":\"b\",\"region\":\"r\",\"endpoint\":\"https://s3.example.com\","
+                                + "\"accessKey\":\"k\",\"secret\":\"s\"}}", su, 200, List.of("\"enabled\":true,\"bucket\":\"b\"")),
+                ApiScenario.of("test s3: enabled, but Hivelite keeps files on disk", "POST", "/db/beta/api/settings/test/s3",
+                        "{\"filesystem\":\"storage\"}", su, 400,
+                        List.of("\"message\":\"Failed to test the S3 filesystem. Raw error: \\nfailed to initialize the S3 filesystem:")),
                 ApiScenario.of("test s3: anonymous", "POST", alpha + "/test/s3", "{\"filesystem\":\"storage\"}", none, 401,
                         List.of(NEEDS_SUPERUSER)),
                 ApiScenario.of("update: malformed JSON", "PATCH", alpha, "{\"meta\":", su, 400, List.of(MALFORMED)),
@@ -178,11 +234,47 @@ class SettingsApiTest {
                 ApiScenario.of("test email: missing database", "POST", "/db/nope" + testEmail, mail, su, 404,
                         List.of("Missing or invalid database.")),
                 ApiScenario.of("test email: missing fields", "POST", "/db/alpha" + testEmail, "{}", key, 400,
-                        List.of(VALIDATION, "\"email\":{\"code\":\"validation_required\"",
+                        List.of(TEST_EMAIL_FAILED, "\"email\":{\"code\":\"validation_required\"",
                                 "\"template\":{\"code\":\"validation_required\"")),
                 ApiScenario.of("test email: bad email and template", "POST", "/db/alpha" + testEmail,
                         "{\"email\":\"nobody\",\"template\":\"welcome\"}", key, 400,
-                        List.of("\"email\":{\"code\":\"validation_is_email\"", "\"template\":{\"code\":\"validation_in_invalid\"")),
+                        List.of(TEST_EMAIL_FAILED, "\"email\":{\"code\":\"validation_is_email\"",
+                                "\"template\":{\"code\":\"validation_in_invalid\"")),
+                ApiScenario.of("test email: a collection that does not exist", "POST", "/db/alpha" + testEmail,
+                        "{\"email\":\"someone@example.com\",\"template\":\"otp\",\"collection\":\"nope\"}", key, 400,
+                        List.of(TEST_EMAIL_FAILED, "\"collection\":{\"code\":\"validation_invalid_auth_collection\","
+                                + "\"message\":\"Must be a valid auth collection id or name.\"}")),
+                ApiScenario.of("test email: a collection that is not an auth collection", "POST", "/db/alpha" + testEmail,
+                        "{\"email\":\"someone@example.com\",\"template\":\"otp\",\"collection\":\"_otps\"}", key, 400,
+                        List.of("\"collection\":{\"code\":\"validation_invalid_auth_collection\"")),
+                ApiScenario.of("test email: the superusers' collection by name", "POST", "/db/alpha" + testEmail,
+                        "{\"email\":\"someone@example.com\",\"template\":\"otp\",\"collection\":\"_superusers\"}", key,
+                        204, List.of()),
+                ApiScenario.of("test email: an address PocketBase's format refuses", "POST", "/db/alpha" + testEmail,
+                        "{\"email\":\"someone@example.c1\",\"template\":\"otp\"}", key, 400,
+                        List.of("\"email\":{\"code\":\"validation_is_email\"")),
+                ApiScenario.of("test email: malformed body", "POST", testEmail, "{", su, 400, List.of(MALFORMED, "\"data\":{}")),
+                ApiScenario.of("apple secret: malformed body", "POST", apple, "{", su, 400, List.of(MALFORMED, "\"data\":{}")),
+                ApiScenario.of("apple secret: empty body", "POST", apple, "{}", su, 400,
+                        List.of(APPLE_INVALID, "\"clientId\":{\"code\":\"validation_required\"",
+                                "\"teamId\":{\"code\":\"validation_required\"", "\"keyId\":{\"code\":\"validation_required\"",
+                                "\"privateKey\":{\"code\":\"validation_required\"",
+                                "\"duration\":{\"code\":\"validation_required\"")),
+                ApiScenario.of("apple secret: invalid values (PocketBase's scenario)", "POST", apple,
+                        "{\"clientId\":\"\",\"teamId\":\"123456789\",\"keyId\":\"123456789\",\"privateKey\":\"invalid\","
+                                + "\"duration\":-1}", su, 400,
+                        List.of(APPLE_INVALID, "\"clientId\":{\"code\":\"validation_required\"",
+                                "\"teamId\":{\"code\":\"validation_length_invalid\",\"message\":\"The length must be exactly 10.\","
+                                        + "\"params\":{\"max\":10,\"min\":10}}",
+                                "\"keyId\":{\"code\":\"validation_length_invalid\"",
+                                "\"privateKey\":{\"code\":\"validation_match_invalid\",\"message\":\"Must be in a valid format.\"}",
+                                "\"duration\":{\"code\":\"validation_min_greater_equal_than_required\","
+                                        + "\"message\":\"Must be no less than 1.\",\"params\":{\"threshold\":1}}")),
+                ApiScenario.of("apple secret: a key that is no PKCS #8 PEM block", "POST", apple,
+                        "{\"clientId\":\"com.example\",\"teamId\":\"1234567890\",\"keyId\":\"1234567890\","
+                                + "\"privateKey\":\"-----BEGIN EC PRIVATE KEY-----\\nMHcCAQEE\\n-----END EC PRIVATE KEY-----\","
+                                + "\"duration\":1}", su, 400,
+                        List.of(APPLE_INVALID, "\"privateKey\":{\"code\":\"validation_match_invalid\"")),
                 ApiScenario.of("test email: with SMTP off it is logged, not sent", "POST", "/db/alpha" + testEmail, mail,
                         key, 204, List.of()),
                 ApiScenario.of("test email: read-only database may still send", "POST", "/db/frozen" + testEmail, mail,
@@ -257,7 +349,7 @@ class SettingsApiTest {
         assertEquals("validation_length_invalid", data.at("/teamId/code").asText());
         assertEquals("validation_max_less_equal_than_required", data.at("/duration/code").asText());
         HttpResponse<String> badKey = send("POST", "/api/settings/apple/generate-client-secret",
-                body.put("privateKey", "not a key").toString());
+                body.put("privateKey", "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----").toString());
         assertEquals(400, badKey.statusCode());
         assertTrue(Json.mapper().readTree(badKey.body()).get("message").asText().startsWith("Failed to generate client secret."));
         assertEquals(401, worker.send("POST", "/api/settings/apple/generate-client-secret", "{}", Map.of()).statusCode());

@@ -88,6 +88,26 @@ class SettingsEmailTest {
         assertTrue(body.contains("confirm-verification"), body);
     }
 
+    /** As PocketBase's form does: the named auth collection's own template is the one sent. */
+    @Test
+    void theNamedAuthCollectionsOwnTemplateIsSent() throws Exception {
+        databaseSendingTo("custom", SMTP.getSmtp().getPort());
+        HttpResponse<String> created = send("POST", "/db/custom/api/collections", """
+                {"name": "members", "type": "auth",
+                 "verificationTemplate": {"subject": "Welcome to {APP_NAME}, {RECORD:email}",
+                                          "body": "<p>Members only: {APP_URL}/verify/{TOKEN}</p>"}}""");
+        assertEquals(200, created.statusCode(), created.body());
+
+        HttpResponse<String> sent = send("POST", "/db/custom/api/settings/test/email",
+                "{\"email\":\"someone@example.com\",\"template\":\"verification\",\"collection\":\"members\"}");
+
+        assertEquals(204, sent.statusCode(), sent.body());
+        assertTrue(SMTP.waitForIncomingEmail(5_000, 1));
+        MimeMessage mail = SMTP.getReceivedMessages()[0];
+        assertEquals("Welcome to Hive, someone@example.com", mail.getSubject());
+        assertTrue(GreenMailUtil.getBody(mail).contains("Members only:"), GreenMailUtil.getBody(mail));
+    }
+
     @Test
     void otpTemplateFillsTheCode() throws Exception {
         databaseSendingTo("otp", SMTP.getSmtp().getPort());

@@ -1,4 +1,4 @@
-package dev.hivelite.node.records;
+package dev.hivelite.node.common;
 
 import java.util.regex.Pattern;
 
@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * their grammar is ambiguous (dots inside labels, {@code (} both text and an escape), which a
  * backtracking expression would take exponential time to refute.
  */
-final class EmailFormat {
+public final class EmailFormat {
 
     /** The non-ASCII letters the grammar allows (Go's regexp matches whole code points, as Java's does). */
     private static final String WIDE = "\\x{00A0}-\\x{D7FF}\\x{F900}-\\x{FDCF}\\x{FDF0}-\\x{FFEF}";
@@ -38,7 +38,7 @@ final class EmailFormat {
     }
 
     /** The domain holds no {@code @}, so the local part ends at the last one. */
-    static boolean valid(String email) {
+    public static boolean valid(String email) {
         int at = email.lastIndexOf('@');
         if (at <= 0) {
             return false;

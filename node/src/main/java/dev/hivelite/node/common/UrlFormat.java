@@ -1,4 +1,4 @@
-package dev.hivelite.node.records;
+package dev.hivelite.node.common;
 
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * govalidator's expression but no nested ambiguous repetition (which backtracks exponentially in
  * Java's engine, not in Go's).
  */
-final class UrlFormat {
+public final class UrlFormat {
 
     private static final int MAX_RUNES = 2083;
     private static final int MIN_BYTES = 4;
@@ -48,7 +48,7 @@ final class UrlFormat {
     private UrlFormat() {
     }
 
-    static boolean valid(String url) {
+    public static boolean valid(String url) {
         if (url.isEmpty() || url.codePointCount(0, url.length()) >= MAX_RUNES
                 || url.getBytes(StandardCharsets.UTF_8).length < MIN_BYTES || url.startsWith(".")) {
             return false;
@@ -62,7 +62,7 @@ final class UrlFormat {
     }
 
     /** The host (with its port) as Go's URL parser reads it: empty without a {@code scheme://}. */
-    static String host(String url) {
+    public static String host(String url) {
         GoUrl parsed = GoUrl.parse(url);
         return parsed == null ? "" : parsed.host();
     }

@@ -1,4 +1,4 @@
-package dev.hivelite.node.records;
+package dev.hivelite.node.common;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,0 +1,134 @@
+package dev.hivelite.node.records;
+
+import static dev.hivelite.node.TestWorker.ADMIN_EMAIL;
+import static dev.hivelite.node.TestWorker.ADMIN_PASSWORD;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.hivelite.node.TestWorker;
+import dev.hivelite.node.common.Json;
+
+/** {@code GET}/{@code HEAD /api/health} and the answers to {@code HEAD} requests, over real sockets. */
+class ApiHealthTest {
+
+    @TempDir
+    static Path dataDir;
+
+    private static TestWorker worker;
+    private static String token;
+
+    @BeforeAll
+    static void start() throws Exception {
+        worker = TestWorker.start(dataDir);
+        token = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+    }
+
+    @AfterAll
+    static void stop() {
+        worker.close();
+    }
+
+    /** Everything the server answers on one connection until it closes it (or a second passes). */
+    private static String raw(String requests) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", worker.worker.port())) {
+            s.setSoTimeout(1000);
+            OutputStream out = s.getOutputStream();
+            out.write(requests.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            InputStream in = s.getInputStream();
+            byte[] buffer = new byte[8192];
+            try {
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    got.write(buffer, 0, n);
+                }
+            } catch (SocketTimeoutException e) {
+                // what came is what there is
+            }
+            return got.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * A HEAD answer is headers only, as Go's server sends it for PocketBase (health_test.go's GET
+     * scenarios match HEAD too): a body after them would be read as the start of the next answer on a
+     * kept-alive connection. Its Content-Length is the one the GET answer has.
+     */
+    @Test
+    void aHeadAnswerHasNoBodySoTheNextAnswerOnTheConnectionStartsCleanly() throws Exception {
+        String getHealth = "GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        for (String head : new String[] {"/api/health", "/api/no-such-route", "/db/no-such-db/api/health"}) {
+            String answers = raw("HEAD " + head + " HTTP/1.1\r\nHost: x\r\n\r\n" + getHealth);
+            int end = answers.indexOf("\r\n\r\n");
+            assertTrue(end > 0, answers);
+            assertTrue(answers.startsWith("HTTP/1.1 ", end + 4), head + ": the HEAD answer carried a body: " + answers);
+            assertTrue(answers.substring(end + 4).startsWith("HTTP/1.1 200 ")
+                    && answers.endsWith("{\"message\":\"API is healthy.\",\"code\":200,\"data\":{}}"), answers);
+        }
+        String head = raw("HEAD /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertTrue(head.startsWith("HTTP/1.1 200 ") && head.toLowerCase().contains("content-length: 50\r\n"), head);
+        String missing = raw("HEAD /api/no-such-route HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertTrue(missing.startsWith("HTTP/1.1 404 ") && missing.endsWith("\r\n\r\n"), missing);
+        assertEquals(200, worker.send("HEAD", "/api/health", null, java.util.Map.of("Authorization", token)).statusCode());
+    }
+
+    /**
+     * As PocketBase's health check tells a superuser: the first header the database's trustedProxy
+     * settings name, then the common proxy headers, that the request carries with a value.
+     */
+    @Test
+    void theProxyHeaderShownToASuperuserIsTheTrustedOneFirst() throws Exception {
+        java.util.Map<String, String> su = java.util.Map.of("Authorization", token);
+        assertEquals(200, worker.send("POST", "/api/databases", "{\"name\":\"proxied\"}", su).statusCode());
+        assertEquals(200, worker.send("PATCH", "/db/proxied/api/settings",
+                "{\"trustedProxy\":{\"headers\":[\"X-Edge-Client\"]}}", su).statusCode());
+        String health = "/db/proxied/api/health";
+        JsonNode both = worker.call("GET", health, null, token, 200);
+        assertEquals("", both.at("/data/possibleProxyHeader").asText(), both.toString());
+        assertEquals("X-Edge-Client", data(health, java.util.Map.of("X-Forwarded-For", "1.1.1.1", "X-Edge-Client", "9.9.9.9"))
+                .get("possibleProxyHeader").asText());
+        JsonNode trusted = data(health, java.util.Map.of("X-Edge-Client", "9.9.9.9"));
+        assertEquals("9.9.9.9", trusted.get("realIP").asText(), trusted.toString());
+        assertEquals("X-Forwarded-For", data(health, java.util.Map.of("X-Edge-Client", "", "X-Forwarded-For", "1.1.1.1"))
+                .get("possibleProxyHeader").asText());
+        assertEquals("", data("/api/health", java.util.Map.of("X-Edge-Client", "9.9.9.9")).get("possibleProxyHeader").asText(),
+                "another database does not trust it");
+        JsonNode guest = Json.mapper().readTree(worker.send("GET", health, null, java.util.Map.of("X-Edge-Client", "9.9.9.9")).body());
+        assertEquals("{}", guest.get("data").toString());
+    }
+
+    /** As PocketBase's securityHeaders middleware sets them on every answer, errors included. */
+    @Test
+    void everyAnswerCarriesPocketBasesSecurityHeaders() throws Exception {
+        for (String path : new String[] {"/api/health", "/api/no-such-route", "/api/settings"}) {
+            java.net.http.HttpResponse<String> r = worker.send("GET", path, null, java.util.Map.of());
+            assertEquals("1; mode=block", r.headers().firstValue("X-XSS-Protection").orElse(""), path);
+            assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(""), path);
+            assertEquals("SAMEORIGIN", r.headers().firstValue("X-Frame-Options").orElse(""), path);
+        }
+    }
+
+    /** The superuser's health data with these request headers. */
+    private static JsonNode data(String path, java.util.Map<String, String> headers) throws Exception {
+        java.util.Map<String, String> all = new java.util.HashMap<>(headers);
+        all.put("Authorization", token);
+        java.net.http.HttpResponse<String> r = worker.send("GET", path, null, all);
+        assertEquals(200, r.statusCode(), r.body());
+        return Json.mapper().readTree(r.body()).get("data");
+    }
+}
