@@ -27,6 +27,7 @@ import dev.hivelite.node.common.Ids;
 import dev.hivelite.node.common.Json;
 import dev.hivelite.node.common.Principal;
 import dev.hivelite.node.records.Collection;
+import dev.hivelite.node.records.DeletedRows;
 import dev.hivelite.node.records.RealtimeAccess;
 import dev.hivelite.node.records.RecordEvents;
 
@@ -118,11 +119,16 @@ public final class RealtimeHub implements RecordEvents {
     }
 
     @Override
-    public void deleted(String databaseId, Collection collection, Map<String, Object> record) {
-        publish(databaseId, collection, "delete", record);
+    public void deleted(String databaseId, Collection collection, Map<String, Object> record, DeletedRows operation) {
+        publish(databaseId, collection, "delete", record, operation);
     }
 
     private void publish(String databaseId, Collection collection, String action, Map<String, Object> record) {
+        publish(databaseId, collection, action, record, DeletedRows.NONE);
+    }
+
+    private void publish(String databaseId, Collection collection, String action, Map<String, Object> record,
+                         DeletedRows operation) {
         if (record == null) {
             return;
         }
@@ -130,6 +136,10 @@ public final class RealtimeHub implements RecordEvents {
             ObjectNode event = Json.mapper().createObjectNode();
             event.put("db", databaseId).put("collection", collection.id()).put("action", action);
             event.set("record", RealtimeAccess.transport(collection, record));
+            ObjectNode others = RealtimeAccess.transport(operation, collection, record);
+            if (others != null) {
+                event.set("deleted", others);
+            }
             topics.publish(EVENTS, event.toString());
             published.incrementAndGet();
         } catch (RuntimeException e) {
@@ -160,7 +170,7 @@ public final class RealtimeHub implements RecordEvents {
                             return;
                         }
                         delivery = new Delivery(db, collection.get(), (ObjectNode) event.path("record"),
-                                event.path("action").asText());
+                                event.path("action").asText(), event.path("deleted"));
                     }
                     delivery.to(c);
                 }
@@ -189,23 +199,29 @@ public final class RealtimeHub implements RecordEvents {
         long queued;
         long notQueued;
 
-        Delivery(String db, Collection collection, ObjectNode record, String action) {
+        /** For a delete: the rest of what its operation deleted (empty when nothing else); null for other actions. */
+        private final JsonNode deleted;
+
+        Delivery(String db, Collection collection, ObjectNode record, String action, JsonNode deleted) {
             this.db = db;
             this.collection = collection;
             this.record = record;
             this.recordId = record.path("id").asText();
             this.action = action;
+            this.deleted = "delete".equals(action) ? deleted : null;
         }
 
         void to(Client client) {
-            Auth auth = client.token == null ? Auth.ANONYMOUS
+            // No token (or the empty one a request without Authorization sets) is a guest: no token check,
+            // which for "" would fail a JWT decode, an exception per event.
+            Auth auth = client.token == null || client.token.isEmpty() ? Auth.ANONYMOUS
                     : auths.computeIfAbsent(client.token, token -> Auth.of(authenticate.apply(token)));
             for (Topic topic : client.topics) {
                 if (!matches(topic, collection, recordId)) {
                     continue;
                 }
                 Optional<Client.Message> shared = messages.computeIfAbsent(new RenderKey(auth.identity(), topic.raw()), k ->
-                        access.render(db, collection, record, new RealtimeAccess.Viewer(auth.principal(),
+                        access.render(db, collection, record, deleted, new RealtimeAccess.Viewer(auth.principal(),
                                 topic.recordId() != null, topic.query(), topic.headers()))
                                 .map(json -> new Client.Message(topic.raw(), envelope(action, json))));
                 if (shared.isPresent()) {

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -49,6 +50,34 @@ public final class RealtimeAccess {
         return out;
     }
 
+    /**
+     * What else the operation of a deleted {@code record} deleted, as it travels with the delete event:
+     * {@code {rows: [{collection, record}], omitted: [collection ids]}}, the record itself left out (the
+     * event carries it); null when there is nothing else.
+     */
+    public static ObjectNode transport(DeletedRows operation, Collection collection, Map<String, Object> record) {
+        ObjectNode out = null;
+        for (DeletedRows.Row r : operation.rows()) {
+            if (r.collection().id().equals(collection.id()) && java.util.Objects.equals(r.values().get("id"), record.get("id"))) {
+                continue;
+            }
+            if (out == null) {
+                out = Json.mapper().createObjectNode();
+                out.putArray("rows");
+            }
+            ((com.fasterxml.jackson.databind.node.ArrayNode) out.get("rows")).addObject()
+                    .put("collection", r.collection().id()).set("record", transport(r.collection(), r.values()));
+        }
+        if (!operation.omitted().isEmpty()) {
+            if (out == null) {
+                out = Json.mapper().createObjectNode();
+                out.putArray("rows");
+            }
+            operation.omitted().forEach(out.putArray("omitted")::add);
+        }
+        return out;
+    }
+
     /** The collection of a change, by id, in a database; empty when it is gone. */
     public Optional<Collection> collection(String databaseId, String collectionId) {
         try (DatabasePool.Lease lease = pool.lease(databaseId)) {
@@ -64,9 +93,12 @@ public final class RealtimeAccess {
 
     /**
      * The record's JSON for this viewer, or empty when the viewer may not see it. {@code values} is
-     * {@link #transport}'s output.
+     * {@link #transport}'s output. {@code deleted} is null unless the change is a delete; then it is
+     * what else its operation deleted ({@link #transport(DeletedRows, Collection, Map)}, or a missing
+     * node), and rules see those rows, and the record, as if they were still there.
      */
-    public Optional<ObjectNode> render(String databaseId, Collection collection, ObjectNode values, Viewer viewer) {
+    public Optional<ObjectNode> render(String databaseId, Collection collection, ObjectNode values, JsonNode deleted,
+                                       Viewer viewer) {
         try (DatabasePool.Lease lease = pool.lease(databaseId)) {
             Schema schema = schemas.get(databaseId, lease.db());
             boolean admin = viewer.principal().mayAdminister(databaseId);
@@ -107,8 +139,9 @@ public final class RealtimeAccess {
                 row.put(f.name(), v == null || f instanceof PasswordField ? f.zero() : canonical(f, v));
             }
             RecordQuery.Where check = where;
+            AsItWas before = deleted == null ? AsItWas.NOW : AsItWas.of(schema, collection, row, deleted);
             return lease.db().read(c -> {
-                if (check != RecordQuery.Where.ALL && !matches(c, collection, row, check)) {
+                if (check != RecordQuery.Where.ALL && !matches(c, collection, row, check, before)) {
                     return Optional.<ObjectNode>empty();
                 }
                 boolean own = user != null && user.collectionId().equals(collection.id())
@@ -118,7 +151,7 @@ public final class RealtimeAccess {
                     // A manager (the collection's manageRule) sees the email, as in the records API.
                     try {
                         own = matches(c, collection, row, RecordQuery.compile(collection.manageRule(), schema, collection,
-                                info, true, clock));
+                                info, true, clock), before);
                     } catch (FilterException e) {
                         own = false;
                     }
@@ -158,11 +191,80 @@ public final class RealtimeAccess {
         return value instanceof PasswordField.Plain ? f.zero() : value;
     }
 
-    /** Whether the record, as given, passes {@code where}: evaluated over a one-row CTE named {@code t}. */
+    /**
+     * The rows a delete's operation took away, by table, to be put back for its rules: a table a rule
+     * reads becomes a CTE of the same name, its rows now and those deleted ({@code main."name"} is the
+     * table itself). {@code omitted} names tables whose deleted rows did not travel with the event: a
+     * rule that reads one of them is not judged at all.
+     */
+    private record AsItWas(Map<String, Table> tables, Set<String> omitted) {
+        static final AsItWas NOW = new AsItWas(Map.of(), Set.of());
+
+        record Table(Collection collection, List<Map<String, Object>> rows) {
+        }
+
+        static AsItWas of(Schema schema, Collection collection, Map<String, Object> record, JsonNode deleted) {
+            Map<String, Table> tables = new LinkedHashMap<>();
+            tables.computeIfAbsent(collection.name(), k -> new Table(collection, new ArrayList<>())).rows().add(record);
+            for (JsonNode r : deleted.path("rows")) {
+                schema.find(r.path("collection").asText()).filter(c -> !c.isView()).ifPresent(other -> {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (Field f : other.fields()) {
+                        JsonNode v = r.path("record").get(f.name());
+                        row.put(f.name(), v == null || f instanceof PasswordField ? f.zero() : canonical(f, v));
+                    }
+                    tables.computeIfAbsent(other.name(), k -> new Table(other, new ArrayList<>())).rows().add(row);
+                });
+            }
+            Set<String> omitted = new java.util.HashSet<>();
+            for (JsonNode id : deleted.path("omitted")) {
+                schema.find(id.asText()).ifPresent(c -> omitted.add(c.name()));
+            }
+            return new AsItWas(tables, omitted);
+        }
+    }
+
+    /** Whether {@code sql} reads the table {@code name} (tables are always given an alias: {@code "name" alias}). */
+    private static boolean reads(String sql, String name) {
+        return sql.contains(RecordResolver.quote(name) + " ");
+    }
+
+    /**
+     * Whether the record, as given, passes {@code where}: evaluated over a one-row CTE named {@code t},
+     * with the rows {@code before} holds put back into the tables the rule reads.
+     */
     private static boolean matches(java.sql.Connection c, Collection collection, Map<String, Object> row,
-                                   RecordQuery.Where where) throws java.sql.SQLException {
-        StringBuilder cte = new StringBuilder("WITH t AS (SELECT ");
+                                   RecordQuery.Where where, AsItWas before) throws java.sql.SQLException {
+        String sql = where.sql();
+        for (String name : before.omitted()) {
+            if (reads(sql, name)) {
+                return false; // the rows it would read are not all known: hear nothing rather than a guess
+            }
+        }
+        StringBuilder cte = new StringBuilder("WITH ");
         List<Object> params = new ArrayList<>();
+        for (AsItWas.Table table : before.tables().values()) {
+            String name = table.collection().name();
+            if ("t".equalsIgnoreCase(name) || !reads(sql, name)) {
+                continue;
+            }
+            StringBuilder columns = new StringBuilder();
+            StringBuilder placeholders = new StringBuilder();
+            for (Field f : table.collection().fields()) {
+                columns.append(columns.isEmpty() ? "" : ", ").append(RecordResolver.quote(f.name()));
+                placeholders.append(placeholders.isEmpty() ? "?" : ", ?");
+            }
+            cte.append(RecordResolver.quote(name)).append(" AS (SELECT ").append(columns).append(" FROM main.")
+               .append(RecordResolver.quote(name));
+            for (Map<String, Object> r : table.rows()) {
+                cte.append(" UNION ALL SELECT ").append(placeholders);
+                for (Field f : table.collection().fields()) {
+                    params.add(f.toDb(r.get(f.name())));
+                }
+            }
+            cte.append("), ");
+        }
+        cte.append("t AS (SELECT ");
         int i = 0;
         for (Field f : collection.fields()) {
             cte.append(i++ == 0 ? "" : ", ").append("? AS ").append(RecordResolver.quote(f.name()));

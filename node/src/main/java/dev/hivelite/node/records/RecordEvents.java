@@ -18,6 +18,10 @@ public interface RecordEvents {
     default void updated(String databaseId, Collection collection, Map<String, Object> record) {
     }
 
-    default void deleted(String databaseId, Collection collection, Map<String, Object> record) {
+    /**
+     * {@code record} as it was; {@code operation} is every row the same operation deleted (the record's
+     * cascade with it), by which a listener judges who may hear of the delete as before it ran.
+     */
+    default void deleted(String databaseId, Collection collection, Map<String, Object> record, DeletedRows operation) {
     }
 }

@@ -565,6 +565,7 @@ public final class RecordOperations {
 
     /** As {@link #afterBatch(Scopes.Scope, List)}, with the tokens of {@code emptiedId}'s records already ended. */
     private void afterBatch(Scopes.Scope scope, List<Done> done, String emptiedId) {
+        DeletedRows deleted = DeletedRows.of(done);
         for (Done d : done) {
             RecordFiles.afterCommit(d.files());
             String id = (String) (d.after() != null ? d.after() : d.before()).get("id");
@@ -581,7 +582,7 @@ public final class RecordOperations {
                     if (d.collection().isAuth() && !d.collection().id().equals(emptiedId)) {
                         tokens.changed(scope.db.id(), d.collection().id(), id);
                     }
-                    events.deleted(scope.db.id(), d.collection(), d.before());
+                    events.deleted(scope.db.id(), d.collection(), d.before(), deleted);
                 }
             }
         }

@@ -348,6 +348,48 @@ class RealtimeApiTest {
         }
     }
 
+    /**
+     * A delete is heard as PocketBase decides before it runs: the records a cascade takes with a parent
+     * are judged with the parent still there. After the commit the parent is gone, its owner reads as
+     * empty, and a guest's empty auth id would pass {@code parent.owner = @request.auth.id}. Past the
+     * rows an event carries (100), the rule still sees the parent, which comes first.
+     */
+    @Test
+    void aCascadesDeletesAreJudgedWithTheParentStillThere() throws Exception {
+        String owners = post("/api/collections", "{\"name\":\"owners\",\"type\":\"auth\"}").get("id").asText();
+        post("/api/collections/owners/records", "{\"email\":\"owner@example.com\",\"password\":\"password-123\","
+                + "\"passwordConfirm\":\"password-123\"}");
+        JsonNode auth = worker.call("POST", "/api/collections/owners/auth-with-password",
+                "{\"identity\":\"owner@example.com\",\"password\":\"password-123\"}", null, 200);
+        String owner = auth.get("token").asText();
+        String parents = post("/api/collections", "{\"name\":\"parents\",\"listRule\":\"owner = @request.auth.id\","
+                + "\"fields\":[{\"name\":\"owner\",\"type\":\"relation\",\"collectionId\":\"" + owners + "\",\"maxSelect\":1}]}")
+                .get("id").asText();
+        post("/api/collections", "{\"name\":\"kids\",\"listRule\":\"parent.owner = @request.auth.id\","
+                + "\"fields\":[{\"name\":\"text\",\"type\":\"text\"},{\"name\":\"parent\",\"type\":\"relation\","
+                + "\"collectionId\":\"" + parents + "\",\"maxSelect\":1,\"cascadeDelete\":true}]}");
+        for (int kids : new int[] {1, 120}) {
+            String parent = post("/api/collections/parents/records", "{\"owner\":\"" + auth.path("record").path("id").asText() + "\"}")
+                    .get("id").asText();
+            for (int k = 0; k < kids; k++) {
+                post("/api/collections/kids/records", "{\"text\":\"kid " + k + "\",\"parent\":\"" + parent + "\"}");
+            }
+            try (Stream guest = new Stream("/api/realtime"); Stream ownerStream = new Stream("/api/realtime")) {
+                assertEquals(204, subscribe(Json.mapper().readTree(guest.next().data()).get("clientId").asText(), null, "kids/*"));
+                assertEquals(204, subscribe(Json.mapper().readTree(ownerStream.next().data()).get("clientId").asText(), owner,
+                        "kids/*"));
+                worker.call("DELETE", "/api/collections/parents/records/" + parent, null, token, 204);
+                for (int k = 0; k < kids; k++) {
+                    JsonNode event = Json.mapper().readTree(ownerStream.next().data());
+                    assertEquals("delete", event.get("action").asText());
+                    assertEquals(parent, event.get("record").get("parent").asText());
+                }
+                assertTrue(guest.events.poll(300, TimeUnit.MILLISECONDS) == null,
+                        "a guest hears nothing of another owner's records: " + guest.events);
+            }
+        }
+    }
+
     @Test
     void theOAuth2RedirectReachesThePopupsRealtimeClient() throws Exception {
         try (Stream stream = new Stream("/api/realtime")) {
