@@ -8,8 +8,13 @@ SUBSCRIBERS=${SUBSCRIBERS:-10000}
 ulimit -n 65536 2>/dev/null || true
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 worker_pids() { curl -s "127.0.0.1:$MGMT_PORT/_/health" | json '" ".join(str(w["pid"]) for w in d["workers"])'; }
-rss_total() { # KiB of the workers $PIDS; read from /proc alone: the sampler runs during the rounds it measures
-  local t=0 p; for p in $PIDS; do t=$((t + $(awk '/VmRSS/ {print $2}' /proc/$p/status))); done; echo $t
+rss_total() { # sets RSS to the KiB of the workers $PIDS, read by bash alone (no process started): the sampler runs during the rounds it measures
+  local p k v _
+  RSS=0
+  for p in $PIDS; do
+    while read -r k v _; do [ "$k" = VmRSS: ] && RSS=$((RSS + v)); done < /proc/$p/status
+  done
+  return 0 # the loop's last test failed (set -e)
 }
 dir=$(mktemp -d)
 "$JAVA_HOME/bin/java" -jar "$JAR" superuser upsert bench@example.com bench-password --dir "$dir/data" >/dev/null
@@ -28,9 +33,9 @@ for pass in 1 2; do
   "$JAVA_HOME/bin/java" "$here/RealtimeLoad.java" "$base" "$su" feed 50 rate 5000 >/dev/null || true
 done
 PIDS=$(worker_pids)
-before=$(rss_total)
+rss_total; before=$RSS
 peak=$before
-( while true; do r=$(rss_total); [ "$r" -gt "$peak" ] && peak=$r && echo "$peak" > "$dir/peak"; sleep 0.5; done ) &
+( while true; do rss_total; [ "$RSS" -gt "$peak" ] && peak=$RSS && echo "$peak" > "$dir/peak"; sleep 0.5; done ) &
 SAMPLER=$!
 echo "$before" > "$dir/peak"
 fanout=$(SETTLE_PIDS="${SETTLE_PIDS-$PIDS}" "$JAVA_HOME/bin/java" -Xss256k "$here/RealtimeLoad.java" "$base" "$su" feed "$SUBSCRIBERS" fanout "${ROUNDS:-5}") || true
