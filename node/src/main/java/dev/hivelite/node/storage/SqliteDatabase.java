@@ -145,6 +145,9 @@ public final class SqliteDatabase implements AutoCloseable {
         config.enforceForeignKeys(true);
         config.setSynchronous(options.synchronousFull()
                 ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
+        // Nothing here reads getGeneratedKeys(): with it on, the driver matched every statement's text
+        // against a regex and ran a "SELECT last_insert_rowid()" after each INSERT, on the writer thread.
+        config.setGetGeneratedKeys(false);
         Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
         // No value (or row) above MAX_VALUE_BYTES: one "SELECT zeroblob(1e8)" must be SQLite's error,
         // not a worker's heap exhausted by a value it then copies and encodes.
