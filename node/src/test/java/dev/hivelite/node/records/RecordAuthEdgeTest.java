@@ -261,7 +261,9 @@ class RecordAuthEdgeTest {
         call("POST", "/api/collections/members/impersonate/" + id, "{}", user, 403);
         call("POST", "/api/collections/members/impersonate/missing", "{\"duration\":-1}", token, 404);
         JsonNode negative = call("POST", "/api/collections/members/impersonate/" + id, "{\"duration\":-1}", token, 400);
-        assertEquals("validation_min_greater_equal_than_required", negative.at("/data/duration/code").asText());
+        assertEquals(Json.mapper().readTree("{\"code\":\"validation_min_greater_equal_than_required\","
+                + "\"message\":\"Must be no less than 0.\",\"params\":{\"threshold\":0}}"), negative.at("/data/duration"),
+                negative.toString());
         JsonNode made = call("POST", "/api/collections/members/impersonate/" + id + "?fields=token", "{\"duration\":100}",
                 token, 200);
         JsonNode claims = claims(made.get("token").asText());
