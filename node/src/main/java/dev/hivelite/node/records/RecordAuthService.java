@@ -331,8 +331,8 @@ public final class RecordAuthService implements HttpService {
             if (name.length() > 100) {
                 errors.put("provider", new FieldError("validation_length_out_of_range", "The length must be between 0 and 100."));
             } else if (!name.isEmpty() && found.isEmpty()) {
-                errors.put("provider", new FieldError("validation_invalid_provider",
-                        "Provider with name " + name + " is missing or is not enabled."));
+                errors.put("provider", FieldError.of("validation_invalid_provider",
+                        "Provider with name " + GoJson.quote(name) + " is missing or is not enabled.", "name", name));
             }
             if (!errors.isEmpty()) {
                 throw ApiException.invalid(new java.util.TreeMap<>(errors));
