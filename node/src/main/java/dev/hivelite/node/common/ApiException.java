@@ -13,7 +13,6 @@ public abstract sealed class ApiException extends RuntimeException
                 ApiException.NotFound, ApiException.Conflict, ApiException.PayloadTooLarge,
                 ApiException.TooManyRequests, ApiException.Unavailable {
 
-    /** A field error as PocketBase reports it: a stable code and a human message. */
     /**
      * One field's error. {@code params}: the values its message names ({@code {"min": 3}}), as
      * PocketBase has added them since v0.23; left out of the JSON when there are none.
@@ -27,6 +26,35 @@ public abstract sealed class ApiException extends RuntimeException
         /** With one parameter. */
         public static FieldError of(String code, String message, String param, Object value) {
             return new FieldError(code, message, Map.of(param, value));
+        }
+
+        /** ozzo-validation's {@code Min(threshold)}, as PocketBase reports it: the threshold in the params too. */
+        public static FieldError noLessThan(Object threshold) {
+            return of("validation_min_greater_equal_than_required", "Must be no less than " + threshold + ".",
+                    "threshold", threshold);
+        }
+
+        /** ozzo-validation's {@code Max(threshold)}. */
+        public static FieldError noGreaterThan(Object threshold) {
+            return of("validation_max_less_equal_than_required", "Must be no greater than " + threshold + ".",
+                    "threshold", threshold);
+        }
+
+        /** ozzo-validation's {@code Length(min, max)} with both bounds, which sends both as params. */
+        public static FieldError lengthBetween(int min, int max) {
+            return new FieldError("validation_length_out_of_range",
+                    "The length must be between " + min + " and " + max + ".", lengthParams(min, max));
+        }
+
+        /** ozzo-validation's {@code Length(0, max)}: it still sends {@code min} 0 beside {@code max}. */
+        public static FieldError lengthAtMost(int max) {
+            return new FieldError("validation_length_too_long", "The length must be no more than " + max + ".",
+                    lengthParams(0, max));
+        }
+
+        /** Sorted, as Go writes a map. */
+        private static Map<String, Object> lengthParams(int min, int max) {
+            return new java.util.TreeMap<>(Map.of("min", min, "max", max));
         }
     }
 

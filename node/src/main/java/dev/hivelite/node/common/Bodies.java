@@ -293,8 +293,7 @@ public final class Bodies {
                     "Must be a number.")));
         }
         if (number.signum() < 0) {
-            throw ApiException.invalid(java.util.Map.of(field, new ApiException.FieldError(
-                    "validation_min_greater_equal_than_required", "Must be no less than 0.")));
+            throw ApiException.invalid(java.util.Map.of(field, ApiException.FieldError.noLessThan(0)));
         }
         if (number.compareTo(java.math.BigDecimal.valueOf(MAX_SECONDS)) > 0) {
             throw ApiException.invalid(java.util.Map.of(field, new ApiException.FieldError(

@@ -184,18 +184,15 @@ public final class RealtimeService implements HttpService {
             if (clientId.isEmpty()) {
                 errors.put("clientId", new ApiException.FieldError("validation_required", "Cannot be blank."));
             } else if (utf8Length(clientId) > 255) {
-                errors.put("clientId", new ApiException.FieldError("validation_length_out_of_range",
-                        "The length must be between 1 and 255."));
+                errors.put("clientId", ApiException.FieldError.lengthBetween(1, 255));
             }
             if (subscriptions.size() > MAX_SUBSCRIPTIONS) {
-                errors.put("subscriptions", new ApiException.FieldError("validation_length_too_long",
-                        "The length must be no more than " + MAX_SUBSCRIPTIONS + "."));
+                errors.put("subscriptions", ApiException.FieldError.lengthAtMost(MAX_SUBSCRIPTIONS));
             } else {
                 Map<String, ApiException.FieldError> tooLong = new LinkedHashMap<>();
                 for (int i = 0; i < subscriptions.size(); i++) {
                     if (utf8Length(subscriptions.get(i)) > Topic.MAX_LENGTH) {
-                        tooLong.put(Integer.toString(i), new ApiException.FieldError("validation_length_too_long",
-                                "The length must be no more than " + Topic.MAX_LENGTH + "."));
+                        tooLong.put(Integer.toString(i), ApiException.FieldError.lengthAtMost(Topic.MAX_LENGTH));
                     }
                 }
                 if (!tooLong.isEmpty()) {

@@ -246,8 +246,7 @@ final class AccountMails {
         if (password.isEmpty()) {
             errors.put("password", Values.requiredError());
         } else if (length < min || length > 255) {
-            errors.put("password", new FieldError("validation_length_out_of_range",
-                    "The length must be between " + min + " and 255."));
+            errors.put("password", FieldError.lengthBetween(min, 255));
         }
         if (confirm.isEmpty()) {
             errors.put("passwordConfirm", Values.requiredError());
@@ -317,7 +316,7 @@ final class AccountMails {
             if (password.isEmpty()) {
                 errors.put("password", Values.requiredError());
             } else if (password.length() > 100) {
-                errors.put("password", new FieldError("validation_length_out_of_range", "The length must be between 1 and 100."));
+                errors.put("password", FieldError.lengthBetween(1, 100));
             } else if (record == null || !PasswordHasher.verify(password, (String) record.get("password"))) {
                 errors.put("password", new FieldError("validation_invalid_password", "Missing or invalid auth record password."));
             }

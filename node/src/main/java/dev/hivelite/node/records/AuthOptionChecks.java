@@ -94,8 +94,8 @@ final class AuthOptionChecks {
         for (int i = 0; i < providers.size(); i++) {
             String name = Fields.text(providers.get(i), "name");
             if (!name.isEmpty() && !seen.add(name)) {
-                errors.put("providers", Map.of(Integer.toString(i), Map.of("name", new FieldError(
-                        "validation_duplicated_provider", "The provider " + name + " is already registered."))));
+                errors.put("providers", Map.of(Integer.toString(i), Map.of("name", FieldError.of(
+                        "validation_duplicated_provider", "The provider " + name + " is already registered.", "name", name))));
                 return errors;
             }
         }
@@ -154,7 +154,7 @@ final class AuthOptionChecks {
             if (length == 0) {
                 errors.put("length", required());
             } else if (length < 4) {
-                errors.put("length", new FieldError("validation_min_greater_equal_than_required", "Must be no less than 4."));
+                errors.put("length", FieldError.noLessThan(4));
             }
         }
         nest(errors, "emailTemplate", template(otp.path("emailTemplate")));
@@ -166,7 +166,7 @@ final class AuthOptionChecks {
         // The node signs with its own key: a collection's secret is optional, and when set, of PocketBase's length.
         String secret = Fields.text(token, "secret");
         if (!secret.isEmpty() && (secret.length() < 30 || secret.length() > 255)) {
-            errors.put("secret", new FieldError("validation_length_out_of_range", "The length must be between 30 and 255."));
+            errors.put("secret", FieldError.lengthBetween(30, 255));
         }
         errors.putAll(duration(token.path("duration"), MAX_TOKEN_DURATION));
         return errors;
@@ -178,10 +178,10 @@ final class AuthOptionChecks {
             return Map.of("duration", required());
         }
         if (seconds < 10) {
-            return Map.of("duration", new FieldError("validation_min_greater_equal_than_required", "Must be no less than 10."));
+            return Map.of("duration", FieldError.noLessThan(10));
         }
         if (seconds > max) {
-            return Map.of("duration", new FieldError("validation_max_less_equal_than_required", "Must be no greater than " + max + "."));
+            return Map.of("duration", FieldError.noGreaterThan(max));
         }
         return Map.of();
     }
@@ -200,11 +200,11 @@ final class AuthOptionChecks {
     private static FieldError identityFields(Set<String> names, List<Field> fields, List<String> indexes) {
         for (String name : names) {
             if (fields.stream().noneMatch(f -> f.name().equals(name))) {
-                return new FieldError("validation_missing_field", "Invalid or missing field " + name + ".");
+                return FieldError.of("validation_missing_field", "Invalid or missing field " + name + ".", "fieldName", name);
             }
             if (!Scaffolds.hasUniqueIndex(indexes, name)) {
-                return new FieldError("validation_missing_unique_constraint", "The field " + name
-                        + " doesn't have a UNIQUE constraint.");
+                return FieldError.of("validation_missing_unique_constraint", "The field " + name
+                        + " doesn't have a UNIQUE constraint.", "fieldName", name);
             }
         }
         return null;

@@ -104,7 +104,7 @@ final class AuthRecords {
             throw ApiException.invalid(key, "validation_required", "Cannot be blank.");
         }
         if (email.length() > 255) {
-            throw ApiException.invalid(key, "validation_length_out_of_range", "The length must be between 1 and 255.");
+            throw ApiException.invalid(Map.of(key, ApiException.FieldError.lengthBetween(1, 255)));
         }
         if (!EmailFormat.valid(email)) {
             throw ApiException.invalid(key, "validation_is_email", "Must be a valid email address.");

@@ -182,8 +182,7 @@ final class BatchForm {
             throw invalid(Map.of("requests", new FieldError("validation_required", "Cannot be blank.")));
         }
         if (items.size() > maxRequests) {
-            throw invalid(Map.of("requests", new FieldError("validation_length_too_long",
-                    "The length must be no more than " + maxRequests + ".")));
+            throw invalid(Map.of("requests", FieldError.lengthAtMost(maxRequests)));
         }
         Map<String, Object> bad = new LinkedHashMap<>();
         for (int i = 0; i < items.size(); i++) {
@@ -197,7 +196,7 @@ final class BatchForm {
             if (item.url().isEmpty()) {
                 errors.put("url", new FieldError("validation_required", "Cannot be blank."));
             } else if (item.url().length() > 2000) {
-                errors.put("url", new FieldError("validation_length_too_long", "The length must be no more than 2000."));
+                errors.put("url", FieldError.lengthAtMost(2000));
             }
             if (!errors.isEmpty()) {
                 bad.put(Integer.toString(i), errors);

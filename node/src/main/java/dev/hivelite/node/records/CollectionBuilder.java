@@ -93,7 +93,7 @@ final class CollectionBuilder {
      */
     private FieldError idError(String id) {
         if (id.length() > 100) {
-            return new FieldError("validation_length_out_of_range", "The length must be between 1 and 100.");
+            return FieldError.lengthBetween(1, 100);
         }
         if (!NAME.matcher(id).matches()) {
             return new FieldError("validation_match_invalid", "Must be in a valid format.");
@@ -265,7 +265,7 @@ final class CollectionBuilder {
             return new FieldError("validation_required", "Cannot be blank.");
         }
         if (name.length() > 255) {
-            return new FieldError("validation_length_out_of_range", "The length must be between 1 and 255.");
+            return FieldError.lengthBetween(1, 255);
         }
         if (name.toLowerCase(Locale.ROOT).contains("_via_")) {
             return new FieldError("validation_found_via", "The value cannot contain \"_via_\".");
@@ -339,8 +339,7 @@ final class CollectionBuilder {
             if (field != null && "id".equals(field.name())) {
                 if (!(field instanceof TextField)) {
                     // PocketBase puts its own text id first: this one is a second "id".
-                    perField.put(key, Map.of("name", new FieldError("validation_duplicated_field_name",
-                            "Duplicated or invalid field name id.")));
+                    perField.put(key, Map.of("name", duplicatedName("id")));
                     continue;
                 }
                 idKey = key;
@@ -357,8 +356,7 @@ final class CollectionBuilder {
                 fieldErrors.put("name", new FieldError("validation_reserved_field_name", "The field name is reserved and cannot be used."));
             }
             if (field != null && !names.add(field.name().toLowerCase(Locale.ROOT))) {
-                fieldErrors.put("name", new FieldError("validation_duplicated_field_name",
-                        "Duplicated or invalid field name " + field.name() + "."));
+                fieldErrors.put("name", duplicatedName(field.name()));
             }
             if (field != null && !ids.add(field.id())) {
                 fieldErrors.put("id", new FieldError("validation_duplicated_field_id", "Duplicated or invalid field id " + field.id() + "."));
@@ -471,6 +469,11 @@ final class CollectionBuilder {
             errors.put("required", new FieldError("validation_required", "Cannot be blank."));
         }
         return errors;
+    }
+
+    private static FieldError duplicatedName(String name) {
+        return FieldError.of("validation_duplicated_field_name", "Duplicated or invalid field name " + name + ".",
+                "fieldName", name);
     }
 
     private static FieldError compositePrimaryKey() {

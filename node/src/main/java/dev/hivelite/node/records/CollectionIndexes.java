@@ -47,8 +47,8 @@ final class CollectionIndexes {
             Optional<String> usedBy = objects.indexTable(name)
                     .filter(table -> !table.equalsIgnoreCase(oldName) && !table.equalsIgnoreCase(newName));
             if (usedBy.isPresent()) {
-                return at(i, new FieldError("validation_existing_index_name",
-                        "The index name is already used in " + usedBy.get() + " collection."));
+                return at(i, FieldError.of("validation_existing_index_name",
+                        "The index name is already used in " + usedBy.get() + " collection.", "usedTableName", usedBy.get()));
             }
             if (!definitions.add(definition(index, m))) {
                 return at(i, new FieldError("validation_duplicated_index_definition", "The index definition already exists."));

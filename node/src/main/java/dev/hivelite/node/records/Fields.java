@@ -68,7 +68,7 @@ final class Fields {
         if (name.isEmpty()) {
             errors.put("name", new FieldError("validation_required", "Cannot be blank."));
         } else if (name.length() > 100) {
-            errors.put("name", new FieldError("validation_length_out_of_range", "The length must be between 1 and 100."));
+            errors.put("name", FieldError.lengthBetween(1, 100));
         } else if (!NAME.matcher(name).matches()) {
             errors.put("name", new FieldError("validation_match_invalid", "Must be in a valid format."));
         } else if (RESERVED.contains(name) || RESERVED_ANY_CASE.contains(name.toLowerCase(java.util.Locale.ROOT))) {
@@ -139,33 +139,27 @@ final class Fields {
             case SelectField s -> {
                 int limit = Math.max(1, s.values().size());
                 if (maxSelect < 0) {
-                    errors.put("maxSelect", noLessThan(0));
+                    errors.put("maxSelect", FieldError.noLessThan(0));
                 } else if (maxSelect > limit) {
-                    errors.put("maxSelect", new FieldError("validation_max_less_equal_than_required",
-                            "Must be no greater than " + limit + "."));
+                    errors.put("maxSelect", FieldError.noGreaterThan(limit));
                 }
             }
             case RelationField r -> {
                 int minSelect = integer(in, "minSelect");
                 if (minSelect < 0) {
-                    errors.put("minSelect", noLessThan(0));
+                    errors.put("minSelect", FieldError.noLessThan(0));
                 }
+                // PocketBase's Min(minSelect) on maxSelect, which lets 0 (unset) pass.
                 if (minSelect > 0 && maxSelect == 0) {
                     errors.put("maxSelect", new FieldError("validation_required", "Cannot be blank."));
                 } else if (maxSelect != 0 && maxSelect < minSelect) {
-                    errors.put("maxSelect", noLessThan(minSelect));
-                } else if (maxSelect < 0) {
-                    errors.put("maxSelect", noLessThan(0));
+                    errors.put("maxSelect", FieldError.noLessThan(minSelect));
                 }
             }
-            case FileField f when maxSelect < 0 -> errors.put("maxSelect", noLessThan(0));
+            case FileField f when maxSelect < 0 -> errors.put("maxSelect", FieldError.noLessThan(0));
             default -> {
             }
         }
-    }
-
-    private static FieldError noLessThan(long min) {
-        return new FieldError("validation_min_greater_equal_than_required", "Must be no less than " + min + ".");
     }
 
     private static void checkOptions(Field field, Map<String, Object> errors) {
@@ -182,21 +176,23 @@ final class Fields {
                     }
                 }
                 if (t.min() < 0) {
-                    errors.put("min", new FieldError("validation_min_greater_equal_than_required", "Must be no less than 0."));
+                    errors.put("min", FieldError.noLessThan(0));
                 }
-                if (t.max() < 0) {
-                    errors.put("max", new FieldError("validation_min_greater_equal_than_required", "Must be no less than 0."));
-                } else if (t.max() > 0 && t.max() < t.min()) {
-                    errors.put("max", new FieldError("validation_min_greater_equal_than_required", "Must be no less than " + t.min() + "."));
+                // PocketBase's Min(min) on max, which lets 0 (the default limit) pass.
+                if (t.max() != 0 && t.max() < t.min()) {
+                    errors.put("max", FieldError.noLessThan(t.min()));
                 }
             }
             case PasswordField p -> {
                 pattern(p.pattern(), "pattern", errors);
-                if (p.min() > 71) {
-                    errors.put("min", new FieldError("validation_max_less_equal_than_required", "Must be no greater than 71."));
+                if (p.min() > PasswordField.MAX) {
+                    errors.put("min", FieldError.noGreaterThan(PasswordField.MAX));
                 }
-                if (p.cost() != 0 && (p.cost() < 4 || p.cost() > 31)) {
-                    errors.put("cost", new FieldError("validation_out_of_range", "Must be between 4 and 31 (bcrypt's cost)."));
+                // bcrypt's own range; 0 means its default cost.
+                if (p.cost() != 0 && p.cost() < 4) {
+                    errors.put("cost", FieldError.noLessThan(4));
+                } else if (p.cost() > 31) {
+                    errors.put("cost", FieldError.noGreaterThan(31));
                 }
             }
             case DateField d when !d.min().isEmpty() && !d.max().isEmpty() && d.max().compareTo(d.min()) < 0 ->
@@ -208,18 +204,17 @@ final class Fields {
                             new FieldError("validation_only_int_constraint", "Decimal numbers are not allowed."));
             case NumberField n -> {
                 if (n.min() != null && n.max() != null && n.max() < n.min()) {
-                    errors.put("max", new FieldError("validation_min_greater_equal_than_required",
-                            "Must be no less than " + Values.trimNumber(n.min()) + "."));
+                    // The threshold is a float64 in PocketBase: printed with %v, sent as a JSON number.
+                    errors.put("max", FieldError.of("validation_min_greater_equal_than_required",
+                            "Must be no less than " + Values.trimNumber(n.min()) + ".", "threshold", Values.jsonNumber(n.min())));
                 }
             }
             case SelectField s when s.values().isEmpty() ->
                     errors.put("values", new FieldError("validation_required", "Cannot be blank."));
             case RelationField r when r.collectionId().isEmpty() ->
                     errors.put("collectionId", new FieldError("validation_required", "Cannot be blank."));
-            case JsonField j when j.maxSize() < 0 -> errors.put("maxSize",
-                    new FieldError("validation_min_greater_equal_than_required", "Must be no less than 0."));
-            case EditorField ed when ed.maxSize() < 0 -> errors.put("maxSize",
-                    new FieldError("validation_min_greater_equal_than_required", "Must be no less than 0."));
+            case JsonField j when j.maxSize() < 0 -> errors.put("maxSize", FieldError.noLessThan(0));
+            case EditorField ed when ed.maxSize() < 0 -> errors.put("maxSize", FieldError.noLessThan(0));
             case AutodateField a -> {
                 if (!a.onCreate() && !a.onUpdate()) {
                     errors.put("onCreate", new FieldError("validation_required", "Cannot be blank."));
@@ -228,7 +223,7 @@ final class Fields {
             }
             case FileField f -> {
                 if (f.maxSize() < 0) {
-                    errors.put("maxSize", noLessThan(0));
+                    errors.put("maxSize", FieldError.noLessThan(0));
                 }
                 Map<String, Object> thumbs = new LinkedHashMap<>();
                 for (int i = 0; i < f.thumbs().size(); i++) {

@@ -148,8 +148,7 @@ public final class RecordAuthService implements HttpService {
             lengthError(identity, 255).ifPresent(e -> errors.put("identity", e));
             lengthError(password, 255).ifPresent(e -> errors.put("password", e));
             if (identityField.length() > 255) {
-                errors.put("identityField", new FieldError("validation_length_out_of_range",
-                        "The length must be between 1 and 255."));
+                errors.put("identityField", FieldError.lengthBetween(1, 255));
             } else if (!identityField.isEmpty() && !c.identityFields().contains(identityField)) {
                 errors.put("identityField", new FieldError("validation_in_invalid", "Must be a valid value."));
             }
@@ -332,8 +331,8 @@ public final class RecordAuthService implements HttpService {
             if (name.length() > 100) {
                 errors.put("provider", new FieldError("validation_length_out_of_range", "The length must be between 0 and 100."));
             } else if (!name.isEmpty() && found.isEmpty()) {
-                errors.put("provider", new FieldError("validation_invalid_provider",
-                        "Provider with name " + name + " is missing or is not enabled."));
+                errors.put("provider", FieldError.of("validation_invalid_provider",
+                        "Provider with name " + GoJson.quote(name) + " is missing or is not enabled.", "name", name));
             }
             if (!errors.isEmpty()) {
                 throw ApiException.invalid(new java.util.TreeMap<>(errors));
@@ -528,7 +527,7 @@ public final class RecordAuthService implements HttpService {
             return Optional.of(new FieldError("validation_required", "Cannot be blank."));
         }
         if (value.length() > max) {
-            return Optional.of(new FieldError("validation_length_out_of_range", "The length must be between 1 and " + max + "."));
+            return Optional.of(FieldError.lengthBetween(1, max));
         }
         return Optional.empty();
     }

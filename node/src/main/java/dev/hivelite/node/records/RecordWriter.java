@@ -154,18 +154,11 @@ final class RecordWriter {
     }
 
     /**
-     * PocketBase's checks of a new record's id beyond its pattern: no {@code /} or {@code \} (an id
-     * names the record's file folder and its URL), and, where the collection chose its own id
-     * pattern, no id that differs from an existing one only by case (ids may meet file systems that
-     * ignore case).
+     * PocketBase's check of a new record's id before its field's own (which refuses the characters a
+     * file folder or URL reads specially): where the collection chose its own id pattern, no id that
+     * differs from an existing one only by case (ids may meet file systems that ignore case).
      */
     private FieldError newPrimaryKey(Collection collection, TextField id, String value) {
-        for (String forbidden : new String[] {"/", "\\"}) {
-            if (value != null && value.contains(forbidden)) {
-                return FieldError.of("validation_pk_forbidden", "The record id may not contain " + forbidden + ".",
-                        "forbidden", forbidden);
-            }
-        }
         if (value == null || value.isEmpty() || Scaffolds.ID_PATTERN.equals(id.pattern())) {
             return null;
         }
@@ -173,7 +166,7 @@ final class RecordWriter {
                 + " WHERE id = ? COLLATE NOCASE LIMIT 1")) {
             ps.setString(1, value);
             try (java.sql.ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new FieldError("validation_pk_invalid", "The record id is invalid or already taken.") : null;
+                return rs.next() ? new FieldError("validation_pk_invalid", "The record primary key is invalid or already exists.") : null;
             }
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);

@@ -53,6 +53,35 @@ record TextField(Common common, int min, int max, String pattern, String autogen
         if (!pattern.isEmpty() && !Values.pattern(pattern).matcher(s).find()) {
             return new FieldError("validation_invalid_format", "Invalid value format.");
         }
+        return primaryKey && !Scaffolds.ID_PATTERN.equals(pattern) ? primaryKeyError(s, length) : null;
+    }
+
+    /**
+     * PocketBase's characters an id of a collection's own pattern may not hold, in its order: an id
+     * names the record's file folder, so nothing a file system or URL reads specially.
+     */
+    private static final String[] FORBIDDEN_IN_ID = {".", "/", "\\", "|", "\"", "'", "`", "<", ">", ":", "?", "*", "%",
+            "$", "\0", "\t", "\n", "\r", " "};
+
+    /** Names Windows reserves for devices, refused as ids in any case. */
+    private static final String[] RESERVED_IDS = {"CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5",
+            "COM6", "COM7", "COM8", "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9"};
+
+    private static FieldError primaryKeyError(String id, int length) {
+        for (String ch : FORBIDDEN_IN_ID) {
+            if (id.contains(ch)) {
+                return FieldError.of("validation_forbidden_pk_character", "'" + ch + "' is not a valid primary key character.",
+                        "ch", ch);
+            }
+        }
+        if (length <= 4) {
+            for (String reserved : RESERVED_IDS) {
+                if (id.equalsIgnoreCase(reserved)) {
+                    return FieldError.of("validation_reserved_pk", "The primary key '" + reserved
+                            + "' is reserved and cannot be used.", "reserved", reserved);
+                }
+            }
+        }
         return null;
     }
 

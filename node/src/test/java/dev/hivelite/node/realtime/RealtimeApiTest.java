@@ -224,7 +224,9 @@ class RealtimeApiTest {
         assertFalse(empty.get("data").has("subscriptions"), empty.toString());
         JsonNode tooLong = bad("{\"clientId\":\"" + "c".repeat(256) + "\"}");
         assertEquals(generic, tooLong.get("message").asText());
-        assertEquals("validation_length_out_of_range", tooLong.at("/data/clientId/code").asText(), tooLong.toString());
+        assertEquals(Json.mapper().readTree("{\"code\":\"validation_length_out_of_range\","
+                + "\"message\":\"The length must be between 1 and 255.\",\"params\":{\"max\":255,\"min\":1}}"),
+                tooLong.at("/data/clientId"), tooLong.toString());
         for (String unbindable : new String[] {"{\"clientId\":1}", "{\"clientId\":\"x\",\"subscriptions\":\"notes/*\"}",
                 "{\"clientId\":\"x\",\"subscriptions\":[1]}", "{\"clientId\":\"x\",\"subscriptions\":{}}", "[]"}) {
             JsonNode error = bad(unbindable);
@@ -234,12 +236,16 @@ class RealtimeApiTest {
         String many = Json.mapper().writeValueAsString(Map.of("subscriptions", java.util.Collections.nCopies(1001, "notes/*")));
         JsonNode both = bad(many);
         assertEquals("validation_required", both.at("/data/clientId/code").asText(), "every field is checked: " + both);
-        assertEquals("validation_length_too_long", both.at("/data/subscriptions/code").asText(), both.toString());
+        assertEquals(Json.mapper().readTree("{\"code\":\"validation_length_too_long\","
+                + "\"message\":\"The length must be no more than 1000.\",\"params\":{\"max\":1000,\"min\":0}}"),
+                both.at("/data/subscriptions"), both.toString());
         String longTopic = "x".repeat(2501);
         JsonNode topics = bad(Json.mapper().writeValueAsString(Map.of("clientId", "x",
                 "subscriptions", List.of("a", longTopic, "b", longTopic))));
         assertEquals(generic, topics.get("message").asText());
-        assertEquals("validation_length_too_long", topics.at("/data/subscriptions/1/code").asText(), topics.toString());
+        assertEquals(Json.mapper().readTree("{\"code\":\"validation_length_too_long\","
+                + "\"message\":\"The length must be no more than 2500.\",\"params\":{\"max\":2500,\"min\":0}}"),
+                topics.at("/data/subscriptions/1"), topics.toString());
         assertEquals("validation_length_too_long", topics.at("/data/subscriptions/3/code").asText(), "each topic is checked: " + topics);
         assertEquals(400, subscribe("x", null, "\u00e9".repeat(1251)), "a topic's length is its UTF-8 bytes");
         assertEquals(404, subscribe("   ", null, "notes/*"), "a blank id is not a missing one: no client has it");

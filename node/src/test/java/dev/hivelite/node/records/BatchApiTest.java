@@ -164,7 +164,12 @@ class BatchApiTest {
                         List.of("\"0\":{\"method\":{\"code\":\"validation_required\"",
                                 "\"url\":{\"code\":\"validation_required\"",
                                 "\"2\":{\"method\":{\"code\":\"validation_in_invalid\"",
-                                "\"3\":{\"url\":{\"code\":\"validation_length_too_long\"")).notExpecting("\"1\":"),
+                                "\"3\":{\"url\":{\"code\":\"validation_length_too_long\",\"message\":\"The length must be no more than 2000.\","
+                                        + "\"params\":{\"max\":2000,\"min\":0}}")).notExpecting("\"1\":"),
+                ApiScenario.of("more requests than allowed", "POST", "/api/batch",
+                        requests(java.util.Collections.nCopies(11, create("notes", "{}")).toArray(String[]::new)), su, 400,
+                        List.of("\"requests\":{\"code\":\"validation_length_too_long\","
+                                + "\"message\":\"The length must be no more than 10.\",\"params\":{\"max\":10,\"min\":0}}")),
                 ApiScenario.of("an update in a view is refused before its record is looked up", "POST", "/api/batch",
                         requests("{\"method\":\"PATCH\",\"url\":\"/api/collections/notesview/records/missing\"}"), su, 400,
                         List.of("\"response\":{\"status\":400,\"message\":\"Unsupported collection type.\"")),

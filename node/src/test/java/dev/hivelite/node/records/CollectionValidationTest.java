@@ -107,7 +107,7 @@ class CollectionValidationTest {
                 new Refused("a password longer than bcrypt takes", "{\"name\":\"p\",\"type\":\"password\",\"min\":80}",
                         "/1/min/code", "validation_max_less_equal_than_required"),
                 new Refused("a bcrypt cost out of range", "{\"name\":\"p\",\"type\":\"password\",\"cost\":50}",
-                        "/1/cost/code", "validation_out_of_range"),
+                        "/1/cost/code", "validation_max_less_equal_than_required"),
                 new Refused("a decimal bound on a whole-number field",
                         "{\"name\":\"n\",\"type\":\"number\",\"onlyInt\":true,\"min\":1.5}", "/1/min/code",
                         "validation_only_int_constraint"),
@@ -122,6 +122,111 @@ class CollectionValidationTest {
         JsonNode body = call("POST", "/api/collections", "{\"name\":\"r_" + Math.abs(r.name().hashCode()) + "\",\"fields\":["
                 + r.field() + "]}", 400);
         assertEquals(r.code(), body.at("/data/fields" + r.pointer()).asText(), body.toString());
+    }
+
+    /**
+     * A definition or setting refused with the whole error item PocketBase sends: ozzo-validation's
+     * Min, Max and Length rules and PocketBase's own name checks put their values in {@code params}
+     * (numbers as numbers, a length's min and max both), beside the message that names them.
+     */
+    record RefusedItem(String name, String method, String path, String body, String pointer, String item) {
+        static RefusedItem field(String name, String field, String pointer, String item) {
+            return new RefusedItem(name, "POST", "/api/collections", "{\"name\":\"p_" + Math.abs(name.hashCode())
+                    + "\",\"fields\":[" + field + "]}", "/fields/1/" + pointer, item);
+        }
+
+        static RefusedItem setting(String name, String change, String pointer, String item) {
+            return new RefusedItem(name, "PATCH", "/api/collections/ranged_users", change, pointer, item);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static String min(Object threshold) {
+        return "{\"code\":\"validation_min_greater_equal_than_required\",\"message\":\"Must be no less than " + threshold
+                + ".\",\"params\":{\"threshold\":" + threshold + "}}";
+    }
+
+    private static String max(Object threshold) {
+        return "{\"code\":\"validation_max_less_equal_than_required\",\"message\":\"Must be no greater than " + threshold
+                + ".\",\"params\":{\"threshold\":" + threshold + "}}";
+    }
+
+    private static String length(int min, int max) {
+        return "{\"code\":\"validation_length_out_of_range\",\"message\":\"The length must be between " + min + " and "
+                + max + ".\",\"params\":{\"max\":" + max + ",\"min\":" + min + "}}";
+    }
+
+    static Stream<RefusedItem> refusedWithParams() {
+        return Stream.of(
+                RefusedItem.field("text: a negative min", "{\"name\":\"t\",\"type\":\"text\",\"min\":-1}", "min", min(0)),
+                RefusedItem.field("text: a max below the min", "{\"name\":\"t\",\"type\":\"text\",\"min\":5,\"max\":3}",
+                        "max", min(5)),
+                RefusedItem.field("a field name past 100 characters", "{\"name\":\"" + "n".repeat(101) + "\",\"type\":\"bool\"}",
+                        "name", length(1, 100)),
+                RefusedItem.field("number: a max below a decimal min",
+                        "{\"name\":\"n\",\"type\":\"number\",\"min\":2.5,\"max\":1}", "max", min(2.5)),
+                RefusedItem.field("number: a whole min is sent as a whole number",
+                        "{\"name\":\"n\",\"type\":\"number\",\"min\":5,\"max\":1}", "max", min(5)),
+                RefusedItem.field("select: more allowed than its values",
+                        "{\"name\":\"s\",\"type\":\"select\",\"values\":[\"a\",\"b\"],\"maxSelect\":3}", "maxSelect", max(2)),
+                RefusedItem.field("select: a negative maxSelect",
+                        "{\"name\":\"s\",\"type\":\"select\",\"values\":[\"a\"],\"maxSelect\":-1}", "maxSelect", min(0)),
+                RefusedItem.field("relation: a negative minSelect", "{\"name\":\"r\",\"type\":\"relation\","
+                        + "\"collectionId\":\"_superusers\",\"minSelect\":-1,\"maxSelect\":1}", "minSelect", min(0)),
+                RefusedItem.field("relation: a maxSelect below the minSelect", "{\"name\":\"r\",\"type\":\"relation\","
+                        + "\"collectionId\":\"_superusers\",\"minSelect\":3,\"maxSelect\":2}", "maxSelect", min(3)),
+                RefusedItem.field("file: a negative maxSize", "{\"name\":\"f\",\"type\":\"file\",\"maxSize\":-1}",
+                        "maxSize", min(0)),
+                RefusedItem.field("file: a negative maxSelect", "{\"name\":\"f\",\"type\":\"file\",\"maxSelect\":-1}",
+                        "maxSelect", min(0)),
+                RefusedItem.field("json: a negative maxSize", "{\"name\":\"j\",\"type\":\"json\",\"maxSize\":-1}",
+                        "maxSize", min(0)),
+                RefusedItem.field("editor: a negative maxSize", "{\"name\":\"e\",\"type\":\"editor\",\"maxSize\":-1}",
+                        "maxSize", min(0)),
+                RefusedItem.field("password: a min past bcrypt's 71 bytes",
+                        "{\"name\":\"p\",\"type\":\"password\",\"min\":80}", "min", max(71)),
+                RefusedItem.field("password: a cost past bcrypt's", "{\"name\":\"p\",\"type\":\"password\",\"cost\":50}",
+                        "cost", max(31)),
+                RefusedItem.field("password: a cost below bcrypt's", "{\"name\":\"p\",\"type\":\"password\",\"cost\":2}",
+                        "cost", min(4)),
+                new RefusedItem("a field name given twice", "POST", "/api/collections", "{\"name\":\"p_twice\",\"fields\":["
+                        + "{\"name\":\"a\",\"type\":\"text\"},{\"name\":\"A\",\"type\":\"bool\"}]}", "/fields/2/name",
+                        "{\"code\":\"validation_duplicated_field_name\",\"message\":\"Duplicated or invalid field name A.\","
+                        + "\"params\":{\"fieldName\":\"A\"}}"),
+                new RefusedItem("a collection name past 255 characters", "POST", "/api/collections",
+                        "{\"name\":\"" + "c".repeat(256) + "\"}", "/name", length(1, 255)),
+                new RefusedItem("a collection id past 100 characters", "POST", "/api/collections",
+                        "{\"name\":\"p_long_id\",\"id\":\"" + "i".repeat(101) + "\"}", "/id", length(1, 100)),
+                RefusedItem.setting("a token lasting under 10 seconds", "{\"authToken\":{\"duration\":9}}",
+                        "/authToken/duration", min(10)),
+                RefusedItem.setting("a token lasting past ~3 years", "{\"fileToken\":{\"duration\":94670857}}",
+                        "/fileToken/duration", max(94670856)),
+                RefusedItem.setting("an OTP shorter than 4", "{\"otp\":{\"enabled\":true,\"length\":3}}", "/otp/length", min(4)),
+                RefusedItem.setting("a token secret under 30 characters", "{\"authToken\":{\"secret\":\"short\"}}",
+                        "/authToken/secret", length(30, 255)),
+                RefusedItem.setting("an identity field that is no field",
+                        "{\"passwordAuth\":{\"identityFields\":[\"email\",\"nickname\"]}}", "/passwordAuth/identityFields",
+                        "{\"code\":\"validation_missing_field\",\"message\":\"Invalid or missing field nickname.\","
+                        + "\"params\":{\"fieldName\":\"nickname\"}}"),
+                RefusedItem.setting("an identity field without a unique index",
+                        "{\"passwordAuth\":{\"identityFields\":[\"handle\"]}}", "/passwordAuth/identityFields",
+                        "{\"code\":\"validation_missing_unique_constraint\",\"message\":\"The field handle doesn't have a"
+                        + " UNIQUE constraint.\",\"params\":{\"fieldName\":\"handle\"}}"),
+                RefusedItem.setting("an OAuth2 provider given twice", "{\"oauth2\":{\"enabled\":true,\"providers\":["
+                        + "{\"name\":\"github\",\"clientId\":\"c\",\"clientSecret\":\"s\"},{\"name\":\"github\"}]}}",
+                        "/oauth2/providers/1/name", "{\"code\":\"validation_duplicated_provider\","
+                        + "\"message\":\"The provider github is already registered.\",\"params\":{\"name\":\"github\"}}"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusedWithParams")
+    void refusedValuesAreNamedInTheErrorsParams(RefusedItem r) throws Exception {
+        JsonNode body = call(r.method(), r.path(), r.body(), 400);
+        assertEquals(Json.mapper().readTree(r.item()), body.at("/data" + r.pointer()), body.toString());
     }
 
     @Test
@@ -189,8 +294,9 @@ class CollectionValidationTest {
                 + ",\"indexes\":[\"CREATE INDEX idx_shared ON indexed_one (a)\"]}", 200);
         JsonNode taken = call("POST", "/api/collections", "{\"name\":\"indexed_two\"," + fields
                 + ",\"indexes\":[\"CREATE INDEX idx_own ON x (b)\",\"CREATE INDEX IDX_SHARED ON x (a)\"]}", 400);
-        assertEquals("validation_existing_index_name", taken.at("/data/indexes/1/code").asText(), taken.toString());
-        assertTrue(taken.at("/data/indexes/1/message").asText().contains("indexed_one"), taken.toString());
+        assertEquals(Json.mapper().readTree("{\"code\":\"validation_existing_index_name\","
+                + "\"message\":\"The index name is already used in indexed_one collection.\","
+                + "\"params\":{\"usedTableName\":\"indexed_one\"}}"), taken.at("/data/indexes/1"), taken.toString());
 
         JsonNode twice = call("POST", "/api/collections", "{\"name\":\"indexed_two\"," + fields
                 + ",\"indexes\":[\"CREATE INDEX idx_x ON x (a)\",\"CREATE UNIQUE INDEX Idx_X ON x (b)\"]}", 400);

@@ -225,7 +225,9 @@ class OAuth2FlowTest {
         assertEquals("Failed to fetch OAuth2 token.", badCode.get("message").asText());
         JsonNode badProvider = post("/api/collections/members/auth-with-oauth2",
                 "{\"provider\":\"nope\",\"code\":\"good-x\",\"redirectURL\":\"http://app/cb\"}", 400);
-        assertEquals("validation_invalid_provider", badProvider.at("/data/provider/code").asText());
+        assertEquals(Json.mapper().readTree("{\"code\":\"validation_invalid_provider\","
+                + "\"message\":\"Provider with name \\\"nope\\\" is missing or is not enabled.\",\"params\":{\"name\":\"nope\"}}"),
+                badProvider.at("/data/provider"), badProvider.toString());
         JsonNode missing = post("/api/collections/members/auth-with-oauth2", "{}", 400);
         assertEquals("validation_required", missing.at("/data/code/code").asText());
         JsonNode together = post("/api/collections/members/auth-with-oauth2", "{\"provider\":\"missing\"}", 400);

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.hivelite.node.TestWorker;
+import dev.hivelite.node.common.Json;
 
 /**
  * Writes at the edges PocketBase's record API tests draw: who may set a hidden field, the ids a
@@ -82,7 +83,7 @@ class RecordWriteEdgeTest {
     }
 
     @Test
-    void aCollectionWithItsOwnIdPatternRefusesIdsThatDifferOnlyByCaseAndIdsWithSlashes() throws Exception {
+    void aCollectionWithItsOwnIdPatternRefusesIdsThatDifferOnlyByCaseAndIdsAFileSystemReadsSpecially() throws Exception {
         try (TestWorker worker = TestWorker.start(dataDir)) {
             String su = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
             worker.call("POST", "/api/collections", "{\"name\":\"codes\",\"createRule\":\"\",\"viewRule\":\"\",\"fields\":["
@@ -92,11 +93,18 @@ class RecordWriteEdgeTest {
             worker.call("POST", records, "{\"id\":\"Abc\"}", null, 200);
             for (String id : new String[] {"abc", "Abc", "ABC"}) {
                 JsonNode taken = worker.call("POST", records, "{\"id\":\"" + id + "\"}", null, 400);
-                assertEquals("validation_pk_invalid", taken.at("/data/id/code").asText(), id + ": " + taken);
+                assertEquals(Json.mapper().readTree("{\"code\":\"validation_pk_invalid\","
+                        + "\"message\":\"The record primary key is invalid or already exists.\"}"), taken.at("/data/id"),
+                        id + ": " + taken);
             }
             JsonNode slash = worker.call("POST", records, "{\"id\":\"a/b\"}", null, 400);
-            assertEquals("validation_pk_forbidden", slash.at("/data/id/code").asText(), slash.toString());
-            assertEquals("/", slash.at("/data/id/params/forbidden").asText(), slash.toString());
+            assertEquals(Json.mapper().readTree("{\"code\":\"validation_forbidden_pk_character\","
+                    + "\"message\":\"'/' is not a valid primary key character.\",\"params\":{\"ch\":\"/\"}}"),
+                    slash.at("/data/id"), slash.toString());
+            JsonNode device = worker.call("POST", records, "{\"id\":\"Con\"}", null, 400);
+            assertEquals(Json.mapper().readTree("{\"code\":\"validation_reserved_pk\","
+                    + "\"message\":\"The primary key 'CON' is reserved and cannot be used.\",\"params\":{\"reserved\":\"CON\"}}"),
+                    device.at("/data/id"), device.toString());
             String generated = worker.call("POST", records, "{\"id:autogenerate\":\"pre_\"}", null, 200).get("id").asText();
             assertEquals(true, generated.matches("pre_[a-z]{5}"), generated);
             worker.call("GET", records + "/" + generated, null, null, 200);
