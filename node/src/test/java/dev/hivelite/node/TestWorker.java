@@ -124,6 +124,29 @@ public final class TestWorker implements AutoCloseable {
         return r.body().isEmpty() ? null : Json.mapper().readTree(r.body());
     }
 
+    /**
+     * Writes {@code requests} as they are on one raw connection, and returns everything the server
+     * answers on it until it closes it or a second passes without a byte: for what an HTTP client
+     * would tidy away (framing, several answers on one connection).
+     */
+    public String raw(String requests) throws IOException {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", worker.port())) {
+            s.setSoTimeout(1000);
+            s.getOutputStream().write(requests.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            s.getOutputStream().flush();
+            java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            try {
+                for (int n; (n = s.getInputStream().read(buffer)) > 0; ) {
+                    got.write(buffer, 0, n);
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                // what came is what there is
+            }
+            return got.toString(java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
     public static Map<String, Object> json(HttpResponse<String> response) throws IOException {
         return Json.mapper().readValue(response.body(), new TypeReference<>() { });
     }

@@ -5,12 +5,6 @@ import static dev.hivelite.node.TestWorker.ADMIN_PASSWORD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -52,32 +46,11 @@ class HostileInputTest {
         worker.close();
     }
 
-    /** Everything the server answers on one connection within a second. */
-    private static String raw(String request) throws Exception {
-        try (Socket s = new Socket("127.0.0.1", worker.worker.port())) {
-            s.setSoTimeout(1000);
-            OutputStream out = s.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            ByteArrayOutputStream got = new ByteArrayOutputStream();
-            InputStream in = s.getInputStream();
-            byte[] buffer = new byte[8192];
-            try {
-                for (int n; (n = in.read(buffer)) > 0; ) {
-                    got.write(buffer, 0, n);
-                }
-            } catch (SocketTimeoutException e) {
-                // what came is what there is
-            }
-            return got.toString(StandardCharsets.UTF_8);
-        }
-    }
-
     @Test
     void aBodyTheHandlerRefusedIsNeverRunAsAnotherRequest() throws Exception {
         String smuggled = "POST /api/collections/posts/records HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                 + "Content-Length: 20\r\n\r\n{\"title\":\"SMUGGLED\"}";
-        String answer = raw("POST /api/nonexistent HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n"
+        String answer = worker.raw("POST /api/nonexistent HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n"
                 + "Content-Length: " + smuggled.length() + "\r\n\r\n" + smuggled);
         assertEquals(1, answer.split("HTTP/1.1 ", -1).length - 1, answer);
         JsonNode list = worker.call("GET", "/api/collections/posts/records?filter=title%3D%27SMUGGLED%27", null, su, 200);
@@ -92,7 +65,7 @@ class HostileInputTest {
 
     @Test
     void aStrayPercentInTheQueryIsA400() throws Exception {
-        String answer = raw("GET /api/collections/posts/records?filter=title~'50%' HTTP/1.1\r\nHost: x\r\n"
+        String answer = worker.raw("GET /api/collections/posts/records?filter=title~'50%' HTTP/1.1\r\nHost: x\r\n"
                 + "Connection: close\r\n\r\n");
         assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
         assertTrue(answer.contains("\"status\":400"), answer);
@@ -120,7 +93,7 @@ class HostileInputTest {
     @Test
     void aJsonBodySentAsAFormIsStillJsonAndARealFormIsReadAsOne() throws Exception {
         for (String body : new String[] {"{\"sql\":\"SELECT 41 + 1\"}", "sql=SELECT%2041%20%2B%201"}) {
-            String answer = raw("POST /api/databases/main/query HTTP/1.1\r\nHost: x\r\nAuthorization: " + su
+            String answer = worker.raw("POST /api/databases/main/query HTTP/1.1\r\nHost: x\r\nAuthorization: " + su
                     + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.length()
                     + "\r\nConnection: close\r\n\r\n" + body);
             assertTrue(answer.startsWith("HTTP/1.1 200") && answer.contains("[[42]]"), body + " → " + answer);
@@ -129,10 +102,10 @@ class HostileInputTest {
 
     @Test
     void errorsRaisedBeforeRoutingHavePocketBasesShapeToo() throws Exception {
-        String badEscape = raw("GET /api/collections/%zz/records HTTP/1.1\r\nHost: x\r\n\r\n");
+        String badEscape = worker.raw("GET /api/collections/%zz/records HTTP/1.1\r\nHost: x\r\n\r\n");
         assertTrue(badEscape.startsWith("HTTP/1.1 400"), badEscape);
         assertTrue(badEscape.contains("\"status\":400") && badEscape.contains("\"data\":{}"), badEscape);
-        String tooLong = raw("GET /api/health?x=" + "a".repeat(70_000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        String tooLong = worker.raw("GET /api/health?x=" + "a".repeat(70_000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
         assertTrue(tooLong.startsWith("HTTP/1.1 414") && tooLong.contains("\"status\":414"), tooLong);
         worker.call("GET", "/api/health", null, null, 200);
     }
@@ -140,11 +113,11 @@ class HostileInputTest {
     @Test
     void aContentTypeThatDoesNotParseIsReadAsJsonLikeAnyOtherType() throws Exception {
         String body = "{\"title\":\"odd type\"}";
-        String created = raw("POST /api/collections/posts/records HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        String created = worker.raw("POST /api/collections/posts/records HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
                 + "Content-Type: 44z8z\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
         assertTrue(created.startsWith("HTTP/1.1 200") && created.contains("\"title\":\"odd type\""), created);
         String login = "{\"identity\":\"" + ADMIN_EMAIL + "\",\"password\":\"" + ADMIN_PASSWORD + "\"}";
-        String answer = raw("POST /api/collections/_superusers/auth-with-password HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        String answer = worker.raw("POST /api/collections/_superusers/auth-with-password HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
                 + "Content-Type: ;;=\r\nContent-Length: " + login.length() + "\r\n\r\n" + login);
         assertTrue(answer.startsWith("HTTP/1.1 200") && answer.contains("\"token\""), answer);
     }
@@ -221,7 +194,7 @@ class HostileInputTest {
             + "Content-Type: application/json\r\nContent-Length: 20\r\n\r\n{\"title\":\"SMUGGLED\"}";
 
     private static void assertOneAnswerAndNothingSmuggled(String request, int status) throws Exception {
-        String answer = raw(request);
+        String answer = worker.raw(request);
         assertTrue(answer.startsWith("HTTP/1.1 " + status), answer);
         assertTrue(answer.contains("\"status\":" + status), answer);
         assertEquals(1, answer.split("HTTP/1.1 ", -1).length - 1, "one answer, then the connection closes: " + answer);
@@ -252,7 +225,7 @@ class HostileInputTest {
         String head = " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
         for (String path : new String[] {"/api/collections/posts/records", "/api/databases/main/query", "/api/health"}) {
             for (String chunks : new String[] {"zz\r\n{}\r\n0\r\n\r\n", "FFFFFFFFFFFFFFFF\r\n{}\r\n0\r\n\r\n"}) {
-                String answer = raw("POST " + path + head + chunks + SMUGGLED);
+                String answer = worker.raw("POST " + path + head + chunks + SMUGGLED);
                 assertEquals(1, answer.split("HTTP/1.1 ", -1).length - 1, path + ": " + answer);
                 assertTrue(answer.startsWith("HTTP/1.1 4") && answer.contains("\"data\":{"), path + ": " + answer);
             }
@@ -260,7 +233,7 @@ class HostileInputTest {
         JsonNode list = worker.call("GET", "/api/collections/posts/records?filter=title%3D%27SMUGGLED%27", null, su, 200);
         assertEquals(0, list.get("totalItems").asInt(), "nothing was smuggled");
         String body = "{\"title\":\"chunked\"}";
-        String fine = raw("POST /api/collections/posts/records" + head + Integer.toHexString(body.length()) + "\r\n" + body
+        String fine = worker.raw("POST /api/collections/posts/records" + head + Integer.toHexString(body.length()) + "\r\n" + body
                 + "\r\n0\r\n\r\n");
         assertTrue(fine.startsWith("HTTP/1.1 200") && fine.contains("\"title\":\"chunked\""), fine);
     }

@@ -5,12 +5,6 @@ import static dev.hivelite.node.TestWorker.ADMIN_PASSWORD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,27 +37,6 @@ class ApiHealthTest {
         worker.close();
     }
 
-    /** Everything the server answers on one connection until it closes it (or a second passes). */
-    private static String raw(String requests) throws Exception {
-        try (Socket s = new Socket("127.0.0.1", worker.worker.port())) {
-            s.setSoTimeout(1000);
-            OutputStream out = s.getOutputStream();
-            out.write(requests.getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            ByteArrayOutputStream got = new ByteArrayOutputStream();
-            InputStream in = s.getInputStream();
-            byte[] buffer = new byte[8192];
-            try {
-                for (int n; (n = in.read(buffer)) > 0; ) {
-                    got.write(buffer, 0, n);
-                }
-            } catch (SocketTimeoutException e) {
-                // what came is what there is
-            }
-            return got.toString(StandardCharsets.UTF_8);
-        }
-    }
-
     /**
      * A HEAD answer is headers only, as Go's server sends it for PocketBase (health_test.go's GET
      * scenarios match HEAD too): a body after them would be read as the start of the next answer on a
@@ -73,16 +46,16 @@ class ApiHealthTest {
     void aHeadAnswerHasNoBodySoTheNextAnswerOnTheConnectionStartsCleanly() throws Exception {
         String getHealth = "GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
         for (String head : new String[] {"/api/health", "/api/no-such-route", "/db/no-such-db/api/health"}) {
-            String answers = raw("HEAD " + head + " HTTP/1.1\r\nHost: x\r\n\r\n" + getHealth);
+            String answers = worker.raw("HEAD " + head + " HTTP/1.1\r\nHost: x\r\n\r\n" + getHealth);
             int end = answers.indexOf("\r\n\r\n");
             assertTrue(end > 0, answers);
             assertTrue(answers.startsWith("HTTP/1.1 ", end + 4), head + ": the HEAD answer carried a body: " + answers);
             assertTrue(answers.substring(end + 4).startsWith("HTTP/1.1 200 ")
                     && answers.endsWith("{\"message\":\"API is healthy.\",\"code\":200,\"data\":{}}"), answers);
         }
-        String head = raw("HEAD /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        String head = worker.raw("HEAD /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         assertTrue(head.startsWith("HTTP/1.1 200 ") && head.toLowerCase().contains("content-length: 50\r\n"), head);
-        String missing = raw("HEAD /api/no-such-route HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        String missing = worker.raw("HEAD /api/no-such-route HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         assertTrue(missing.startsWith("HTTP/1.1 404 ") && missing.endsWith("\r\n\r\n"), missing);
         assertEquals(200, worker.send("HEAD", "/api/health", null, java.util.Map.of("Authorization", token)).statusCode());
     }
