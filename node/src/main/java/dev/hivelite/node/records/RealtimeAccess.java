@@ -56,6 +56,10 @@ public final class RealtimeAccess {
      * event carries it); null when there is nothing else.
      */
     public static ObjectNode transport(DeletedRows operation, Collection collection, Map<String, Object> record) {
+        if (!readsOtherRows(collection.rules().list()) && !readsOtherRows(collection.rules().view())
+                && !readsOtherRows(collection.manageRule())) {
+            return null; // its rules read the record alone: a truncate's events stay one record each
+        }
         ObjectNode out = null;
         for (DeletedRows.Row r : operation.rows()) {
             if (r.collection().id().equals(collection.id()) && java.util.Objects.equals(r.values().get("id"), record.get("id"))) {
@@ -76,6 +80,24 @@ public final class RealtimeAccess {
             operation.omitted().forEach(out.putArray("omitted")::add);
         }
         return out;
+    }
+
+    /** Quoted text, and the request's own values ({@code @request.auth.id}, {@code @request.body.title}, {@code @request.method}, …). */
+    private static final java.util.regex.Pattern OWN_VALUES = java.util.regex.Pattern.compile(
+            "'(?:[^'\\\\]|\\\\.)*'|\"(?:[^\"\\\\]|\\\\.)*\"|@request\\.(?:auth|body|query|headers)\\.\\w+(?![.\\w])"
+            + "|@request\\.(?:method|context)(?![.\\w])");
+
+    /**
+     * Whether a rule may read rows other than the record's own: a relation path ({@code parent.owner}),
+     * a back-relation, {@code @collection}, or a path through the caller's auth record. Errs towards
+     * yes (a number like 1.5 counts): a yes only means the operation's deleted rows travel with the event.
+     */
+    static boolean readsOtherRows(String rule) {
+        if (rule == null || rule.isBlank()) {
+            return false;
+        }
+        String rest = OWN_VALUES.matcher(rule).replaceAll("");
+        return rest.indexOf('.') >= 0 || rest.contains("@collection") || rest.contains("_via_");
     }
 
     /** The collection of a change, by id, in a database; empty when it is gone. */
