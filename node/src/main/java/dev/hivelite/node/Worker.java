@@ -256,6 +256,16 @@ public final class Worker implements AutoCloseable {
                                 () -> analytics.exposition() + RealtimeMetrics.exposition(realtime)))))
                 .build()
                 .start();
+        if (server.port() < 0 || server.port(PRIVATE_SOCKET) < 0) {
+            // Helidon logs a listener that failed to bind and serves on without it. A worker with no
+            // public or no private port would wait out the coordinator's readiness deadline (90 s);
+            // failing now gets it restarted at once, on a fresh private port (the one it was given
+            // may have been taken between the coordinator's choice and this bind).
+            String ports = "public port " + server.port() + ", private port " + server.port(PRIVATE_SOCKET)
+                    + " (" + config.privatePort() + " asked)";
+            new Worker(config, state, readPool, systemDb, pool, cluster, metrics, server, analytics, ticker, realtime).close();
+            throw new IllegalStateException("a listener did not bind: " + ports);
+        }
         state.stage(WorkerState.Stage.SERVING);
         LOG.info(() -> "worker " + config.workerId() + " (pid " + state.pid() + ") serving on "
                 + config.host() + ":" + server.port() + ", private port " + server.port(PRIVATE_SOCKET));

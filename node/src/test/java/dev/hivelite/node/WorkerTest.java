@@ -53,6 +53,22 @@ class WorkerTest {
         client.close();
     }
 
+    /**
+     * A worker whose private port is taken fails to start (and so exits, for the coordinator to start it
+     * again on another port), rather than serving without the port its readiness is probed on.
+     */
+    @Test
+    void aWorkerWhosePrivatePortIsTakenFailsToStart(@TempDir Path otherDir) throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            WorkerConfig config = new WorkerConfig(8, "127.0.0.1", 0, taken.getLocalPort(), otherDir, Duration.ofSeconds(1),
+                    "worker-test-taken-" + ProcessHandle.current().pid(), freePort(), List.of(), OptionalLong.empty(),
+                    false, 256, WorkerConfig.DEFAULT_IMPORT_MAX, false);
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> Worker.start(config, new Worker.Secrets(null, null, null), Clock.systemUTC()));
+            assertTrue(e.getMessage().contains("did not bind"), e.getMessage());
+        }
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
