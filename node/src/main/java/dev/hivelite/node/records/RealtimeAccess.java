@@ -56,29 +56,23 @@ public final class RealtimeAccess {
      * event carries it); null when there is nothing else.
      */
     public static ObjectNode transport(DeletedRows operation, Collection collection, Map<String, Object> record) {
-        if (!readsOtherRows(collection.rules().list()) && !readsOtherRows(collection.rules().view())
+        // Checked in this order: every create and update passes here with nothing deleted, and the rules
+        // are read only for a delete that took other rows with it.
+        java.util.function.Predicate<DeletedRows.Row> itself = r ->
+                r.collection().id().equals(collection.id()) && java.util.Objects.equals(r.values().get("id"), record.get("id"));
+        boolean alone = operation.omitted().isEmpty() && operation.rows().stream().allMatch(itself);
+        if (alone || !readsOtherRows(collection.rules().list()) && !readsOtherRows(collection.rules().view())
                 && !readsOtherRows(collection.manageRule())) {
-            return null; // its rules read the record alone: a truncate's events stay one record each
+            return null; // nothing else, or rules that read the record alone: a truncate's events stay one record each
         }
-        ObjectNode out = null;
+        ObjectNode out = Json.mapper().createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode rows = out.putArray("rows");
         for (DeletedRows.Row r : operation.rows()) {
-            if (r.collection().id().equals(collection.id()) && java.util.Objects.equals(r.values().get("id"), record.get("id"))) {
-                continue;
+            if (!itself.test(r)) {
+                rows.addObject().put("collection", r.collection().id()).set("record", transport(r.collection(), r.values()));
             }
-            if (out == null) {
-                out = Json.mapper().createObjectNode();
-                out.putArray("rows");
-            }
-            ((com.fasterxml.jackson.databind.node.ArrayNode) out.get("rows")).addObject()
-                    .put("collection", r.collection().id()).set("record", transport(r.collection(), r.values()));
         }
-        if (!operation.omitted().isEmpty()) {
-            if (out == null) {
-                out = Json.mapper().createObjectNode();
-                out.putArray("rows");
-            }
-            operation.omitted().forEach(out.putArray("omitted")::add);
-        }
+        operation.omitted().forEach(out.putArray("omitted")::add);
         return out;
     }
 
@@ -155,11 +149,7 @@ public final class RealtimeAccess {
             } catch (FilterException e) {
                 return Optional.empty();
             }
-            Map<String, Object> row = new LinkedHashMap<>();
-            for (Field f : collection.fields()) {
-                JsonNode v = values.get(f.name());
-                row.put(f.name(), v == null || f instanceof PasswordField ? f.zero() : canonical(f, v));
-            }
+            Map<String, Object> row = row(collection, values);
             RecordQuery.Where check = where;
             AsItWas before = deleted == null ? AsItWas.NOW : AsItWas.of(schema, collection, row, deleted);
             return lease.db().read(c -> {
@@ -208,6 +198,16 @@ public final class RealtimeAccess {
         }
     }
 
+    /** A record's values as they travelled ({@link #transport}), back in the types its fields hold; passwords as zero. */
+    private static Map<String, Object> row(Collection collection, JsonNode values) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (Field f : collection.fields()) {
+            JsonNode v = values.get(f.name());
+            row.put(f.name(), v == null || f instanceof PasswordField ? f.zero() : canonical(f, v));
+        }
+        return row;
+    }
+
     private static Object canonical(Field f, JsonNode v) {
         Object value = f.fromInput(v);
         return value instanceof PasswordField.Plain ? f.zero() : value;
@@ -229,14 +229,9 @@ public final class RealtimeAccess {
             Map<String, Table> tables = new LinkedHashMap<>();
             tables.computeIfAbsent(collection.name(), k -> new Table(collection, new ArrayList<>())).rows().add(record);
             for (JsonNode r : deleted.path("rows")) {
-                schema.find(r.path("collection").asText()).filter(c -> !c.isView()).ifPresent(other -> {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    for (Field f : other.fields()) {
-                        JsonNode v = r.path("record").get(f.name());
-                        row.put(f.name(), v == null || f instanceof PasswordField ? f.zero() : canonical(f, v));
-                    }
-                    tables.computeIfAbsent(other.name(), k -> new Table(other, new ArrayList<>())).rows().add(row);
-                });
+                schema.find(r.path("collection").asText()).filter(c -> !c.isView()).ifPresent(other ->
+                        tables.computeIfAbsent(other.name(), k -> new Table(other, new ArrayList<>())).rows()
+                                .add(row(other, r.path("record"))));
             }
             Set<String> omitted = new java.util.HashSet<>();
             for (JsonNode id : deleted.path("omitted")) {
