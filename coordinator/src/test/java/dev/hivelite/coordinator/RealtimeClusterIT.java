@@ -234,6 +234,105 @@ class RealtimeClusterIT {
     }
 
     /**
+     * Changes nobody listens to are not published, on either worker; the first subscription is
+     * acknowledged by both workers before it is answered, so the next write is heard whichever worker
+     * commits it; a worker started later learns the subscribers from the others.
+     */
+    @Test
+    void changesWithoutSubscribersAreNotPublishedAndTheFirstSubscriberHearsEveryWorker() throws Exception {
+        try (CoordinatorProcess cluster = clusterWithNotes()) {
+            String su = superuserToken(cluster);
+            int[] n = {0};
+            org.awaitility.Awaitility.await("both workers skip changes nobody listens to").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100)).until(() -> {
+                        cluster.onFreshConnection("POST", "/api/collections/notes/records", "{\"text\":\"unheard " + n[0]++ + "\"}", su);
+                        Map<String, Long> unheard = perWorker(cluster, "hivelite_realtime_events_unheard_total");
+                        return unheard.size() == 2 && unheard.values().stream().allMatch(v -> v > 0);
+                    });
+            long published = perWorker(cluster, "hivelite_realtime_events_published_total").values().stream().mapToLong(v -> v).sum();
+            Set<Long> writers = new HashSet<>();
+            for (int i = 0; i < 10 || writers.size() < 2 && i < 100; i++) {
+                var created = cluster.onFreshConnection("POST", "/api/collections/notes/records", "{\"text\":\"unheard\"}", su);
+                assertEquals(200, created.status(), created.body());
+                writers.add(created.pid());
+            }
+            assertEquals(2, writers.size(), "writes landed on both workers");
+            assertEquals(published, perWorker(cluster, "hivelite_realtime_events_published_total").values().stream()
+                    .mapToLong(v -> v).sum(), "nothing published while nobody listens");
+
+            Map<String, Stream> streams = streamOnEachWorker(cluster);
+            try {
+                for (Stream s : streams.values()) {
+                    var done = subscribe(cluster, s, null, "notes");
+                    assertEquals(204, done.status(), done.body());
+                }
+                // At once after the answers: each write is heard, whichever worker commits it.
+                List<String> texts = new java.util.ArrayList<>();
+                writers.clear();
+                while (writers.size() < 2 && texts.size() < 40) {
+                    String text = "heard " + texts.size();
+                    var created = cluster.onFreshConnection("POST", "/api/collections/notes/records", "{\"text\":\"" + text + "\"}", su);
+                    assertEquals(200, created.status(), created.body());
+                    writers.add(created.pid());
+                    texts.add(text);
+                }
+                assertEquals(2, writers.size(), "writes landed on both workers");
+                for (Stream s : streams.values()) {
+                    Set<String> seen = new HashSet<>();
+                    for (int i = 0; i < texts.size(); i++) {
+                        seen.add(s.next().get("record").get("text").asText());
+                    }
+                    assertEquals(new HashSet<>(texts), seen, "worker " + s.worker);
+                }
+
+                // Replace the other worker: the new one learns that "main" has a subscriber on the survivor.
+                Stream survivor = streams.get("1");
+                List<Long> before = cluster.workerPids();
+                cluster.signalPid(before.get(1), "KILL");
+                org.awaitility.Awaitility.await("worker 2 replaced").atMost(Duration.ofSeconds(120))
+                        .pollInterval(Duration.ofMillis(500)).until(() -> {
+                            Map<String, Object> w2 = cluster.workers().get(1);
+                            return "ready".equals(w2.get("state")) && ((Number) w2.get("pid")).longValue() != before.get(1);
+                        });
+                long replacement = cluster.workerPids().get(1);
+                Set<String> later = new HashSet<>();
+                int onReplacement = 0;
+                for (int i = 0; i < 200 && onReplacement < 5; i++) {
+                    String text = "later " + i;
+                    var created = cluster.onFreshConnection("POST", "/api/collections/notes/records", "{\"text\":\"" + text + "\"}", su);
+                    assertEquals(200, created.status(), created.body());
+                    later.add(text);
+                    if (created.pid() == replacement) {
+                        onReplacement++;
+                        Thread.sleep(500); // its learning happens in the background: give it time to finish
+                    }
+                }
+                assertEquals(5, onReplacement, "writes landed on the replacement");
+                Set<String> seen = new HashSet<>();
+                while (seen.size() < later.size()) {
+                    seen.add(survivor.next().get("record").get("text").asText());
+                }
+                assertEquals(later, seen);
+            } finally {
+                for (Stream s : streams.values()) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    /** One counter of every worker's metrics, by worker id, from the management port's /metrics. */
+    private static Map<String, Long> perWorker(CoordinatorProcess cluster, String name) throws Exception {
+        Map<String, Long> values = new HashMap<>();
+        var m = java.util.regex.Pattern.compile("(?m)^" + name + "\\{worker=\"(\\d+)\"\\} ([0-9.]+)")
+                .matcher(cluster.management("/metrics").body());
+        while (m.find()) {
+            values.put(m.group(1), (long) Double.parseDouble(m.group(2)));
+        }
+        return values;
+    }
+
+    /**
      * A client that behaves as the SDK does: when its stream ends it connects again and resubscribes.
      * Counts the {@code PB_CONNECT}s it got, and keeps the texts of the events it received.
      */

@@ -154,6 +154,31 @@ public final class ClusterMember implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code callback} each time another member joins this member's cluster, and when this
+     * member's side of a split merges into the other, from the join on. It runs on Hazelcast's event
+     * thread: it must not block.
+     */
+    public void onMemberAdded(Runnable callback) {
+        onJoined(() -> instance().ifPresent(hz -> {
+            hz.getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
+                @Override
+                public void memberAdded(com.hazelcast.cluster.MembershipEvent event) {
+                    callback.run();
+                }
+
+                @Override
+                public void memberRemoved(com.hazelcast.cluster.MembershipEvent event) {
+                }
+            });
+            hz.getLifecycleService().addLifecycleListener(event -> {
+                if (event.getState() == com.hazelcast.core.LifecycleEvent.LifecycleState.MERGED) {
+                    callback.run();
+                }
+            });
+        }));
+    }
+
     /** Members of the cluster as this member sees it; 0 before the join completes. */
     public int memberCount() {
         HazelcastInstance hz = instance;

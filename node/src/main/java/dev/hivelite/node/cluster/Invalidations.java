@@ -82,6 +82,14 @@ public final class Invalidations {
         answers.put(kind, handler);
     }
 
+    /**
+     * Runs {@code callback} each time a member joins this worker's cluster (or this worker's side of a
+     * split merges into the other): for state a newcomer must be told. It must not block.
+     */
+    public void onMemberAdded(Runnable callback) {
+        member.onMemberAdded(callback);
+    }
+
     /** This worker's id in the cluster, or empty before the join. */
     public java.util.Optional<String> localMemberId() {
         return member.instance().filter(h -> h.getLifecycleService().isRunning())

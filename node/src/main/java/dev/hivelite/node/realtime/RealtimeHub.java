@@ -55,6 +55,8 @@ public final class RealtimeHub implements RecordEvents {
     /** clientId → the id of the worker (cluster member) holding its connection. */
     private final SharedStrings registry;
     private final RealtimeAccess access;
+    /** The databases some subscriber in the cluster may listen to: changes to others are not published. */
+    private final Audience audience;
     /** The principal a token names now (revocations apply from the next event on). */
     private final Function<String, Principal> authenticate;
     /** By client id; this worker's connections only. */
@@ -84,6 +86,8 @@ public final class RealtimeHub implements RecordEvents {
     /** Set when this worker drains; read by every connect. */
     private volatile boolean closed;
     private final AtomicLong published = new AtomicLong();
+    /** Changes not published: no subscriber anywhere listens to their database. */
+    private final AtomicLong unheard = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
 
@@ -94,6 +98,7 @@ public final class RealtimeHub implements RecordEvents {
         this.registry = registry;
         this.access = access;
         this.authenticate = authenticate;
+        this.audience = new Audience(cluster);
         topics.subscribe(EVENTS, message -> dispatcher.execute(() -> deliver(message)));
         cluster.answer(SUBSCRIBE, this::subscribeHere);
         cluster.answer(DIRECT, this::directHere);
@@ -130,6 +135,10 @@ public final class RealtimeHub implements RecordEvents {
     private void publish(String databaseId, Collection collection, String action, Map<String, Object> record,
                          DeletedRows operation) {
         if (record == null) {
+            return;
+        }
+        if (!audience.mayHear(databaseId)) {
+            unheard.incrementAndGet();
             return;
         }
         try {
@@ -316,6 +325,9 @@ public final class RealtimeHub implements RecordEvents {
      * names (asked through the cluster and answered once applied).
      */
     Outcome subscribe(String clientId, String databaseId, String token, List<String> subscriptions) {
+        if (subscriptions.stream().anyMatch(RealtimeHub::hearsChanges)) {
+            audience.announce(databaseId); // before the answer: a write after it is published on every worker
+        }
         Client local = clients.get(clientId);
         if (local != null) {
             return apply(local, databaseId, token, subscriptions);
@@ -419,11 +431,19 @@ public final class RealtimeHub implements RecordEvents {
 
     /** Local WebSocket clients set their own auth and topics (no registry round trip). */
     void setLocal(Client client, String token, List<Topic> topics) {
+        if (topics.stream().anyMatch(t -> hearsChanges(t.raw()))) {
+            audience.announce(client.databaseId);
+        }
         if (token != null) {
             client.token = token;
             client.principal = token.isEmpty() ? Principal.ANONYMOUS : authenticate.apply(token);
         }
         client.topics = List.copyOf(topics);
+    }
+
+    /** Whether a topic may receive record changes (a collection's or a record's; not "" nor "@oauth2"). */
+    private static boolean hearsChanges(String topic) {
+        return !topic.isEmpty() && !topic.startsWith("@");
     }
 
     /** Ends every connection (drain): clients reconnect to a live worker and subscribe again. */
@@ -437,6 +457,10 @@ public final class RealtimeHub implements RecordEvents {
 
     public long published() {
         return published.get();
+    }
+
+    public long unheard() {
+        return unheard.get();
     }
 
     public long delivered() {

@@ -11,6 +11,8 @@ public final class RealtimeMetrics {
                 hub.connections())
                 + series("hivelite_realtime_events_published_total", "counter", "Committed changes published to the cluster",
                 hub.published())
+                + series("hivelite_realtime_events_unheard_total", "counter",
+                "Committed changes not published: no subscriber in the cluster listens to their database", hub.unheard())
                 + series("hivelite_realtime_events_delivered_total", "counter", "Events queued to subscribers of this worker",
                 hub.delivered())
                 + series("hivelite_realtime_events_dropped_total", "counter", "Events not delivered: the subscriber was too slow",

@@ -428,6 +428,49 @@ class RealtimeApiTest {
                 "a bad escape is a failed redirect, not an error");
     }
 
+    /**
+     * A change to a database nobody subscribes to is not published (counted as unheard instead); the
+     * first subscription to it is acknowledged before it is answered, so the very next write is heard.
+     */
+    @Test
+    void aDatabaseWithoutSubscribersPublishesNothingUntilItsFirstSubscription() throws Exception {
+        worker.awaitCluster();
+        post("/api/databases", "{\"name\":\"quiet\"}");
+        post("/db/quiet/api/collections", "{\"name\":\"notes\",\"listRule\":\"\",\"viewRule\":\"\","
+                + "\"fields\":[{\"name\":\"text\",\"type\":\"text\"}]}");
+        // Until the worker has learned the cluster's subscribers (in the background, from its first
+        // change on), it publishes everything.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> {
+            long before = metric("hivelite_realtime_events_unheard_total");
+            post("/db/quiet/api/collections/notes/records", "{\"text\":\"unheard\"}");
+            return metric("hivelite_realtime_events_unheard_total") == before + 1;
+        });
+        long published = metric("hivelite_realtime_events_published_total");
+        long unheard = metric("hivelite_realtime_events_unheard_total");
+        for (int i = 0; i < 5; i++) {
+            post("/db/quiet/api/collections/notes/records", "{\"text\":\"unheard\"}");
+        }
+        assertEquals(unheard + 5, metric("hivelite_realtime_events_unheard_total"));
+        assertEquals(published, metric("hivelite_realtime_events_published_total"), "nothing published");
+
+        try (Stream stream = new Stream("/db/quiet/api/realtime")) {
+            String clientId = Json.mapper().readTree(stream.next().data()).get("clientId").asText();
+            String body = Json.mapper().writeValueAsString(Map.of("clientId", clientId, "subscriptions", List.of("notes")));
+            assertEquals(204, worker.send("POST", "/db/quiet/api/realtime", body, Map.of()).statusCode());
+            post("/db/quiet/api/collections/notes/records", "{\"text\":\"heard\"}");
+            assertEquals("heard", Json.mapper().readTree(stream.next().data()).get("record").get("text").asText());
+            assertEquals(unheard + 5, metric("hivelite_realtime_events_unheard_total"));
+        }
+    }
+
+    private static long metric(String name) throws Exception {
+        String text = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + worker.worker.privatePort() + "/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + name + " (\\d+)").matcher(text);
+        assertTrue(m.find(), name + " in " + text);
+        return Long.parseLong(m.group(1));
+    }
+
     @Test
     void webSocketClientsGetTheSameEvents() throws Exception {
         BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
