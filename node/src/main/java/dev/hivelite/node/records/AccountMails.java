@@ -154,7 +154,7 @@ final class AccountMails {
                 Map<String, Object> set = new LinkedHashMap<>();
                 set.put("verified", 1);
                 if (newPassword) {
-                    set.put("password", PasswordHasher.hash(dev.hivelite.node.common.Ids.secret(30)));
+                    set.put("password", PasswordHasher.unusable());
                     set.put("tokenKey", RecordWriter.newTokenKey(c));
                 }
                 return setAuthColumns(conn, c, r, set);

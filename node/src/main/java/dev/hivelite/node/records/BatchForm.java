@@ -41,13 +41,13 @@ final class BatchForm {
 
     /**
      * One item: what to do, its body, its own headers (which rules see as {@code @request.headers},
-     * over the batch request's) and its files by form key.
+     * over the batch request's), its files by form key, and its passwords hashed ahead of the write.
      */
     record Item(String method, String url, ObjectNode body, Map<String, String> headers,
-                Map<String, List<RecordOperations.Upload>> files) {
+                Map<String, List<RecordOperations.Upload>> files, PasswordWork passwords) {
 
         RecordOperations.Submitted submitted() {
-            return new RecordOperations.Submitted(body, files);
+            return new RecordOperations.Submitted(body, files, passwords);
         }
     }
 
@@ -131,7 +131,7 @@ final class BatchForm {
                 }
                 items.add(new Item(text(r, "method"), text(r, "url"),
                         itemBody.isObject() ? (ObjectNode) itemBody.deepCopy() : Json.mapper().createObjectNode(),
-                        headers(r.path("headers")), files.getOrDefault(i, Map.of())));
+                        headers(r.path("headers")), files.getOrDefault(i, Map.of()), new PasswordWork()));
                 files.remove(i);
             }
             return items;

@@ -78,6 +78,7 @@ public final class BatchService implements HttpService {
             List<BatchForm.Item> items = BatchForm.read(req, operations, maxBody);
             try {
                 BatchForm.validate(items, s.batchMaxRequests());
+                hashAhead(scope, items);
                 long timeout = (s.batchTimeoutSeconds() > 0 ? s.batchTimeoutSeconds() : DEFAULT_TIMEOUT_SECONDS) * 1000;
                 List<RecordOperations.Done> done = new ArrayList<>();
                 List<Map<String, Object>> results = scope.lease.db().write(c -> {
@@ -105,6 +106,28 @@ public final class BatchService implements HttpService {
         }
     }
 
+    /**
+     * The new passwords of the items that create or update records, hashed on this thread before the
+     * write (see {@link PasswordWork}); an item whose route or collection does not resolve is left to fail
+     * in the write, as it would.
+     */
+    private static void hashAhead(Scopes.Scope scope, List<BatchForm.Item> items) {
+        for (BatchForm.Item item : items) {
+            String url = localUrl(scope, item);
+            String full = item.method() + " " + url;
+            Matcher m = UPSERT.matcher(full);
+            if (m.matches() || (m = CREATE.matcher(full)).matches() || (m = UPDATE.matcher(full)).matches()) {
+                scope.schema.find(decode(m.group(1))).ifPresent(c -> item.passwords().prepare(c, item.body()));
+            }
+        }
+    }
+
+    /** An item's url within this database: "/db/{name}/api/..." names this database or is an unknown route. */
+    private static String localUrl(Scopes.Scope scope, BatchForm.Item item) {
+        return item.url().startsWith("/db/" + scope.db.name() + "/api/")
+                ? item.url().substring(("/db/" + scope.db.name()).length()) : item.url();
+    }
+
     private static ApiException failed(int index, ApiException cause) {
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("status", cause.status());
@@ -123,9 +146,7 @@ public final class BatchService implements HttpService {
      */
     private Map<String, Object> run(java.sql.Connection c, Scopes.Scope scope, ServerRequest req, BatchForm.Item item,
                                     List<RecordOperations.Done> done) throws java.sql.SQLException {
-        // "/db/{name}/api/..." names this database or is an unknown route (never another database's).
-        String url = item.url().startsWith("/db/" + scope.db.name() + "/api/")
-                ? item.url().substring(("/db/" + scope.db.name()).length()) : item.url();
+        String url = localUrl(scope, item); // never another database's
         String full = item.method() + " " + url;
         Matcher m;
         if ((m = UPSERT.matcher(full)).matches()) {

@@ -188,7 +188,7 @@ final class OAuth2Accounts {
         boolean verified = Boolean.TRUE.equals(record.get("verified"));
         Map<String, Object> set = new LinkedHashMap<>();
         if (!callersOwn && !email.isEmpty() && !verified) {
-            set.put("password", PasswordHasher.hash(Ids.secret(30)));
+            set.put("password", PasswordHasher.unusable());
         }
         if (email.isEmpty() && !user.email().isEmpty()) {
             email = user.email();
@@ -266,15 +266,17 @@ final class OAuth2Accounts {
         if (!data.path("email").isTextual() || data.path("email").asText().isEmpty()) {
             data.put("email", user.email());
         }
+        PasswordWork passwords = new PasswordWork();
         if (!data.path("password").isTextual() || data.path("password").asText().isEmpty()) {
             String password = Ids.secret(30);
             data.put("password", password).put("passwordConfirm", password);
+            passwords.unknown(password);
         }
         Map<String, List<RecordOperations.Upload>> files = map(conn, c, user, data, avatar);
         RecordFiles.FileChanges[] changes = {null};
         @SuppressWarnings("unchecked")
         Map<String, Object>[] saved = new Map[1];
-        operations.createRow(conn, scope, c, new RecordOperations.Submitted(data, files), info.withBody(data, null),
+        operations.createRow(conn, scope, c, new RecordOperations.Submitted(data, files, passwords), info.withBody(data, null),
                 changes, saved);
         Map<String, Object> record = saved[0];
         if (user.email().equals(record.get("email")) && !Boolean.TRUE.equals(record.get("verified"))) {

@@ -54,7 +54,11 @@ public final class RecordOperations {
     }
 
     /** A request's data: the fields, and the files of multipart forms by form key (e.g. {@code documents+}). */
-    public record Submitted(ObjectNode data, Map<String, List<Upload>> files) {
+    public record Submitted(ObjectNode data, Map<String, List<Upload>> files, PasswordWork passwords) {
+        public Submitted(ObjectNode data, Map<String, List<Upload>> files) {
+            this(data, files, new PasswordWork());
+        }
+
         /** The file fields that get uploads ({@code f}, {@code f+} and {@code +f} all name {@code f}). */
         java.util.Set<String> uploading() {
             java.util.Set<String> out = new java.util.HashSet<>();
@@ -286,6 +290,7 @@ public final class RecordOperations {
         if (collection.rules().create() == null && !scope.admin) {
             throw new ApiException.Forbidden(RecordService.ONLY_SUPERUSERS);
         }
+        submitted.passwords().prepare(collection, submitted.data());
         RecordFiles.FileChanges[] changes = {null};
         Map<String, Object>[] saved = new Map[1];
         scope.lease.db().write(c -> createRow(c, scope, collection, submitted, info, changes, saved));
@@ -330,7 +335,7 @@ public final class RecordOperations {
         boolean mayManage = !scope.admin && collection.isAuth() && collection.manageRule() != null
                 && Values.bool(submitted.data().get("verified"));
         RecordWriter.Input input = new RecordWriter.Input(submitted.data(), scope.admin || mayManage, scope.admin,
-                submitted.uploading());
+                submitted.uploading(), submitted.passwords());
         Map<String, Object> values = writer.prepareCreate(collection, input);
         boolean verifiedByManager = mayManage && Boolean.TRUE.equals(values.get("verified"));
         if (verifiedByManager) {
@@ -389,6 +394,7 @@ public final class RecordOperations {
         if (collection.rules().update() == null && !scope.admin) {
             throw new ApiException.Forbidden(RecordService.ONLY_SUPERUSERS);
         }
+        hashAhead(scope, collection, id, submitted);
         RecordFiles.FileChanges[] changes = {null};
         Map<String, Object>[] saved = new Map[1];
         Map<String, Object>[] before = new Map[1];
@@ -410,6 +416,21 @@ public final class RecordOperations {
         return json;
     }
 
+    /**
+     * An update's bcrypt work, before its write (see {@link PasswordWork}): the new password's hash, and the
+     * check of the old one an owner sends, against the hash the record holds now.
+     */
+    void hashAhead(Scopes.Scope scope, Collection collection, String id, Submitted submitted) {
+        submitted.passwords().prepare(collection, submitted.data());
+        String old = submitted.data().path("oldPassword").asText("");
+        if (!scope.admin && collection.isAuth() && !old.isEmpty() && !submitted.data().path("password").asText("").isEmpty()) {
+            scope.lease.db().read(c -> RecordQuery.byId(c, collection, id, RecordQuery.Where.ALL))
+                    .map(r -> r.get("password") instanceof String hash ? hash : "")
+                    .filter(hash -> !hash.isEmpty())
+                    .ifPresent(hash -> submitted.passwords().check(old, hash));
+        }
+    }
+
     /** The update inside a transaction, up to the committed row; {@code before} gets the row as it was. */
     private Map<String, Object> updateRow(Connection c, Scopes.Scope scope, Collection collection, String id,
                                           Submitted submitted, RequestInfo info, RecordFiles.FileChanges[] changes,
@@ -419,7 +440,8 @@ public final class RecordOperations {
         before[0] = current;
         RecordWriter writer = new RecordWriter(c, scope.schema, clock);
         RecordWriter.Input input = new RecordWriter.Input(submitted.data(),
-                scope.admin || manages(c, scope, collection, id, info), scope.admin, submitted.uploading());
+                scope.admin || manages(c, scope, collection, id, info), scope.admin, submitted.uploading(),
+                submitted.passwords());
         String updateRule = collection.rules().update();
         if (!scope.admin && updateRule == null) {
             throw new ApiException.Forbidden(RecordService.ONLY_SUPERUSERS);

@@ -18,7 +18,6 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.hivelite.node.auth.PasswordHasher;
 import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.common.ApiException.FieldError;
 import dev.hivelite.node.common.Ids;
@@ -51,9 +50,9 @@ final class RecordWriter {
      * hidden fields; {@code uploading}: the file fields that get uploads in this request (judged once
      * they are merged).
      */
-    record Input(ObjectNode data, boolean admin, boolean superuser, java.util.Set<String> uploading) {
+    record Input(ObjectNode data, boolean admin, boolean superuser, java.util.Set<String> uploading, PasswordWork passwords) {
         Input(ObjectNode data, boolean admin) {
-            this(data, admin, admin, java.util.Set.of());
+            this(data, admin, admin, java.util.Set.of(), new PasswordWork());
         }
     }
 
@@ -148,7 +147,7 @@ final class RecordWriter {
         }
         for (Field f : collection.fields()) {
             if (values.get(f.name()) instanceof PasswordField.Plain plain) {
-                values.put(f.name(), plain.value().isEmpty() ? "" : PasswordHasher.hash(plain.value()));
+                values.put(f.name(), plain.value().isEmpty() ? "" : input.passwords().hash(plain.value(), ((PasswordField) f).cost()));
             }
         }
     }
@@ -222,7 +221,7 @@ final class RecordWriter {
             if (!creating && !input.admin() && !plain.isEmpty()) {
                 if (old.isEmpty()) {
                     errors.put("oldPassword", Values.requiredError());
-                } else if (storedHash.isEmpty() || !PasswordHasher.verify(old, storedHash)) {
+                } else if (storedHash.isEmpty() || !input.passwords().verify(old, storedHash)) {
                     errors.put("oldPassword", new FieldError("validation_invalid_old_password",
                             "Missing or invalid old password."));
                 }

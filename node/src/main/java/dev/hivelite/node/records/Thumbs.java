@@ -73,10 +73,14 @@ final class Thumbs {
         acquire();
         try {
             if (!Files.isRegularFile(thumb)) { // another request may have made it while this one waited
-                create(original, thumb, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), m.group(3));
+                // Decoding and scaling is long computation: off the request's carrier (see CpuWork).
+                dev.hivelite.node.common.CpuWork.run(() -> {
+                    create(original, thumb, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), m.group(3));
+                    return null;
+                });
             }
             return thumb;
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Fallback to original - failed to create thumb " + thumb, e);
             return original;
         } finally {
