@@ -6,11 +6,9 @@
 here=$(cd "$(dirname "$0")" && pwd)
 COUNT=${COUNT:-10000}; SAMPLES=${SAMPLES:-2000}; POOL_CAP=${POOL_CAP:-256}
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
-dir=$(mktemp -d)
-"$JAVA_HOME/bin/java" -jar "$JAR" superuser upsert bench@example.com bench-password --dir "$dir/data" >/dev/null
+dir=$(new_data_dir)
 start_cluster 1 --dir "$dir/data" --pool-cap "$POOL_CAP" ${EXTRA_FLAGS:-}
-su=$(curl -s -X POST "127.0.0.1:$HTTP_PORT/api/collections/_superusers/auth-with-password" -H 'Content-Type: application/json' \
-  -d '{"identity":"bench@example.com","password":"bench-password"}' | json 'd["token"]')
+su=$(superuser_token "127.0.0.1:$HTTP_PORT")
 pid=$(curl -s "127.0.0.1:$MGMT_PORT/_/health" | json 'd["workers"][0]["pid"]')
 rss_before=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
 result=$(timeout 900 python3 "$here/databases.py" "$HTTP_PORT" "$su" "$COUNT" "$SAMPLES")

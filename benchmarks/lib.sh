@@ -11,6 +11,19 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
+# new_data_dir: prints a fresh folder whose data/ holds superuser bench@example.com (bench-password).
+new_data_dir() {
+  local d; d=$(mktemp -d)
+  "$JAVA_HOME/bin/java" -jar "$JAR" superuser upsert bench@example.com bench-password --dir "$d/data" >/dev/null
+  echo "$d"
+}
+
+# superuser_token BASE_URL: a token of that superuser.
+superuser_token() {
+  curl -s -X POST "$1/api/collections/_superusers/auth-with-password" -H 'Content-Type: application/json' \
+    -d '{"identity":"bench@example.com","password":"bench-password"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
+}
+
 CLUSTER_PID=""
 CLUSTER_DIR=""
 cleanup() {

@@ -16,12 +16,10 @@ rss_total() { # sets RSS to the KiB of the workers $PIDS, read by bash alone (no
   done
   return 0 # the loop's last test failed (set -e)
 }
-dir=$(mktemp -d)
-"$JAVA_HOME/bin/java" -jar "$JAR" superuser upsert bench@example.com bench-password --dir "$dir/data" >/dev/null
+dir=$(new_data_dir)
 start_cluster 2 --dir "$dir/data" ${EXTRA_FLAGS:-}
 base="http://127.0.0.1:$HTTP_PORT"
-su=$(curl -s -X POST "$base/api/collections/_superusers/auth-with-password" -H 'Content-Type: application/json' \
-  -d '{"identity":"bench@example.com","password":"bench-password"}' | json 'd["token"]')
+su=$(superuser_token "$base")
 curl -s -o /dev/null -X POST "$base/api/collections" -H "Authorization: $su" -H 'Content-Type: application/json' \
   -d '{"name":"feed","listRule":"","viewRule":"","fields":[{"name":"title","type":"text"}]}'
 # Warm the write and delivery paths, as in a server that has run a while (the first fan-out below still

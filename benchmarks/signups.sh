@@ -7,12 +7,10 @@
 DURATION=${DURATION:-15}
 here=$(cd "$(dirname "$0")" && pwd)
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
-dir=$(mktemp -d)
-"$JAVA_HOME/bin/java" -jar "$JAR" superuser upsert bench@example.com bench-password --dir "$dir/data" >/dev/null
+dir=$(new_data_dir)
 start_cluster "${WORKERS:-1}" --dir "$dir/data" ${EXTRA_FLAGS:-}
 base="http://127.0.0.1:$HTTP_PORT"
-su=$(curl -s -X POST "$base/api/collections/_superusers/auth-with-password" -H 'Content-Type: application/json' \
-  -d '{"identity":"bench@example.com","password":"bench-password"}' | json 'd["token"]')
+su=$(superuser_token "$base")
 curl -s -o /dev/null -X POST "$base/api/collections" -H "Authorization: $su" -H 'Content-Type: application/json' -d '{
   "name":"users","type":"auth","createRule":""}'
 curl -s -o /dev/null -X POST "$base/api/collections" -H "Authorization: $su" -H 'Content-Type: application/json' -d '{

@@ -7,12 +7,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 echo "| workers | scenario | req/s | p50 | p99 | errors |"
 echo "| --- | --- | --- | --- | --- | --- |"
 for workers in 1 2; do
-  dir=$(mktemp -d)
-  "$JAVA_HOME/bin/java" -jar "$JAR" superuser upsert bench@example.com bench-password --dir "$dir/data" >/dev/null
+  dir=$(new_data_dir)
   start_cluster "$workers" --dir "$dir/data" ${EXTRA_FLAGS:-}
   base="http://127.0.0.1:$HTTP_PORT"
-  token=$(curl -s -X POST "$base/api/collections/_superusers/auth-with-password" -H 'Content-Type: application/json' \
-    -d '{"identity":"bench@example.com","password":"bench-password"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+  token=$(superuser_token "$base")
   curl -s -o /dev/null -X POST "$base/api/databases" -H "Authorization: $token" -d '{"name":"bench"}'
   key=$(curl -s -X POST "$base/api/databases/bench/keys" -H "Authorization: $token" -d '{"label":"bench"}' \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
