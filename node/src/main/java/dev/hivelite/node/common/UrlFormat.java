@@ -58,7 +58,13 @@ public final class UrlFormat {
                 || parsed.host().isEmpty() && !parsed.path().isEmpty() && !parsed.path().contains(".")) {
             return false;
         }
-        return GRAMMAR.matcher(url).matches();
+        try {
+            return GRAMMAR.matcher(url).matches();
+        } catch (StackOverflowError e) {
+            // Java's regex recurses once per repetition of a group (RE2, govalidator's, does not): a host
+            // of ~2,000 characters that nearly matches ran out of stack, a 500. No such host is reachable.
+            return false;
+        }
     }
 
     /** The host (with its port) as Go's URL parser reads it: empty without a {@code scheme://}. */

@@ -160,6 +160,8 @@ class RecordValuesTest {
                 ValueCase.create("email: an allowed domain is matched exactly", "{\"emd\":\"a@Example.com\"}", 400,
                         error("emd", "validation_email_domain_not_allowed")),
                 ValueCase.create("url: not trimmed", "{\"u\":\" https://example.com\"}", 400, error("u", "validation_invalid_url")),
+                ValueCase.create("url: a host of 2,000 characters that nearly matches (was a 500: out of stack)",
+                        "{\"u\":\"" + "a".repeat(2000) + ":99999999\"}", 400, error("u", "validation_invalid_url")),
                 ValueCase.create("url: only govalidator's schemes", "{\"u\":\"custom://example.com\"}", 400,
                         error("u", "validation_invalid_url")),
                 ValueCase.create("url: a host without a scheme", "{\"u\":\"example.com/a\"}", 200, "\"u\":\"example.com/a\""),
@@ -291,6 +293,43 @@ class RecordValuesTest {
         // As text, "3" would sort after any number and pass, and "true" would not equal true.
         HttpResponse<String> three = worker.sendForm("POST", path, new Form().field("count", "3").field("flag", "true"), Map.of());
         assertEquals(400, three.statusCode(), three.body());
+    }
+
+    /**
+     * A pattern that backtracks without end on a near miss (a counted repetition of a repetition, such
+     * as "up to 40 words"; Go's RE2, which PocketBase uses, never backtracks): the value is refused as
+     * not matching, in bounded time, and the database goes on writing. Unbounded, the search would
+     * hold the writer thread for hours.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aPatternThatWouldBacktrackWithoutEndRefusesTheValueAndWritesGoOn() throws Exception {
+        worker.call("POST", "/api/collections", """
+                {"name":"nested","createRule":"","fields":[{"name":"t","type":"text","pattern":"^(a+){1,30}$"},
+                 {"name":"p","type":"password","pattern":"^(\\\\w+\\\\s?){1,40}$"}]}""", su, 200);
+        String nearMiss = "a".repeat(40) + "!";
+        var refused = worker.call("POST", "/api/collections/nested/records", "{\"t\":\"" + nearMiss + "\"}", null, 400);
+        assertEquals("validation_invalid_format", refused.at("/data/t/code").asText(), refused.toString());
+        var password = worker.call("POST", "/api/collections/nested/records",
+                "{\"p\":\"" + "word ".repeat(10) + "!\"}", null, 400);
+        assertEquals("validation_invalid_format", password.at("/data/p/code").asText(), password.toString());
+        assertEquals("aaaa", worker.call("POST", "/api/collections/nested/records", "{\"t\":\"aaaa\"}", null, 200)
+                .get("t").asText());
+    }
+
+    /**
+     * Java's regex recurses once per repetition of a group, where RE2 loops: {@code ^(a|b)+$} over a
+     * value of 4,800 characters ran out of stack (a 500). It is judged as PocketBase judges it.
+     */
+    @Test
+    void aPatternRepeatingAGroupOverALongValueIsJudgedAsRe2JudgesIt() throws Exception {
+        worker.call("POST", "/api/collections", """
+                {"name":"repeats","createRule":"","fields":[{"name":"t","type":"text","pattern":"^(a|b)+$"}]}""", su, 200);
+        String value = "ab".repeat(2400);
+        assertEquals(value, worker.call("POST", "/api/collections/repeats/records", "{\"t\":\"" + value + "\"}", null, 200)
+                .get("t").asText());
+        var refused = worker.call("POST", "/api/collections/repeats/records", "{\"t\":\"" + value + "c\"}", null, 400);
+        assertEquals("validation_invalid_format", refused.at("/data/t/code").asText(), refused.toString());
     }
 
     private static String fill(String s) {
