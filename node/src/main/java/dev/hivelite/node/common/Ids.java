@@ -37,9 +37,35 @@ public final class Ids {
         return random(length, MIXED);
     }
 
-    /** Fills {@code bytes} from a cryptographically strong generator. */
+    /** Random bytes drawn ahead from each stripe, handed out in order: one generator call per 2 KiB. */
+    private static final byte[][] BUFFERS = new byte[STRIPES.length][2048];
+    /** How much of each stripe's buffer is handed out already (full: none drawn yet). */
+    private static final int[] USED = new int[STRIPES.length];
+
+    static {
+        java.util.Arrays.fill(USED, 2048);
+    }
+
+    /**
+     * Fills {@code bytes} from a cryptographically strong generator. A generator call costs the same
+     * for 30 bytes as for far more (an id was ~5 % of the writer thread's time), so each stripe draws
+     * 2 KiB at once and hands them out, every byte once.
+     */
     private static void randomBytes(byte[] bytes) {
-        STRIPES[(int) (Thread.currentThread().threadId() & (STRIPES.length - 1))].nextBytes(bytes);
+        int stripe = (int) (Thread.currentThread().threadId() & (STRIPES.length - 1));
+        byte[] buffer = BUFFERS[stripe];
+        if (bytes.length > buffer.length) {
+            STRIPES[stripe].nextBytes(bytes);
+            return;
+        }
+        synchronized (buffer) {
+            if (USED[stripe] + bytes.length > buffer.length) {
+                STRIPES[stripe].nextBytes(buffer);
+                USED[stripe] = 0;
+            }
+            System.arraycopy(buffer, USED[stripe], bytes, 0, bytes.length);
+            USED[stripe] += bytes.length;
+        }
     }
 
     /**

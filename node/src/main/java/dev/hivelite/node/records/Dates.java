@@ -61,8 +61,44 @@ final class Dates {
     private Dates() {
     }
 
+    /**
+     * {@code uuuu-MM-dd HH:mm:ss.SSS'Z'} in UTC. Every create and update formats its autodates on the
+     * writer thread, where the formatter was ~5 % of the thread's time: years 0 to 9999 are written
+     * here by hand, the rest (never an autodate) by the formatter.
+     */
     static String format(Instant instant) {
-        return OUT.format(instant);
+        long seconds = instant.getEpochSecond();
+        long days = Math.floorDiv(seconds, 86_400L);
+        int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
+        java.time.LocalDate date = java.time.LocalDate.ofEpochDay(days);
+        int year = date.getYear();
+        if (year < 0 || year > 9999) {
+            return OUT.format(instant);
+        }
+        char[] out = new char[24];
+        digits(out, 0, year, 4);
+        out[4] = '-';
+        digits(out, 5, date.getMonthValue(), 2);
+        out[7] = '-';
+        digits(out, 8, date.getDayOfMonth(), 2);
+        out[10] = ' ';
+        digits(out, 11, secondOfDay / 3600, 2);
+        out[13] = ':';
+        digits(out, 14, secondOfDay / 60 % 60, 2);
+        out[16] = ':';
+        digits(out, 17, secondOfDay % 60, 2);
+        out[19] = '.';
+        digits(out, 20, instant.getNano() / 1_000_000, 3);
+        out[23] = 'Z';
+        return new String(out);
+    }
+
+    /** {@code value} in {@code width} decimal digits, zero-padded, at {@code at}. */
+    private static void digits(char[] out, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            out[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
     }
 
     /** The normalized form, or "" when the text is not a date (PocketBase stores an empty date then). */

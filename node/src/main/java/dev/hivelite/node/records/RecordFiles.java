@@ -46,6 +46,9 @@ final class RecordFiles {
      */
     static FileChanges apply(Scopes.Scope scope, Collection collection, Map<String, Object> values,
                               Map<String, Object> current, RecordOperations.Submitted submitted, boolean creating) {
+        if (collection.fields().stream().noneMatch(f -> f instanceof FileField)) {
+            return null; // nothing to move or remove (afterCommit takes null): no paths built on the writer thread
+        }
         FileChanges changes = new FileChanges(storage(scope).resolve(collection.id()).resolve((String) values.get("id")),
                 new LinkedHashMap<>(), new ArrayList<>());
         Map<String, Object> errors = new LinkedHashMap<>();
