@@ -107,17 +107,28 @@ public final class BatchService implements HttpService {
     }
 
     /**
-     * The new passwords of the items that create or update records, hashed on this thread before the
-     * write (see {@link PasswordWork}); an item whose route or collection does not resolve is left to fail
-     * in the write, as it would.
+     * The bcrypt work of the items that create or update records, done on this thread before the
+     * write (see {@link PasswordWork}): new passwords hashed, an owner's old password checked against
+     * the record as it is. An item whose route or collection does not resolve is left to fail in the
+     * write, as it would.
      */
-    private static void hashAhead(Scopes.Scope scope, List<BatchForm.Item> items) {
+    private void hashAhead(Scopes.Scope scope, List<BatchForm.Item> items) {
         for (BatchForm.Item item : items) {
-            String url = localUrl(scope, item);
-            String full = item.method() + " " + url;
-            Matcher m = UPSERT.matcher(full);
-            if (m.matches() || (m = CREATE.matcher(full)).matches() || (m = UPDATE.matcher(full)).matches()) {
-                scope.schema.find(decode(m.group(1))).ifPresent(c -> item.passwords().prepare(c, item.body()));
+            String full = item.method() + " " + localUrl(scope, item);
+            Matcher create = CREATE.matcher(full);
+            Matcher update = UPDATE.matcher(full);
+            Matcher upsert = UPSERT.matcher(full);
+            String collection = create.matches() ? create.group(1) : update.matches() ? update.group(1)
+                    : upsert.matches() ? upsert.group(1) : null;
+            String id = update.matches() ? decode(update.group(2)) : upsert.matches() ? Values.text(item.body().get("id")) : "";
+            if (collection != null) {
+                scope.schema.find(decode(collection)).ifPresent(c -> {
+                    if (id.isEmpty()) {
+                        item.passwords().prepare(c, item.body());
+                    } else {
+                        operations.hashAhead(scope, c, id, item.submitted());
+                    }
+                });
             }
         }
     }

@@ -48,6 +48,7 @@ class PasswordWorkTest {
         call("POST", "/api/collections", "{\"name\":\"defaults\",\"type\":\"auth\",\"createRule\":\"\"}", token, 200);
         call("POST", "/api/collections", """
                 {"name":"notes","createRule":"","fields":[{"name":"title","type":"text"}]}""", token, 200);
+        call("PATCH", "/api/settings", "{\"batch\":{\"enabled\":true,\"maxRequests\":10}}", token, 200);
     }
 
     @AfterAll
@@ -122,13 +123,36 @@ class PasswordWorkTest {
     }
 
     @Test
+    void aBatchedPasswordChangeChecksAndHashesWithoutHoldingUpOtherWrites() throws Exception {
+        String id = call("POST", "/api/collections/slow/records", signUpBody("batched@example.com", "password-1"), null, 200)
+                .get("id").asText();
+        String auth = call("POST", "/api/collections/slow/auth-with-password",
+                "{\"identity\":\"batched@example.com\",\"password\":\"password-1\"}", null, 200).get("token").asText();
+        // A confirmation that differs: no new hash, only the check of the old password, which must
+        // not run inside the write either.
+        CompletableFuture<HttpResponse<String>> unconfirmed = later("POST", "/api/batch", """
+                {"requests":[{"method":"PATCH","url":"/api/collections/slow/records/%s",
+                  "body":{"oldPassword":"password-1","password":"password-2","passwordConfirm":"password-3"}}]}"""
+                .formatted(id), auth);
+        createsGoOnWhile(unconfirmed);
+        assertEquals(400, unconfirmed.get().statusCode(), unconfirmed.get().body());
+        CompletableFuture<HttpResponse<String>> change = later("POST", "/api/batch", """
+                {"requests":[{"method":"PATCH","url":"/api/collections/slow/records/%s",
+                  "body":{"oldPassword":"password-1","password":"password-2","passwordConfirm":"password-2"}}]}"""
+                .formatted(id), auth);
+        createsGoOnWhile(change);
+        assertEquals(200, change.get().statusCode(), change.get().body());
+        call("POST", "/api/collections/slow/auth-with-password",
+                "{\"identity\":\"batched@example.com\",\"password\":\"password-2\"}", null, 200);
+    }
+
+    @Test
     void hashesAreMadeAtThePasswordFieldsCost() throws Exception {
         call("POST", "/api/collections/cheap/records", signUpBody("cheap@example.com", "password-1"), null, 200);
         assertTrue(storedHash("cheap", "cheap@example.com").startsWith("$2a$04$"));
         call("POST", "/api/collections/defaults/records", signUpBody("plain@example.com", "password-1"), null, 200);
         assertTrue(storedHash("defaults", "plain@example.com").startsWith("$2a$10$"));
         // A batch's sign-ups too, and its passwords work.
-        call("PATCH", "/api/settings", "{\"batch\":{\"enabled\":true,\"maxRequests\":10}}", token, 200);
         call("POST", "/api/batch", """
                 {"requests":[{"method":"POST","url":"/api/collections/cheap/records",
                   "body":{"email":"batch@example.com","password":"password-3","passwordConfirm":"password-3"}}]}""",
