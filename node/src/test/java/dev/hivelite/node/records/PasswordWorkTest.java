@@ -74,76 +74,71 @@ class PasswordWorkTest {
         return "{\"email\":\"" + email + "\",\"password\":\"" + password + "\",\"passwordConfirm\":\"" + password + "\"}";
     }
 
+    private static JsonNode signIn(String email, String password, int expected) throws Exception {
+        return call("POST", "/api/collections/slow/auth-with-password",
+                "{\"identity\":\"" + email + "\",\"password\":\"" + password + "\"}", null, expected);
+    }
+
     private static String storedHash(String collection, String email) throws Exception {
         return call("POST", "/api/databases/main/query", "{\"sql\":\"SELECT password FROM " + collection
                 + " WHERE email = '" + email + "'\"}", token, 200).at("/rows/0/0").asText();
     }
 
-    /** Twenty creates, one after another, while the hash is under way: none waits for it. */
-    private static void createsGoOnWhile(CompletableFuture<HttpResponse<String>> hashing) throws Exception {
+    /** Twenty creates, one after another, while the hash is under way: none waits for it. Its answer. */
+    private static HttpResponse<String> createsGoOnWhile(CompletableFuture<HttpResponse<String>> hashing) throws Exception {
         for (int i = 0; i < 20; i++) {
             call("POST", "/api/collections/notes/records", "{\"title\":\"note " + i + "\"}", null, 200);
         }
         assertFalse(hashing.isDone(), "the creates waited for the hash");
+        return hashing.get();
     }
 
     @Test
     void aSignUpHashesWithoutHoldingUpTheDatabasesOtherWrites() throws Exception {
-        CompletableFuture<HttpResponse<String>> signUp = later("POST", "/api/collections/slow/records",
-                signUpBody("slow@example.com", "password-1"), null);
-        createsGoOnWhile(signUp);
-        assertEquals(200, signUp.get().statusCode(), signUp.get().body());
+        HttpResponse<String> signUp = createsGoOnWhile(later("POST", "/api/collections/slow/records",
+                signUpBody("slow@example.com", "password-1"), null));
+        assertEquals(200, signUp.statusCode(), signUp.body());
         assertTrue(storedHash("slow", "slow@example.com").startsWith("$2a$14$"));
-        call("POST", "/api/collections/slow/auth-with-password",
-                "{\"identity\":\"slow@example.com\",\"password\":\"password-1\"}", null, 200);
+        signIn("slow@example.com", "password-1", 200);
     }
 
     @Test
     void anOwnersPasswordChangeChecksAndHashesWithoutHoldingUpOtherWrites() throws Exception {
         String id = call("POST", "/api/collections/slow/records", signUpBody("owner@example.com", "password-1"), null, 200)
                 .get("id").asText();
-        String auth = call("POST", "/api/collections/slow/auth-with-password",
-                "{\"identity\":\"owner@example.com\",\"password\":\"password-1\"}", null, 200).get("token").asText();
+        String auth = signIn("owner@example.com", "password-1", 200).get("token").asText();
 
-        CompletableFuture<HttpResponse<String>> wrongOld = later("PATCH", "/api/collections/slow/records/" + id,
-                "{\"oldPassword\":\"password-x\",\"password\":\"password-2\",\"passwordConfirm\":\"password-2\"}", auth);
-        createsGoOnWhile(wrongOld);
-        assertEquals(400, wrongOld.get().statusCode(), wrongOld.get().body());
+        HttpResponse<String> wrongOld = createsGoOnWhile(later("PATCH", "/api/collections/slow/records/" + id,
+                "{\"oldPassword\":\"password-x\",\"password\":\"password-2\",\"passwordConfirm\":\"password-2\"}", auth));
+        assertEquals(400, wrongOld.statusCode(), wrongOld.body());
         assertEquals("validation_invalid_old_password",
-                Json.mapper().readTree(wrongOld.get().body()).at("/data/oldPassword/code").asText());
+                Json.mapper().readTree(wrongOld.body()).at("/data/oldPassword/code").asText());
 
-        CompletableFuture<HttpResponse<String>> change = later("PATCH", "/api/collections/slow/records/" + id,
-                "{\"oldPassword\":\"password-1\",\"password\":\"password-2\",\"passwordConfirm\":\"password-2\"}", auth);
-        createsGoOnWhile(change);
-        assertEquals(200, change.get().statusCode(), change.get().body());
-        call("POST", "/api/collections/slow/auth-with-password",
-                "{\"identity\":\"owner@example.com\",\"password\":\"password-1\"}", null, 400);
-        call("POST", "/api/collections/slow/auth-with-password",
-                "{\"identity\":\"owner@example.com\",\"password\":\"password-2\"}", null, 200);
+        HttpResponse<String> change = createsGoOnWhile(later("PATCH", "/api/collections/slow/records/" + id,
+                "{\"oldPassword\":\"password-1\",\"password\":\"password-2\",\"passwordConfirm\":\"password-2\"}", auth));
+        assertEquals(200, change.statusCode(), change.body());
+        signIn("owner@example.com", "password-1", 400);
+        signIn("owner@example.com", "password-2", 200);
     }
 
     @Test
     void aBatchedPasswordChangeChecksAndHashesWithoutHoldingUpOtherWrites() throws Exception {
         String id = call("POST", "/api/collections/slow/records", signUpBody("batched@example.com", "password-1"), null, 200)
                 .get("id").asText();
-        String auth = call("POST", "/api/collections/slow/auth-with-password",
-                "{\"identity\":\"batched@example.com\",\"password\":\"password-1\"}", null, 200).get("token").asText();
+        String auth = signIn("batched@example.com", "password-1", 200).get("token").asText();
         // A confirmation that differs: no new hash, only the check of the old password, which must
         // not run inside the write either.
-        CompletableFuture<HttpResponse<String>> unconfirmed = later("POST", "/api/batch", """
+        HttpResponse<String> unconfirmed = createsGoOnWhile(later("POST", "/api/batch", """
                 {"requests":[{"method":"PATCH","url":"/api/collections/slow/records/%s",
                   "body":{"oldPassword":"password-1","password":"password-2","passwordConfirm":"password-3"}}]}"""
-                .formatted(id), auth);
-        createsGoOnWhile(unconfirmed);
-        assertEquals(400, unconfirmed.get().statusCode(), unconfirmed.get().body());
-        CompletableFuture<HttpResponse<String>> change = later("POST", "/api/batch", """
+                .formatted(id), auth));
+        assertEquals(400, unconfirmed.statusCode(), unconfirmed.body());
+        HttpResponse<String> change = createsGoOnWhile(later("POST", "/api/batch", """
                 {"requests":[{"method":"PATCH","url":"/api/collections/slow/records/%s",
                   "body":{"oldPassword":"password-1","password":"password-2","passwordConfirm":"password-2"}}]}"""
-                .formatted(id), auth);
-        createsGoOnWhile(change);
-        assertEquals(200, change.get().statusCode(), change.get().body());
-        call("POST", "/api/collections/slow/auth-with-password",
-                "{\"identity\":\"batched@example.com\",\"password\":\"password-2\"}", null, 200);
+                .formatted(id), auth));
+        assertEquals(200, change.statusCode(), change.body());
+        signIn("batched@example.com", "password-2", 200);
     }
 
     @Test
