@@ -112,24 +112,21 @@ public final class BatchService implements HttpService {
      * the record as it is. An item whose route or collection does not resolve is left to fail in the
      * write, as it would.
      */
-    private void hashAhead(Scopes.Scope scope, List<BatchForm.Item> items) {
+    private static void hashAhead(Scopes.Scope scope, List<BatchForm.Item> items) {
         for (BatchForm.Item item : items) {
             String full = item.method() + " " + localUrl(scope, item);
-            Matcher create = CREATE.matcher(full);
-            Matcher update = UPDATE.matcher(full);
-            Matcher upsert = UPSERT.matcher(full);
-            String collection = create.matches() ? create.group(1) : update.matches() ? update.group(1)
-                    : upsert.matches() ? upsert.group(1) : null;
-            String id = update.matches() ? decode(update.group(2)) : upsert.matches() ? Values.text(item.body().get("id")) : "";
-            if (collection != null) {
-                scope.schema.find(decode(collection)).ifPresent(c -> {
-                    if (id.isEmpty()) {
-                        item.passwords().prepare(c, item.body());
-                    } else {
-                        operations.hashAhead(scope, c, id, item.submitted());
-                    }
-                });
+            Matcher m;
+            String id;
+            if ((m = CREATE.matcher(full)).matches()) {
+                id = "";
+            } else if ((m = UPDATE.matcher(full)).matches()) {
+                id = decode(m.group(2));
+            } else if ((m = UPSERT.matcher(full)).matches()) {
+                id = Values.text(item.body().get("id"));
+            } else {
+                continue;
             }
+            scope.schema.find(decode(m.group(1))).ifPresent(c -> PasswordWork.ahead(scope, c, id, item.submitted()));
         }
     }
 

@@ -52,7 +52,7 @@ record PasswordField(Common common, int min, int max, String pattern, int cost, 
         if (length > limit) {
             return new FieldError("validation_max_text_constraint", "Must be less than " + limit + " character(s).");
         }
-        if (!pattern.isEmpty() && !Values.matches(pattern, s)) {
+        if (!pattern.isEmpty() && !FieldPatterns.matches(pattern, s)) {
             return new FieldError("validation_invalid_format", "Invalid value format.");
         }
         return null;

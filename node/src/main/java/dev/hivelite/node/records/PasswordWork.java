@@ -26,11 +26,29 @@ final class PasswordWork {
     private Map<String, Boolean> checked;
 
     /**
+     * A create's or update's bcrypt work, before its write ({@code id} is empty for a create): the new
+     * passwords' hashes, and the check of the old password an owner sends with a new one, against the
+     * hash the record holds now.
+     */
+    static void ahead(Scopes.Scope scope, Collection collection, String id, RecordOperations.Submitted submitted) {
+        PasswordWork work = submitted.passwords();
+        work.prepare(collection, submitted.data());
+        String old = submitted.data().path("oldPassword").asText("");
+        if (!id.isEmpty() && !scope.admin && collection.isAuth() && !old.isEmpty()
+                && !submitted.data().path("password").asText("").isEmpty()) {
+            scope.lease.db().read(c -> RecordQuery.byId(c, collection, id, RecordQuery.Where.ALL))
+                    .map(r -> r.get("password") instanceof String hash ? hash : "")
+                    .filter(hash -> !hash.isEmpty())
+                    .ifPresent(hash -> work.check(old, hash));
+        }
+    }
+
+    /**
      * Hashes the passwords the body sets on the collection's password fields, when the write could
      * keep them: not empty, valid for the field, and for an auth record's password, confirmed. A body
      * that will fail costs no hash.
      */
-    void prepare(Collection collection, JsonNode data) {
+    private void prepare(Collection collection, JsonNode data) {
         if (data == null || !data.isObject()) {
             return;
         }

@@ -290,7 +290,7 @@ public final class RecordOperations {
         if (collection.rules().create() == null && !scope.admin) {
             throw new ApiException.Forbidden(RecordService.ONLY_SUPERUSERS);
         }
-        submitted.passwords().prepare(collection, submitted.data());
+        PasswordWork.ahead(scope, collection, "", submitted);
         RecordFiles.FileChanges[] changes = {null};
         Map<String, Object>[] saved = new Map[1];
         scope.lease.db().write(c -> createRow(c, scope, collection, submitted, info, changes, saved));
@@ -394,7 +394,7 @@ public final class RecordOperations {
         if (collection.rules().update() == null && !scope.admin) {
             throw new ApiException.Forbidden(RecordService.ONLY_SUPERUSERS);
         }
-        hashAhead(scope, collection, id, submitted);
+        PasswordWork.ahead(scope, collection, id, submitted);
         RecordFiles.FileChanges[] changes = {null};
         Map<String, Object>[] saved = new Map[1];
         Map<String, Object>[] before = new Map[1];
@@ -414,21 +414,6 @@ public final class RecordOperations {
         ObjectNode json = export(scope, collection, List.of(row), info, c).getFirst();
         new Expander(c, scope.schema, info, scope.admin, clock).expand(collection, List.of(row), List.of(json), expand, 1);
         return json;
-    }
-
-    /**
-     * An update's bcrypt work, before its write (see {@link PasswordWork}): the new password's hash, and the
-     * check of the old one an owner sends, against the hash the record holds now.
-     */
-    void hashAhead(Scopes.Scope scope, Collection collection, String id, Submitted submitted) {
-        submitted.passwords().prepare(collection, submitted.data());
-        String old = submitted.data().path("oldPassword").asText("");
-        if (!scope.admin && collection.isAuth() && !old.isEmpty() && !submitted.data().path("password").asText("").isEmpty()) {
-            scope.lease.db().read(c -> RecordQuery.byId(c, collection, id, RecordQuery.Where.ALL))
-                    .map(r -> r.get("password") instanceof String hash ? hash : "")
-                    .filter(hash -> !hash.isEmpty())
-                    .ifPresent(hash -> submitted.passwords().check(old, hash));
-        }
     }
 
     /** The update inside a transaction, up to the committed row; {@code before} gets the row as it was. */

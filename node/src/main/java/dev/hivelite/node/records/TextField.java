@@ -50,7 +50,7 @@ record TextField(Common common, int min, int max, String pattern, String autogen
         if (length > limit) {
             return FieldError.of("validation_max_text_constraint", "Must be no more than " + limit + " character(s).", "max", limit);
         }
-        if (!pattern.isEmpty() && !Values.matches(pattern, s)) {
+        if (!pattern.isEmpty() && !FieldPatterns.matches(pattern, s)) {
             return new FieldError("validation_invalid_format", "Invalid value format.");
         }
         return primaryKey && !Scaffolds.ID_PATTERN.equals(pattern) ? primaryKeyError(s, length) : null;
