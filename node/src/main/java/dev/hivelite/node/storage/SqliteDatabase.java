@@ -36,10 +36,10 @@ import dev.hivelite.node.common.ApiException;
  * <p>The writer does not run SQLite's automatic checkpoint: it would copy the WAL into the file and
  * fsync both on the writer thread, every thousand pages, stalling every write queued behind it. A
  * passive checkpoint runs instead on a read connection, at most every {@link #CHECKPOINT_EVERY}
- * while writes go on and once more when they stop. Beside writes that never pause, such a checkpoint
- * never reaches the WAL's end, and the WAL starts over only when one does: past
- * {@link #CATCH_UP_FRAMES} the writer thread copies the rest itself, writers held off (see
- * {@link #catchUp}).
+ * while writes go on and once more when they stop. SQLite starts the WAL over only when a write finds
+ * every frame copied and no reader's snapshot in it; beside writes that never pause, or readers that
+ * keep snapshots, that moment never comes. Past {@link #CATCH_UP_FRAMES} the writer thread copies the
+ * rest itself and starts the WAL over, writers held off (see {@link #catchUp}).
  *
  * <p>Lifecycle: {@link #open} → {@link #read}/{@link #write} from any thread → {@link #close}.
  */
@@ -73,14 +73,21 @@ public final class SqliteDatabase implements AutoCloseable {
     /** A checkpoint is queued or running; another is not asked for until it ends. */
     private final java.util.concurrent.atomic.AtomicBoolean checkpointing = new java.util.concurrent.atomic.AtomicBoolean();
     /**
-     * Set by a background checkpoint that left a long WAL behind it: the writer thread finishes the
-     * copy with every writer held off (see {@link #catchUp}).
+     * Set by a background checkpoint that found a long WAL: the writer thread finishes the copy and
+     * starts the WAL over with every writer held off (see {@link #catchUp}).
      */
     private volatile boolean catchUpWanted;
-    /** Bytes a WAL file is cut back to when it starts over. */
-    static final long WAL_SIZE_LIMIT = 64L << 20;
-    /** WAL frames (pages) past which a checkpoint that cannot reach the WAL's end is finished by the writer: 32 MiB of 4 KiB pages. */
-    static final long CATCH_UP_FRAMES = 8192;
+    /**
+     * WAL frames (pages) past which the writer starts the WAL over, copying what the background
+     * checkpoint has not: 64 MiB of 4 KiB pages. Each time costs the writes a stall of 10–30 ms here (a
+     * few hundred pages copied, two fsyncs), once every half second under a sustained write load.
+     */
+    static final long CATCH_UP_FRAMES = 16384;
+    /**
+     * Bytes a WAL file is cut back to when it starts over: twice {@link #CATCH_UP_FRAMES}, so that the
+     * WAL a catch-up leaves is never cut (cutting 230 MB held the writer for 100 ms).
+     */
+    static final long WAL_SIZE_LIMIT = 2 * CATCH_UP_FRAMES * 4096;
     /** Commits since the last checkpoint began. */
     private final java.util.concurrent.atomic.AtomicBoolean uncheckpointed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile long lastCheckpointNanos = System.nanoTime();
@@ -472,7 +479,9 @@ public final class SqliteDatabase implements AutoCloseable {
             if (!closed) {
                 long[] outcome = readers.run(SqliteDatabase::passiveCheckpoint, false);
                 boolean complete = outcome[2] >= outcome[1];
-                catchUpWanted = !complete && outcome[1] >= CATCH_UP_FRAMES;
+                // Complete or not: the frames it found are copied, but the writer has appended more meanwhile,
+                // and SQLite starts the WAL over only when a write finds every frame copied.
+                catchUpWanted = outcome[1] >= CATCH_UP_FRAMES;
                 if (!complete) {
                     // A reader (here or in another process) still needed older pages: try again later.
                     uncheckpointed.set(true);
@@ -508,7 +517,10 @@ public final class SqliteDatabase implements AutoCloseable {
      * {@link #CATCH_UP_WAIT_MILLIS} for reads that still use the WAL). SQLite starts a WAL over only
      * when a writer finds every frame copied and no reader in it; while writers keep appending, a
      * checkpoint running beside them never gets there, and the WAL grew without bound (2.2 GB in 60 s of
-     * creates on one worker). Most frames were copied already, by the background checkpoint.
+     * creates on one worker). A checkpoint that copied every frame it found does not get there either:
+     * the writer appended more meanwhile. So the catch-up is asked for on the WAL's length alone (asked
+     * only after a checkpoint a reader held back, it came once the WAL had reached 300 MB, and cutting
+     * that back held the writer for 100 ms). Most frames were copied already, by the background checkpoint.
      */
     private void catchUp() {
         catchUpWanted = false;

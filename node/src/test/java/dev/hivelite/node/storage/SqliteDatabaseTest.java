@@ -425,28 +425,42 @@ class SqliteDatabaseTest {
         }
     }
 
-    @Test
-    void theWalStartsOverWhileWritesNeverStop() throws Exception {
+    /** The WAL index header's last valid frame ({@code mxFrame}, bytes 16–19 of the -shm file, native order). */
+    private static long walFrames(Path shm) throws java.io.IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(shm)) {
+            java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder());
+            ch.read(header, 16);
+            return Integer.toUnsignedLong(header.getInt(0));
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "reads beside: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void theWalStartsOverEachTimeItPassesCatchUpFramesWhileWritesNeverStop(boolean reads) throws Exception {
         Path wal = dir.resolve("data.db-wal");
+        Path shm = dir.resolve("data.db-shm");
         int before = walRestarts(wal);
-        // Four threads write 8 kB rows without a pause, and a thread reads rows by id between them: checkpoints run
-        // beside writes that never stop, and readers keep snapshots. The WAL must still start over once
-        // it passes CATCH_UP_FRAMES (32 MiB), long before 25,000 rows (~300 MB of frames).
+        // Four threads write 8 kB rows without a pause, and maybe a thread reads rows by id between them:
+        // checkpoints run beside writes that never stop. Without reads, each copies every frame it found,
+        // while the writer appends more; with them, readers keep snapshots. Either way the WAL must start over
+        // each time it passes CATCH_UP_FRAMES, never growing far past it: three times, long before 40,000 rows
+        // (~480 MB of frames).
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicInteger rows = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicLong longest = new java.util.concurrent.atomic.AtomicLong();
         List<Future<?>> writers = new ArrayList<>();
-        ExecutorService threads = Executors.newFixedThreadPool(5);
+        ExecutorService threads = Executors.newFixedThreadPool(6);
         try {
             for (int w = 0; w < 4; w++) {
                 writers.add(threads.submit(() -> {
-                    while (!stop.get() && rows.incrementAndGet() <= 25_000) {
+                    while (!stop.get() && rows.incrementAndGet() <= 40_000) {
                         db.write(c -> update(c, "INSERT INTO t (v) VALUES (printf('%.8000c', 'x'))"));
                     }
                     return null;
                 }));
             }
             writers.add(threads.submit(() -> {
-                while (!stop.get() && rows.get() <= 25_000) {
+                while (reads && !stop.get() && rows.get() <= 40_000) {
                     long id = 1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(Math.max(1, rows.get()));
                     db.read(c -> {
                         try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT length(v) FROM t WHERE id = ?")) {
@@ -459,8 +473,15 @@ class SqliteDatabaseTest {
                 }
                 return null;
             }));
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
-                    .until(() -> walRestarts(wal) != before || rows.get() > 25_000);
+            writers.add(threads.submit(() -> {
+                while (!stop.get()) {
+                    longest.accumulateAndGet(walFrames(shm), Math::max);
+                    Thread.sleep(1);
+                }
+                return null;
+            }));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(90))
+                    .until(() -> walRestarts(wal) - before >= 3 || rows.get() > 40_000);
             stop.set(true);
             for (Future<?> f : writers) {
                 f.get();
@@ -469,7 +490,9 @@ class SqliteDatabaseTest {
             stop.set(true);
             threads.shutdownNow();
         }
-        assertTrue(walRestarts(wal) != before, "the WAL never started over in " + Math.min(rows.get(), 25_000)
-                + " rows written without a pause; it is " + java.nio.file.Files.size(wal) + " bytes");
+        assertTrue(walRestarts(wal) - before >= 3, "the WAL started over " + (walRestarts(wal) - before) + " times in "
+                + Math.min(rows.get(), 40_000) + " rows written without a pause; it is " + java.nio.file.Files.size(wal) + " bytes");
+        assertTrue(longest.get() <= 2 * SqliteDatabase.CATCH_UP_FRAMES, "the WAL grew to " + longest.get()
+                + " frames before starting over, past twice the catch-up mark (" + SqliteDatabase.CATCH_UP_FRAMES + ")");
     }
 }
