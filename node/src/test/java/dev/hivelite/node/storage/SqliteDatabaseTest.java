@@ -418,19 +418,19 @@ class SqliteDatabaseTest {
     }
     /** The WAL header's checkpoint sequence (bytes 12–15, big-endian): SQLite adds one each time the WAL starts over. */
     private static int walRestarts(Path wal) throws java.io.IOException {
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(wal)) {
-            java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(16);
-            ch.read(header, 0);
-            return header.getInt(12);
-        }
+        return (int) intAt(wal, 12, java.nio.ByteOrder.BIG_ENDIAN);
     }
 
     /** The WAL index header's last valid frame ({@code mxFrame}, bytes 16–19 of the -shm file, native order). */
     private static long walFrames(Path shm) throws java.io.IOException {
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(shm)) {
-            java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder());
-            ch.read(header, 16);
-            return Integer.toUnsignedLong(header.getInt(0));
+        return intAt(shm, 16, java.nio.ByteOrder.nativeOrder());
+    }
+
+    private static long intAt(Path file, long offset, java.nio.ByteOrder order) throws java.io.IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            java.nio.ByteBuffer four = java.nio.ByteBuffer.allocate(4).order(order);
+            ch.read(four, offset);
+            return Integer.toUnsignedLong(four.getInt(0));
         }
     }
 
