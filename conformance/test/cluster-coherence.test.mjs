@@ -1,10 +1,10 @@
 // What one worker changes holds on the other from the moment the change is answered: rules, fields,
-// revoked sessions, deleted collections. Each check sends requests in parallel (one connection each,
-// so SO_REUSEPORT spreads them) until both workers have answered, right after the change.
+// revoked sessions, deleted collections. Each check sends requests in parallel, each on a new
+// connection (so SO_REUSEPORT spreads them), until both workers have answered, right after the change.
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  anonClient, superuserClient, uniqueName, createCollection, runCleanup, ClientResponseError, BASE_URL,
+  anonClient, superuserClient, uniqueName, createCollection, runCleanup, ClientResponseError, BASE_URL, ownConnections,
 } from './helpers.mjs';
 
 const cleanup = [];
@@ -13,14 +13,14 @@ after(async () => {
 });
 
 /**
- * Runs `request(pb)` 8 at a time, each on a new client, until both workers have answered (at most
+ * Runs `request(pb)` 8 at a time, each on a new client and connection, until both workers have answered (at most
  * 6 rounds); returns every outcome as {worker, status, data}.
  */
 async function onBothWorkers(request, makeClient = () => anonClient()) {
   const outcomes = [];
   for (let round = 0; round < 6 && new Set(outcomes.map((o) => o.worker)).size < 2; round++) {
     await Promise.all(Array.from({ length: 8 }, async () => {
-      const pb = await makeClient();
+      const pb = ownConnections(await makeClient());
       let worker = null;
       pb.afterSend = (response, data) => {
         worker = response.headers.get('x-hivelite-worker');

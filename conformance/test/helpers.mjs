@@ -31,6 +31,17 @@ export class TracedEventSource extends EventSource {
 }
 
 /**
+ * Sends each later request of `pb` on a connection of its own. Node's fetch keeps connections alive
+ * and reuses them, so requests meant to be spread by SO_REUSEPORT could all go down pooled
+ * connections one worker accepted; `Connection: close` makes each one open a new connection, which
+ * the kernel gives to a worker of its choosing. Returns `pb`.
+ */
+export function ownConnections(pb) {
+  pb.beforeSend = (url, options) => ({ url, options: { ...options, headers: { ...options.headers, connection: 'close' } } });
+  return pb;
+}
+
+/**
  * Runs `fn(clients)` with the SDK's EventSource traced (see TracedEventSource). Each client `fn` pushes
  * (`{pb, …}`) has its realtime connection closed afterwards, and the EventSource is put back.
  */
