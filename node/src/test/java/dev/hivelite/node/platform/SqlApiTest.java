@@ -204,7 +204,7 @@ class SqlApiTest {
                         : java.net.http.HttpRequest.BodyPublishers.noBody());
         if (preflight) {
             request.header("Access-Control-Request-Method", "POST").header("Access-Control-Request-Headers", "authorization");
-        } else {
+        } else if (method.equals("POST")) {
             request.header("Authorization", "Bearer " + alphaKey).header("Content-Type", "application/json");
         }
         try (var client = java.net.http.HttpClient.newHttpClient()) {
@@ -233,6 +233,7 @@ class SqlApiTest {
 
         var evil = cors("OPTIONS", q, "https://evil.example", true);
         assertEquals(403, evil.statusCode());
+        assertTrue(evil.headers().firstValue("access-control-allow-origin").isEmpty());
         assertTrue(cors("POST", q, "https://evil.example", false).headers().firstValue("access-control-allow-origin").isEmpty(),
                 "other origins get no CORS headers: the browser keeps the answer from the page");
         assertEquals(403, cors("OPTIONS", "/api/databases/beta/query", app, true).statusCode(), "origins are per database");
@@ -247,18 +248,53 @@ class SqlApiTest {
         String app = "https://app.example.com";
         var main = cors("OPTIONS", "/api/collections/posts/records", "https://anywhere.example", true);
         assertEquals(204, main.statusCode(), "main's data API is open to every origin, as PocketBase by default");
-        assertEquals("https://anywhere.example", main.headers().firstValue("access-control-allow-origin").orElseThrow());
+        assertEquals("*", main.headers().firstValue("access-control-allow-origin").orElseThrow(), "PocketBase's default answer");
         assertTrue(main.headers().firstValue("access-control-allow-methods").orElseThrow().contains("PATCH"));
         assertTrue(main.headers().firstValue("access-control-allow-headers").orElseThrow().contains("authorization"));
+        assertTrue(main.headers().allValues("vary").toString().contains("Access-Control-Request-Headers"), main.headers().map().toString());
+        var simple = cors("GET", "/api/health", "https://anywhere.example", false);
+        assertEquals(200, simple.statusCode());
+        assertEquals("*", simple.headers().firstValue("access-control-allow-origin").orElseThrow());
         assertEquals(204, cors("OPTIONS", "/db/beta/api/collections", "https://anywhere.example", true).statusCode());
         assertEquals(403, cors("OPTIONS", "/api/superusers", app, true).statusCode(), "platform routes stay closed");
         assertEquals(200, su("PATCH", "/api/databases/beta", "{\"corsOrigins\":[\"" + app + "\"]}").statusCode());
         try {
-            assertEquals(204, cors("OPTIONS", "/db/beta/api/collections", app, true).statusCode());
-            assertEquals(403, cors("OPTIONS", "/db/beta/api/collections", "https://evil.example", true).statusCode(),
-                    "once origins are listed, only they");
+            var listed = cors("OPTIONS", "/db/beta/api/collections", app, true);
+            assertEquals(204, listed.statusCode());
+            assertEquals(app, listed.headers().firstValue("access-control-allow-origin").orElseThrow(), "a listed origin is named back");
+            var other = cors("OPTIONS", "/db/beta/api/collections", "https://evil.example", true);
+            assertEquals(204, other.statusCode(), "as PocketBase: answered, without the headers the browser needs");
+            assertTrue(other.headers().firstValue("access-control-allow-origin").isEmpty(), "once origins are listed, only they");
+            assertTrue(other.headers().firstValue("access-control-allow-methods").isEmpty());
+            assertTrue(cors("GET", "/db/beta/api/health", "https://evil.example", false).headers()
+                    .firstValue("access-control-allow-origin").isEmpty());
         } finally {
             su("PATCH", "/api/databases/beta", "{\"corsOrigins\":[]}");
+        }
+    }
+
+    @Test
+    void everyOptionsRequestOnTheDataApiIsAnsweredAsAPreflight() throws Exception {
+        try (var client = java.net.http.HttpClient.newHttpClient()) {
+            for (String path : List.of("/api/collections/posts/records", "/db/beta/api/collections/x/records/y", "/api/nothing-here")) {
+                var bare = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                        + worker.worker.port() + path)).method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertEquals(204, bare.statusCode(), "OPTIONS " + path + " without Origin: " + bare.body());
+                assertEquals("", bare.body());
+                assertTrue(bare.headers().firstValue("access-control-allow-origin").isEmpty(), "no Origin, no CORS headers");
+                assertTrue(bare.headers().allValues("vary").toString().contains("Origin"));
+                var withOrigin = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                        + worker.worker.port() + path)).header("Origin", "https://site.example")
+                        .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertEquals(204, withOrigin.statusCode(), "a preflight by its method alone, as PocketBase");
+                assertEquals("*", withOrigin.headers().firstValue("access-control-allow-origin").orElseThrow());
+            }
+            var plain = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                    + worker.worker.port() + "/api/health")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(List.of("Origin"), plain.headers().allValues("vary"), "every answer varies by Origin, for caches");
+            assertTrue(plain.headers().firstValue("access-control-allow-origin").isEmpty());
         }
     }
 
