@@ -45,6 +45,17 @@ final class WorkerLauncher {
         return java.util.Optional.of("-XX:ActiveProcessorCount=" + Math.max(1, cores / workers));
     }
 
+    /**
+     * G1, unless the user names a collector. A JVM that counts fewer than two cores (each worker's
+     * share on a 2-core host) picks the serial collector itself, whose young pauses copy what
+     * survives on one thread without a pause goal: 180–290 ms while a worker took on 5,000 realtime
+     * streams, against a fan-out target of 250 ms (benchmarks/RESULTS.md).
+     */
+    static java.util.Optional<String> collector(List<String> userOptions) {
+        return userOptions.stream().anyMatch(o -> o.matches("-XX:[+-]Use\\w*GC")) ? java.util.Optional.empty()
+                : java.util.Optional.of("-XX:+UseG1GC");
+    }
+
     WorkerProcess launch(int slotId, int hazelcastPort, List<Integer> otherMembers) throws IOException {
         int privatePort = Ports.freeLoopbackPort();
         WorkerConfig worker = new WorkerConfig(slotId, config.http().host(), config.http().port(), privatePort,
@@ -62,6 +73,7 @@ final class WorkerLauncher {
         command.add("-Dhazelcast.logging.type=jdk");
         coreShare(config.workers(), Runtime.getRuntime().availableProcessors(), config.workerJvmOptions())
                 .ifPresent(command::add);
+        collector(config.workerJvmOptions()).ifPresent(command::add);
         command.addAll(config.workerJvmOptions());
         command.add("-jar");
         command.add(jar.toString());

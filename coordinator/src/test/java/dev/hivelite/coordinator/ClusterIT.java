@@ -94,6 +94,8 @@ class ClusterIT {
                     "http_server_requests_seconds_bucket" + label + ",method=\"GET\",route=\"/_/health\",status=\"200\"")) {
                 assertTrue(metrics.contains(family), "missing " + family);
             }
+            assertTrue(metrics.lines().anyMatch(l -> l.startsWith("jvm_memory_used_bytes" + label) && l.contains("id=\"G1 Old Gen\"")),
+                    "worker " + worker + " runs G1, not the serial collector its one-core share would get by default");
         }
         Process promtool;
         try {

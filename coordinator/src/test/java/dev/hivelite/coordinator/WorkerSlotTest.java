@@ -37,6 +37,16 @@ class WorkerSlotTest {
     }
 
     @Test
+    void workersRunG1UnlessTheUserNamesACollector() {
+        assertEquals(java.util.Optional.of("-XX:+UseG1GC"), WorkerLauncher.collector(List.of()));
+        assertEquals(java.util.Optional.of("-XX:+UseG1GC"), WorkerLauncher.collector(List.of("-Xlog:gc", "-XX:MaxGCPauseMillis=50")),
+                "a GC setting that names no collector keeps G1");
+        assertEquals(java.util.Optional.empty(), WorkerLauncher.collector(List.of("-XX:+UseZGC")));
+        assertEquals(java.util.Optional.empty(), WorkerLauncher.collector(List.of("-XX:+UseParallelGC")));
+        assertEquals(java.util.Optional.empty(), WorkerLauncher.collector(List.of("-XX:-UseG1GC", "-XX:+UseSerialGC")));
+    }
+
+    @Test
     void threeFailuresInARowAreACrashLoopUntilTheWorkerIsStable() {
         WorkerSlot slot = new WorkerSlot(1);
         slot.recordExit(1, "exited");
