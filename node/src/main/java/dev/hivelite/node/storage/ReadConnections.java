@@ -107,6 +107,12 @@ final class ReadConnections {
         return index != null && index.read(now) ? now : null;
     }
 
+    /** Frames in the WAL now, from its index; -1 while the index is not mapped or cannot be read. */
+    long walFrames() {
+        WalIndex index = walIndex;
+        return index == null ? -1 : index.frames();
+    }
+
     /** Runs {@code work} on an idle read connection, its permit already taken. */
     private <T> T runOnReader(SqlWork<T> work, boolean snapshot, long[][] version) throws SQLException, InterruptedException {
         Reader reader = null;

@@ -30,6 +30,9 @@ final class WalIndex {
     /** Both copies of the header: 2 × 48 bytes. */
     static final int LONGS = 12;
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
+    /** Where the first header copy keeps {@code mxFrame}, the last valid frame of the WAL (walformat.html). */
+    private static final int MX_FRAME = 16;
 
     private final MappedByteBuffer header;
     private volatile boolean broken;
@@ -60,6 +63,19 @@ final class WalIndex {
         } catch (InternalError e) {
             broken = true;
             return false;
+        }
+    }
+
+    /** Frames in the WAL now, as its index tells; -1 when the index can no longer be trusted. */
+    long frames() {
+        if (broken) {
+            return -1;
+        }
+        try {
+            return Integer.toUnsignedLong((int) INT.getAcquire(header, MX_FRAME));
+        } catch (InternalError e) {
+            broken = true;
+            return -1;
         }
     }
 
