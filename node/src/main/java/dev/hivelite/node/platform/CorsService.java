@@ -57,12 +57,14 @@ public final class CorsService implements Filter {
         }
         String path = req.path().rawPath();
         Matcher route = DATABASE_ROUTE.matcher(path);
+        // Platform routes take only a preflight as the Fetch standard defines it, with Origin and the method asked for.
+        boolean strictPreflight = options && origin.isPresent() && req.headers().contains(HeaderNames.ACCESS_CONTROL_REQUEST_METHOD);
         if (route.matches()) {
-            platformDatabase(chain, req, res, origin, route.group(1));
+            platformDatabase(chain, res, origin, strictPreflight, route.group(1));
             return;
         }
         if (PLATFORM.stream().anyMatch(path::startsWith)) {
-            if (origin.isPresent() && options && req.headers().contains(HeaderNames.ACCESS_CONTROL_REQUEST_METHOD)) {
+            if (strictPreflight) {
                 res.status(Status.FORBIDDEN_403).send();
             } else {
                 chain.proceed();
@@ -93,7 +95,7 @@ public final class CorsService implements Filter {
     }
 
     /** {@code /api/databases/{name}/query} and {@code …/export}: only the database's listed origins. */
-    private void platformDatabase(FilterChain chain, RoutingRequest req, RoutingResponse res, Optional<String> origin,
+    private void platformDatabase(FilterChain chain, RoutingResponse res, Optional<String> origin, boolean preflight,
                                   String name) {
         boolean allowed = origin.isPresent() && databases.byName(name)
                 .map(db -> db.corsOrigins().contains("*") || db.corsOrigins().contains(origin.get()))
@@ -101,8 +103,7 @@ public final class CorsService implements Filter {
         if (allowed) {
             res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin.get());
         }
-        if (origin.isEmpty() || req.prologue().method() != Method.OPTIONS
-                || !req.headers().contains(HeaderNames.ACCESS_CONTROL_REQUEST_METHOD)) {
+        if (!preflight) {
             chain.proceed();
         } else if (allowed) {
             res.header(HeaderNames.ACCESS_CONTROL_ALLOW_METHODS, ALLOWED_METHODS)

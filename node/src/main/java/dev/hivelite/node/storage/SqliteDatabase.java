@@ -33,15 +33,9 @@ import dev.hivelite.node.common.ApiException;
  * moment the lock is free, where SQLite's busy handler would sleep and retry. Reads run on the
  * shared read pool given to the constructor, on {@link ReadConnections}.
  *
- * <p>The writer does not run SQLite's automatic checkpoint: it would copy the WAL into the file and
- * fsync both on the writer thread, every thousand pages, stalling every write queued behind it. A
- * passive checkpoint runs instead on a read connection, one at a time: after a group that leaves no
- * write waiting, at least every {@link #CHECKPOINT_EVERY} while writes go on, and once more when they
- * stop. SQLite starts the WAL over only when a write finds every frame copied and no reader's snapshot
- * in it; beside writes that never pause, or readers that keep snapshots, that moment never comes. Past
- * {@link #CATCH_UP_FRAMES} (the WAL index tells after each group) the writer thread copies the rest
- * itself and starts the WAL over, writers held off, between two background checkpoints (see
- * {@link #catchUpIfDue} and {@link #catchUp}).
+ * <p>The writer does not run SQLite's automatic checkpoint, which would stall every write queued
+ * behind it: {@link WalUpkeep} checkpoints on a read connection and, past a length, has the writer
+ * start the WAL over between two groups.
  *
  * <p>Lifecycle: {@link #open} → {@link #read}/{@link #write} from any thread → {@link #close}.
  */
@@ -58,6 +52,8 @@ public final class SqliteDatabase implements AutoCloseable {
     private final SideFiles sideFiles;
     /** The read connections, and the read transactions they keep between reads. */
     private final ReadConnections readers;
+    /** Checkpoints, and the writer's catch-up that starts the WAL over. */
+    private final WalUpkeep walUpkeep;
     private final SqliteOptions options;
     /** Shared across databases, bounded, platform threads; not owned (not shut down by close). */
     private final ExecutorService readPool;
@@ -70,30 +66,6 @@ public final class SqliteDatabase implements AutoCloseable {
     /** Writes committed together at most: bounds how long the first of a group waits for the last. */
     static final int MAX_GROUP = 128;
 
-    /** How often a busy database is checkpointed at most. */
-    static final java.time.Duration CHECKPOINT_EVERY = java.time.Duration.ofSeconds(1);
-    /** A checkpoint is queued or running; another is not asked for until it ends. */
-    private final java.util.concurrent.atomic.AtomicBoolean checkpointing = new java.util.concurrent.atomic.AtomicBoolean();
-    /**
-     * Set by a background checkpoint that found a long WAL: the writer thread finishes the copy and
-     * starts the WAL over with every writer held off (see {@link #catchUp}).
-     */
-    private volatile boolean catchUpWanted;
-    /**
-     * WAL frames (pages) past which the writer starts the WAL over, copying what the background
-     * checkpoint has not: 64 MiB of 4 KiB pages. Each time costs the writes a stall of 10–30 ms here (a
-     * few hundred pages copied, two fsyncs), once every half second under a sustained write load.
-     */
-    static final long CATCH_UP_FRAMES = 16384;
-    /**
-     * Bytes a WAL file is cut back to when it starts over: twice {@link #CATCH_UP_FRAMES}, so that the
-     * WAL a catch-up leaves is never cut (cutting 230 MB held the writer for 100 ms).
-     */
-    static final long WAL_SIZE_LIMIT = 2 * CATCH_UP_FRAMES * 4096;
-    /** Commits since the last checkpoint began. */
-    private final java.util.concurrent.atomic.AtomicBoolean uncheckpointed = new java.util.concurrent.atomic.AtomicBoolean();
-    private volatile long lastCheckpointNanos = System.nanoTime();
-
     private SqliteDatabase(Path file, Connection writeConnection, SideFiles sideFiles, SqliteOptions options,
                            ExecutorService readPool) {
         this.file = file;
@@ -102,6 +74,7 @@ public final class SqliteDatabase implements AutoCloseable {
         this.options = options;
         this.readers = new ReadConnections(file, sideFiles, options, readPool);
         this.readPool = readPool;
+        this.walUpkeep = new WalUpkeep(writeConnection, sideFiles, readers, readPool, options, () -> closed);
         this.writer = Thread.ofPlatform()
                 .name("sqlite-writer-" + file.getParent().getFileName() + "/" + file.getFileName())
                 .daemon(true).start(this::writeLoop);
@@ -123,10 +96,10 @@ public final class SqliteDatabase implements AutoCloseable {
             // Read connections open on first use: a cold database costs one connection, not five.
             Connection writeConnection = connect(file, options, false);
             try {
-                // Checkpoints run on a read connection, off the writer thread (see checkpointSoon).
+                // Checkpoints run on a read connection, off the writer thread (see WalUpkeep).
                 execute(writeConnection, "PRAGMA wal_autocheckpoint = 0");
                 // When the WAL starts over, a file grown past this under a burst is cut back to it.
-                execute(writeConnection, "PRAGMA journal_size_limit = " + WAL_SIZE_LIMIT);
+                execute(writeConnection, "PRAGMA journal_size_limit = " + WalUpkeep.WAL_SIZE_LIMIT);
             } catch (SQLException e) {
                 closeQuietly(writeConnection);
                 throw e;
@@ -361,11 +334,7 @@ public final class SqliteDatabase implements AutoCloseable {
                 runGroup(group);
                 group.forEach(PendingWrite::complete);
                 group.clear();
-                uncheckpointed.set(true);
-                catchUpIfDue();
-                if (pendingWrites.isEmpty() || System.nanoTime() - lastCheckpointNanos > CHECKPOINT_EVERY.toNanos()) {
-                    checkpointSoon();
-                }
+                walUpkeep.afterGroup(pendingWrites.isEmpty());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -456,121 +425,6 @@ public final class SqliteDatabase implements AutoCloseable {
         }
     }
 
-    /**
-     * Asks for a passive checkpoint on the read pool unless one is under way: it copies committed
-     * WAL frames into the database file without blocking writers or readers, so the WAL starts over
-     * from its beginning instead of growing.
-     */
-    private void checkpointSoon() {
-        if (closed || !uncheckpointed.get() || !checkpointing.compareAndSet(false, true)) {
-            return;
-        }
-        lastCheckpointNanos = System.nanoTime();
-        try {
-            readPool.execute(this::checkpoint);
-        } catch (RejectedExecutionException e) {
-            checkpointing.set(false);
-        }
-    }
-
-    private void checkpoint() {
-        try {
-            uncheckpointed.set(false);
-            if (!closed) {
-                long[] outcome = readers.run(SqliteDatabase::passiveCheckpoint, false);
-                boolean complete = outcome[2] >= outcome[1];
-                // Complete or not: the frames it found are copied, but the writer has appended more meanwhile,
-                // and SQLite starts the WAL over only when a write finds every frame copied.
-                catchUpWanted = outcome[1] >= CATCH_UP_FRAMES;
-                if (!complete) {
-                    // A reader (here or in another process) still needed older pages: try again later.
-                    uncheckpointed.set(true);
-                }
-            }
-        } catch (Exception e) {
-            // A failed checkpoint loses nothing: the next one copies the same frames, and close checkpoints.
-        } finally {
-            checkpointing.set(false);
-        }
-        // Commits that came while this ran (the writer found a checkpoint under way and did not ask):
-        // one more, a little later, so that the last writes before a pause are copied too.
-        if (uncheckpointed.get() && !closed) {
-            CompletableFuture.delayedExecutor(CHECKPOINT_EVERY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                    .execute(this::checkpointSoon);
-        }
-    }
-
-    /** {@code PRAGMA wal_checkpoint(PASSIVE)}: busy (1 when another checkpoint ran), frames in the WAL, frames copied. */
-    private static long[] passiveCheckpoint(Connection c) throws SQLException {
-        // Refused inside a transaction.
-        try (Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
-            return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)} : new long[] {0, 0, 0};
-        }
-    }
-
-    /** WAL frames past which the writer waits for a background checkpoint to end, to start the WAL over. */
-    static final long CATCH_UP_LIMIT = CATCH_UP_FRAMES * 3 / 2;
-    /** How long it waits at most (a checkpoint of CATCH_UP_FRAMES takes tens of ms here). */
-    static final java.time.Duration CATCH_UP_WAIT_FOR_CHECKPOINT = java.time.Duration.ofSeconds(1);
-
-    /** How long the writer's catch-up checkpoint waits for reads still using the WAL. */
-    static final int CATCH_UP_WAIT_MILLIS = 20;
-
-    /**
-     * Copies what the background checkpoint could not reach and starts the WAL over, with the writer
-     * lock held so that no process appends meanwhile ({@code RESTART}: it waits up to
-     * {@link #CATCH_UP_WAIT_MILLIS} for reads that still use the WAL). SQLite starts a WAL over only
-     * when a writer finds every frame copied and no reader in it; while writers keep appending, a
-     * checkpoint running beside them never gets there, and the WAL grew without bound (2.2 GB in 60 s of
-     * creates on one worker). A checkpoint that copied every frame it found does not get there either:
-     * the writer appended more meanwhile. So the catch-up is asked for on the WAL's length alone (asked
-     * only after a checkpoint a reader held back, it came once the WAL had reached 300 MB, and cutting
-     * that back held the writer for 100 ms). Most frames were copied already, by the background checkpoint.
-     */
-    private void catchUp() {
-        catchUpWanted = false;
-        try (SideFiles.WriterTurn ignored = sideFiles.lockWriter()) {
-            readers.endIdleSnapshots(); // this process's; another's end within SNAPSHOT_IDLE
-            execute(writeConnection, "PRAGMA busy_timeout = " + CATCH_UP_WAIT_MILLIS);
-            try (Statement s = writeConnection.createStatement(); java.sql.ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(RESTART)")) {
-                rs.next(); // busy or not, the next background checkpoint decides again
-            } finally {
-                execute(writeConnection, "PRAGMA busy_timeout = " + options.busyTimeout().toMillis());
-            }
-        } catch (IOException | SQLException e) {
-            // Nothing is lost: the next background checkpoint asks again.
-        }
-    }
-
-    /**
-     * After a group: starts the WAL over once it has passed {@link #CATCH_UP_FRAMES}, as the WAL index
-     * tells (or as the last background checkpoint found, before the index is mapped). Never beside this
-     * worker's background checkpoint, whose lock would make it wait and fail: it is left for the next
-     * group, unless the WAL has reached {@link #CATCH_UP_LIMIT}, when the writer waits for that
-     * checkpoint to end. Writes faster than a checkpoint copies (8 kB rows from four threads) took
-     * the WAL to 43,000 frames while a single checkpoint ran.
-     */
-    private void catchUpIfDue() {
-        long frames = readers.walFrames();
-        if (!catchUpWanted && frames < CATCH_UP_FRAMES) {
-            return;
-        }
-        boolean turn = checkpointing.compareAndSet(false, true);
-        if (!turn && frames >= CATCH_UP_LIMIT) {
-            long deadline = System.nanoTime() + CATCH_UP_WAIT_FOR_CHECKPOINT.toNanos();
-            while (!(turn = checkpointing.compareAndSet(false, true)) && System.nanoTime() < deadline && !closed) {
-                java.util.concurrent.locks.LockSupport.parkNanos(200_000);
-            }
-        }
-        if (turn) {
-            try {
-                catchUp();
-            } finally {
-                checkpointing.set(false);
-            }
-        }
-    }
-
     /** Undoes the current write's savepoint; false when the transaction itself is gone. */
     private boolean undoSavepoint() {
         try {
@@ -612,7 +466,7 @@ public final class SqliteDatabase implements AutoCloseable {
         }
     }
 
-    private static void execute(Connection connection, String sql) throws SQLException {
+    static void execute(Connection connection, String sql) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }

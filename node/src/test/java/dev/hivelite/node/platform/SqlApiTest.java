@@ -277,17 +277,12 @@ class SqlApiTest {
     void everyOptionsRequestOnTheDataApiIsAnsweredAsAPreflight() throws Exception {
         try (var client = java.net.http.HttpClient.newHttpClient()) {
             for (String path : List.of("/api/collections/posts/records", "/db/beta/api/collections/x/records/y", "/api/nothing-here")) {
-                var bare = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
-                        + worker.worker.port() + path)).method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                var bare = options(client, path, null);
                 assertEquals(204, bare.statusCode(), "OPTIONS " + path + " without Origin: " + bare.body());
                 assertEquals("", bare.body());
                 assertTrue(bare.headers().firstValue("access-control-allow-origin").isEmpty(), "no Origin, no CORS headers");
                 assertTrue(bare.headers().allValues("vary").toString().contains("Origin"));
-                var withOrigin = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
-                        + worker.worker.port() + path)).header("Origin", "https://site.example")
-                        .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                var withOrigin = options(client, path, "https://site.example");
                 assertEquals(204, withOrigin.statusCode(), "a preflight by its method alone, as PocketBase");
                 assertEquals("*", withOrigin.headers().firstValue("access-control-allow-origin").orElseThrow());
             }
@@ -296,6 +291,17 @@ class SqlApiTest {
             assertEquals(List.of("Origin"), plain.headers().allValues("vary"), "every answer varies by Origin, for caches");
             assertTrue(plain.headers().firstValue("access-control-allow-origin").isEmpty());
         }
+    }
+
+    /** An {@code OPTIONS} request with no preflight header, and with an Origin when one is given. */
+    private static java.net.http.HttpResponse<String> options(java.net.http.HttpClient client, String path, String origin)
+            throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + worker.worker.port() + path))
+                .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody());
+        if (origin != null) {
+            request.header("Origin", origin);
+        }
+        return client.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

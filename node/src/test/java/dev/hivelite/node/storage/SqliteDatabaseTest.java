@@ -492,7 +492,7 @@ class SqliteDatabaseTest {
         }
         assertTrue(walRestarts(wal) - before >= 3, "the WAL started over " + (walRestarts(wal) - before) + " times in "
                 + Math.min(rows.get(), 40_000) + " rows written without a pause; it is " + java.nio.file.Files.size(wal) + " bytes");
-        assertTrue(longest.get() <= 2 * SqliteDatabase.CATCH_UP_FRAMES, "the WAL grew to " + longest.get()
-                + " frames before starting over, past twice the catch-up mark (" + SqliteDatabase.CATCH_UP_FRAMES + ")");
+        assertTrue(longest.get() <= 2 * WalUpkeep.CATCH_UP_FRAMES, "the WAL grew to " + longest.get()
+                + " frames before starting over, past twice the catch-up mark (" + WalUpkeep.CATCH_UP_FRAMES + ")");
     }
 }
