@@ -42,10 +42,12 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM   # Ctrl-C stops at once; the EXIT trap cleans up
 
 # start_cluster WORKERS [extra flags…]: sets HTTP_PORT, MGMT_PORT, CLUSTER_PID; waits for health 200 (60 s).
+# WORKER_JVM_OPTS, when set, is passed whole as --worker-jvm-opts (several options, space-separated).
 start_cluster() {
   local workers=$1; shift
   HTTP_PORT=$(free_port); MGMT_PORT=$(free_port)
   CLUSTER_DIR=$(mktemp -d)
+  [ -n "${WORKER_JVM_OPTS:-}" ] && set -- "$@" --worker-jvm-opts "$WORKER_JVM_OPTS"
   "$JAVA_HOME/bin/java" -jar "$JAR" --http "127.0.0.1:$HTTP_PORT" --management "127.0.0.1:$MGMT_PORT" \
     --workers "$workers" --dir "$CLUSTER_DIR/data" "$@" >"$CLUSTER_DIR/log" 2>&1 &
   CLUSTER_PID=$!

@@ -60,7 +60,7 @@ final class WorkerLauncher {
         int privatePort = Ports.freeLoopbackPort();
         WorkerConfig worker = new WorkerConfig(slotId, config.http().host(), config.http().port(), privatePort,
                 config.dataDir().toAbsolutePath(), config.gracePeriod(), clusterName, hazelcastPort,
-                otherMembers.stream().map(p -> "127.0.0.1:" + p).toList(),
+                otherMembers.stream().map(p -> "127.0.0.1:" + p).toList(), config.workers(),
                 OptionalLong.of(ProcessHandle.current().pid()), config.synchronousFull(), config.poolCap(), config.importMax(), config.debugRoutes());
         List<String> command = new ArrayList<>();
         command.add(javaBinary);

@@ -141,9 +141,9 @@ public final class Worker implements AutoCloseable {
         SqliteDatabase systemDb = SystemDb.open(config.dataDir(), sqlite, readPool);
 
         ClusterMember cluster = new ClusterMember(new ClusterConfig(config.clusterName(), "127.0.0.1",
-                config.hazelcastPort(), config.hazelcastMembers()), "hivelite-w" + config.workerId());
+                config.hazelcastPort(), config.hazelcastMembers(), config.clusterSize()), "hivelite-w" + config.workerId());
         WorkerState state = new WorkerState(config.workerId(), ProcessHandle.current().pid(), clock.instant(),
-                Version.current(), () -> cluster.state().name().toLowerCase(), cluster::memberCount);
+                Version.current(), () -> cluster.state().name().toLowerCase(), cluster::memberCount, cluster::complete);
         NodeMetrics metrics = new NodeMetrics(state);
 
         SuperuserStore superusers = new SuperuserStore(systemDb, clock);

@@ -22,6 +22,8 @@ import java.util.OptionalLong;
  * @param clusterName      Hazelcast cluster name, unique per coordinator run
  * @param hazelcastPort    this worker's Hazelcast member port on loopback
  * @param hazelcastMembers other members' {@code host:port}
+ * @param clusterSize      the workers the coordinator runs: below this many members this worker's
+ *                         cluster is partial (a split, or a worker restarting), and caches stay off
  * @param parentPid        the coordinator; the worker exits when it is gone
  * @param synchronousFull  SQLite {@code synchronous=FULL} instead of NORMAL
  * @param poolCap          open databases kept in the LRU
@@ -30,7 +32,7 @@ import java.util.OptionalLong;
  */
 public record WorkerConfig(int workerId, String host, int port, int privatePort, Path dataDir,
                            Duration gracePeriod, String clusterName, int hazelcastPort,
-                           List<String> hazelcastMembers, OptionalLong parentPid,
+                           List<String> hazelcastMembers, int clusterSize, OptionalLong parentPid,
                            boolean synchronousFull, int poolCap, long importMax, boolean debugRoutes) {
 
     public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(25);
@@ -38,6 +40,9 @@ public record WorkerConfig(int workerId, String host, int port, int privatePort,
 
     public WorkerConfig {
         hazelcastMembers = List.copyOf(hazelcastMembers);
+        if (clusterSize < 1) {
+            throw new IllegalArgumentException("worker: --cluster-size must be at least 1");
+        }
     }
 
     public List<String> toArgs() {
@@ -51,6 +56,7 @@ public record WorkerConfig(int workerId, String host, int port, int privatePort,
                 "--cluster-name", clusterName,
                 "--hazelcast-port", Integer.toString(hazelcastPort),
                 "--hazelcast-members", String.join(",", hazelcastMembers),
+                "--cluster-size", Integer.toString(clusterSize),
                 "--synchronous", synchronousFull ? "full" : "normal",
                 "--pool-cap", Integer.toString(poolCap),
                 "--import-max", Long.toString(importMax),
@@ -81,6 +87,7 @@ public record WorkerConfig(int workerId, String host, int port, int privatePort,
                 required(values, "cluster-name"),
                 integer(values, "hazelcast-port"),
                 members.isEmpty() ? List.of() : Arrays.asList(members.split(",")),
+                Integer.parseInt(values.getOrDefault("cluster-size", "1")),
                 parent == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(parent)),
                 "full".equals(values.getOrDefault("synchronous", "normal")),
                 Integer.parseInt(values.getOrDefault("pool-cap", "256")),

@@ -46,7 +46,7 @@ public final class TestWorker implements AutoCloseable {
     /** The same, with the worker's clock (a test may move it, as for tokens issued in the past). */
     public static TestWorker start(Path dataDir, Clock clock) throws IOException {
         WorkerConfig config = new WorkerConfig(1, "127.0.0.1", 0, 0, dataDir, Duration.ofSeconds(5),
-                "test-" + ProcessHandle.current().pid() + "-" + System.nanoTime(), freePort(), List.of(),
+                "test-" + ProcessHandle.current().pid() + "-" + System.nanoTime(), freePort(), List.of(), 1,
                 OptionalLong.empty(), false, 256, IMPORT_MAX, false);
         return new TestWorker(Worker.start(config, new Worker.Secrets(null, ADMIN_EMAIL, ADMIN_PASSWORD), clock), dataDir);
     }

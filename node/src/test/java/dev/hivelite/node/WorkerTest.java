@@ -41,7 +41,7 @@ class WorkerTest {
     @BeforeAll
     static void start() throws IOException {
         WorkerConfig config = new WorkerConfig(7, "127.0.0.1", 0, 0, dataDir, Duration.ofSeconds(5),
-                "worker-test-" + ProcessHandle.current().pid(), freePort(), List.of(), OptionalLong.empty(),
+                "worker-test-" + ProcessHandle.current().pid(), freePort(), List.of(), 1, OptionalLong.empty(),
                 false, 256, WorkerConfig.DEFAULT_IMPORT_MAX, false);
         worker = Worker.start(config, new Worker.Secrets(null, null, null), Clock.systemUTC());
         client = HttpClient.newHttpClient();
@@ -61,7 +61,7 @@ class WorkerTest {
     void aWorkerWhosePrivatePortIsTakenFailsToStart(@TempDir Path otherDir) throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             WorkerConfig config = new WorkerConfig(8, "127.0.0.1", 0, taken.getLocalPort(), otherDir, Duration.ofSeconds(1),
-                    "worker-test-taken-" + ProcessHandle.current().pid(), freePort(), List.of(), OptionalLong.empty(),
+                    "worker-test-taken-" + ProcessHandle.current().pid(), freePort(), List.of(), 1, OptionalLong.empty(),
                     false, 256, WorkerConfig.DEFAULT_IMPORT_MAX, false);
             IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                     () -> Worker.start(config, new Worker.Secrets(null, null, null), Clock.systemUTC()));
@@ -135,7 +135,7 @@ class WorkerTest {
     @Test
     void aWorkerJoinsTheClusterBeforeItTakesPublicTraffic() throws Exception {
         WorkerConfig config = new WorkerConfig(8, "127.0.0.1", 0, 0, dataDir, Duration.ofSeconds(5),
-                "worker-test-join-" + ProcessHandle.current().pid(), freePort(), List.of(), OptionalLong.empty(),
+                "worker-test-join-" + ProcessHandle.current().pid(), freePort(), List.of(), 1, OptionalLong.empty(),
                 false, 256, WorkerConfig.DEFAULT_IMPORT_MAX, false);
         try (Worker fresh = Worker.start(config, new Worker.Secrets(null, null, null), Clock.systemUTC())) {
             // The very first answer on the public port: a worker serving before its join would say "joining",

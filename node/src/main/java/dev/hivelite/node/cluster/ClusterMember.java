@@ -17,6 +17,12 @@ import com.hazelcast.core.HazelcastInstance;
  * This worker's Hazelcast member. {@link #start()} joins in the background (~1.5–3 s, more on a busy
  * host); the worker waits for it ({@link #awaitJoin}) before it takes public traffic, and
  * {@link #state()} tells honestly where the join stands.
+ *
+ * <p>Joined is not whole: a member that sees fewer members than the cluster has ({@link
+ * ClusterConfig#size}) may be cut off from a worker that still serves, as when the members split at
+ * start or after a long pause. {@link #complete()} says whether this member sees them all; the callbacks
+ * of {@link #onMemberAdded} run, before it turns true again, whenever another side may have changed
+ * things unseen.
  */
 public final class ClusterMember implements AutoCloseable {
 
@@ -37,6 +43,10 @@ public final class ClusterMember implements AutoCloseable {
     private volatile State state = State.JOINING;
     /** Run once the join completes (listeners that need the instance); registered before start(). */
     private final java.util.List<Runnable> onJoined = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Run on every member added and every merge, on Hazelcast's event thread (see {@link #onMemberAdded}). */
+    private final java.util.List<Runnable> onMemberAdded = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Whether this member saw, at its last change of membership, at least {@link ClusterConfig#size} members. */
+    private volatile boolean whole;
 
     public ClusterMember(ClusterConfig config, String instanceName) {
         this.config = config;
@@ -69,6 +79,7 @@ public final class ClusterMember implements AutoCloseable {
                     return;
                 }
                 instance = joined;
+                watchMembership(joined);
                 state = State.JOINED;
             }
             LOG.info(() -> "joined Hazelcast cluster " + config.clusterName() + " with "
@@ -156,27 +167,69 @@ public final class ClusterMember implements AutoCloseable {
 
     /**
      * Runs {@code callback} each time another member joins this member's cluster, and when this
-     * member's side of a split merges into the other, from the join on. It runs on Hazelcast's event
-     * thread: it must not block.
+     * member's side of a split merges into the other, from the join on, before {@link #complete()}
+     * can turn true again. It runs on Hazelcast's event thread: it must not block.
      */
     public void onMemberAdded(Runnable callback) {
-        onJoined(() -> instance().ifPresent(hz -> {
-            hz.getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
-                @Override
-                public void memberAdded(com.hazelcast.cluster.MembershipEvent event) {
-                    callback.run();
-                }
+        onMemberAdded.add(callback);
+    }
 
-                @Override
-                public void memberRemoved(com.hazelcast.cluster.MembershipEvent event) {
-                }
-            });
-            hz.getLifecycleService().addLifecycleListener(event -> {
-                if (event.getState() == com.hazelcast.core.LifecycleEvent.LifecycleState.MERGED) {
-                    callback.run();
-                }
-            });
-        }));
+    /**
+     * Whether this member is joined and sees the whole cluster. False while a worker restarts (its
+     * member is gone until the new one joins), and on each side of a split: a change made on the other
+     * side is then not announced here.
+     */
+    public boolean complete() {
+        return whole && state() == State.JOINED;
+    }
+
+    private void watchMembership(HazelcastInstance hz) {
+        hz.getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
+            @Override
+            public void memberAdded(com.hazelcast.cluster.MembershipEvent event) {
+                reunited(hz);
+            }
+
+            @Override
+            public void memberRemoved(com.hazelcast.cluster.MembershipEvent event) {
+                count(hz);
+            }
+        });
+        hz.getLifecycleService().addLifecycleListener(event -> {
+            switch (event.getState()) {
+                // While merging, this side's state is being replaced by the other's.
+                case MERGING -> whole = false;
+                case MERGED, MERGE_FAILED -> reunited(hz);
+                default -> { }
+            }
+        });
+        count(hz);
+    }
+
+    /** A member came (or this side merged): what was cached while apart is dropped, then counted again. */
+    private synchronized void reunited(HazelcastInstance hz) {
+        boolean was = whole;
+        whole = false;
+        for (Runnable callback : onMemberAdded) {
+            try {
+                callback.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "a member-added callback failed", e);
+            }
+        }
+        count(hz, was);
+    }
+
+    private synchronized void count(HazelcastInstance hz) {
+        count(hz, whole);
+    }
+
+    private synchronized void count(HazelcastInstance hz, boolean was) {
+        whole = hz.getLifecycleService().isRunning() && hz.getCluster().getMembers().size() >= config.size();
+        if (was != whole) {
+            LOG.info(() -> (whole ? "the cluster is whole: " : "the cluster is partial: ")
+                    + hz.getCluster().getMembers().size() + " of " + config.size() + " members");
+        }
     }
 
     /** Members of the cluster as this member sees it; 0 before the join completes. */

@@ -63,11 +63,19 @@ public final class Invalidations {
     }
 
     /**
-     * True when broadcasts reach this worker (it has joined the cluster); caches must stay off while
-     * false, or they would miss an invalidation.
+     * True when this worker's broadcasts reach every worker and theirs reach it (it has joined and sees
+     * the whole cluster); caches must stay off while false, or they would miss an invalidation.
      */
     public boolean delivered() {
-        return member.state() == ClusterMember.State.JOINED;
+        return member.complete();
+    }
+
+    /**
+     * Empties {@code cache} whenever a member joins or a split merges, before {@link #delivered} turns
+     * true again: what it kept from before a split may have changed on the other side, unannounced.
+     */
+    public void flushOnReunion(dev.hivelite.node.common.ForgettingCache<?> cache) {
+        member.onMemberAdded(cache::forgetAll);
     }
 
     void local(String kind, String key) {

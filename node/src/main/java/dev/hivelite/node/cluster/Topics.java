@@ -88,8 +88,11 @@ public final class Topics {
         }
     }
 
-    /** True while messages reach this worker only. */
+    /**
+     * True while messages reach this worker only, or not every worker: the cluster is not joined, or
+     * this member does not see all the others (one is restarting, or the members split).
+     */
     public boolean degraded() {
-        return running() == null;
+        return !member.complete();
     }
 }

@@ -64,6 +64,11 @@ public final class ForgettingCache<V> {
         entries.keySet().removeIf(key -> key.startsWith(prefix));
     }
 
+    public void forgetAll() {
+        epoch.incrementAndGet();
+        entries.clear();
+    }
+
     public void forgetWhere(Predicate<V> predicate) {
         epoch.incrementAndGet();
         entries.values().removeIf(e -> predicate.test(e.value()));

@@ -8,7 +8,8 @@ public record HealthResponse(String status, int workerId, long pid, long uptimeS
         String status = state.stage() == WorkerState.Stage.DRAINING ? "draining" : "ok";
         return new HealthResponse(status, state.workerId(), state.pid(), state.uptimeSeconds(now),
                 state.version(), state.clusterMembers(), state.clusterState(),
-                // Changes reach other workers' subscribers only through the cluster.
-                "joined".equals(state.clusterState()) ? "ok" : "degraded", state.ready());
+                // Changes reach other workers' subscribers only through the cluster, and all of them only
+                // while this worker sees every other.
+                state.clusterComplete() ? "ok" : "degraded", state.ready());
     }
 }

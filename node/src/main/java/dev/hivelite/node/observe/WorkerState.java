@@ -2,6 +2,7 @@ package dev.hivelite.node.observe;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -20,16 +21,18 @@ public final class WorkerState {
     private final String version;
     private final Supplier<String> clusterState;
     private final IntSupplier clusterMembers;
+    private final BooleanSupplier clusterComplete;
     private volatile Stage stage = Stage.STARTING;
 
     public WorkerState(int workerId, long pid, Instant startedAt, String version,
-                       Supplier<String> clusterState, IntSupplier clusterMembers) {
+                       Supplier<String> clusterState, IntSupplier clusterMembers, BooleanSupplier clusterComplete) {
         this.workerId = workerId;
         this.pid = pid;
         this.startedAt = startedAt;
         this.version = version;
         this.clusterState = clusterState;
         this.clusterMembers = clusterMembers;
+        this.clusterComplete = clusterComplete;
     }
 
     public int workerId() {
@@ -63,6 +66,11 @@ public final class WorkerState {
 
     public int clusterMembers() {
         return clusterMembers.getAsInt();
+    }
+
+    /** Joined, and seeing every worker the coordinator runs (none restarting, no split). */
+    public boolean clusterComplete() {
+        return clusterComplete.getAsBoolean();
     }
 
     /** Ready to take traffic: serving, storage open and the Hazelcast join complete. */

@@ -39,6 +39,7 @@ public final class ApiKeys {
     public ApiKeys(ApiKeyStore store, Invalidations invalidations, Clock clock, Executor background) {
         this.store = store;
         this.invalidations = invalidations;
+        invalidations.flushOnReunion(cache);
         this.clock = clock;
         this.background = background;
     }

@@ -24,6 +24,7 @@ public final class DatabaseDirectory {
     public DatabaseDirectory(DatabaseStore store, Invalidations invalidations) {
         this.store = store;
         this.invalidations = invalidations;
+        invalidations.flushOnReunion(byName);
     }
 
     public Optional<DatabaseStore.Database> byName(String name) {

@@ -28,6 +28,7 @@ public final class SchemaCache {
 
     public SchemaCache(Invalidations invalidations) {
         this.invalidations = invalidations;
+        invalidations.flushOnReunion(schemas);
     }
 
     Schema get(String databaseId, SqliteDatabase db) {

@@ -49,6 +49,7 @@ public final class UserTokens {
         this.pool = pool;
         this.schemas = schemas;
         this.invalidations = invalidations;
+        invalidations.flushOnReunion(keys);
         this.clock = clock;
     }
 

@@ -40,6 +40,7 @@ public final class SettingsStore {
     public SettingsStore(DatabasePool pool, Invalidations invalidations, Clock clock) {
         this.pool = pool;
         this.invalidations = invalidations;
+        invalidations.flushOnReunion(cache);
         this.clock = clock;
     }
 
