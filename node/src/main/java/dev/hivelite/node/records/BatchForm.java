@@ -44,10 +44,10 @@ final class BatchForm {
      * over the batch request's), its files by form key, and its passwords hashed ahead of the write.
      */
     record Item(String method, String url, ObjectNode body, Map<String, String> headers,
-                Map<String, List<RecordOperations.Upload>> files, PasswordWork passwords) {
+                Map<String, List<Upload>> files, PasswordWork passwords) {
 
-        RecordOperations.Submitted submitted() {
-            return new RecordOperations.Submitted(body, files, passwords);
+        Submitted submitted() {
+            return new Submitted(body, files, passwords);
         }
     }
 
@@ -59,7 +59,7 @@ final class BatchForm {
         if (!Multipart.isMultipart(req)) {
             return items(json(req, maxBody), new HashMap<>());
         }
-        Map<Integer, Map<String, List<RecordOperations.Upload>>> files = new HashMap<>();
+        Map<Integer, Map<String, List<Upload>>> files = new HashMap<>();
         try {
             JsonNode payload = Json.mapper().createObjectNode();
             Multipart form = Multipart.of(req, maxBody, TOO_LARGE);
@@ -72,7 +72,7 @@ final class BatchForm {
                     int index = Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2));
                     files.computeIfAbsent(index, k -> new LinkedHashMap<>())
                             .computeIfAbsent(m.group(3), k -> new ArrayList<>())
-                            .add(operations.receive(part.body(), part.filename(), part.contentType(), maxBody,
+                            .add(operations.intake().receive(part.body(), part.filename(), part.contentType(), maxBody,
                                     () -> new ApiException.PayloadTooLarge(TOO_LARGE)));
                 }
             }
@@ -113,7 +113,7 @@ final class BatchForm {
      * text, {@code body} an object and {@code headers} an object of texts (each may be absent or
      * null), as PocketBase's form types them; anything else is a 400 that names no item.
      */
-    private static List<Item> items(JsonNode body, Map<Integer, Map<String, List<RecordOperations.Upload>>> files) {
+    private static List<Item> items(JsonNode body, Map<Integer, Map<String, List<Upload>>> files) {
         List<Item> items = new ArrayList<>();
         try {
             JsonNode requests = body.get("requests");
@@ -215,9 +215,9 @@ final class BatchForm {
         items.forEach(item -> item.submitted().discard());
     }
 
-    private static void discard(Map<Integer, Map<String, List<RecordOperations.Upload>>> files) {
-        for (Map<String, List<RecordOperations.Upload>> byField : files.values()) {
-            new RecordOperations.Submitted(Json.mapper().createObjectNode(), byField).discard();
+    private static void discard(Map<Integer, Map<String, List<Upload>>> files) {
+        for (Map<String, List<Upload>> byField : files.values()) {
+            new Submitted(Json.mapper().createObjectNode(), byField).discard();
         }
         files.clear();
     }

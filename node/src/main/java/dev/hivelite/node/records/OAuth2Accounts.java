@@ -63,7 +63,7 @@ final class OAuth2Accounts {
      * database's writer. Null when nothing is to be downloaded or the download failed (PocketBase then
      * creates the record without it). The caller deletes what {@link #signIn} did not use.
      */
-    RecordOperations.Upload prefetchAvatar(Scopes.Scope scope, Collection c, String provider, OAuth2.AuthUser user,
+    Upload prefetchAvatar(Scopes.Scope scope, Collection c, String provider, OAuth2.AuthUser user,
                                            Principal.User caller, JsonNode createData) {
         String field = c.option("oauth2.mappedFields").path("avatarURL").asText("");
         Optional<Field> target = c.field(field);
@@ -80,7 +80,7 @@ final class OAuth2Accounts {
         try {
             OAuth2.Avatar avatar = OAuth2.avatar(user.avatarUrl());
             try (var body = avatar.body()) {
-                return operations.store(body, avatar.filename(), avatar.contentType(), field, file.sizeLimit());
+                return operations.intake().store(body, avatar.filename(), avatar.contentType(), field, file.sizeLimit());
             }
         } catch (java.io.IOException | RuntimeException e) {
             LOG.warning("cannot fetch the OAuth2 avatar " + user.avatarUrl() + ": " + e);
@@ -97,7 +97,7 @@ final class OAuth2Accounts {
      * {@code avatar}: the prefetched avatar for a new record, or null.
      */
     Login signIn(Connection conn, Scopes.Scope scope, Collection c, String provider, OAuth2.AuthUser user,
-                 Principal.User caller, JsonNode createData, RequestInfo info, RecordOperations.Upload avatar)
+                 Principal.User caller, JsonNode createData, RequestInfo info, Upload avatar)
             throws SQLException {
         ensureTable(conn);
         Map<String, Object> record = linkedRecord(conn, c, provider, user.id());
@@ -219,8 +219,8 @@ final class OAuth2Accounts {
      * it (under a unique index) and the text field takes it; {@code avatarURL} as the URL, or into a
      * file field as the prefetched file. Returns the files to upload.
      */
-    private static Map<String, List<RecordOperations.Upload>> map(Connection conn, Collection c, OAuth2.AuthUser user,
-                                                                  ObjectNode data, RecordOperations.Upload avatar)
+    private static Map<String, List<Upload>> map(Connection conn, Collection c, OAuth2.AuthUser user,
+                                                                  ObjectNode data, Upload avatar)
             throws SQLException {
         JsonNode mapped = c.option("oauth2.mappedFields");
         String id = mapped.path("id").asText("");
@@ -257,7 +257,7 @@ final class OAuth2Accounts {
 
     /** A new record through the create rule: createData, the provider's email unless one is given, mapped fields. */
     private Login create(Connection conn, Scopes.Scope scope, Collection c, OAuth2.AuthUser user, JsonNode createData,
-                         RequestInfo info, RecordOperations.Upload avatar) throws SQLException {
+                         RequestInfo info, Upload avatar) throws SQLException {
         if (c.rules().create() == null && !scope.admin) {
             throw new ApiException.Forbidden(RecordService.ONLY_SUPERUSERS);
         }
@@ -272,11 +272,11 @@ final class OAuth2Accounts {
             data.put("password", password).put("passwordConfirm", password);
             passwords.unknown(password);
         }
-        Map<String, List<RecordOperations.Upload>> files = map(conn, c, user, data, avatar);
+        Map<String, List<Upload>> files = map(conn, c, user, data, avatar);
         RecordFiles.FileChanges[] changes = {null};
         @SuppressWarnings("unchecked")
         Map<String, Object>[] saved = new Map[1];
-        operations.createRow(conn, scope, c, new RecordOperations.Submitted(data, files, passwords), info.withBody(data, null),
+        operations.createRow(conn, scope, c, new Submitted(data, files, passwords), info.withBody(data, null),
                 changes, saved);
         Map<String, Object> record = saved[0];
         if (user.email().equals(record.get("email")) && !Boolean.TRUE.equals(record.get("verified"))) {

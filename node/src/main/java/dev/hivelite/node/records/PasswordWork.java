@@ -30,7 +30,7 @@ final class PasswordWork {
      * passwords' hashes, and the check of the old password an owner sends with a new one, against the
      * hash the record holds now.
      */
-    static void ahead(Scopes.Scope scope, Collection collection, String id, RecordOperations.Submitted submitted) {
+    static void ahead(Scopes.Scope scope, Collection collection, String id, Submitted submitted) {
         PasswordWork work = submitted.passwords();
         work.prepare(collection, submitted.data());
         String old = submitted.data().path("oldPassword").asText("");

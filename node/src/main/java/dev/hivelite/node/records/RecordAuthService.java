@@ -343,7 +343,7 @@ public final class RecordAuthService implements HttpService {
             CollectionService.requireWritable(scope);
             Principal.User caller = scope.user() != null && scope.user().collectionId().equals(c.id()) ? scope.user() : null;
             RequestInfo info = Requests.info(req, scope, body).withContext("oauth2");
-            RecordOperations.Upload avatar = oauth2Accounts.prefetchAvatar(scope, c, provider.name(), user, caller,
+            Upload avatar = oauth2Accounts.prefetchAvatar(scope, c, provider.name(), user, caller,
                     body.path("createData"));
             OAuth2Accounts.Login login;
             try {
@@ -354,7 +354,7 @@ public final class RecordAuthService implements HttpService {
                 }
             } finally {
                 if (avatar != null) {
-                    new RecordOperations.Submitted(Json.mapper().createObjectNode(), Map.of("avatar", List.of(avatar))).discard();
+                    new Submitted(Json.mapper().createObjectNode(), Map.of("avatar", List.of(avatar))).discard();
                 }
             }
             respond(req, res, scope, c, login.record(), true, Duration.ofSeconds(c.tokenDuration("authToken", 604800)),

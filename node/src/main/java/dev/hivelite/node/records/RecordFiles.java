@@ -24,7 +24,7 @@ final class RecordFiles {
     }
 
     /** File changes to apply after commit. */
-    record FileChanges(Path folder, Map<Path, RecordOperations.Upload> moves, List<Path> removals) {
+    record FileChanges(Path folder, Map<Path, Upload> moves, List<Path> removals) {
         static FileChanges none() {
             return new FileChanges(null, new LinkedHashMap<>(), new ArrayList<>());
         }
@@ -45,7 +45,7 @@ final class RecordFiles {
      * removals to make once committed.
      */
     static FileChanges apply(Scopes.Scope scope, Collection collection, Map<String, Object> values,
-                              Map<String, Object> current, RecordOperations.Submitted submitted, boolean creating) {
+                              Map<String, Object> current, Submitted submitted, boolean creating) {
         if (collection.fields().stream().noneMatch(f -> f instanceof FileField)) {
             return null; // nothing to move or remove (afterCommit takes null): no paths built on the writer thread
         }
@@ -56,7 +56,7 @@ final class RecordFiles {
             if (!(f instanceof FileField file) || f.hidden() && !scope.admin) {
                 continue; // a hidden file field is set by superusers only
             }
-            List<RecordOperations.Upload> replace = submitted.files().getOrDefault(f.name(), List.of());
+            List<Upload> replace = submitted.files().getOrDefault(f.name(), List.of());
             boolean named = submitted.data().has(f.name());
             List<String> kept = replace.isEmpty() || named ? file.names(values.get(f.name())) : List.of();
             // Names in the body can only keep (or reorder) files the record already has; a file is new
@@ -68,7 +68,7 @@ final class RecordFiles {
                         "Invalid new files: [" + String.join(" ", unknown) + "].", "invalidFiles", unknown));
                 continue;
             }
-            Map<String, RecordOperations.Upload> uploads = new LinkedHashMap<>();
+            Map<String, Upload> uploads = new LinkedHashMap<>();
             List<String> result = new ArrayList<>();
             add(result, uploads, submitted.files().getOrDefault("+" + f.name(), List.of()));
             kept.stream().filter(n -> !result.contains(n)).forEach(result::add);
@@ -104,9 +104,9 @@ final class RecordFiles {
     }
 
     /** Each upload under the name it will be stored by. */
-    private static void add(List<String> result, Map<String, RecordOperations.Upload> uploads,
-                            List<RecordOperations.Upload> given) {
-        for (RecordOperations.Upload u : given) {
+    private static void add(List<String> result, Map<String, Upload> uploads,
+                            List<Upload> given) {
+        for (Upload u : given) {
             String name = FileNames.stored(u.originalName(), u.temp());
             uploads.put(name, u);
             result.add(name);
@@ -133,7 +133,7 @@ final class RecordFiles {
     }
 
     /** An upload past the field's size, or of a type it does not take (judged by content), as PocketBase words it. */
-    private static FieldError checkUpload(FileField field, String storedName, RecordOperations.Upload u) {
+    private static FieldError checkUpload(FileField field, String storedName, Upload u) {
         if (u.size() > field.sizeLimit()) {
             return tooLarge(field, u.originalName());
         }
@@ -163,7 +163,7 @@ final class RecordFiles {
             if (!changes.moves().isEmpty()) {
                 Files.createDirectories(changes.folder());
             }
-            for (Map.Entry<Path, RecordOperations.Upload> move : changes.moves().entrySet()) {
+            for (Map.Entry<Path, Upload> move : changes.moves().entrySet()) {
                 Files.move(move.getValue().temp(), move.getKey(), StandardCopyOption.REPLACE_EXISTING);
             }
             for (Path old : changes.removals()) {

@@ -96,7 +96,7 @@ public final class RecordService implements HttpService {
             res.status(Status.NO_CONTENT_204).send();
             return true;
         }
-        RecordOperations.Submitted submitted = operations.submitted(req, collection, action.equals("create"));
+        Submitted submitted = operations.intake().submitted(req, collection, action.equals("create"));
         submitted.discard();
         ObjectNode data = submitted.data();
         String email = data.hasNonNull("email") ? Values.text(data.get("email")) : null;
@@ -259,7 +259,7 @@ public final class RecordService implements HttpService {
             if (superuserWrite(scope, collection, req, res, "create")) {
                 return;
             }
-            RecordOperations.Submitted submitted = operations.submitted(req, collection, true);
+            Submitted submitted = operations.intake().submitted(req, collection, true);
             try {
                 ObjectNode json = operations.create(scope, collection, submitted, Requests.info(req, scope, submitted.data()),
                         expand(req));
@@ -278,7 +278,7 @@ public final class RecordService implements HttpService {
             if (superuserWrite(scope, collection, req, res, "update")) {
                 return;
             }
-            RecordOperations.Submitted submitted = operations.submitted(req, collection, false);
+            Submitted submitted = operations.intake().submitted(req, collection, false);
             try {
                 ObjectNode json = operations.update(scope, collection, req.path().pathParameters().get("id"), submitted,
                         Requests.info(req, scope, submitted.data()), expand(req));
