@@ -57,6 +57,26 @@ class ClusterIT {
     }
 
     @Test
+    void everyWorkerIsToldTheClusterSizeAndSeesItWhole() throws IOException {
+        for (long pid : cluster.workerPids()) {
+            // The worker's command line, as the kernel has it: arguments separated by NUL.
+            List<String> args = List.of(java.nio.file.Files.readString(Path.of("/proc/" + pid + "/cmdline")).split("\u0000"));
+            int at = args.indexOf("--cluster-size");
+            assertTrue(at > 0, args.toString());
+            assertEquals("2", args.get(at + 1));
+        }
+        // Each worker sees both members (the last membership event may land just after readiness).
+        Set<Object> whole = new HashSet<>();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+            Map<?, ?> body = Json.mapper().readValue(cluster.publicGet("/_/health").body(), Map.class);
+            if ("ok".equals(body.get("realtime"))) {
+                whole.add(body.get("workerId"));
+            }
+            return whole.size() == 2;
+        });
+    }
+
+    @Test
     void managementHealthListsEveryWorkerReady() throws IOException {
         var response = cluster.management("/_/health");
         assertEquals(200, response.statusCode());
