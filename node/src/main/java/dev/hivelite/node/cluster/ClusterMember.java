@@ -192,7 +192,7 @@ public final class ClusterMember implements AutoCloseable {
 
             @Override
             public void memberRemoved(com.hazelcast.cluster.MembershipEvent event) {
-                count(hz);
+                count(hz, whole);
             }
         });
         hz.getLifecycleService().addLifecycleListener(event -> {
@@ -203,7 +203,7 @@ public final class ClusterMember implements AutoCloseable {
                 default -> { }
             }
         });
-        count(hz);
+        count(hz, whole);
     }
 
     /** A member came (or this side merged): what was cached while apart is dropped, then counted again. */
@@ -220,10 +220,7 @@ public final class ClusterMember implements AutoCloseable {
         count(hz, was);
     }
 
-    private synchronized void count(HazelcastInstance hz) {
-        count(hz, whole);
-    }
-
+    /** Counts the members this one sees; {@code was} is what it counted last, for the log. */
     private synchronized void count(HazelcastInstance hz, boolean was) {
         whole = hz.getLifecycleService().isRunning() && hz.getCluster().getMembers().size() >= config.size();
         if (was != whole) {

@@ -216,9 +216,7 @@ final class BatchForm {
     }
 
     private static void discard(Map<Integer, Map<String, List<Upload>>> files) {
-        for (Map<String, List<Upload>> byField : files.values()) {
-            new Submitted(Json.mapper().createObjectNode(), byField).discard();
-        }
+        files.values().forEach(byField -> byField.values().forEach(list -> list.forEach(Upload::discard)));
         files.clear();
     }
 }

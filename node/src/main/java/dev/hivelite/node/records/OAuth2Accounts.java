@@ -220,7 +220,7 @@ final class OAuth2Accounts {
      * file field as the prefetched file. Returns the files to upload.
      */
     private static Map<String, List<Upload>> map(Connection conn, Collection c, OAuth2.AuthUser user,
-                                                                  ObjectNode data, Upload avatar)
+                                                 ObjectNode data, Upload avatar)
             throws SQLException {
         JsonNode mapped = c.option("oauth2.mappedFields");
         String id = mapped.path("id").asText("");

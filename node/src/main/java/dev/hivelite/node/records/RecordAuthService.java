@@ -354,7 +354,7 @@ public final class RecordAuthService implements HttpService {
                 }
             } finally {
                 if (avatar != null) {
-                    new Submitted(Json.mapper().createObjectNode(), Map.of("avatar", List.of(avatar))).discard();
+                    avatar.discard();
                 }
             }
             respond(req, res, scope, c, login.record(), true, Duration.ofSeconds(c.tokenDuration("authToken", 604800)),

@@ -1,7 +1,5 @@
 package dev.hivelite.node.records;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 
@@ -25,14 +23,6 @@ public record Submitted(ObjectNode data, Map<String, List<Upload>> files, Passwo
     }
 
     public void discard() {
-        for (List<Upload> list : files.values()) {
-            for (Upload u : list) {
-                try {
-                    Files.deleteIfExists(u.temp());
-                } catch (IOException ignored) {
-                    // a stray temp upload is removed with the uploads folder at the next start
-                }
-            }
-        }
+        files.values().forEach(list -> list.forEach(Upload::discard));
     }
 }
