@@ -8,6 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
+import io.helidon.http.MethodPredicate;
+import io.helidon.http.PathMatchers;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -18,7 +22,17 @@ import io.helidon.webserver.http.ServerResponse;
  */
 public final class Responses {
 
+    private static final MethodPredicate GET_OR_HEAD = Method.predicate(Method.GET, Method.HEAD);
+
     private Responses() {
+    }
+
+    /**
+     * Routes a JSON read: {@code GET}, and {@code HEAD} with the same status and headers but no body,
+     * as Go's router matches a GET route for PocketBase. Its answers must go through {@link #send}.
+     */
+    public static HttpRules read(HttpRules rules, String path, Handler handler) {
+        return rules.route(GET_OR_HEAD, PathMatchers.create(path), handler);
     }
 
     public static void json(ServerRequest req, ServerResponse res, Object body) {

@@ -46,13 +46,13 @@ public final class CollectionService implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         for (String p : Scopes.PREFIXES) {
-            rules.get(p + "/api/collections", this::list)
+            Responses.read(rules, p + "/api/collections", this::list)
                  .post(p + "/api/collections", this::create)
                  .put(p + "/api/collections/import", this::importCollections)
-                 .get(p + "/api/collections/meta/scaffolds", this::scaffolds)
-                 .get(p + "/api/collections/meta/oauth2-providers", this::oauth2Providers)
-                 .post(p + "/api/collections/meta/dry-run-view", this::dryRunView)
-                 .get(p + "/api/collections/{collection}", this::view)
+                 .post(p + "/api/collections/meta/dry-run-view", this::dryRunView);
+            Responses.read(rules, p + "/api/collections/meta/scaffolds", this::scaffolds);
+            Responses.read(rules, p + "/api/collections/meta/oauth2-providers", this::oauth2Providers);
+            Responses.read(rules, p + "/api/collections/{collection}", this::view)
                  .patch(p + "/api/collections/{collection}", this::update)
                  .delete(p + "/api/collections/{collection}", this::delete)
                  .delete(p + "/api/collections/{collection}/truncate", this::truncate);

@@ -91,7 +91,7 @@ public final class RecordAuthService implements HttpService {
     public void routing(HttpRules rules) {
         for (String p : Scopes.PREFIXES) {
             String c = p + "/api/collections/{collection}";
-            rules.get(c + "/auth-methods", this::authMethods)
+            Responses.read(rules, c + "/auth-methods", this::authMethods)
                  .post(c + "/auth-with-password", this::authWithPassword)
                  .post(c + "/auth-with-oauth2", this::authWithOAuth2)
                  .post(c + "/auth-refresh", this::authRefresh)

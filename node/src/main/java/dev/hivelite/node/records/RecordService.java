@@ -122,9 +122,9 @@ public final class RecordService implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         for (String p : Scopes.PREFIXES) {
-            rules.get(p + "/api/collections/{collection}/records", this::list)
-                 .post(p + "/api/collections/{collection}/records", this::create)
-                 .get(p + "/api/collections/{collection}/records/{id}", this::view)
+            Responses.read(rules, p + "/api/collections/{collection}/records", this::list)
+                 .post(p + "/api/collections/{collection}/records", this::create);
+            Responses.read(rules, p + "/api/collections/{collection}/records/{id}", this::view)
                  .patch(p + "/api/collections/{collection}/records/{id}", this::update)
                  .delete(p + "/api/collections/{collection}/records/{id}", this::delete);
         }
@@ -151,7 +151,7 @@ public final class RecordService implements HttpService {
                     // The same page to the same caller: kept by the database until anything commits.
                     byte[] body = scope.lease.db().readCached(key, scope.schema,
                             c -> Json.bytes(readPage(c, scope, collection, req, info, page, expand, budget)));
-                    res.header(io.helidon.http.HeaderValues.CONTENT_TYPE_JSON).send(body);
+                    Responses.send(req, res, body);
                     return;
                 }
                 Map<String, Object> result = scope.lease.db().read(
@@ -248,7 +248,7 @@ public final class RecordService implements HttpService {
         if (body == null) {
             throw ApiException.notFound();
         }
-        res.header(io.helidon.http.HeaderValues.CONTENT_TYPE_JSON).send(body);
+        Responses.send(req, res, body);
     }
 
     private void create(ServerRequest req, ServerResponse res) {

@@ -59,7 +59,7 @@ public final class SettingsService implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         for (String p : PREFIXES) {
-            rules.get(p + "/api/settings", this::view)
+            Responses.read(rules, p + "/api/settings", this::view)
                  .patch(p + "/api/settings", this::update)
                  .post(p + "/api/settings/test/email", this::testEmail)
                  .post(p + "/api/settings/test/s3", this::testS3)

@@ -61,6 +61,52 @@ class ApiHealthTest {
     }
 
     /**
+     * Go's router matches PocketBase's GET routes for HEAD too: every JSON read answers HEAD with the
+     * status and headers its GET has (Content-Length included) and no body, errors too, and the next
+     * answer on the connection starts cleanly.
+     */
+    @Test
+    void everyPocketBaseReadAnswersHeadAsItsGetWithoutABody() throws Exception {
+        worker.call("POST", "/api/collections", """
+                {"name":"heads","type":"base","listRule":"","viewRule":"","fields":[{"name":"title","type":"text"}]}""",
+                token, 200);
+        worker.call("POST", "/api/collections", "{\"name\":\"head_members\",\"type\":\"auth\"}", token, 200);
+        String id = worker.call("POST", "/api/collections/heads/records", "{\"title\":\"one\"}", token, 200)
+                .get("id").asText();
+        java.util.Map<String, String> su = java.util.Map.of("Authorization", token);
+        record Read(String path, java.util.Map<String, String> headers, int status) {
+        }
+        for (Read read : java.util.List.of(
+                new Read("/api/collections/heads/records?perPage=1", java.util.Map.of(), 200),
+                new Read("/api/collections/heads/records/" + id + "?fields=id", java.util.Map.of(), 200),
+                new Read("/api/collections/heads/records/missing0000000", java.util.Map.of(), 404),
+                new Read("/api/collections/heads/records?filter=(", java.util.Map.of(), 400),
+                new Read("/api/collections/head_members/auth-methods", java.util.Map.of(), 200),
+                new Read("/api/collections", su, 200),
+                new Read("/api/collections", java.util.Map.of(), 401),
+                new Read("/api/collections/heads", su, 200),
+                new Read("/api/collections/meta/scaffolds", su, 200),
+                new Read("/api/collections/meta/oauth2-providers", su, 200),
+                new Read("/api/settings", su, 200),
+                new Read("/db/main/api/collections/heads/records", java.util.Map.of(), 200))) {
+            var get = worker.send("GET", read.path(), null, read.headers());
+            var head = worker.send("HEAD", read.path(), null, read.headers());
+            assertEquals(read.status(), get.statusCode(), read.path() + ": " + get.body());
+            assertEquals(get.statusCode(), head.statusCode(), read.path());
+            assertEquals("", head.body(), read.path());
+            assertEquals(get.headers().firstValue("Content-Type"), head.headers().firstValue("Content-Type"), read.path());
+            assertEquals(String.valueOf(get.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length),
+                    head.headers().firstValue("Content-Length").orElse(""), read.path());
+        }
+        String pair = worker.raw("HEAD /api/collections/heads/records HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        int end = pair.indexOf("\r\n\r\n");
+        assertTrue(pair.startsWith("HTTP/1.1 200 ") && pair.startsWith("HTTP/1.1 200 ", end + 4), pair);
+        assertEquals(404, worker.send("HEAD", "/api/collections/heads/records/" + id + "/nothing", null, su).statusCode(),
+                "a path no GET route has is still not found");
+    }
+
+    /**
      * As PocketBase's health check tells a superuser: the first header the database's trustedProxy
      * settings name, then the common proxy headers, that the request carries with a value.
      */
