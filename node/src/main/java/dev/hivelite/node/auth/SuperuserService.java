@@ -20,6 +20,7 @@ import dev.hivelite.node.common.Hashes;
 import dev.hivelite.node.common.Json;
 import dev.hivelite.node.common.Principal;
 import dev.hivelite.node.common.RequestContext;
+import dev.hivelite.node.common.Responses;
 
 /** Platform management of superusers: logout, list, create, update, delete, revoke, first setup. */
 public final class SuperuserService implements HttpService {
@@ -40,9 +41,9 @@ public final class SuperuserService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
+        Responses.read(rules, "/api/superusers", this::list);
         rules.post("/api/superusers/logout", this::logout)
              .post("/api/superusers/setup", this::setup)
-             .get("/api/superusers", this::list)
              .post("/api/superusers", this::create)
              .patch("/api/superusers/{id}", this::update)
              .delete("/api/superusers/{id}", this::delete)
@@ -75,7 +76,7 @@ public final class SuperuserService implements HttpService {
     private void list(ServerRequest req, ServerResponse res) {
         RequestContext.principal(req).requireSuperuser();
         List<SuperuserRecord> items = store.list().stream().map(SuperuserRecord::of).toList();
-        res.header(HeaderValues.CONTENT_TYPE_JSON).send(Json.bytes(Map.of("items", items, "totalItems", items.size())));
+        Responses.send(req, res, Json.bytes(Map.of("items", items, "totalItems", items.size())));
     }
 
     private void create(ServerRequest req, ServerResponse res) {

@@ -2,7 +2,6 @@ package dev.hivelite.node.platform;
 
 import java.util.Map;
 
-import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -12,6 +11,7 @@ import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.common.ApiException.FieldError;
 import dev.hivelite.node.common.Json;
 import dev.hivelite.node.common.RequestContext;
+import dev.hivelite.node.common.Responses;
 
 /**
  * {@code GET /api/activity}: the audit log, newest first, superusers only. Filters: {@code actor},
@@ -30,7 +30,7 @@ public final class ActivityService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/api/activity", this::list);
+        Responses.read(rules, "/api/activity", this::list);
     }
 
     private void list(ServerRequest req, ServerResponse res) {
@@ -41,7 +41,7 @@ public final class ActivityService implements HttpService {
         AuditLog.Page result = audit.list(new AuditLog.Query(query.first("actor").orElse(null),
                 query.first("action").orElse(null), query.first("database").orElse(null),
                 query.first("since").orElse(null), query.first("until").orElse(null), page, perPage));
-        res.header(HeaderValues.CONTENT_TYPE_JSON).send(Json.bytes(result));
+        Responses.send(req, res, Json.bytes(result));
     }
 
     private static int positive(String text, String name, int max) {

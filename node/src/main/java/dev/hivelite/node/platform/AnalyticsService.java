@@ -20,6 +20,7 @@ import dev.hivelite.node.cluster.Invalidations;
 import dev.hivelite.node.common.ApiException;
 import dev.hivelite.node.common.Principal;
 import dev.hivelite.node.common.RequestContext;
+import dev.hivelite.node.common.Responses;
 import dev.hivelite.node.common.Times;
 import dev.hivelite.node.observe.AnalyticsStore;
 import dev.hivelite.node.observe.DatabaseAnalytics;
@@ -56,7 +57,7 @@ public final class AnalyticsService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/api/analytics", this::view);
+        Responses.read(rules, "/api/analytics", this::view);
     }
 
     /** One hour, or the whole range, as the API shows it. */
@@ -117,7 +118,7 @@ public final class AnalyticsService implements HttpService {
         body.put("to", Times.format(to));
         body.put("totals", figures(null, requests, queries, errors, all, size));
         body.put("items", items);
-        DatabaseService.send(res, body);
+        DatabaseService.send(req, res, body);
     }
 
     private static Figures figures(String hour, long requests, long queries, long errors, long[] latency, Long size) {

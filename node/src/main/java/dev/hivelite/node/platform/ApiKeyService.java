@@ -16,6 +16,7 @@ import dev.hivelite.node.common.AuditTrail;
 import dev.hivelite.node.common.Bodies;
 import dev.hivelite.node.common.Principal;
 import dev.hivelite.node.common.RequestContext;
+import dev.hivelite.node.common.Responses;
 
 /**
  * {@code /api/databases/{name}/keys}: a database's API keys, managed by superusers. The secret is in
@@ -37,7 +38,7 @@ public final class ApiKeyService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/api/databases/{name}/keys", this::list)
+        Responses.read(rules, "/api/databases/{name}/keys", this::list)
              .post("/api/databases/{name}/keys", this::create)
              .post("/api/databases/{name}/keys/{id}/rotate", this::rotate)
              .delete("/api/databases/{name}/keys/{id}", this::revoke);
@@ -54,7 +55,7 @@ public final class ApiKeyService implements HttpService {
     private void list(ServerRequest req, ServerResponse res) {
         RequestContext.principal(req).requireSuperuser();
         List<ApiKeyStore.ApiKey> items = keys.store().list(database(req).id());
-        DatabaseService.send(res, Map.of("items", items, "totalItems", items.size()));
+        DatabaseService.send(req, res, Map.of("items", items, "totalItems", items.size()));
     }
 
     private void create(ServerRequest req, ServerResponse res) {
@@ -70,7 +71,7 @@ public final class ApiKeyService implements HttpService {
         }
         ApiKeyStore.IssuedKey issued = keys.store().create(db.id(), label.trim());
         audit.record(AuditTrail.actor(caller), "key.create", db.id(), null, Map.of("keyId", issued.key().id(), "label", label));
-        DatabaseService.send(res, issued(issued));
+        DatabaseService.send(req, res, issued(issued));
     }
 
     private void rotate(ServerRequest req, ServerResponse res) {
@@ -80,7 +81,7 @@ public final class ApiKeyService implements HttpService {
                 .orElseThrow(DatabaseService::notFound);
         keys.revoke(List.of(issued.previousHash()));
         audit.record(AuditTrail.actor(caller), "key.rotate", db.id(), null, Map.of("keyId", issued.key().id()));
-        DatabaseService.send(res, issued(issued));
+        DatabaseService.send(req, res, issued(issued));
     }
 
     private void revoke(ServerRequest req, ServerResponse res) {

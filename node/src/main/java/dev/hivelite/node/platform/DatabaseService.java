@@ -12,7 +12,6 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -26,6 +25,7 @@ import dev.hivelite.node.common.Bodies;
 import dev.hivelite.node.common.Json;
 import dev.hivelite.node.common.Principal;
 import dev.hivelite.node.common.RequestContext;
+import dev.hivelite.node.common.Responses;
 import dev.hivelite.node.storage.DatabasePool;
 
 /** {@code /api/databases}: the databases of this instance, superusers only. */
@@ -48,9 +48,9 @@ public final class DatabaseService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/api/databases", this::list)
-             .post("/api/databases", this::create)
-             .get("/api/databases/{name}", this::view)
+        Responses.read(rules, "/api/databases", this::list)
+             .post("/api/databases", this::create);
+        Responses.read(rules, "/api/databases/{name}", this::view)
              .patch("/api/databases/{name}", this::update)
              .delete("/api/databases/{name}", this::delete);
     }
@@ -85,7 +85,7 @@ public final class DatabaseService implements HttpService {
     private void list(ServerRequest req, ServerResponse res) {
         RequestContext.principal(req).requireSuperuser();
         List<DatabaseView> items = store.list().stream().map(this::view).toList();
-        send(res, Map.of("items", items, "totalItems", items.size()));
+        send(req, res, Map.of("items", items, "totalItems", items.size()));
     }
 
     private void create(ServerRequest req, ServerResponse res) {
@@ -96,7 +96,7 @@ public final class DatabaseService implements HttpService {
                 Boolean.TRUE.equals(input.readOnly()), input.corsOrigins());
         createFiles(created.id());
         audit.record(AuditTrail.actor(caller), "database.create", created.id(), null, Map.of("name", created.name()));
-        send(res, view(created));
+        send(req, res, view(created));
     }
 
     /**
@@ -125,7 +125,7 @@ public final class DatabaseService implements HttpService {
 
     private void view(ServerRequest req, ServerResponse res) {
         RequestContext.principal(req).requireSuperuser();
-        send(res, view(existing(req)));
+        send(req, res, view(existing(req)));
     }
 
     private void update(ServerRequest req, ServerResponse res) {
@@ -137,7 +137,7 @@ public final class DatabaseService implements HttpService {
         audit.record(AuditTrail.actor(caller), change.name() != null && !change.name().equals(name) ? "database.rename"
                 : "database.config", updated.id(), null, Map.of("name", updated.name(), "previousName", name,
                 "readOnly", updated.readOnly(), "group", updated.group(), "corsOrigins", updated.corsOrigins()));
-        send(res, view(updated));
+        send(req, res, view(updated));
     }
 
     /**
@@ -201,7 +201,7 @@ public final class DatabaseService implements HttpService {
         return ApiException.notFound();
     }
 
-    static void send(ServerResponse res, Object body) {
-        res.header(HeaderValues.CONTENT_TYPE_JSON).send(Json.bytes(body));
+    static void send(ServerRequest req, ServerResponse res, Object body) {
+        Responses.send(req, res, Json.bytes(body));
     }
 }

@@ -86,7 +86,7 @@ public final class ImportService implements HttpService {
             }
             audit.record(AuditTrail.actor(caller), "database.import", created.id(), null,
                     Map.of("name", created.name(), "bytes", upload.bytes()));
-            DatabaseService.send(res, databases.view(created));
+            DatabaseService.send(req, res, databases.view(created));
         } finally {
             dev.hivelite.node.common.Folders.delete(staging);
         }

@@ -92,7 +92,7 @@ public final class SqlService implements HttpService {
             }
             double millis = (System.nanoTime() - started) / 1_000_000.0;
             Object answer = batch ? Map.of("results", results, "durationMs", millis) : single(results.getFirst(), millis);
-            DatabaseService.send(res, answer);
+            DatabaseService.send(req, res, answer);
         }
     }
 

@@ -61,12 +61,12 @@ class ApiHealthTest {
     }
 
     /**
-     * Go's router matches PocketBase's GET routes for HEAD too: every JSON read answers HEAD with the
-     * status and headers its GET has (Content-Length included) and no body, errors too, and the next
-     * answer on the connection starts cleanly.
+     * Go's router matches PocketBase's GET routes for HEAD too: every JSON read (PocketBase's, and the
+     * platform's beside them) answers HEAD with the status and headers its GET has (Content-Length
+     * included) and no body, errors too, and the next answer on the connection starts cleanly.
      */
     @Test
-    void everyPocketBaseReadAnswersHeadAsItsGetWithoutABody() throws Exception {
+    void everyJsonReadAnswersHeadAsItsGetWithoutABody() throws Exception {
         worker.call("POST", "/api/collections", """
                 {"name":"heads","type":"base","listRule":"","viewRule":"","fields":[{"name":"title","type":"text"}]}""",
                 token, 200);
@@ -88,7 +88,15 @@ class ApiHealthTest {
                 new Read("/api/collections/meta/scaffolds", su, 200),
                 new Read("/api/collections/meta/oauth2-providers", su, 200),
                 new Read("/api/settings", su, 200),
-                new Read("/db/main/api/collections/heads/records", java.util.Map.of(), 200))) {
+                new Read("/db/main/api/collections/heads/records", java.util.Map.of(), 200),
+                new Read("/api/databases", su, 200),
+                new Read("/api/databases/main", su, 200),
+                new Read("/api/databases/nowhere", su, 404),
+                new Read("/api/databases/main/keys", su, 200),
+                new Read("/api/superusers", su, 200),
+                new Read("/api/activity?perPage=2", su, 200),
+                new Read("/api/analytics", su, 200),
+                new Read("/api/analytics", java.util.Map.of(), 401))) {
             var get = worker.send("GET", read.path(), null, read.headers());
             var head = worker.send("HEAD", read.path(), null, read.headers());
             assertEquals(read.status(), get.statusCode(), read.path() + ": " + get.body());
