@@ -56,6 +56,32 @@ final class WorkerLauncher {
                 : java.util.Optional.of("-XX:+UseG1GC");
     }
 
+    /**
+     * A class-data archive per worker slot, under {@code <data dir>/.cache/}: the slot's first worker
+     * writes it as it exits (the JVM's {@code AutoCreateSharedArchive}), and every later one maps the
+     * classes it loaded, linked, instead of loading them from the jar again. A worker then starts on half
+     * the CPU (1.6 s against 3.1 s here, ready in 2.1 s against 3.0), which a rolling restart or a
+     * crash's replacement takes from the workers serving beside it (benchmarks/RESULTS.md). The JVM
+     * makes the archive again when it does not fit (another JDK, a new jar); one per slot, because the
+     * workers of a cluster stop together and would otherwise write one file at once, and checked on
+     * every start ({@code VerifySharedSpaces}) so that a damaged file is set aside, never mapped. A user
+     * who names a class-data or AOT option of their own, or a folder that cannot be made, gets none.
+     */
+    static List<String> startupArchive(Path dataDir, int slotId, List<String> userOptions) {
+        if (userOptions.stream().anyMatch(o -> o.startsWith("-Xshare") || o.contains("SharedArchive")
+                || o.contains("ArchiveClassesAtExit") || o.contains("AOT"))) {
+            return List.of();
+        }
+        Path folder = dataDir.toAbsolutePath().resolve(".cache");
+        try {
+            java.nio.file.Files.createDirectories(folder);
+        } catch (IOException e) {
+            return List.of();
+        }
+        return List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + folder.resolve("worker-" + slotId + ".jsa"),
+                "-XX:+VerifySharedSpaces");
+    }
+
     WorkerProcess launch(int slotId, int hazelcastPort, List<Integer> otherMembers) throws IOException {
         int privatePort = Ports.freeLoopbackPort();
         WorkerConfig worker = new WorkerConfig(slotId, config.http().host(), config.http().port(), privatePort,
@@ -74,6 +100,7 @@ final class WorkerLauncher {
         coreShare(config.workers(), Runtime.getRuntime().availableProcessors(), config.workerJvmOptions())
                 .ifPresent(command::add);
         collector(config.workerJvmOptions()).ifPresent(command::add);
+        command.addAll(startupArchive(config.dataDir(), slotId, config.workerJvmOptions()));
         command.addAll(config.workerJvmOptions());
         command.add("-jar");
         command.add(jar.toString());

@@ -55,6 +55,13 @@ class RollingRestartIT {
 
                 cluster.signal("HUP");
                 awaitAllReplaced(cluster, second);
+                // The first workers wrote their slot's class-data archive as they stopped; the third
+                // generation, started after that, maps it (the kernel's map of the process names it).
+                for (Map<String, Object> worker : cluster.workers()) {
+                    String archive = "/.cache/worker-" + worker.get("id") + ".jsa";
+                    String maps = java.nio.file.Files.readString(Path.of("/proc/" + worker.get("pid") + "/maps"));
+                    assertTrue(maps.contains(archive), "worker " + worker.get("id") + " maps no " + archive);
+                }
             } finally {
                 running.set(false);
                 client.join(Duration.ofSeconds(35));

@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class WorkerSlotTest {
 
@@ -34,6 +37,24 @@ class WorkerSlotTest {
                 "never below one");
         assertEquals(java.util.Optional.empty(), WorkerLauncher.coreShare(2, 2, List.of("-XX:ActiveProcessorCount=2")),
                 "the user's own setting wins");
+    }
+
+    @Test
+    void eachSlotKeepsAStartupArchiveInTheDataDirUnlessTheUserNamesOne(@TempDir Path tmp) {
+        Path data = tmp.resolve("data");
+        assertEquals(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + data.resolve(".cache/worker-2.jsa"),
+                "-XX:+VerifySharedSpaces"), WorkerLauncher.startupArchive(data, 2, List.of("-Xlog:gc")));
+        assertTrue(Files.isDirectory(data.resolve(".cache")), "the JVM writes the file, not its folder");
+        for (String own : List.of("-Xshare:off", "-XX:SharedArchiveFile=/tmp/x.jsa", "-XX:AOTCache=app.aot",
+                "-XX:ArchiveClassesAtExit=x.jsa")) {
+            assertEquals(List.of(), WorkerLauncher.startupArchive(data, 1, List.of(own)), own);
+        }
+    }
+
+    @Test
+    void aDataDirWhereNoFolderCanBeMadeGetsNoArchive(@TempDir Path tmp) throws Exception {
+        Path file = Files.writeString(tmp.resolve("not-a-folder"), "x");
+        assertEquals(List.of(), WorkerLauncher.startupArchive(file, 1, List.of()));
     }
 
     @Test
