@@ -196,7 +196,8 @@ final class Fields {
                 }
             }
             case DateField d when !d.min().isEmpty() && !d.max().isEmpty() && d.max().compareTo(d.min()) < 0 ->
-                    errors.put("max", new FieldError("validation_min_greater_equal_than_required", "Must be no earlier than min."));
+                    // PocketBase checks max as a date within [min, …]: ozzo's date range error.
+                    errors.put("max", new FieldError("validation_date_out_of_range", "The date is out of the allowed range."));
             case EmailField e -> domains(e.onlyDomains(), e.exceptDomains(), errors);
             case UrlField u -> domains(u.onlyDomains(), u.exceptDomains(), errors);
             case NumberField n when n.onlyInt() && (n.min() != null && n.min() % 1 != 0 || n.max() != null && n.max() % 1 != 0) ->

@@ -103,7 +103,7 @@ class CollectionValidationTest {
                         "validation_is_domain"),
                 new Refused("a date range that ends before it starts", "{\"name\":\"d\",\"type\":\"date\","
                         + "\"min\":\"2030-01-01 00:00:00.000Z\",\"max\":\"2020-01-01 00:00:00.000Z\"}", "/1/max/code",
-                        "validation_min_greater_equal_than_required"),
+                        "validation_date_out_of_range"),
                 new Refused("a password longer than bcrypt takes", "{\"name\":\"p\",\"type\":\"password\",\"min\":80}",
                         "/1/min/code", "validation_max_less_equal_than_required"),
                 new Refused("a bcrypt cost out of range", "{\"name\":\"p\",\"type\":\"password\",\"cost\":50}",
