@@ -24,6 +24,17 @@ superuser_token() {
     -d '{"identity":"bench@example.com","password":"bench-password"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
 }
 
+# user_token BASE_URL SUPERUSER_TOKEN: creates the auth collection "users" (public rules) with one user,
+# u@example.com, and prints a token of that user.
+user_token() {
+  curl -s -o /dev/null -X POST "$1/api/collections" -H "Authorization: $2" -H 'Content-Type: application/json' -d '{
+    "name":"users","type":"auth","authRule":"","listRule":"","viewRule":""}'
+  curl -s -o /dev/null -X POST "$1/api/collections/users/records" -H 'Content-Type: application/json' \
+    -H "Authorization: $2" -d '{"email":"u@example.com","password":"user-password","passwordConfirm":"user-password"}'
+  curl -s -X POST "$1/api/collections/users/auth-with-password" -H 'Content-Type: application/json' \
+    -d '{"identity":"u@example.com","password":"user-password"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
+}
+
 CLUSTER_PID=""
 CLUSTER_DIR=""
 cleanup() {

@@ -18,12 +18,7 @@ for workers in ${WORKERS:-1 2}; do
   start_cluster "$workers" --dir "$dir/data" ${EXTRA_FLAGS:-}
   base="http://127.0.0.1:$HTTP_PORT"
   su=$(superuser_token "$base")
-  curl -s -o /dev/null -X POST "$base/api/collections" -H "Authorization: $su" -H 'Content-Type: application/json' -d '{
-    "name":"users","type":"auth","authRule":"","listRule":"","viewRule":""}'
-  curl -s -o /dev/null -X POST "$base/api/collections/users/records" -H 'Content-Type: application/json' \
-    -H "Authorization: $su" -d '{"email":"u@example.com","password":"user-password","passwordConfirm":"user-password"}'
-  user=$(curl -s -X POST "$base/api/collections/users/auth-with-password" -H 'Content-Type: application/json' \
-    -d '{"identity":"u@example.com","password":"user-password"}' | json 'd["token"]')
+  user=$(user_token "$base" "$su")
   curl -s -o /dev/null -X POST "$base/api/collections" -H "Authorization: $su" -H 'Content-Type: application/json' -d '{
     "name":"posts","listRule":"","viewRule":"","createRule":"","updateRule":"",
     "fields":[{"name":"title","type":"text"},{"name":"views","type":"number"},

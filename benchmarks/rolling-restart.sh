@@ -20,12 +20,7 @@ url="http://127.0.0.1:$HTTP_PORT/_/health"; load=()
 if [ "${TARGET:-health}" = api ]; then
   base="http://127.0.0.1:$HTTP_PORT"
   su=$(superuser_token "$base")
-  curl -s -o /dev/null -X POST "$base/api/collections" -H "Authorization: $su" -H 'Content-Type: application/json' -d '{
-    "name":"users","type":"auth","authRule":"","listRule":"","viewRule":""}'
-  curl -s -o /dev/null -X POST "$base/api/collections/users/records" -H 'Content-Type: application/json' \
-    -H "Authorization: $su" -d '{"email":"u@example.com","password":"user-password","passwordConfirm":"user-password"}'
-  user=$(curl -s -X POST "$base/api/collections/users/auth-with-password" -H 'Content-Type: application/json' \
-    -d '{"identity":"u@example.com","password":"user-password"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+  user=$(user_token "$base" "$su")
   curl -s -o /dev/null -X POST "$base/api/collections" -H "Authorization: $su" -H 'Content-Type: application/json' -d '{
     "name":"notes","listRule":"@request.auth.id != \"\"","viewRule":"@request.auth.id != \"\"",
     "fields":[{"name":"title","type":"text"}]}'
