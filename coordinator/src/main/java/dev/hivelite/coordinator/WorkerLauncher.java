@@ -1,6 +1,7 @@
 package dev.hivelite.coordinator;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -74,7 +75,7 @@ final class WorkerLauncher {
         }
         Path folder = dataDir.toAbsolutePath().resolve(".cache");
         try {
-            java.nio.file.Files.createDirectories(folder);
+            Files.createDirectories(folder);
         } catch (IOException e) {
             return List.of();
         }
