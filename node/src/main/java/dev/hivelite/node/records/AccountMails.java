@@ -212,11 +212,15 @@ final class AccountMails {
             }
             String id = jwt.getClaim("id").asString();
             String email = jwt.getClaim("email").asString();
+            // Hashed at the field's cost, before the write: on the writer thread, bcrypt held up every
+            // other write of the database for as long as it ran.
+            int cost = c.field("password").map(f -> f instanceof PasswordField p ? p.cost() : 0).orElse(0);
+            String hash = PasswordHasher.hash(password, cost);
             scope.lease.db().write(conn -> {
                 Map<String, Object> r = RecordQuery.byId(conn, c, id, RecordQuery.Where.ALL).orElseThrow(
                         () -> new ApiException.BadRequest("Invalid or expired password reset token."));
                 Map<String, Object> set = new LinkedHashMap<>();
-                set.put("password", PasswordHasher.hash(password));
+                set.put("password", hash);
                 set.put("tokenKey", RecordWriter.newTokenKey(c));
                 // The reset mail reached the record's address if it has not changed since: that verifies it.
                 if (!Boolean.TRUE.equals(r.get("verified")) && email != null && email.equals(r.get("email"))) {

@@ -126,6 +126,45 @@ class AuthMailFlowTest {
                 + "\",\"password\":\"new-password-3\",\"passwordConfirm\":\"new-password-3\"}", null, 400);
     }
 
+    /**
+     * The reset's new password is hashed at the password field's cost, as PocketBase sets it on the
+     * record, and before the write: creates of the same database go on while it hashes.
+     */
+    @Test
+    void aPasswordResetHashesAtTheFieldsCostWithoutHoldingUpOtherWrites() throws Exception {
+        // Cost 14: a hash takes about a second here, long enough to see what waits for it.
+        call("POST", "/api/collections", "{\"name\":\"slow_people\",\"type\":\"auth\",\"createRule\":\"\","
+                + "\"fields\":[{\"name\":\"password\",\"type\":\"password\",\"min\":8,\"cost\":14}]}", token, 200);
+        call("POST", "/api/collections", "{\"name\":\"reset_notes\",\"createRule\":\"\","
+                + "\"fields\":[{\"name\":\"title\",\"type\":\"text\"}]}", token, 200);
+        call("POST", "/api/collections/slow_people/records", "{\"email\":\"slow@example.com\",\"password\":\"password-1\","
+                + "\"passwordConfirm\":\"password-1\"}", null, 200);
+        int before = SMTP.getReceivedMessages().length;
+        call("POST", "/api/collections/slow_people/request-password-reset", "{\"email\":\"slow@example.com\"}", null, 204);
+        Matcher m = TOKEN.matcher(mailTo("slow@example.com", before + 1));
+        assertTrue(m.find());
+
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> reset = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return worker.send("POST", "/api/collections/slow_people/confirm-password-reset", "{\"token\":\""
+                        + m.group(1) + "\",\"password\":\"password-2\",\"passwordConfirm\":\"password-2\"}", Map.of());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, r -> Thread.ofVirtual().start(r));
+        for (int i = 0; i < 20; i++) {
+            call("POST", "/api/collections/reset_notes/records", "{\"title\":\"note " + i + "\"}", null, 200);
+        }
+        org.junit.jupiter.api.Assertions.assertFalse(reset.isDone(), "the creates waited for the reset's hash");
+        assertEquals(204, reset.get().statusCode(), reset.get().body());
+        String stored = call("POST", "/api/databases/main/query",
+                "{\"sql\":\"SELECT password FROM slow_people WHERE email = 'slow@example.com'\"}", token, 200)
+                .at("/rows/0/0").asText();
+        assertTrue(stored.startsWith("$2a$14$"), stored);
+        call("POST", "/api/collections/slow_people/auth-with-password",
+                "{\"identity\":\"slow@example.com\",\"password\":\"password-2\"}", null, 200);
+    }
+
     @Test
     void mfaAsksForASecondMethodAndAOneTimePasswordCompletesIt() throws Exception {
         call("PATCH", "/api/collections/people", "{\"mfa\":{\"enabled\":true,\"duration\":600,\"rule\":\"\"}}", token, 200);
