@@ -58,25 +58,43 @@ final class OAuth2Accounts {
     }
 
     /**
-     * The user's avatar, downloaded ahead of the transaction when a new record would take it in a
-     * file field (the collection maps {@code avatarURL} to one): a slow download must not hold the
-     * database's writer. Null when nothing is to be downloaded or the download failed (PocketBase then
-     * creates the record without it). The caller deletes what {@link #signIn} did not use.
+     * What a sign-up needs done ahead of the transaction, so that the database's writer waits for
+     * neither: the user's avatar downloaded when the collection maps {@code avatarURL} to a file field
+     * (a slow download), and the passwords {@code createData} sets hashed (bcrypt's ~60 ms). Nothing is
+     * done when the provider's user already has a record here: it signs in, and nothing is created.
+     * The caller deletes the avatar {@link #signIn} did not use.
      */
-    Upload prefetchAvatar(Scopes.Scope scope, Collection c, String provider, OAuth2.AuthUser user,
-                                           Principal.User caller, JsonNode createData) {
+    Ahead ahead(Scopes.Scope scope, Collection c, String provider, OAuth2.AuthUser user, Principal.User caller,
+                JsonNode createData) {
         String field = c.option("oauth2.mappedFields").path("avatarURL").asText("");
         Optional<Field> target = c.field(field);
-        if (user.avatarUrl().isEmpty() || target.isEmpty() || !(target.get() instanceof FileField file)
-                || createData != null && createData.has(field)) {
-            return null;
+        boolean wantsAvatar = !user.avatarUrl().isEmpty() && target.isPresent() && target.get() instanceof FileField
+                && !(createData != null && createData.has(field));
+        boolean setsPassword = createData != null && createData.isObject() && c.fields().stream()
+                .anyMatch(f -> f instanceof PasswordField && !createData.path(f.name()).asText("").isEmpty());
+        if (!wantsAvatar && !setsPassword || caller != null || exists(scope, c, provider, user)) {
+            return new Ahead(null, new PasswordWork());
         }
-        boolean exists = caller != null || scope.lease.db().read(conn ->
+        PasswordWork passwords = new PasswordWork();
+        if (setsPassword) {
+            passwords.prepare(c, createData);
+        }
+        return new Ahead(wantsAvatar ? avatar(field, (FileField) target.get(), user) : null, passwords);
+    }
+
+    /** A sign-up's work done ahead: the avatar (null when none was fetched) and the passwords' hashes. */
+    record Ahead(Upload avatar, PasswordWork passwords) {
+    }
+
+    /** Whether the provider's user has a record here already: by its link, or by its email. */
+    private static boolean exists(Scopes.Scope scope, Collection c, String provider, OAuth2.AuthUser user) {
+        return scope.lease.db().read(conn ->
                 AuthRecords.hasLinksTable(conn) && linkedRecordId(conn, c, provider, user.id()) != null
                 || !user.email().isEmpty() && AuthRecords.findByIdentity(conn, c, List.of("email"), user.email()).isPresent());
-        if (exists) {
-            return null;
-        }
+    }
+
+    /** The avatar, stored to wait for the write; null when the download failed (PocketBase then creates the record without it). */
+    private Upload avatar(String field, FileField file, OAuth2.AuthUser user) {
         try {
             OAuth2.Avatar avatar = OAuth2.avatar(user.avatarUrl());
             try (var body = avatar.body()) {
@@ -94,10 +112,10 @@ final class OAuth2Accounts {
     /**
      * Signs the provider's {@code user} in to collection {@code c}. {@code caller}: the user of this
      * collection who sent the request, or null; {@code info}: the request as the create rule sees it;
-     * {@code avatar}: the prefetched avatar for a new record, or null.
+     * {@code ahead}: what {@link #ahead} did for a new record.
      */
     Login signIn(Connection conn, Scopes.Scope scope, Collection c, String provider, OAuth2.AuthUser user,
-                 Principal.User caller, JsonNode createData, RequestInfo info, Upload avatar)
+                 Principal.User caller, JsonNode createData, RequestInfo info, Ahead ahead)
             throws SQLException {
         ensureTable(conn);
         Map<String, Object> record = linkedRecord(conn, c, provider, user.id());
@@ -109,7 +127,7 @@ final class OAuth2Accounts {
             record = AuthRecords.findByIdentity(conn, c, List.of("email"), user.email()).orElse(null);
         }
         Login login = record == null
-                ? create(conn, scope, c, user, createData, info, avatar)
+                ? create(conn, scope, c, user, createData, info, ahead)
                 : update(conn, c, record, user, caller != null && caller.recordId().equals(record.get("id")));
         // A record that became verified lost its earlier links, the one it was found by included: it is made again.
         if (!linked || linkedRecordId(conn, c, provider, user.id()) == null) {
@@ -257,7 +275,7 @@ final class OAuth2Accounts {
 
     /** A new record through the create rule: createData, the provider's email unless one is given, mapped fields. */
     private Login create(Connection conn, Scopes.Scope scope, Collection c, OAuth2.AuthUser user, JsonNode createData,
-                         RequestInfo info, Upload avatar) throws SQLException {
+                         RequestInfo info, Ahead ahead) throws SQLException {
         if (c.rules().create() == null && !scope.admin) {
             throw new ApiException.Forbidden(RecordService.ONLY_SUPERUSERS);
         }
@@ -266,13 +284,13 @@ final class OAuth2Accounts {
         if (!data.path("email").isTextual() || data.path("email").asText().isEmpty()) {
             data.put("email", user.email());
         }
-        PasswordWork passwords = new PasswordWork();
+        PasswordWork passwords = ahead.passwords();
         if (!data.path("password").isTextual() || data.path("password").asText().isEmpty()) {
             String password = Ids.secret(30);
             data.put("password", password).put("passwordConfirm", password);
             passwords.unknown(password);
         }
-        Map<String, List<Upload>> files = map(conn, c, user, data, avatar);
+        Map<String, List<Upload>> files = map(conn, c, user, data, ahead.avatar());
         RecordFiles.FileChanges[] changes = {null};
         @SuppressWarnings("unchecked")
         Map<String, Object>[] saved = new Map[1];

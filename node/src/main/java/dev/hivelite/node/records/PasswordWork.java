@@ -48,7 +48,7 @@ final class PasswordWork {
      * keep them: not empty, valid for the field, and for an auth record's password, confirmed. A body
      * that will fail costs no hash.
      */
-    private void prepare(Collection collection, JsonNode data) {
+    void prepare(Collection collection, JsonNode data) {
         if (data == null || !data.isObject()) {
             return;
         }

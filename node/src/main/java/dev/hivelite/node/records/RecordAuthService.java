@@ -343,18 +343,18 @@ public final class RecordAuthService implements HttpService {
             CollectionService.requireWritable(scope);
             Principal.User caller = scope.user() != null && scope.user().collectionId().equals(c.id()) ? scope.user() : null;
             RequestInfo info = Requests.info(req, scope, body).withContext("oauth2");
-            Upload avatar = oauth2Accounts.prefetchAvatar(scope, c, provider.name(), user, caller,
+            OAuth2Accounts.Ahead ahead = oauth2Accounts.ahead(scope, c, provider.name(), user, caller,
                     body.path("createData"));
             OAuth2Accounts.Login login;
             try {
                 login = scope.lease.db().write(conn -> oauth2Accounts.signIn(conn, scope, c, provider.name(), user, caller,
-                        body.path("createData"), info, avatar));
+                        body.path("createData"), info, ahead));
                 if (login.change() != null) {
                     operations.afterBatch(scope, List.of(login.change()));
                 }
             } finally {
-                if (avatar != null) {
-                    avatar.discard();
+                if (ahead.avatar() != null) {
+                    ahead.avatar().discard();
                 }
             }
             respond(req, res, scope, c, login.record(), true, Duration.ofSeconds(c.tokenDuration("authToken", 604800)),

@@ -326,6 +326,46 @@ class OAuth2FlowTest {
                 null, 200);
     }
 
+    /**
+     * A password createData sets is hashed at its field's cost before the sign-up's write: creates
+     * of the same database go on while it hashes.
+     */
+    @Test
+    void aCreateDataPasswordIsHashedWithoutHoldingUpOtherWrites() throws Exception {
+        String base = "http://127.0.0.1:" + provider.getAddress().getPort();
+        // Cost 14: a hash takes about a second here, long enough to see what waits for it.
+        HttpResponse<String> made = worker.send("POST", "/api/collections", "{\"name\":\"slow_members\",\"type\":\"auth\","
+                + "\"createRule\":\"\",\"fields\":[{\"name\":\"password\",\"type\":\"password\",\"min\":8,\"cost\":14}],"
+                + "\"oauth2\":{\"enabled\":true,\"providers\":[{\"name\":\"oidc\",\"clientId\":\"cid\","
+                + "\"clientSecret\":\"secret\",\"authURL\":\"" + base + "/auth\",\"tokenURL\":\"" + base + "/token\","
+                + "\"userInfoURL\":\"" + base + "/userinfo\"}]}}", Map.of("Authorization", token));
+        assertEquals(200, made.statusCode(), made.body());
+        made = worker.send("POST", "/api/collections", "{\"name\":\"oauth2_notes\",\"createRule\":\"\","
+                + "\"fields\":[{\"name\":\"title\",\"type\":\"text\"}]}", Map.of("Authorization", token));
+        assertEquals(200, made.statusCode(), made.body());
+
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> signUp = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return worker.send("POST", "/api/collections/slow_members/auth-with-oauth2", "{\"provider\":\"oidc\","
+                        + "\"code\":\"good-hank\",\"redirectURL\":\"http://app/cb\",\"createData\":{"
+                        + "\"password\":\"hank-password\",\"passwordConfirm\":\"hank-password\"}}", Map.of());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, r -> Thread.ofVirtual().start(r));
+        for (int i = 0; i < 20; i++) {
+            post("/api/collections/oauth2_notes/records", "{\"title\":\"note " + i + "\"}", 200);
+        }
+        assertFalse(signUp.isDone(), "the creates waited for the sign-up's hash");
+        assertEquals(200, signUp.get().statusCode(), signUp.get().body());
+        assertTrue(Json.mapper().readTree(signUp.get().body()).at("/meta/isNew").asBoolean());
+        String stored = post("/api/databases/main/query",
+                "{\"sql\":\"SELECT password FROM slow_members WHERE email = 'hank@example.com'\"}", token, 200)
+                .at("/rows/0/0").asText();
+        assertTrue(stored.startsWith("$2a$14$"), stored);
+        post("/api/collections/slow_members/auth-with-password", passwordLogin("hank@example.com", "hank-password"), null, 200);
+    }
+
     @Test
     void theMetaIsTheProvidersUserAsPocketBaseWritesIt() throws Exception {
         JsonNode meta = post("/api/collections/members/auth-with-oauth2", oauth2("erin"), null, 200).get("meta");
