@@ -66,7 +66,8 @@ final class WorkerLauncher {
      * makes the archive again when it does not fit (another JDK, a new jar); one per slot, because the
      * workers of a cluster stop together and would otherwise write one file at once, and checked on
      * every start ({@code VerifySharedSpaces}) so that a damaged file is set aside, never mapped. A user
-     * who names a class-data or AOT option of their own, or a folder that cannot be made, gets none.
+     * who names a class-data or AOT option of their own, or a folder that cannot be made, gets none. A
+     * user's {@code -Xlog} comes after these and can show the archive's warnings again.
      */
     static List<String> startupArchive(Path dataDir, int slotId, List<String> userOptions) {
         if (userOptions.stream().anyMatch(o -> o.startsWith("-Xshare") || o.contains("SharedArchive")
@@ -79,8 +80,10 @@ final class WorkerLauncher {
         } catch (IOException e) {
             return List.of();
         }
+        // Writing the archive warns of every class it leaves out (JFR's events, proxies: ~24 lines each
+        // time a worker stops); only the JVM's errors about it reach the cluster's log.
         return List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + folder.resolve("worker-" + slotId + ".jsa"),
-                "-XX:+VerifySharedSpaces");
+                "-XX:+VerifySharedSpaces", "-Xlog:cds*=error");
     }
 
     WorkerProcess launch(int slotId, int hazelcastPort, List<Integer> otherMembers) throws IOException {

@@ -43,7 +43,7 @@ class WorkerSlotTest {
     void eachSlotKeepsAStartupArchiveInTheDataDirUnlessTheUserNamesOne(@TempDir Path tmp) {
         Path data = tmp.resolve("data");
         assertEquals(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + data.resolve(".cache/worker-2.jsa"),
-                "-XX:+VerifySharedSpaces"), WorkerLauncher.startupArchive(data, 2, List.of("-Xlog:gc")));
+                "-XX:+VerifySharedSpaces", "-Xlog:cds*=error"), WorkerLauncher.startupArchive(data, 2, List.of("-Xlog:gc")));
         assertTrue(Files.isDirectory(data.resolve(".cache")), "the JVM writes the file, not its folder");
         for (String own : List.of("-Xshare:off", "-XX:SharedArchiveFile=/tmp/x.jsa", "-XX:AOTCache=app.aot",
                 "-XX:ArchiveClassesAtExit=x.jsa")) {
