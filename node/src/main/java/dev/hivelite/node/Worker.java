@@ -81,6 +81,14 @@ import dev.hivelite.node.storage.SystemDb;
 public final class Worker implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Worker.class.getName());
+    /**
+     * Helidon's listener, held so that the filter {@link #close} sets on it stays (JUL keeps loggers weakly).
+     * When it closes, a connection the kernel handed it a moment before finds the handlers' executor
+     * shut: Helidon closes it unanswered and logs an ERROR with a stack trace. Expected while draining,
+     * so it becomes one line of ours then; at any other time Helidon's record stands.
+     */
+    private static final Logger LISTENER_LOG = Logger.getLogger("io.helidon.webserver.ServerListener");
+    private static final String REJECTED_AT_CLOSE = "Executor rejected handler for new connection";
     /** Name of the loopback listener the coordinator probes. */
     static final String PRIVATE_SOCKET = "private";
     /** How long a draining worker keeps its listener while telling clients to close (see DrainFilter). */
@@ -296,6 +304,13 @@ public final class Worker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        LISTENER_LOG.setFilter(r -> {
+            if (!REJECTED_AT_CLOSE.equals(r.getMessage())) {
+                return true;
+            }
+            LOG.info("a connection accepted as the listener closed was closed unanswered");
+            return false;
+        });
         server.stop();
         ticker.shutdownNow();
         analytics.flush();
