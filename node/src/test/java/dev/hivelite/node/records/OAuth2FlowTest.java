@@ -65,9 +65,14 @@ class OAuth2FlowTest {
         provider.start();
         worker = TestWorker.start(dataDir);
         token = worker.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+        authCollectionOfTheLocalProvider("members", "{\"name\":\"name\",\"type\":\"text\"}");
+    }
+
+    /** An auth collection open to sign-ups, with {@code field} and the local provider as "oidc". */
+    private static void authCollectionOfTheLocalProvider(String name, String field) throws Exception {
         String base = "http://127.0.0.1:" + provider.getAddress().getPort();
-        HttpResponse<String> created = worker.send("POST", "/api/collections", "{\"name\":\"members\",\"type\":\"auth\","
-                + "\"createRule\":\"\",\"fields\":[{\"name\":\"name\",\"type\":\"text\"}],"
+        HttpResponse<String> created = worker.send("POST", "/api/collections", "{\"name\":\"" + name + "\",\"type\":\"auth\","
+                + "\"createRule\":\"\",\"fields\":[" + field + "],"
                 + "\"oauth2\":{\"enabled\":true,\"providers\":[{\"name\":\"oidc\",\"displayName\":\"Local\",\"clientId\":\"cid\","
                 + "\"clientSecret\":\"secret\",\"authURL\":\"" + base + "/auth\",\"tokenURL\":\"" + base + "/token\","
                 + "\"userInfoURL\":\"" + base + "/userinfo\"}]}}", Map.of("Authorization", token));
@@ -332,15 +337,9 @@ class OAuth2FlowTest {
      */
     @Test
     void aCreateDataPasswordIsHashedWithoutHoldingUpOtherWrites() throws Exception {
-        String base = "http://127.0.0.1:" + provider.getAddress().getPort();
         // Cost 14: a hash takes about a second here, long enough to see what waits for it.
-        HttpResponse<String> made = worker.send("POST", "/api/collections", "{\"name\":\"slow_members\",\"type\":\"auth\","
-                + "\"createRule\":\"\",\"fields\":[{\"name\":\"password\",\"type\":\"password\",\"min\":8,\"cost\":14}],"
-                + "\"oauth2\":{\"enabled\":true,\"providers\":[{\"name\":\"oidc\",\"clientId\":\"cid\","
-                + "\"clientSecret\":\"secret\",\"authURL\":\"" + base + "/auth\",\"tokenURL\":\"" + base + "/token\","
-                + "\"userInfoURL\":\"" + base + "/userinfo\"}]}}", Map.of("Authorization", token));
-        assertEquals(200, made.statusCode(), made.body());
-        made = worker.send("POST", "/api/collections", "{\"name\":\"oauth2_notes\",\"createRule\":\"\","
+        authCollectionOfTheLocalProvider("slow_members", "{\"name\":\"password\",\"type\":\"password\",\"min\":8,\"cost\":14}");
+        HttpResponse<String> made = worker.send("POST", "/api/collections", "{\"name\":\"oauth2_notes\",\"createRule\":\"\","
                 + "\"fields\":[{\"name\":\"title\",\"type\":\"text\"}]}", Map.of("Authorization", token));
         assertEquals(200, made.statusCode(), made.body());
 
